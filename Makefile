@@ -1,0 +1,25 @@
+# The README's two commands: `make demo` and `make test`. Both set the machine up first.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.lltk-setup
+
+.PHONY: setup demo test lint bench
+
+$(STAMP): scripts/setup.sh pyproject.toml
+	bash scripts/setup.sh
+	touch $@
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/lltk demo
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q -rs tests
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+bench: $(STAMP)
+	$(VENV)/bin/lltk bench topology

@@ -1,0 +1,492 @@
+"""Read and write VTK XML files (.vti, .vtu, .vtp) with numpy alone.
+
+The command line and the sampler must work where VTK is not importable, so this module
+reads the subset of the VTK XML format that ParaView, TTK and our sampler write: ascii,
+base64 ``binary`` and ``appended`` (raw or base64) data arrays, UInt32 or UInt64 headers,
+optional zlib compression, numeric and string arrays. It writes appended raw data with
+UInt64 headers, which every VTK reader since 6.0 understands.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import struct
+import tempfile
+import xml.etree.ElementTree as ET
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+_VTK_TYPES = {
+    "Int8": np.int8,
+    "UInt8": np.uint8,
+    "Int16": np.int16,
+    "UInt16": np.uint16,
+    "Int32": np.int32,
+    "UInt32": np.uint32,
+    "Int64": np.int64,
+    "UInt64": np.uint64,
+    "Float32": np.float32,
+    "Float64": np.float64,
+}
+_NP_TO_VTK = {np.dtype(v).newbyteorder("<"): k for k, v in _VTK_TYPES.items()}
+
+#: VTK cell type codes used by the sampler's graphs and by meshes users bring.
+VTK_VERTEX, VTK_LINE, VTK_POLY_LINE, VTK_TRIANGLE = 1, 3, 4, 5
+VTK_POLYGON, VTK_QUAD, VTK_TETRA, VTK_HEXAHEDRON = 7, 9, 10, 12
+
+FieldValue = np.ndarray | str
+
+
+class VTKFileError(ValueError):
+    """The file is missing, truncated or not a VTK XML file this reader understands."""
+
+
+@dataclass
+class Dataset:
+    """A VTK dataset as numpy arrays.
+
+    ``kind`` is ``ImageData``, ``UnstructuredGrid`` or ``PolyData``. ImageData uses
+    ``extent``, ``origin`` and ``spacing``; the others use ``points`` and the cells as
+    ``connectivity``/``offsets``/``cell_types`` (VTK's own layout). Point arrays are
+    flat in VTK's point order (x fastest for ImageData).
+    """
+
+    kind: str
+    point_data: dict[str, np.ndarray] = field(default_factory=dict)
+    cell_data: dict[str, np.ndarray] = field(default_factory=dict)
+    field_data: dict[str, FieldValue] = field(default_factory=dict)
+    extent: tuple[int, int, int, int, int, int] = (0, 0, 0, 0, 0, 0)
+    origin: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    spacing: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    points: np.ndarray | None = None
+    connectivity: np.ndarray | None = None
+    offsets: np.ndarray | None = None
+    cell_types: np.ndarray | None = None
+
+    @property
+    def dimensions(self) -> tuple[int, int, int]:
+        """Number of points along x, y, z (ImageData only)."""
+        e = self.extent
+        return (e[1] - e[0] + 1, e[3] - e[2] + 1, e[5] - e[4] + 1)
+
+    @property
+    def number_of_points(self) -> int:
+        """How many points the dataset has."""
+        if self.kind == "ImageData":
+            d = self.dimensions
+            return d[0] * d[1] * d[2]
+        return 0 if self.points is None else len(self.points)
+
+    def point_coordinates(self) -> np.ndarray:
+        """The (n, 3) coordinates of every point (ImageData points are computed)."""
+        if self.kind != "ImageData":
+            return np.asarray(self.points, dtype=np.float64)
+        e, o, s = self.extent, self.origin, self.spacing
+        axes = [o[a] + s[a] * np.arange(e[2 * a], e[2 * a + 1] + 1) for a in range(3)]
+        z, y, x = np.meshgrid(axes[2], axes[1], axes[0], indexing="ij")
+        return np.column_stack([x.ravel(), y.ravel(), z.ravel()])
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def _decode_binary(text: str, header: np.dtype, compressed: bool) -> bytes:
+    """Decode an inline base64 ``binary`` DataArray (header and data encoded together)."""
+    raw = base64.b64decode("".join(text.split()))
+    return _unpack_block(raw, header, compressed)
+
+
+def _unpack_block(raw: bytes, header: np.dtype, compressed: bool) -> bytes:
+    """Strip VTK's block header from ``raw`` and inflate it when compressed."""
+    hs = header.itemsize
+    if not compressed:
+        nbytes = int(np.frombuffer(raw[:hs], dtype=header)[0])
+        return raw[hs : hs + nbytes]
+    nblocks = int(np.frombuffer(raw[:hs], dtype=header)[0])
+    sizes = np.frombuffer(raw[: hs * (3 + nblocks)], dtype=header)
+    comp = sizes[3:]
+    pos = hs * (3 + nblocks)
+    out = []
+    for c in comp:
+        out.append(zlib.decompress(raw[pos : pos + int(c)]))
+        pos += int(c)
+    return b"".join(out)
+
+
+def _read_appended_block(appended: bytes, offset: int, header: np.dtype, compressed: bool) -> bytes:
+    """The bytes of one array stored in the raw AppendedData section at ``offset``."""
+    hs = header.itemsize
+    if offset + hs > len(appended):
+        raise VTKFileError("appended data is truncated")
+    if not compressed:
+        nbytes = int(np.frombuffer(appended[offset : offset + hs], dtype=header)[0])
+        end = offset + hs + nbytes
+    else:
+        nblocks = int(np.frombuffer(appended[offset : offset + hs], dtype=header)[0])
+        sizes = np.frombuffer(appended[offset : offset + hs * (3 + nblocks)], dtype=header)
+        end = offset + hs * (3 + nblocks) + int(sizes[3:].sum())
+    if end > len(appended):
+        raise VTKFileError("appended data is truncated")
+    return _unpack_block(appended[offset:end], header, compressed)
+
+
+def _split_appended(data: bytes) -> tuple[bytes, bytes, str]:
+    """Split a file into its XML head and the raw bytes after ``<AppendedData ...>_``."""
+    marker = data.find(b"<AppendedData")
+    if marker < 0:
+        return data, b"", "raw"
+    start = data.index(b"_", data.index(b">", marker)) + 1
+    tag = data[marker : data.index(b">", marker) + 1].decode("latin-1")
+    encoding = "base64" if 'encoding="base64"' in tag else "raw"
+    end = data.rfind(b"</AppendedData>")
+    if end < start:
+        raise VTKFileError("the AppendedData section is not closed: the file is truncated")
+    tail = data[end:]
+    head = data[:marker] + b"<AppendedData/>" + tail[len(b"</AppendedData>") :]
+    return head, data[start:end], encoding
+
+
+def _array_from(
+    elem: ET.Element, appended: bytes, encoding: str, header: np.dtype, compressed: bool
+) -> FieldValue:
+    """Decode one ``DataArray`` element into a numpy array (or a str for String arrays)."""
+    vtype = elem.get("type", "")
+    fmt = elem.get("format", "ascii")
+    ncomp = int(elem.get("NumberOfComponents", "1"))
+    name = elem.get("Name", "?")
+    if vtype == "String":
+        if fmt == "ascii":
+            codes = np.array((elem.text or "").split(), dtype=np.int64).astype(np.uint8)
+            raw = codes.tobytes()
+        elif fmt == "binary":
+            raw = _decode_binary(elem.text or "", header, compressed)
+        else:
+            raw = _read_appended_block(appended, int(elem.get("offset", "0")), header, compressed)
+        parts = raw.split(b"\0")
+        if parts and parts[-1] == b"":
+            parts.pop()
+        strings = [p.decode("utf-8", "replace") for p in parts]
+        return strings[0] if len(strings) == 1 else np.array(strings, dtype=object)
+    if vtype not in _VTK_TYPES:
+        raise VTKFileError(f"array {name!r} has unsupported type {vtype!r}")
+    dtype = np.dtype(_VTK_TYPES[vtype]).newbyteorder("<")
+    if fmt == "ascii":
+        arr = np.array((elem.text or "").split(), dtype=np.float64).astype(dtype)
+    elif fmt == "binary":
+        arr = np.frombuffer(_decode_binary(elem.text or "", header, compressed), dtype=dtype)
+    elif fmt == "appended":
+        if encoding != "raw":
+            raise VTKFileError("base64-encoded appended data is not supported; resave as raw")
+        block = _read_appended_block(appended, int(elem.get("offset", "0")), header, compressed)
+        if len(block) % dtype.itemsize:
+            raise VTKFileError(f"array {name!r} is truncated")
+        arr = np.frombuffer(block, dtype=dtype)
+    else:
+        raise VTKFileError(f"array {name!r} has unknown format {fmt!r}")
+    arr = arr.astype(dtype.newbyteorder("="), copy=True)
+    return arr.reshape(-1, ncomp) if ncomp > 1 else arr
+
+
+def read(path: str | os.PathLike) -> Dataset:
+    """Read a .vti, .vtu or .vtp file; raises :class:`VTKFileError` with a clear reason."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    data = path.read_bytes()
+    head, appended, encoding = _split_appended(data)
+    try:
+        root = ET.fromstring(head)
+    except ET.ParseError as exc:
+        raise VTKFileError(f"{path} is not a readable VTK XML file ({exc})") from None
+    if root.tag != "VTKFile":
+        raise VTKFileError(f"{path} is not a VTK XML file")
+    if root.get("byte_order", "LittleEndian") != "LittleEndian":
+        raise VTKFileError(f"{path}: big-endian files are not supported")
+    kind = root.get("type", "")
+    header = np.dtype(_VTK_TYPES[root.get("header_type", "UInt32")]).newbyteorder("<")
+    compressed = root.get("compressor", "") != ""
+    if compressed and "ZLib" not in root.get("compressor", ""):
+        raise VTKFileError(f"{path}: only zlib compression is supported")
+    body = root.find(kind)
+    if body is None or kind not in ("ImageData", "UnstructuredGrid", "PolyData"):
+        raise VTKFileError(f"{path}: unsupported dataset type {kind!r}")
+
+    def arrays(elem: ET.Element | None) -> dict[str, FieldValue]:
+        if elem is None:
+            return {}
+        return {
+            a.get("Name", f"Array{i}"): _array_from(a, appended, encoding, header, compressed)
+            for i, a in enumerate(elem.findall("DataArray"))
+        }
+
+    ds = Dataset(kind=kind, field_data=arrays(body.find("FieldData")))
+    pieces = body.findall("Piece")
+    if len(pieces) != 1:
+        raise VTKFileError(f"{path}: expected one Piece, found {len(pieces)}")
+    piece = pieces[0]
+    ds.point_data = {k: np.asarray(v) for k, v in arrays(piece.find("PointData")).items()}
+    ds.cell_data = {k: np.asarray(v) for k, v in arrays(piece.find("CellData")).items()}
+    if kind == "ImageData":
+        ds.extent = tuple(int(v) for v in body.get("WholeExtent", "").split())  # type: ignore[assignment]
+        ds.origin = tuple(float(v) for v in body.get("Origin", "0 0 0").split())  # type: ignore[assignment]
+        ds.spacing = tuple(float(v) for v in body.get("Spacing", "1 1 1").split())  # type: ignore[assignment]
+        if len(ds.extent) != 6:
+            raise VTKFileError(f"{path}: ImageData has no valid WholeExtent")
+    else:
+        pts = piece.find("Points/DataArray")
+        ds.points = (
+            np.zeros((0, 3))
+            if pts is None
+            else np.asarray(_array_from(pts, appended, encoding, header, compressed)).reshape(-1, 3)
+        )
+        cells = piece.find("Cells") if kind == "UnstructuredGrid" else None
+        if kind == "PolyData":
+            conn, offs, types = _polydata_cells(piece, appended, encoding, header, compressed)
+            ds.connectivity, ds.offsets, ds.cell_types = conn, offs, types
+        elif cells is not None:
+            c = arrays(cells)
+            ds.connectivity = np.asarray(c.get("connectivity", np.zeros(0)), dtype=np.int64)
+            ds.offsets = np.asarray(c.get("offsets", np.zeros(0)), dtype=np.int64)
+            ds.cell_types = np.asarray(c.get("types", np.zeros(0)), dtype=np.uint8)
+        else:
+            ds.connectivity = np.zeros(0, np.int64)
+            ds.offsets = np.zeros(0, np.int64)
+            ds.cell_types = np.zeros(0, np.uint8)
+    n = ds.number_of_points
+    for name, arr in ds.point_data.items():
+        if len(arr) != n:
+            raise VTKFileError(f"{path}: point array {name!r} has {len(arr)} tuples, not {n}")
+    return ds
+
+
+def _polydata_cells(
+    piece: ET.Element, appended: bytes, encoding: str, header: np.dtype, compressed: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Concatenate a PolyData's Verts, Lines and Polys into one unstructured cell list."""
+    conns, offs, types, base = [], [], [], 0
+    for section, default in (
+        ("Verts", VTK_VERTEX),
+        ("Lines", VTK_POLY_LINE),
+        ("Polys", VTK_POLYGON),
+    ):
+        elem = piece.find(section)
+        if elem is None:
+            continue
+        c = {
+            a.get("Name"): _array_from(a, appended, encoding, header, compressed)
+            for a in elem.findall("DataArray")
+        }
+        conn = np.asarray(c.get("connectivity", np.zeros(0)), dtype=np.int64)
+        off = np.asarray(c.get("offsets", np.zeros(0)), dtype=np.int64)
+        sizes = np.diff(np.concatenate([[0], off]))
+        kind = np.full(len(off), default, np.uint8)
+        if default == VTK_POLY_LINE:
+            kind[sizes == 2] = VTK_LINE
+        if default == VTK_POLYGON:
+            kind[sizes == 3] = VTK_TRIANGLE
+        conns.append(conn)
+        offs.append(off + base)
+        types.append(kind)
+        base += len(conn)
+    if not conns:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8)
+    return np.concatenate(conns), np.concatenate(offs), np.concatenate(types)
+
+
+def cell_edges(ds: Dataset) -> np.ndarray:
+    """The undirected edges (m, 2) of a dataset's cells, each once, smaller id first.
+
+    Lines and poly-lines give their segments; triangles, quads and polygons their
+    boundary; tetrahedra and hexahedra all edges of their faces. This is the adjacency
+    the topology core uses for graphs and meshes.
+    """
+    if ds.connectivity is None or ds.offsets is None or ds.cell_types is None:
+        raise VTKFileError("the dataset has no cells")
+    conn, offs, types = ds.connectivity, ds.offsets, ds.cell_types
+    starts = np.concatenate([[0], offs[:-1]]) if len(offs) else np.zeros(0, np.int64)
+    sizes = offs - starts
+    parts = []
+    for ctype in np.unique(types):
+        sel = types == ctype
+        for size in np.unique(sizes[sel]):
+            rows = np.flatnonzero(sel & (sizes == size))
+            cells = conn[starts[rows][:, None] + np.arange(size)[None, :]]
+            parts.append(_edges_of(int(ctype), cells))
+    if not parts:
+        return np.zeros((0, 2), np.int64)
+    edges = np.concatenate(parts)
+    edges = np.sort(edges, axis=1)
+    edges = edges[edges[:, 0] != edges[:, 1]]
+    return np.unique(edges, axis=0)
+
+
+def _edges_of(ctype: int, cells: np.ndarray) -> np.ndarray:
+    """Edges of ``cells`` (k, size) of one VTK cell type, as (k * e, 2) vertex pairs."""
+    size = cells.shape[1]
+    if ctype in (VTK_VERTEX,) or size < 2:
+        return np.zeros((0, 2), np.int64)
+    if ctype in (VTK_LINE, VTK_POLY_LINE):
+        pairs = [(i, i + 1) for i in range(size - 1)]
+    elif ctype in (VTK_TRIANGLE, VTK_QUAD, VTK_POLYGON):
+        pairs = [(i, (i + 1) % size) for i in range(size)]
+    elif ctype == VTK_TETRA:
+        pairs = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+    elif ctype == VTK_HEXAHEDRON:
+        pairs = [
+            (0, 1),
+            (1, 2),
+            (2, 3),
+            (3, 0),
+            (4, 5),
+            (5, 6),
+            (6, 7),
+            (7, 4),
+            (0, 4),
+            (1, 5),
+            (2, 6),
+            (3, 7),
+        ]
+    else:
+        raise VTKFileError(f"cell type {ctype} is not supported for adjacency")
+    idx = np.array(pairs)
+    return cells[:, idx].reshape(-1, 2).astype(np.int64)
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+class _Appender:
+    """Collects arrays for the AppendedData section and writes their DataArray tags."""
+
+    def __init__(self) -> None:
+        self.blocks: list[bytes] = []
+        self.offset = 0
+
+    def array(self, name: str | None, values: FieldValue, indent: str) -> str:
+        if isinstance(values, str) or (isinstance(values, np.ndarray) and values.dtype == object):
+            strings = [values] if isinstance(values, str) else [str(v) for v in values]
+            raw = b"".join(s.encode("utf-8") + b"\0" for s in strings)
+            codes = " ".join(str(b) for b in raw)
+            attrs = f' Name="{_esc(name)}"' if name else ""
+            return (
+                f'{indent}<DataArray type="String"{attrs} NumberOfTuples="{len(strings)}"'
+                f' format="ascii">{codes}</DataArray>\n'
+            )
+        arr = np.ascontiguousarray(values)
+        if arr.dtype == bool:
+            arr = arr.astype(np.uint8)
+        dtype = arr.dtype.newbyteorder("<")
+        if dtype not in _NP_TO_VTK:
+            raise ValueError(f"array {name!r}: dtype {arr.dtype} cannot be written to VTK")
+        ncomp = 1 if arr.ndim == 1 else int(np.prod(arr.shape[1:]))
+        payload = arr.astype(dtype, copy=False).tobytes()
+        block = struct.pack("<Q", len(payload)) + payload
+        attrs = f' Name="{_esc(name)}"' if name else ""
+        tag = (
+            f'{indent}<DataArray type="{_NP_TO_VTK[dtype]}"{attrs}'
+            f' NumberOfComponents="{ncomp}" format="appended" offset="{self.offset}"/>\n'
+        )
+        self.blocks.append(block)
+        self.offset += len(block)
+        return tag
+
+
+def _esc(text: str | None) -> str:
+    return (text or "").replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def _section(
+    app: _Appender, tag: str, arrays: dict[str, FieldValue], indent: str, scalars: str | None = None
+) -> str:
+    if not arrays:
+        return ""
+    attr = f' Scalars="{_esc(scalars)}"' if scalars else ""
+    inner = "".join(app.array(k, v, indent + "  ") for k, v in arrays.items())
+    return f"{indent}<{tag}{attr}>\n{inner}{indent}</{tag}>\n"
+
+
+def write(path: str | os.PathLike, ds: Dataset) -> Path:
+    """Write ``ds`` atomically (a temporary file renamed into place) and return the path."""
+    path = Path(path)
+    app = _Appender()
+    fd = _section(app, "FieldData", ds.field_data, "    ")
+    scalars = next(iter(ds.point_data), None)
+    pd = _section(app, "PointData", ds.point_data, "      ", scalars)
+    cd = _section(app, "CellData", ds.cell_data, "      ")
+    if ds.kind == "ImageData":
+        ext = " ".join(str(int(v)) for v in ds.extent)
+        org = " ".join(repr(float(v)) for v in ds.origin)
+        spc = " ".join(repr(float(v)) for v in ds.spacing)
+        body = (
+            f'  <ImageData WholeExtent="{ext}" Origin="{org}" Spacing="{spc}">\n{fd}'
+            f'    <Piece Extent="{ext}">\n{pd}{cd}    </Piece>\n  </ImageData>\n'
+        )
+    elif ds.kind == "UnstructuredGrid":
+        pts = np.asarray(ds.points, dtype=np.float64).reshape(-1, 3)
+        conn = np.asarray(ds.connectivity, dtype=np.int64)
+        offs = np.asarray(ds.offsets, dtype=np.int64)
+        types = np.asarray(ds.cell_types, dtype=np.uint8)
+        points = "      <Points>\n" + app.array(None, pts, "        ") + "      </Points>\n"
+        cells = (
+            "      <Cells>\n"
+            + app.array("connectivity", conn, "        ")
+            + app.array("offsets", offs, "        ")
+            + app.array("types", types, "        ")
+            + "      </Cells>\n"
+        )
+        body = (
+            f"  <UnstructuredGrid>\n{fd}"
+            f'    <Piece NumberOfPoints="{len(pts)}" NumberOfCells="{len(offs)}">\n'
+            f"{pd}{cd}{points}{cells}    </Piece>\n  </UnstructuredGrid>\n"
+        )
+    else:
+        raise ValueError(f"writing {ds.kind} is not supported")
+    head = (
+        '<?xml version="1.0"?>\n<VTKFile type="' + ds.kind + '" version="1.0" '
+        'byte_order="LittleEndian" header_type="UInt64">\n' + body
+    )
+    tail = "</VTKFile>\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, then renamed)
+        dir=path.parent, prefix=f".{path.name}.", delete=False
+    )
+    try:
+        with tmp:
+            tmp.write(head.encode())
+            if app.blocks:
+                tmp.write(b'  <AppendedData encoding="raw">\n   _')
+                for block in app.blocks:
+                    tmp.write(block)
+                tmp.write(b"\n  </AppendedData>\n")
+            tmp.write(tail.encode())
+        os.replace(tmp.name, path)
+    except BaseException:
+        Path(tmp.name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def image_data(
+    values: dict[str, np.ndarray],
+    dims: tuple[int, ...],
+    origin: tuple[float, ...] = (0.0, 0.0, 0.0),
+    spacing: tuple[float, ...] = (1.0, 1.0, 1.0),
+    field_data: dict[str, FieldValue] | None = None,
+) -> Dataset:
+    """An ImageData of 1 to 3 dimensions whose point arrays are flat, x fastest."""
+    d = list(dims) + [1] * (3 - len(dims))
+    o = list(origin) + [0.0] * (3 - len(origin))
+    s = list(spacing) + [1.0] * (3 - len(spacing))
+    ext = (0, d[0] - 1, 0, d[1] - 1, 0, d[2] - 1)
+    return Dataset(
+        kind="ImageData",
+        point_data=dict(values),
+        field_data=dict(field_data or {}),
+        extent=ext,
+        origin=tuple(o),
+        spacing=tuple(s),
+    )  # type: ignore[arg-type]

@@ -1,0 +1,46 @@
+"""Shared fixtures: where TTK's reference outputs are, and how to run pvpython."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+#: TTK's own outputs on 53 real loss landscapes, beside the checkout (never copied in).
+TTK_REFERENCE = Path(os.environ.get("LLTK_TTK_REFERENCE", REPO.parent / "shared" / "ttk-reference"))
+
+
+def reference_cases() -> list[str]:
+    """Stems of the reference landscapes (empty where the folder is absent)."""
+    if not TTK_REFERENCE.is_dir():
+        return []
+    return sorted(p.stem for p in TTK_REFERENCE.glob("*.vti"))
+
+
+@pytest.fixture
+def ttk_reference() -> Path:
+    """The reference folder, or a skip that says why it is missing."""
+    if not TTK_REFERENCE.is_dir():
+        pytest.skip(
+            f"TTK reference outputs not found at {TTK_REFERENCE} "
+            "(they live in ../shared/ttk-reference beside the checkout; "
+            "set LLTK_TTK_REFERENCE to another copy)"
+        )
+    return TTK_REFERENCE
+
+
+@pytest.fixture(scope="session")
+def pvpython() -> list[str]:
+    """The command prefix that runs pvpython without a screen."""
+    exe = shutil.which("pvpython")
+    if exe is None:
+        pytest.skip("pvpython not found (make test installs Debian's paraview)")
+    if os.environ.get("DISPLAY"):
+        return [exe]
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        pytest.skip("xvfb-run not found (make test installs Debian's xvfb)")
+    return [xvfb, "-a", exe]
