@@ -13,26 +13,38 @@ APT_PACKAGES=(
 )
 VENV=${LLTK_VENV:-.venv}
 TORCH_SPEC=${LLTK_TORCH_SPEC:-torch==2.13.0}
+# Optional: the index torch comes from, e.g. https://download.pytorch.org/whl/cpu or .../cu128.
+TORCH_INDEX_URL=${LLTK_TORCH_INDEX_URL:-}
+# Which steps run (docker/Dockerfile runs `apt` as root, then the others as its user).
+STEPS=" ${LLTK_SETUP_STEPS:-apt venv project} "
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if ((${#missing[@]})); then
+if [[ $STEPS == *" apt "* ]] && ((${#missing[@]})); then
   echo "lltk setup: installing Debian packages: ${missing[*]}"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  if [ -n "$SUDO" ] && ! command -v sudo >/dev/null; then
+    echo "lltk setup: missing Debian packages (${missing[*]}); as root run: LLTK_SETUP_STEPS=apt bash $0" >&2
+    exit 1
+  fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+[[ $STEPS == *" venv "* || $STEPS == *" project "* ]] || { echo "lltk setup: Debian packages ready"; exit 0; }
 if [ ! -x "$VENV/bin/python" ]; then
   echo "lltk setup: creating $VENV from Debian's python3"
   /usr/bin/python3 -m venv --system-site-packages "$VENV"
 fi
 PIP=("$VENV/bin/python" -m pip install -q --disable-pip-version-check)
-"$VENV/bin/python" -c "import torch" 2>/dev/null || { echo "lltk setup: installing $TORCH_SPEC"; "${PIP[@]}" "$TORCH_SPEC"; }
+TORCH_FROM=()
+[ -z "$TORCH_INDEX_URL" ] || TORCH_FROM=(--index-url "$TORCH_INDEX_URL")
+"$VENV/bin/python" -c "import torch" 2>/dev/null || { echo "lltk setup: installing $TORCH_SPEC"; "${PIP[@]}" "${TORCH_FROM[@]}" "$TORCH_SPEC"; }
 # pyhessian and ruff bring no compiled numpy code: --no-deps keeps Debian's numpy 1.24.
 "${PIP[@]}" --no-deps pyhessian==0.1 ruff
+[[ $STEPS == *" project "* ]] || exit 0
 "${PIP[@]}" --no-deps --no-build-isolation -e .
 echo "lltk setup: ready ($VENV/bin/lltk)"

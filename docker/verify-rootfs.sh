@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Prove docker/Dockerfile without a Docker engine: debootstrap a fresh Debian bookworm root
+# (what debian:bookworm-slim is), replay the Dockerfile's instructions in it through chroot
+# (docker/replay_dockerfile.py), then run the image's entrypoint there as its non-root user:
+# `lltk --help`, `lltk demo`, pvpython with the plugins. Exit status 0 only if all passed.
+#
+#   sudo docker/verify-rootfs.sh [--rootfs DIR] [--worktree] [--keep] [--skip-demo]
+#
+#   --rootfs DIR  where the root goes (default /tmp/lltk-rootfs; replaced if it exists and
+#                 was made by this script)
+#   --worktree    build from the working tree (as `docker build .` would, minus what
+#                 .dockerignore drops); default: the committed HEAD (git archive)
+#   --keep        keep the root afterwards (to look around: sudo chroot DIR)
+#   --skip-demo   stop after the cheap checks (no `lltk demo`)
+#
+# Needs root, network access to deb.debian.org and PyPI, ~4 GB of disk and 10-20 minutes.
+# Torch comes from a local wheel folder (LLTK_WHEELS, default /opt/wheels) when it holds a
+# torch wheel, else from PyTorch's CPU index, so it never downloads a CUDA build.
+# Run it when docker/Dockerfile, .dockerignore or scripts/setup.sh change, and before a
+# release; it is not part of `make test` or CI (it downloads a whole Debian).
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+ROOTFS=/tmp/lltk-rootfs
+FROM=head
+KEEP=0
+DEMO=1
+while (($#)); do
+  case "$1" in
+    --rootfs) ROOTFS=$2; shift 2 ;;
+    --worktree) FROM=worktree; shift ;;
+    --keep) KEEP=1; shift ;;
+    --skip-demo) DEMO=0; shift ;;
+    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+    *) echo "verify-rootfs: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+WHEELS=${LLTK_WHEELS:-/opt/wheels}
+MIRROR=${LLTK_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+MARK=.lltk-verify-rootfs
+say() { echo "verify-rootfs: $*"; }
+die() { echo "verify-rootfs: error: $*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot, mount): sudo $0"
+for tool in debootstrap chroot mount findmnt python3; do
+  command -v "$tool" >/dev/null || die "$tool not found (apt-get install debootstrap util-linux python3)"
+done
+
+mounted_under() { findmnt -rn -o TARGET | awk -v r="$1" 'index($0, r "/") == 1'; }
+unmount_all() {
+  local m
+  # deepest first
+  for m in $(mounted_under "$ROOTFS" | sort -r); do
+    umount "$m" 2>/dev/null || umount -l "$m"
+  done
+}
+cleanup() {
+  local rc=$?
+  unmount_all
+  if [ -n "$(mounted_under "$ROOTFS")" ]; then
+    echo "verify-rootfs: mounts remain under $ROOTFS; not removing it" >&2
+  elif [ "$KEEP" = 0 ] && [ -e "$ROOTFS/$MARK" ]; then
+    rm -rf "$ROOTFS"
+  fi
+  [ -z "${CONTEXT:-}" ] || rm -rf "$CONTEXT"
+  ((rc == 0)) && say "PASSED" || echo "verify-rootfs: FAILED (exit $rc)" >&2
+}
+
+if [ -e "$ROOTFS" ]; then
+  [ -e "$ROOTFS/$MARK" ] || die "$ROOTFS exists and was not made by this script; pick another --rootfs"
+  [ -z "$(mounted_under "$ROOTFS")" ] || die "something is mounted under $ROOTFS; unmount it first"
+  rm -rf "$ROOTFS"
+fi
+trap cleanup EXIT
+
+# 1. A fresh Debian bookworm, configured as the debian:bookworm-slim image is.
+say "debootstrap bookworm into $ROOTFS (log: $ROOTFS.debootstrap.log)"
+mkdir -p "$ROOTFS"
+touch "$ROOTFS/$MARK"
+debootstrap --variant=minbase bookworm "$ROOTFS" "$MIRROR" >"$ROOTFS.debootstrap.log" 2>&1 \
+  || die "debootstrap failed; see $ROOTFS.debootstrap.log"
+rm -f "$ROOTFS/etc/apt/sources.list"
+cat >"$ROOTFS/etc/apt/sources.list.d/debian.sources" <<EOF
+Types: deb
+URIs: $MIRROR
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: ${MIRROR%/debian}/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+printf '#!/bin/sh\nexit 101\n' >"$ROOTFS/usr/sbin/policy-rc.d" # no daemons start, as in Docker
+chmod 755 "$ROOTFS/usr/sbin/policy-rc.d"
+cat >"$ROOTFS/etc/dpkg/dpkg.cfg.d/docker-slim" <<'EOF'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+EOF
+cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
+
+# 2. What a Docker build provides: /proc, /sys, /dev, the network; plus this machine's
+#    torch wheels (read-only) and CA bundle (for an intercepting proxy).
+mount -t proc proc "$ROOTFS/proc"
+mount -t sysfs sysfs "$ROOTFS/sys"
+mount --bind /dev "$ROOTFS/dev"
+mount --bind /dev/pts "$ROOTFS/dev/pts"
+BUILD_ARGS=()
+BUILD_ENV=(--build-env "PIP_CERT=/mnt/lltk-host/ca.crt" --build-env "PIP_DEFAULT_TIMEOUT=180")
+mkdir -p "$ROOTFS/mnt/lltk-host/wheels"
+cp /etc/ssl/certs/ca-certificates.crt "$ROOTFS/mnt/lltk-host/ca.crt"
+torch_wheel=$(find "$WHEELS" -maxdepth 1 -name 'torch-*.whl' 2>/dev/null | sort | tail -n 1)
+if [ -n "$torch_wheel" ]; then
+  mount --bind "$WHEELS" "$ROOTFS/mnt/lltk-host/wheels"
+  mount -o remount,bind,ro "$ROOTFS/mnt/lltk-host/wheels"
+  version=$(basename "$torch_wheel" | cut -d- -f2)
+  say "torch from $torch_wheel"
+  BUILD_ARGS+=(--build-arg "LLTK_TORCH_SPEC=torch==$version" --build-arg "LLTK_TORCH_INDEX_URL=")
+  BUILD_ENV+=(--build-env "PIP_FIND_LINKS=/mnt/lltk-host/wheels")
+fi
+
+# 3. The build context.
+CONTEXT=$(mktemp -d /tmp/lltk-context.XXXXXX)
+if [ "$FROM" = head ]; then
+  git -C "$REPO" archive HEAD | tar -x -C "$CONTEXT"
+  say "context: git HEAD $(git -C "$REPO" rev-parse --short HEAD)"
+else # the files git tracks or would track: no .venv, caches or outputs
+  git -C "$REPO" ls-files -z --cached --others --exclude-standard \
+    | tar -C "$REPO" --null -T - --ignore-failed-read -c | tar -x -C "$CONTEXT"
+  say "context: working tree $REPO"
+fi
+
+# 4. docker build -f docker/Dockerfile .
+say "replaying docker/Dockerfile"
+python3 "$REPO/docker/replay_dockerfile.py" build --rootfs "$ROOTFS" --context "$CONTEXT" \
+  --file "$CONTEXT/docker/Dockerfile" "${BUILD_ARGS[@]}" "${BUILD_ENV[@]}"
+rm -f "$ROOTFS/mnt/lltk-host/ca.crt"
+unmount_all # nothing of the build machine is left in the image at run time ...
+mount -t proc proc "$ROOTFS/proc"
+mount --bind /dev "$ROOTFS/dev" # ... except what `docker run` provides
+mount -t tmpfs -o size=2g tmpfs "$ROOTFS/dev/shm"
+
+# 5. docker run IMAGE ...
+image() { python3 "$REPO/docker/replay_dockerfile.py" run --rootfs "$ROOTFS" "$@"; }
+check() {
+  local name=$1
+  shift
+  say "check: $name"
+  "$@" || die "check failed: $name"
+}
+uid=$(image --entrypoint id -- -u)
+check "runs as a non-root user (uid $uid)" test "$uid" != 0
+check "lltk --help" image --help
+for cmd in $(image --help | sed -n 's/^    \([a-z][a-z_-]*\) .*/\1/p; s/^    \([a-z][a-z_-]*\)$/\1/p'); do
+  check "lltk $cmd --help" image "$cmd" --help
+done
+check "pvpython under Xvfb loads ParaView, lltk.paraview_compat and plugins/*.py" \
+  image --entrypoint xvfb-run -- -a pvpython /opt/lltk/docker/check_pvpython.py /opt/lltk
+if [ "$DEMO" = 1 ]; then
+  check "lltk demo" image demo
+  say "demo outputs in the image's /data:"
+  find "$ROOTFS/data" -type f | sed "s|^$ROOTFS||"
+fi
