@@ -1,0 +1,29 @@
+"""The topology core: TTK's merge trees, persistence diagrams, critical points and
+simplification, in numpy + numba, on implicitly triangulated grids and on graphs.
+
+Ties are broken like TTK (simulation of simplicity): vertices are ordered by
+(value, vertex id). NaN values are treated as +inf (with a warning).
+"""
+
+from lltk.topology.critical import critical_points
+from lltk.topology.csvio import write_merge_tree_csv, write_persistence_csv
+from lltk.topology.diagram import PersistenceDiagram, persistence_pairs
+from lltk.topology.domain import Domain, graph_domain, grid_domain, vertex_order
+from lltk.topology.simplify import simplify
+from lltk.topology.tree import MergeTree, join_tree, split_tree
+
+__all__ = [
+    "Domain",
+    "MergeTree",
+    "PersistenceDiagram",
+    "critical_points",
+    "graph_domain",
+    "grid_domain",
+    "join_tree",
+    "persistence_pairs",
+    "simplify",
+    "split_tree",
+    "vertex_order",
+    "write_merge_tree_csv",
+    "write_persistence_csv",
+]

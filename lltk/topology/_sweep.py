@@ -1,0 +1,235 @@
+"""Numba kernels: union-find sweeps over vertices and over top-dimensional cells."""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True, inline="always")
+def _find(parent: np.ndarray, x: int) -> int:
+    root = x
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:
+        nxt = parent[x]
+        parent[x] = root
+        x = nxt
+    return root
+
+
+@numba.njit(cache=True)
+def join_sweep(order: np.ndarray, rank: np.ndarray, indptr: np.ndarray, indices: np.ndarray):
+    """Union-find sweep of the vertices in ascending ``order`` (the join tree).
+
+    Returns ``node_vertex``, ``node_kind`` (0 leaf, k >= 2 a saddle where k components
+    merge), ``node_up`` (the node where each node's upward arc ends, -1 if none yet),
+    ``seg`` (per vertex, the node whose upward arc holds it), ``pair_birth`` /
+    ``pair_death`` (leaf, saddle vertices by the elder rule), and per final component the
+    leaf ``comp_leaf``, last vertex ``comp_last`` and open node ``comp_node``.
+    """
+    n = order.size
+    parent = np.empty(n, np.int64)
+    comp_min = np.empty(n, np.int64)
+    comp_node = np.empty(n, np.int64)
+    comp_last = np.empty(n, np.int64)
+    node_vertex = np.empty(n, np.int64)
+    node_kind = np.empty(n, np.int64)
+    node_up = np.empty(n, np.int64)
+    seg = np.empty(n, np.int64)
+    pair_birth = np.empty(n, np.int64)
+    pair_death = np.empty(n, np.int64)
+    maxdeg = 0
+    for v in range(n):
+        d = indptr[v + 1] - indptr[v]
+        if d > maxdeg:
+            maxdeg = d
+    buf = np.empty(maxdeg + 1, np.int64)
+    nn = 0
+    npairs = 0
+    for idx in range(n):
+        v = order[idx]
+        rv = rank[v]
+        k = 0
+        for e in range(indptr[v], indptr[v + 1]):
+            u = indices[e]
+            if rank[u] < rv:
+                r = _find(parent, u)
+                dup = False
+                for t in range(k):
+                    if buf[t] == r:
+                        dup = True
+                        break
+                if not dup:
+                    buf[k] = r
+                    k += 1
+        if k == 0:
+            parent[v] = v
+            comp_min[v] = v
+            comp_last[v] = v
+            comp_node[v] = nn
+            node_vertex[nn] = v
+            node_kind[nn] = 0
+            node_up[nn] = -1
+            seg[v] = nn
+            nn += 1
+        elif k == 1:
+            r = buf[0]
+            parent[v] = r
+            comp_last[r] = v
+            seg[v] = comp_node[r]
+        else:
+            best = buf[0]
+            for t in range(1, k):
+                if rank[comp_min[buf[t]]] < rank[comp_min[best]]:
+                    best = buf[t]
+            node = nn
+            nn += 1
+            node_vertex[node] = v
+            node_kind[node] = k
+            node_up[node] = -1
+            for t in range(k):
+                r = buf[t]
+                node_up[comp_node[r]] = node
+                if r != best:
+                    pair_birth[npairs] = comp_min[r]
+                    pair_death[npairs] = v
+                    npairs += 1
+                    parent[r] = best
+            parent[v] = best
+            comp_node[best] = node
+            comp_last[best] = v
+            seg[v] = node
+    nroots = 0
+    for v in range(n):
+        if parent[v] == v:
+            nroots += 1
+    comp_leaf = np.empty(nroots, np.int64)
+    comp_top = np.empty(nroots, np.int64)
+    comp_open = np.empty(nroots, np.int64)
+    c = 0
+    for idx in range(n):
+        v = order[idx]
+        if parent[v] == v:
+            comp_leaf[c] = comp_min[v]
+            comp_top[c] = comp_last[v]
+            comp_open[c] = comp_node[v]
+            c += 1
+    return (
+        node_vertex[:nn],
+        node_kind[:nn],
+        node_up[:nn],
+        seg,
+        pair_birth[:npairs],
+        pair_death[:npairs],
+        comp_leaf,
+        comp_top,
+        comp_open,
+    )
+
+
+@numba.njit(cache=True)
+def dual_sweep(
+    cell_key: np.ndarray,
+    cell_vertex: np.ndarray,
+    facet_key: np.ndarray,
+    facet_vertex: np.ndarray,
+    facet_cofaces: np.ndarray,
+):
+    """Elder-rule sweep of the dual graph in descending order (saddle-maximum pairs).
+
+    Cells (top simplices) are dual nodes, born at ``cell_key`` (rank of their highest
+    vertex ``cell_vertex``); facets join their one or two cofaces (``-1`` = the outer
+    node, born at +inf). Both key arrays must be sorted descending. A facet that joins
+    two components kills the younger one: returns (facet vertex, cell vertex) pairs of
+    non-zero persistence, and per facet whether it joined two components.
+    """
+    nc = cell_key.size
+    nf = facet_key.size
+    outer = nc
+    parent = np.empty(nc + 1, np.int64)
+    birth_key = np.empty(nc + 1, np.int64)
+    birth_vertex = np.empty(nc + 1, np.int64)
+    parent[outer] = outer
+    birth_key[outer] = np.iinfo(np.int64).max
+    birth_vertex[outer] = -1
+    pair_saddle = np.empty(nf, np.int64)
+    pair_max = np.empty(nf, np.int64)
+    merging = np.zeros(nf, np.bool_)
+    npairs = 0
+    ci = 0
+    for fi in range(nf):
+        fk = facet_key[fi]
+        while ci < nc and cell_key[ci] >= fk:
+            parent[ci] = ci
+            birth_key[ci] = cell_key[ci]
+            birth_vertex[ci] = cell_vertex[ci]
+            ci += 1
+        a = facet_cofaces[fi, 0]
+        b = facet_cofaces[fi, 1]
+        ra = _find(parent, outer if a < 0 else a)
+        rb = _find(parent, outer if b < 0 else b)
+        if ra == rb:
+            continue
+        merging[fi] = True
+        if birth_key[ra] < birth_key[rb]:
+            ra, rb = rb, ra
+        # rb is the younger component: it dies here
+        if birth_vertex[rb] != facet_vertex[fi]:
+            pair_saddle[npairs] = facet_vertex[fi]
+            pair_max[npairs] = birth_vertex[rb]
+            npairs += 1
+        parent[rb] = ra
+    return pair_saddle[:npairs], pair_max[:npairs], merging
+
+
+@numba.njit(cache=True)
+def ftm_saddle_order(
+    node_up: np.ndarray,
+    node_kind: np.ndarray,
+    leaves_by_rank: np.ndarray,
+    saddles_by_rank: np.ndarray,
+) -> np.ndarray:
+    """The order in which TTK's FTM (run on one thread) creates the saddle nodes.
+
+    FTM starts one growth task per leaf, by ascending value. A task climbs its arc to
+    the saddle above; unless it is the last of the saddle's ``node_kind`` incoming arcs
+    it stops there; the last one creates the saddle node and climbs on. Once a single
+    task remains active, the remaining (opened) saddles become nodes by ascending value
+    (FTM's "trunk"). Saddles are sweep node ids; returns them in creation order.
+    """
+    nn = node_up.size
+    pending = node_kind.copy()
+    opened = np.zeros(nn, np.bool_)
+    made = np.zeros(nn, np.bool_)
+    out = np.empty(saddles_by_rank.size, np.int64)
+    k = 0
+    active = leaves_by_rank.size
+    trunk = False
+    for leaf in leaves_by_rank:
+        x = leaf
+        while True:
+            s = node_up[x]
+            if s < 0 or node_kind[s] < 2:
+                active -= 1
+                break
+            pending[s] -= 1
+            opened[s] = True
+            if pending[s] > 0:
+                active -= 1
+                break
+            out[k] = s
+            k += 1
+            made[s] = True
+            if active == 1:
+                trunk = True
+                break
+            opened[s] = False
+            x = s
+        if trunk:
+            break
+    for s in saddles_by_rank:
+        if not made[s]:
+            out[k] = s
+            k += 1
+    return out[:k]

@@ -1,0 +1,172 @@
+"""Join and split trees (TTK's MergeandContourTreeFTM output) by a union-find sweep."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from lltk.topology._sweep import ftm_saddle_order, join_sweep
+from lltk.topology.domain import Domain, sweep_order
+
+#: TTK's CriticalType codes.
+MINIMUM, SADDLE1, SADDLE2, MAXIMUM, DEGENERATE, REGULAR = 0, 1, 2, 3, 4, 5
+
+
+@dataclass(frozen=True)
+class MergeTree:
+    """A join (or split) tree in TTK's node order and conventions.
+
+    Nodes are listed as TTK's CSV lists them: leaves (minima of a join tree, maxima of
+    a split tree) by ascending vertex id, then saddles by sweep order (ascending
+    (value, id) for a join tree, descending for a split tree), then the root(s)
+    (``CriticalType`` 3 for a join tree's global maximum, 0 for a split tree's global
+    minimum). Arc ``a`` goes from ``arc_down[a]`` (a non-root node, ``a``) to
+    ``arc_up[a]``; ``node_arc`` is the arc each node reports (its upward arc; a root
+    reports the arc that ends at it), and ``region_size`` / ``region_span`` are that
+    arc's number of regular vertices and the truncated distance between its end nodes.
+    ``segmentation`` gives each vertex its arc id.
+    """
+
+    kind: str
+    node_vertex: np.ndarray
+    node_scalar: np.ndarray
+    node_type: np.ndarray
+    node_arc: np.ndarray
+    region_size: np.ndarray
+    region_span: np.ndarray
+    arc_down: np.ndarray
+    arc_up: np.ndarray
+    segmentation: np.ndarray
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of tree nodes."""
+        return int(self.node_vertex.size)
+
+
+def check_values(values: np.ndarray, domain: Domain) -> np.ndarray:
+    """The values as float64, NaN replaced by +inf with a warning; shape checked.
+
+    NaN (a failed loss evaluation) is treated as +inf: such vertices come last in the
+    order, after every finite value, ties broken by vertex id like any other value.
+    """
+    v = np.asarray(values)
+    if v.ndim != 1:
+        v = v.reshape(-1) if v.size == domain.n_vertices else v
+    if v.ndim != 1 or v.size != domain.n_vertices:
+        raise ValueError(
+            f"expected one scalar per vertex ({domain.n_vertices}), got shape {np.shape(values)}"
+        )
+    if v.size == 0:
+        raise ValueError("the input has no vertices")
+    if not np.issubdtype(v.dtype, np.number) or np.issubdtype(v.dtype, np.complexfloating):
+        raise ValueError(f"the scalar field must be real numbers, got dtype {v.dtype}")
+    v = v.astype(np.float64)
+    nan = np.isnan(v)
+    if nan.any():
+        warnings.warn(
+            f"{int(nan.sum())} NaN value(s) treated as +inf (ordered last, by vertex id)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        v = np.where(nan, np.inf, v)
+    return v
+
+
+def _tree(values: np.ndarray, domain: Domain, kind: str) -> MergeTree:
+    v = check_values(values, domain)
+    order, rank = sweep_order(v)
+    if kind == "split":
+        order = order[::-1].copy()
+        rank = order.size - 1 - rank
+    res = join_sweep(order, rank, domain.indptr, domain.indices)
+    node_vertex, node_kind, node_up, seg, _, _, _, comp_top, comp_open = res
+    n_sweep = node_vertex.size
+    # roots: the last vertex of each component; a regular one becomes a new node
+    up = node_up.copy()
+    root_nodes = []
+    extra_v = []
+    node_of_vertex = np.full(v.size, -1, np.int64)
+    node_of_vertex[node_vertex] = np.arange(n_sweep)
+    for top, open_node in zip(comp_top, comp_open, strict=True):
+        if node_of_vertex[top] >= 0:
+            root_nodes.append(int(node_of_vertex[top]))
+        else:
+            new = n_sweep + len(extra_v)
+            extra_v.append(int(top))
+            root_nodes.append(new)
+            up[open_node] = new
+            seg[top] = open_node
+    all_vertex = np.concatenate([node_vertex, np.asarray(extra_v, np.int64)])
+    all_up = np.concatenate([up, np.full(len(extra_v), -1, np.int64)])
+    is_root = np.zeros(all_vertex.size, bool)
+    is_root[root_nodes] = True
+    leaf_type, root_type, saddle_type = (
+        (MINIMUM, MAXIMUM, SADDLE1) if kind == "join" else (MAXIMUM, MINIMUM, SADDLE2)
+    )
+    kinds = np.concatenate([node_kind, np.full(len(extra_v), 1, np.int64)])
+    ntype = np.where(kinds == 0, leaf_type, np.where(kinds == 2, saddle_type, DEGENERATE))
+    ntype[is_root] = root_type
+    # TTK's node order: leaves by vertex id, saddles in FTM's creation order, roots last
+    leaves = np.flatnonzero((kinds == 0) & ~is_root)
+    by_rank = leaves[np.argsort(rank[all_vertex[leaves]], kind="stable")]
+    leaves = leaves[np.argsort(all_vertex[leaves], kind="stable")]
+    saddles = np.flatnonzero((kinds != 0) & ~is_root)
+    saddles = saddles[np.argsort(rank[all_vertex[saddles]], kind="stable")]
+    saddles = ftm_saddle_order(all_up, np.where(is_root, 1, kinds), by_rank, saddles)
+    roots = np.flatnonzero(is_root)
+    roots = roots[np.argsort(rank[all_vertex[roots]], kind="stable")]
+    perm = np.concatenate([leaves, saddles, roots])
+    new_id = np.empty(perm.size, np.int64)
+    new_id[perm] = np.arange(perm.size)
+    node_vertex_o = all_vertex[perm]
+    n_arcs = leaves.size + saddles.size
+    arc_down = np.arange(n_arcs, dtype=np.int64)
+    arc_up = new_id[all_up[perm[:n_arcs]]] if n_arcs else np.zeros(0, np.int64)
+    # segmentation: per vertex the arc (= new id of the node whose upward arc holds it);
+    # a root vertex belongs to the arc that ends at it
+    segmentation = new_id[seg]
+    for r in roots:
+        w = all_vertex[r]
+        ending = np.flatnonzero(arc_up == new_id[r])
+        segmentation[w] = ending[-1] if ending.size else new_id[r]
+    is_node = np.zeros(v.size, bool)
+    is_node[node_vertex_o] = True
+    region = np.bincount(segmentation[~is_node], minlength=max(n_arcs, 1))[: max(n_arcs, 0)]
+    node_arc = np.arange(perm.size, dtype=np.int64)
+    for i in range(n_arcs, perm.size):
+        ending = np.flatnonzero(arc_up == i)
+        node_arc[i] = ending[-1] if ending.size else -1
+    if domain.points is not None and n_arcs:
+        p = domain.points
+        dist = np.linalg.norm(p[node_vertex_o[arc_down]] - p[node_vertex_o[arc_up]], axis=1)
+        arc_span = np.trunc(dist).astype(np.int64)
+    else:
+        arc_span = np.zeros(n_arcs, np.int64)
+    has_arc = node_arc >= 0
+    region_size = np.where(has_arc, region[np.maximum(node_arc, 0)] if n_arcs else 0, 0)
+    region_span = np.where(has_arc, arc_span[np.maximum(node_arc, 0)] if n_arcs else 0, 0)
+    return MergeTree(
+        kind=kind,
+        node_vertex=node_vertex_o,
+        node_scalar=np.asarray(values, dtype=np.float64).reshape(-1)[node_vertex_o],
+        node_type=ntype[perm].astype(np.int64),
+        node_arc=node_arc,
+        region_size=region_size.astype(np.int64),
+        region_span=region_span.astype(np.int64),
+        arc_down=arc_down,
+        arc_up=arc_up.astype(np.int64),
+        segmentation=segmentation,
+    )
+
+
+def join_tree(values: np.ndarray, domain: Domain) -> MergeTree:
+    """The join tree (sublevel-set components merging upwards), as TTK's FTM gives it."""
+    return _tree(values, domain, "join")
+
+
+def split_tree(values: np.ndarray, domain: Domain) -> MergeTree:
+    """The split tree (superlevel-set components merging downwards)."""
+    return _tree(values, domain, "split")
