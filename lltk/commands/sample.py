@@ -1,0 +1,121 @@
+"""``lltk sample MODEL``: train (or reuse) a model, sample its loss landscape, write VTK."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sampling.closure import Trained
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``lltk sample``."""
+    p = subparsers.add_parser(
+        "sample",
+        help="sample a model's loss landscape and write it as .vti/.vtu",
+        description="Train (or reuse the cached) MODEL, then evaluate its loss on an n-D grid "
+        "of perturbed weights and write the landscape as VTK (see docs for the file layout).",
+    )
+    add_model_arguments(p)
+    p.add_argument("--dim", type=int, default=2, help="number of directions n (default 2)")
+    p.add_argument("--resolution", type=int, default=41, help="points per axis (default 41)")
+    p.add_argument("--distance", type=float, default=1.0, help="alpha in [-D, D] (default 1)")
+    p.add_argument("--directions", choices=("random", "hessian"), default="random")
+    p.add_argument("--normalization", choices=("filter", "layer", "none"), default="filter")
+    p.add_argument(
+        "--graph",
+        choices=("grid", "knn", "delaunay", "gabriel"),
+        default="grid",
+        help=".vtu only: the line cells (default grid)",
+    )
+    p.add_argument("--k", type=int, default=None, help="neighbours for --graph knn (default 4n)")
+    p.add_argument("--chunk-size", type=int, default=128, help="weight vectors per batch")
+    p.add_argument("--out", required=True, help="output .vti (n <= 3) or .vtu")
+    p.set_defaults(func=run)
+
+
+def add_model_arguments(p: argparse.ArgumentParser) -> None:
+    """The model and training options shared by ``lltk sample`` and ``lltk train``."""
+    from sampling.models import MODELS
+
+    p.add_argument("model", choices=MODELS, help="model to train and sample")
+    p.add_argument("--beta", type=float, default=1.0, help="PINN convection speed (default 1)")
+    p.add_argument("--seed", type=int, default=0, help="seed of training and directions")
+    p.add_argument("--n-f", type=int, default=1000, help="PINN collocation points (default 1000)")
+    p.add_argument(
+        "--max-iter", type=int, default=1000, help="PINN L-BFGS iterations (default 1000)"
+    )
+    p.add_argument(
+        "--no-cache", action="store_true", help="retrain; do not read or write the cache"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def train_from_args(args: argparse.Namespace) -> Trained:
+    """Train or load the model the arguments describe."""
+    from sampling.models import train_model
+
+    return train_model(
+        args.model,
+        progress=not args.quiet,
+        beta=args.beta,
+        seed=args.seed,
+        n_f=args.n_f,
+        max_iter=args.max_iter,
+        use_cache=not args.no_cache,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train, sample, write; report invalid points and timings."""
+    from sampling import directions, export, landscape
+
+    start = time.perf_counter()
+    landscape.check_grid(args.dim, args.resolution, args.distance)
+    out = export.check_output(args.out, args.dim)
+    trained = train_from_args(args)
+    trained_at = time.perf_counter()
+    if args.directions == "random":
+        dirs = directions.random_directions(trained.model, args.dim, args.seed, args.normalization)
+    else:
+        raise ValueError("--directions hessian is not available yet")
+    state = state_file(out)
+    result = landscape.sample_landscape(
+        trained.loss_fn,
+        trained.params,
+        dirs,
+        args.resolution,
+        args.distance,
+        chunk_size=args.chunk_size,
+        vectorized=trained.vectorized,
+        state_path=state,
+        progress=not args.quiet,
+    )
+    sampled_at = time.perf_counter()
+    meta = {
+        **trained.metadata,
+        "Directions": args.directions,
+        "Normalization": args.normalization,
+        "Seed": float(args.seed),
+    }
+    if "solution" in trained.extras:
+        export.write_solution(out, trained.extras["solution"])
+    export.write_landscape(out, result, meta, graph=args.graph, k=args.k)
+    landscape.discard_state(state)
+    points = result.loss.size
+    print(
+        f"lltk sample: wrote {out} ({points} points, {result.invalid_count} invalid); "
+        f"train/load {trained_at - start:.1f} s, sample {sampled_at - trained_at:.1f} s "
+        f"({points / max(sampled_at - trained_at, 1e-9):.0f} evaluations/s)"
+    )
+    if result.invalid_count:
+        print(f"lltk sample: {result.invalid_count} points had a NaN or inf loss (Valid = 0)")
+    return 0
+
+
+def state_file(out: Path) -> Path:
+    """Where the resumable state of a run writing ``out`` lives."""
+    return out.with_name(f".{out.name}.lltk-state.npz")

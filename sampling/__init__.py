@@ -1,0 +1,15 @@
+"""lltk's sampler: train models, pick directions, sample loss landscapes, export VTK.
+
+A notebook needs four calls::
+
+    from sampling import pinn, directions, landscape, export
+    trained = pinn.train_pinn(beta=1.0, seed=0)
+    dirs = directions.random_directions(trained.model, 2, seed=0)
+    result = landscape.sample_landscape(trained.loss_fn, trained.params, dirs, 41, 1.0)
+    export.write_landscape("out/pinn.vti", result, trained.metadata)
+
+Any model works through a loss closure ``loss_fn(params) -> scalar tensor`` that
+evaluates the loss with :func:`torch.func.functional_call` (see :mod:`sampling.closure`).
+"""
+
+__all__ = ["closure", "directions", "export", "graphs", "hessian", "landscape", "pinn"]

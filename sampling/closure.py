@@ -1,0 +1,78 @@
+"""Loss closures: the one thing the sampler needs from a model.
+
+A loss closure maps a dict of parameter tensors (names as ``model.named_parameters()``)
+to a scalar loss, evaluating the model through :func:`torch.func.functional_call`, so
+that :func:`torch.func.vmap` can evaluate many perturbed weight vectors at once.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+from torch.func import functional_call
+
+LossFn = Callable[[dict[str, Tensor]], Tensor]
+
+
+@dataclass
+class Trained:
+    """A trained model, its loss closure and the metadata written as FieldData."""
+
+    model: nn.Module
+    loss_fn: LossFn
+    metadata: dict[str, Any] = field(default_factory=dict)
+    #: Extra datasets written beside the landscape (e.g. the PINN's solution grid).
+    extras: dict[str, Any] = field(default_factory=dict)
+    #: Whether ``loss_fn`` may run under :func:`torch.func.vmap`.
+    vectorized: bool = True
+
+    @property
+    def params(self) -> dict[str, Tensor]:
+        """The trained parameters, detached (the landscape's centre)."""
+        return {k: v.detach() for k, v in self.model.named_parameters()}
+
+
+def model_loss_closure(
+    model: nn.Module,
+    batches: Sequence[tuple[Tensor, Tensor]] | Iterable[tuple[Tensor, Tensor]],
+    criterion: Callable[[Tensor, Tensor], Tensor],
+) -> LossFn:
+    """The closure ``params -> mean over batches of criterion(model(x), y)`` for any model.
+
+    Buffers (batch-norm statistics) are taken from ``model`` as they are; put the model in
+    eval mode first. The closure is checked once on the trained weights, so that a
+    model/criterion mismatch fails here with a clear message.
+    """
+    batches = list(batches)
+    if not batches:
+        raise ValueError("no data batches were given to the loss closure")
+    buffers = {k: v.detach() for k, v in model.named_buffers()}
+
+    def loss_fn(params: dict[str, Tensor]) -> Tensor:
+        total = 0.0
+        for x, y in batches:
+            out = functional_call(model, {**params, **buffers}, (x,))
+            total = total + criterion(out, y)
+        return total / len(batches)
+
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            value = loss_fn(params)
+    except (RuntimeError, ValueError, IndexError, TypeError, UserWarning) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(
+            f"model/criterion mismatch: the loss cannot be evaluated ({first})"
+        ) from None
+    if value.ndim != 0:
+        raise ValueError(
+            f"model/criterion mismatch: the criterion returns shape {tuple(value.shape)}, "
+            "not a scalar (use reduction='mean')"
+        )
+    return loss_fn

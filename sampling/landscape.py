@@ -1,0 +1,207 @@
+"""Evaluate a loss on an n-D grid of perturbed weights ``theta + sum_i alpha_i delta_i``.
+
+Weight vectors are evaluated a chunk at a time with :func:`torch.func.vmap` over the loss
+closure (one batched computation, no model copies). Chunk boundaries are fixed by
+``chunk_size``, so a run resumed from its state file computes exactly the chunks an
+uninterrupted run computes and ends with identical numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from sampling.closure import LossFn
+from sampling.directions import flatten, unflatten
+
+#: Seconds between two saves of the resumable state (``LLTK_STATE_SAVE_SECONDS`` overrides).
+SAVE_EVERY = 2.0
+
+
+@dataclass
+class LandscapeResult:
+    """Losses on the grid: ``loss[i_0, ..., i_{n-1}]`` at ``alphas[i_0], ..., alphas[i_{n-1}]``."""
+
+    loss: np.ndarray
+    alphas: np.ndarray
+    distance: float
+
+    @property
+    def dimension(self) -> int:
+        """Number of directions n."""
+        return self.loss.ndim
+
+    @property
+    def resolution(self) -> int:
+        """Points per axis r."""
+        return len(self.alphas)
+
+    @property
+    def valid(self) -> np.ndarray:
+        """1 where the loss is finite, 0 where it was NaN or inf (same shape as ``loss``)."""
+        return np.isfinite(self.loss).astype(np.uint8)
+
+    @property
+    def invalid_count(self) -> int:
+        """How many grid points had a NaN or inf loss."""
+        return int(self.loss.size - np.count_nonzero(np.isfinite(self.loss)))
+
+    def flat_loss(self) -> np.ndarray:
+        """The losses in VTK point order (first direction fastest)."""
+        return self.loss.ravel(order="F")
+
+    def coordinates(self) -> np.ndarray:
+        """The (r^n, n) alphas of every point in VTK point order."""
+        return grid_alphas(
+            self.dimension, self.resolution, self.distance, np.arange(self.loss.size)
+        )
+
+
+def grid_alphas(n: int, resolution: int, distance: float, index: np.ndarray) -> np.ndarray:
+    """The (len(index), n) coordinates of flat grid indices (first axis fastest)."""
+    axis = np.linspace(-distance, distance, resolution)
+    idx = np.unravel_index(np.asarray(index), (resolution,) * n, order="F")
+    return np.stack([axis[i] for i in idx], axis=-1)
+
+
+def check_grid(n: int, resolution: int, distance: float) -> None:
+    """Raise ValueError with a clear message for an impossible grid."""
+    if n < 1:
+        raise ValueError(f"the dimension must be >= 1, not {n}")
+    if resolution < 2:
+        raise ValueError(f"the resolution must be >= 2 points per axis, not {resolution}")
+    if not (np.isfinite(distance) and distance > 0):
+        raise ValueError(f"the distance must be a positive number, not {distance}")
+    if resolution**n > 2**31:
+        raise ValueError(f"a {resolution}^{n} grid has too many points ({resolution**n})")
+
+
+def sample_landscape(
+    loss_fn: LossFn,
+    params: dict[str, Tensor],
+    directions: Tensor,
+    resolution: int,
+    distance: float = 1.0,
+    *,
+    chunk_size: int = 128,
+    vectorized: bool = True,
+    state_path: str | os.PathLike | None = None,
+    progress: bool = True,
+) -> LandscapeResult:
+    """Evaluate ``loss_fn`` on the ``resolution^n`` grid ``alpha in [-distance, distance]^n``.
+
+    ``directions`` is (n, P) (rows from :func:`sampling.directions.random_directions` or
+    Hessian eigenvectors). With ``state_path`` the finished chunks are saved there every
+    few seconds and a later call with the same inputs continues from them; delete the file
+    with :func:`discard_state` once the result is written. NaN/inf losses are kept (NaN).
+    """
+    from tqdm import tqdm
+
+    directions = torch.as_tensor(directions)
+    if directions.ndim != 2:
+        raise ValueError(
+            f"directions must be an (n, P) tensor, not shape {tuple(directions.shape)}"
+        )
+    n = directions.shape[0]
+    check_grid(n, resolution, distance)
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be >= 1, not {chunk_size}")
+    theta = flatten(params).detach()
+    if directions.shape[1] != theta.numel():
+        raise ValueError(
+            f"directions have {directions.shape[1]} entries, the model {theta.numel()} parameters"
+        )
+    directions = directions.to(theta)
+    total = resolution**n
+    n_chunks = -(-total // chunk_size)
+    key = _fingerprint(theta, directions, resolution, distance, chunk_size)
+    loss, done = _load_state(state_path, key, total, n_chunks)
+    evaluate = torch.func.vmap(loss_fn) if vectorized else None
+    bar = tqdm(
+        total=total,
+        initial=int(sum(min(chunk_size, total - c * chunk_size) for c in np.flatnonzero(done))),
+        desc=f"sample {resolution}^{n} landscape",
+        unit="pt",
+        disable=not progress,
+        smoothing=0.1,
+    )
+    save_every = float(os.environ.get("LLTK_STATE_SAVE_SECONDS", SAVE_EVERY))
+    last_save = time.monotonic()
+    try:
+        for c in np.flatnonzero(~done):
+            start, stop = c * chunk_size, min(total, (c + 1) * chunk_size)
+            alphas = torch.as_tensor(grid_alphas(n, resolution, distance, np.arange(start, stop)))
+            weights = theta + alphas.to(theta) @ directions
+            with torch.no_grad():
+                if evaluate is not None:
+                    values = evaluate(unflatten(weights, params))
+                else:
+                    values = torch.stack([loss_fn(unflatten(w, params)) for w in weights])
+            loss[start:stop] = values.detach().double().cpu().numpy()
+            done[c] = True
+            bar.update(stop - start)
+            if state_path is not None and time.monotonic() - last_save >= save_every:
+                _save_state(state_path, key, loss, done)
+                last_save = time.monotonic()
+    finally:
+        bar.close()
+        if state_path is not None and done.any():
+            _save_state(state_path, key, loss, done)
+    loss[~np.isfinite(loss)] = np.nan
+    shaped = loss.reshape((resolution,) * n, order="F")
+    return LandscapeResult(
+        loss=shaped, alphas=np.linspace(-distance, distance, resolution), distance=float(distance)
+    )
+
+
+def discard_state(state_path: str | os.PathLike) -> None:
+    """Remove a finished run's state file."""
+    Path(state_path).unlink(missing_ok=True)
+
+
+def _fingerprint(theta: Tensor, directions: Tensor, r: int, d: float, chunk: int) -> str:
+    h = hashlib.sha256()
+    h.update(theta.cpu().numpy().tobytes())
+    h.update(directions.cpu().numpy().tobytes())
+    h.update(repr((r, float(d), chunk, tuple(directions.shape))).encode())
+    return h.hexdigest()
+
+
+def _load_state(
+    state_path: str | os.PathLike | None, key: str, total: int, n_chunks: int
+) -> tuple[np.ndarray, np.ndarray]:
+    loss = np.full(total, np.nan)
+    done = np.zeros(n_chunks, dtype=bool)
+    if state_path is None or not Path(state_path).is_file():
+        return loss, done
+    try:
+        with np.load(state_path, allow_pickle=False) as z:
+            if str(z["key"]) == key and len(z["loss"]) == total and len(z["done"]) == n_chunks:
+                return z["loss"].copy(), z["done"].copy()
+    except (OSError, ValueError, KeyError):
+        pass
+    print(f"lltk: ignoring {state_path}: it belongs to another run or is damaged")
+    return loss, done
+
+
+def _save_state(
+    state_path: str | os.PathLike, key: str, loss: np.ndarray, done: np.ndarray
+) -> None:
+    path = Path(state_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npz")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, key=np.array(key), loss=loss, done=done)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,214 @@
+"""The convection PINN of Krishnapriyan et al. (NeurIPS 2021).
+
+``u_t + beta u_x = 0`` on ``x in [0, 2 pi)``, ``t in [0, 1]``, ``u(x, 0) = sin x``, periodic
+in x; exact solution ``u = sin(x - beta t)``. As in the paper's code: an MLP with 4 hidden
+layers of 50 and tanh; the loss is the mean squared initial-condition error on the 256
+grid points at t = 0, plus the mean squared periodic mismatch ``u(0, t) - u(2 pi, t)`` on
+the 100 grid times, plus the mean squared PDE residual on ``N_f`` collocation points drawn
+from the interior of the 256 x 100 grid; L-BFGS (lr 1, history 50, strong Wolfe).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+from torch.func import functional_call, jvp
+
+from sampling.cache import atomic_torch_save, cache_path, load_checkpoint
+from sampling.closure import LossFn, Trained
+
+X_POINTS, T_POINTS = 256, 100
+#: Hidden layer widths of the paper's network.
+HIDDEN = (50, 50, 50, 50)
+
+
+class ConvectionPINN(nn.Module):
+    """The MLP ``(x, t) -> u``: tanh hidden layers of ``hidden`` widths, linear output."""
+
+    def __init__(self, hidden: tuple[int, ...] = HIDDEN) -> None:
+        super().__init__()
+        widths = (2, *hidden)
+        layers: list[nn.Module] = []
+        for a, b in itertools.pairwise(widths):
+            layers += [nn.Linear(a, b), nn.Tanh()]
+        layers.append(nn.Linear(widths[-1], 1))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, xt: Tensor) -> Tensor:
+        """``u`` at the rows ``(x, t)`` of ``xt``, shape (N, 1)."""
+        return self.net(xt)
+
+
+def test_grid() -> tuple[np.ndarray, np.ndarray]:
+    """The 256 x positions in [0, 2 pi) and the 100 times in [0, 1] of the test grid."""
+    return (
+        np.linspace(0.0, 2.0 * math.pi, X_POINTS, endpoint=False),
+        np.linspace(0.0, 1.0, T_POINTS),
+    )
+
+
+def exact_solution(x: np.ndarray, t: np.ndarray, beta: float) -> np.ndarray:
+    """``sin(x - beta t)``."""
+    return np.sin(x - beta * t)
+
+
+@dataclass
+class ConvectionData:
+    """The training points: initial condition, both periodic boundaries, collocation."""
+
+    beta: float
+    x_initial: Tensor
+    u_initial: Tensor
+    x_left: Tensor
+    x_right: Tensor
+    x_collocation: Tensor
+
+
+def convection_data(beta: float, n_f: int = 1000, seed: int = 0) -> ConvectionData:
+    """The paper's training points, collocation drawn (seeded) from the grid's interior."""
+    x, t = test_grid()
+    xi, ti = np.meshgrid(x[1:], t[1:])
+    interior = np.column_stack([xi.ravel(), ti.ravel()])
+    if not 1 <= n_f <= len(interior):
+        raise ValueError(f"n_f must be between 1 and {len(interior)}, not {n_f}")
+    pick = np.random.default_rng(seed).choice(len(interior), n_f, replace=False)
+    zeros = np.zeros_like(x)
+
+    def tensor(a: np.ndarray) -> Tensor:
+        return torch.tensor(a, dtype=torch.float32)
+
+    return ConvectionData(
+        beta=float(beta),
+        x_initial=tensor(np.column_stack([x, zeros])),
+        u_initial=tensor(exact_solution(x, zeros, beta)),
+        x_left=tensor(np.column_stack([np.zeros_like(t), t])),
+        x_right=tensor(np.column_stack([np.full_like(t, 2.0 * math.pi), t])),
+        x_collocation=tensor(interior[np.sort(pick)]),
+    )
+
+
+def convection_loss(model: nn.Module, data: ConvectionData) -> LossFn:
+    """The PINN loss as a vmappable closure of the parameters.
+
+    The residual ``u_t + beta u_x`` is the derivative of ``u`` along ``(beta, 1)``, one
+    forward-mode :func:`torch.func.jvp` (each output row depends on its input row only).
+    """
+    tangent = torch.tensor([data.beta, 1.0]).expand_as(data.x_collocation)
+
+    def loss_fn(params: dict[str, Tensor]) -> Tensor:
+        def u(xt: Tensor) -> Tensor:
+            return functional_call(model, params, (xt,)).squeeze(-1)
+
+        initial = torch.mean((u(data.x_initial) - data.u_initial) ** 2)
+        boundary = torch.mean((u(data.x_left) - u(data.x_right)) ** 2)
+        _, residual = jvp(u, (data.x_collocation,), (tangent,))
+        return initial + boundary + torch.mean(residual**2)
+
+    return loss_fn
+
+
+def predict(model: nn.Module, beta: float) -> dict[str, np.ndarray]:
+    """``u_pred``, ``u_exact`` and ``abs_error`` on the test grid, shape (100, 256), x fastest."""
+    x, t = test_grid()
+    xx, tt = np.meshgrid(x, t)
+    with torch.no_grad():
+        pts = torch.tensor(np.column_stack([xx.ravel(), tt.ravel()]), dtype=torch.float32)
+        u_pred = model(pts).squeeze(-1).double().numpy().reshape(xx.shape)
+    u_exact = exact_solution(xx, tt, beta)
+    return {"u_pred": u_pred, "u_exact": u_exact, "abs_error": np.abs(u_pred - u_exact)}
+
+
+def errors(solution: dict[str, np.ndarray]) -> dict[str, float]:
+    """The paper's errors: mean absolute, relative L2, relative L-inf; and the test MSE."""
+    diff = solution["u_pred"] - solution["u_exact"]
+    exact = solution["u_exact"]
+    return {
+        "TestAbsError": float(np.mean(np.abs(diff))),
+        "TestRelError": float(np.linalg.norm(diff) / np.linalg.norm(exact)),
+        "TestLinfError": float(np.max(np.abs(diff)) / np.max(np.abs(exact))),
+        "TestLoss": float(np.mean(diff**2)),
+    }
+
+
+def train_pinn(
+    beta: float = 1.0,
+    seed: int = 0,
+    n_f: int = 1000,
+    max_iter: int = 1000,
+    hidden: tuple[int, ...] = HIDDEN,
+    use_cache: bool = True,
+    progress: bool = True,
+) -> Trained:
+    """Train (or load from the cache) the convection PINN; returns its loss closure too.
+
+    L-BFGS runs for at most ``max_iter`` iterations (the paper's tolerances 1e-7); the
+    checkpoint is cached under a key made of every argument that changes the result.
+    """
+    if max_iter < 0:
+        raise ValueError(f"max_iter must be >= 0, not {max_iter}")
+    hyper = {"beta": float(beta), "seed": int(seed), "n_f": int(n_f), "max_iter": int(max_iter)}
+    hyper["hidden"] = list(hidden)
+    path = cache_path("pinn", hyper)
+    data = convection_data(beta, n_f, seed)
+    torch.manual_seed(seed)
+    model = ConvectionPINN(tuple(hidden))
+    loss_fn = convection_loss(model, data)
+    if use_cache and path.is_file():
+        state = load_checkpoint(path)
+        model.load_state_dict(state["model"])
+    else:
+        _lbfgs(model, loss_fn, max_iter, progress)
+        if use_cache:
+            atomic_torch_save({"model": model.state_dict(), "hyper": hyper}, path)
+    model.eval()
+    with torch.no_grad():
+        train_loss = float(loss_fn(dict(model.named_parameters())))
+    solution = predict(model, beta)
+    metadata = {
+        "Model": "pinn",
+        "Beta": float(beta),
+        "Seed": float(seed),
+        "Width": float(hidden[0]),
+        "TrainLoss": train_loss,
+        **errors(solution),
+    }
+    return Trained(model=model, loss_fn=loss_fn, metadata=metadata, extras={"solution": solution})
+
+
+def _lbfgs(model: nn.Module, loss_fn: LossFn, max_iter: int, progress: bool) -> None:
+    """Minimise ``loss_fn`` with the paper's L-BFGS settings, a progress bar on evaluations."""
+    from tqdm import tqdm
+
+    if max_iter == 0:
+        return
+    opt = torch.optim.LBFGS(
+        model.parameters(),
+        lr=1.0,
+        max_iter=max_iter,
+        history_size=50,
+        tolerance_grad=1e-7,
+        tolerance_change=1e-7,
+        line_search_fn="strong_wolfe",
+    )
+    bar = tqdm(
+        total=opt.defaults["max_eval"], desc="train pinn (L-BFGS evals)", disable=not progress
+    )
+
+    def closure() -> Tensor:
+        opt.zero_grad()
+        loss = loss_fn(dict(model.named_parameters()))
+        loss.backward()
+        bar.update()
+        bar.set_postfix(loss=f"{loss.item():.3e}", refresh=False)
+        return loss
+
+    model.train()
+    try:
+        opt.step(closure)
+    finally:
+        bar.close()
