@@ -1,0 +1,161 @@
+"""The base of lltk's ParaView filters: ports, array choice, backend, error reporting.
+
+Each plugin module subclasses :class:`LossFilter`, declares its properties with the
+smproxy decorators (ParaView only reads decorated methods of the class itself, so the
+shared property XML lives here as strings) and implements :meth:`LossFilter.compute`.
+A bad input never raises into ParaView: the message goes to ParaView's error output
+(the Output Messages window; stderr in pvpython) and the filter returns 0.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from vtkmodules.vtkCommonCore import vtkOutputWindow
+from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
+from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
+
+from lltk.paraview import backend
+from lltk.paraview.vtkdata import DEFAULT_ARRAY, InputError
+from lltk.paraview_compat import VTKPythonAlgorithmBase
+
+#: ``output_types`` entry for an output of the same type as the input.
+SAME_AS_INPUT = "same"
+
+#: The input port: image data, or an unstructured grid / poly data graph.
+INPUT_XML = """
+<InputProperty name="Input" command="SetInputConnection">
+  <ProxyGroupDomain name="groups"><Group name="sources"/><Group name="filters"/></ProxyGroupDomain>
+  <DataTypeDomain name="input_type">
+    <DataType value="vtkImageData"/>
+    <DataType value="vtkUnstructuredGrid"/>
+    <DataType value="vtkPolyData"/>
+  </DataTypeDomain>
+  <InputArrayDomain name="input_array" attribute_type="point" number_of_components="1"/>
+  <Documentation>A loss landscape: the sampler's .vti (regular grid, TTK's implicit
+  triangulation) or .vtu (a neighbourhood graph whose line cells are the edges).</Documentation>
+</InputProperty>
+"""
+
+#: The scalar array (``Loss`` preselected when present).
+SCALAR_ARRAY_XML = f"""
+<StringVectorProperty name="ScalarArray" label="Scalar Array" command="SetInputArrayToProcess"
+    number_of_elements="5" element_types="0 0 0 0 2"
+    default_values="{DEFAULT_ARRAY}"
+    animateable="0">
+  <ArrayListDomain name="array_list" attribute_type="Scalars" input_domain_name="input_array">
+    <RequiredProperties><Property name="Input" function="Input"/></RequiredProperties>
+  </ArrayListDomain>
+  <Documentation>The point array holding the loss at each sample ({DEFAULT_ARRAY} when the
+  input has it). It must be a finite, one-component array.</Documentation>
+</StringVectorProperty>
+"""
+
+#: The engine choice.
+BACKEND_XML = f"""
+<IntVectorProperty name="Backend" command="SetBackend" number_of_elements="1"
+    default_values="{backend.AUTO}" panel_visibility="advanced">
+  <EnumerationDomain name="enum">
+    <Entry value="{backend.AUTO}" text="Automatic (TTK when loaded)"/>
+    <Entry value="{backend.LLTK}" text="lltk"/>
+    <Entry value="{backend.TTK}" text="TTK"/>
+  </EnumerationDomain>
+  <Documentation>Which engine computes the topology. Automatic uses TTK when TTK's
+  plugin is loaded and lltk's numpy engine otherwise; both give the same arrays. The
+  engine that ran is shown in Backend Used and stored in the field data as
+  lltkBackend.</Documentation>
+</IntVectorProperty>
+"""
+
+#: The read-only report of the engine that ran.
+BACKEND_USED_XML = """
+<StringVectorProperty name="BackendUsed" label="Backend Used" command="GetBackendUsed"
+    information_only="1" number_of_elements="1" default_values="none">
+  <SimpleStringInformationHelper/>
+  <Documentation>The engine that ran the last update: ttk or lltk (read only).</Documentation>
+</StringVectorProperty>
+"""
+
+
+def report_error(label: str, message: str) -> None:
+    """Show ``message`` in ParaView's error output, prefixed by the filter's label."""
+    vtkOutputWindow.GetInstance().DisplayErrorText(f"{label}: {message}\n")
+
+
+class LossFilter(VTKPythonAlgorithmBase):
+    """One input landscape, outputs of the types in ``output_types``."""
+
+    label = "lltk filter"
+    output_types: tuple[str, ...] = ("vtkPolyData",)
+
+    def __init__(self) -> None:
+        super().__init__(
+            nInputPorts=1,
+            inputType="vtkDataSet",
+            nOutputPorts=len(self.output_types),
+            outputType="vtkDataObject",
+        )
+        self.backend_mode = backend.AUTO
+        self.backend_used = "none"
+
+    def FillOutputPortInformation(self, port: int, info) -> int:
+        kind = self.output_types[port]
+        info.Set(vtkDataObject.DATA_TYPE_NAME(), "vtkDataSet" if kind == SAME_AS_INPUT else kind)
+        return 1
+
+    def FillInputPortInformation(self, port: int, info) -> int:
+        info.Set(vtkAlgorithm.INPUT_REQUIRED_DATA_TYPE(), "vtkDataSet")
+        return 1
+
+    def RequestDataObject(self, request, inInfo, outInfo) -> int:
+        source = self.GetInputData(inInfo, 0, 0)
+        for port, kind in enumerate(self.output_types):
+            info = outInfo.GetInformationObject(port)
+            current = info.Get(vtkDataObject.DATA_OBJECT())
+            if kind == SAME_AS_INPUT:
+                if source is None:
+                    continue
+                if current is None or current.GetClassName() != source.GetClassName():
+                    info.Set(vtkDataObject.DATA_OBJECT(), source.NewInstance())
+            elif current is None or not current.IsA(kind):
+                info.Set(vtkDataObject.DATA_OBJECT(), vtkDataObjectTypes.NewDataObject(kind))
+        return 1
+
+    def SetBackend(self, mode: int) -> None:
+        """Engine choice (see :data:`BACKEND_XML`)."""
+        if int(mode) != self.backend_mode:
+            self.backend_mode = int(mode)
+            self.Modified()
+
+    def GetBackendUsed(self) -> str:
+        """The engine that ran the last update."""
+        return self.backend_used
+
+    def array_name(self) -> str | None:
+        """The selected scalar array (None when none was chosen)."""
+        info = self.GetInputArrayInformation(0)
+        if info is None or not info.Has(vtkDataObject.FIELD_NAME()):
+            return None
+        return info.Get(vtkDataObject.FIELD_NAME()) or None
+
+    def compute(self, dataset) -> list:
+        """The output data objects for ``dataset`` (one per port)."""
+        raise NotImplementedError
+
+    def RequestData(self, request, inInfo, outInfo) -> int:
+        dataset = self.GetInputData(inInfo, 0, 0)
+        try:
+            outputs = self.compute(dataset)
+        except (InputError, ValueError) as exc:
+            report_error(self.label, str(exc))
+            return 0
+        except Exception as exc:
+            report_error(
+                self.label,
+                f"internal error ({exc}); please report it with this trace:\n"
+                + traceback.format_exc(),
+            )
+            return 0
+        for port, result in enumerate(outputs):
+            self.GetOutputData(outInfo, port).ShallowCopy(result)
+        return 1

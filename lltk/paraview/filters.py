@@ -1,0 +1,191 @@
+"""What each ParaView filter computes: VTK input -> numpy core (or TTK) -> VTK outputs.
+
+The plugin proxies in ``plugins/`` only declare properties and call these functions.
+Each returns the output data objects and the backend that ran (``"ttk"`` / ``"lltk"``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from vtkmodules.vtkCommonDataModel import (
+    VTK_LINE,
+    VTK_VERTEX,
+    vtkDataSet,
+    vtkPolyData,
+    vtkTable,
+    vtkUnstructuredGrid,
+)
+
+from lltk.paraview import backend, layout
+from lltk.paraview.vtkdata import (
+    ScalarInput,
+    add_arrays,
+    field_data,
+    polydata,
+    scalar_input,
+    set_field_data,
+    table,
+    unstructured_grid,
+)
+from lltk.topology.profile import branch_decomposition, vertex_branches
+from lltk.topology.profile import landscape_profile as topology_profile
+
+
+def _backend_tag(obj, which: str) -> None:
+    set_field_data(obj, {"lltkBackend": which})
+
+
+def _ug(geom: layout.Geometry, cell_type: int) -> vtkUnstructuredGrid:
+    return unstructured_grid(geom.points, geom.cells, cell_type, geom.point_data, geom.cell_data)
+
+
+def merge_tree(dataset: vtkDataSet, array: str | None, kind: str, mode: int) -> tuple[str, list]:
+    """Nodes, arcs (unstructured grids), segmentation (the input + ``SegmentationId``,
+    ``BranchId``) and the planar layout (poly data) of the join or split tree."""
+    from lltk import topology
+
+    field = scalar_input(dataset, array)
+    which = backend.choose("merge_tree", mode)
+    if which == "ttk":
+        tree = backend.ttk_merge_tree(dataset, field.name, kind)
+    else:
+        build = topology.join_tree if kind == "join" else topology.split_tree
+        tree = build(field.values, field.domain)
+    nodes = _ug(layout.tree_nodes(tree, field.points), VTK_VERTEX)
+    arcs = _ug(layout.tree_arcs(tree, field.points), VTK_LINE)
+    seg = dataset.NewInstance()
+    seg.ShallowCopy(dataset)
+    add_arrays(
+        seg.GetPointData(),
+        {
+            "SegmentationId": np.asarray(tree.segmentation, np.int64),
+            "BranchId": vertex_branches(tree, branch_decomposition(tree)),
+        },
+    )
+    planar_geom = layout.planar_tree(tree)
+    planar = polydata(
+        planar_geom.points,
+        lines=planar_geom.cells,
+        point_data=planar_geom.point_data,
+        cell_data=planar_geom.cell_data,
+    )
+    outputs = [nodes, arcs, seg, planar]
+    for out in outputs:
+        _backend_tag(out, which)
+    return which, outputs
+
+
+def diagram(
+    dataset: vtkDataSet, array: str | None, pair_types: tuple[int, ...], threshold: float, mode: int
+) -> tuple[str, vtkUnstructuredGrid]:
+    """The persistence diagram in TTK's layout, restricted to ``pair_types`` (PairType
+    codes) with persistence >= ``threshold``."""
+    from lltk import topology
+
+    field = scalar_input(dataset, array)
+    which = backend.choose("persistence_diagram", mode)
+    if which == "ttk":
+        pd = backend.ttk_persistence_diagram(dataset, field.name)
+    else:
+        pd = topology.persistence_pairs(field.values, field.domain)
+    rows = layout.select_pairs(pd, pair_types, threshold)
+    out = _ug(layout.diagram_layout(pd, field.points, rows), VTK_LINE)
+    _backend_tag(out, which)
+    return which, out
+
+
+def critical_points(dataset: vtkDataSet, array: str | None, mode: int) -> tuple[str, vtkPolyData]:
+    """The critical points as vertices at their positions, with ``CriticalType``,
+    ``ttkVertexScalarField`` (vertex id) and the scalar value under its own name."""
+    from lltk import topology
+
+    field = scalar_input(dataset, array)
+    which = backend.choose("critical_points", mode)
+    if which == "ttk":
+        ids, types = backend.ttk_critical_points(dataset, field.name)
+    else:
+        ids, types = topology.critical_points(field.values, field.domain)
+    ids = np.asarray(ids, np.int64)
+    out = polydata(
+        field.points[ids],
+        verts=np.arange(ids.size),
+        point_data={
+            "CriticalType": np.asarray(types, np.int64),
+            "ttkVertexScalarField": ids,
+            field.name: field.values[ids],
+        },
+    )
+    _backend_tag(out, which)
+    return which, out
+
+
+def simplification(
+    dataset: vtkDataSet, array: str | None, threshold: float, absolute: bool, mode: int
+) -> tuple[str, vtkDataSet]:
+    """The input with its scalar field simplified (minimum-saddle pairs of persistence
+    below the threshold removed); the original values are kept as ``<name>_Original``."""
+    from lltk import topology
+
+    field = scalar_input(dataset, array)
+    which = backend.choose("simplification", mode)
+    if which == "ttk":
+        values = backend.ttk_simplify(dataset, field.name, threshold, absolute)
+    else:
+        values = topology.simplify(field.values, field.domain, threshold, absolute=absolute)
+    out = dataset.NewInstance()
+    out.ShallowCopy(dataset)
+    pd = out.GetPointData()
+    pd.RemoveArray(field.name)
+    add_arrays(
+        pd, {field.name: np.asarray(values, np.float64), f"{field.name}_Original": field.values}
+    )
+    pd.SetActiveScalars(field.name)
+    _backend_tag(out, which)
+    return which, out
+
+
+def _join_tree(field: ScalarInput):
+    from lltk import topology
+
+    return topology.join_tree(field.values, field.domain)
+
+
+def landscape_profile(dataset: vtkDataSet, array: str | None) -> tuple[vtkPolyData, vtkPolyData]:
+    """The topological landscape profile: basin quads and the marked critical points."""
+    field = scalar_input(dataset, array)
+    tree = _join_tree(field)
+    basins, marks = layout.profile_geometry(
+        topology_profile(field.values, tree), field.values, tree
+    )
+    quads = polydata(basins.points, polys=basins.cells, cell_data=basins.cell_data)
+    verts = polydata(marks.points, verts=marks.cells[:, 0], point_data=marks.point_data)
+    for out in (quads, verts):
+        _backend_tag(out, "lltk")
+    return quads, verts
+
+
+def metrics(dataset: vtkDataSet, array: str | None) -> vtkTable:
+    """One row: the study's topological numbers, then every number and string the
+    sampler stored in FieldData (arrays of several values as ``Name_0``, ``Name_1``...)."""
+    from lltk import topology
+    from lltk.topology.metrics import landscape_metrics
+
+    field = scalar_input(dataset, array)
+    numbers = landscape_metrics(topology.persistence_pairs(field.values, field.domain))
+    columns: dict[str, np.ndarray | list[str]] = {
+        "ScalarField": [field.name],
+        "Vertices": np.array([field.values.size], np.int64),
+        "MinLoss": np.array([field.values.min()]),
+        "MaxLoss": np.array([field.values.max()]),
+    }
+    columns.update({k: np.array([v]) for k, v in numbers.items()})
+    for name, value in field_data(dataset).items():
+        if isinstance(value, str):
+            columns[name] = [value]
+        elif value.size == 1:
+            columns[name] = value
+        else:
+            columns.update({f"{name}_{i}": value[i : i + 1] for i in range(value.size)})
+    out = table(columns)
+    _backend_tag(out, "lltk")
+    return out

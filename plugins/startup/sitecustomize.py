@@ -1,0 +1,17 @@
+"""Lets ParaView 5.11 load lltk's Python plugins on Python 3.11 (Debian 12).
+
+ParaView's plugin loader imports ``paraview.detail.pythonalgorithm``, which needs
+``inspect.getargspec`` (removed in Python 3.11), before any plugin code runs. Python
+imports ``sitecustomize`` at start-up from ``PYTHONPATH``, so start ParaView with
+``PYTHONPATH=<repo>/plugins/startup`` and this restores it through
+:mod:`lltk.paraview_compat`.
+"""
+
+import sys
+from pathlib import Path
+
+_REPO = str(Path(__file__).resolve().parents[2])
+if _REPO not in sys.path:
+    sys.path.insert(0, _REPO)
+
+import lltk.paraview_compat  # noqa: E402, F401
