@@ -2,11 +2,134 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
-from lltk.topology.domain import Domain
+from lltk.topology._sweep import _find
+from lltk.topology.domain import Domain, sweep_order
+from lltk.topology.tree import (
+    DEGENERATE,
+    MAXIMUM,
+    MINIMUM,
+    REGULAR,
+    SADDLE1,
+    SADDLE2,
+    check_values,
+)
+
+
+@numba.njit(cache=True)
+def _link_components(
+    rank: np.ndarray, indptr: np.ndarray, indices: np.ndarray, link_edges: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per vertex, the number of lower and upper link components.
+
+    With ``link_edges`` two neighbours on the same side are linked when they are
+    adjacent (the grids' triangulation is a flag complex, so adjacent neighbours of
+    ``v`` span a triangle with it); without, every neighbour is its own component.
+    """
+    n = indptr.size - 1
+    lower = np.zeros(n, np.int64)
+    upper = np.zeros(n, np.int64)
+    maxdeg = 0
+    for v in range(n):
+        maxdeg = max(maxdeg, indptr[v + 1] - indptr[v])
+    parent = np.empty(maxdeg, np.int64)
+    for v in range(n):
+        s = indptr[v]
+        k = indptr[v + 1] - s
+        for i in range(k):
+            parent[i] = i
+        if link_edges:
+            for i in range(k):
+                a = indices[s + i]
+                side = rank[a] < rank[v]
+                for e in range(indptr[a], indptr[a + 1]):
+                    w = indices[e]
+                    if (rank[w] < rank[v]) != side or w == v:
+                        continue
+                    for j in range(k):
+                        if indices[s + j] == w:
+                            ri = _find(parent, i)
+                            rj = _find(parent, j)
+                            if ri != rj:
+                                parent[ri] = rj
+                            break
+        for i in range(k):
+            if parent[i] == i:
+                if rank[indices[s + i]] < rank[v]:
+                    lower[v] += 1
+                else:
+                    upper[v] += 1
+    return lower, upper
+
+
+def _on_boundary(dims: tuple[int, ...]) -> np.ndarray:
+    """Whether each grid vertex lies on the grid's boundary."""
+    grids = np.meshgrid(*[np.arange(n) for n in dims[::-1]], indexing="ij")
+    b = np.zeros(grids[0].shape, bool)
+    for g, n in zip(grids, dims[::-1], strict=True):
+        b |= (g == 0) | (g == n - 1)
+    return b.ravel()
 
 
 def critical_points(values: np.ndarray, domain: Domain) -> tuple[np.ndarray, np.ndarray]:
-    """Critical vertices and their TTK CriticalType (not implemented yet)."""
-    raise NotImplementedError("critical_points is being written (lltk issue 3)")
+    """Critical vertices (ascending id) and their TTK ``CriticalType``.
+
+    Lower/upper link components are counted on the link of each vertex (grids: the
+    triangulation's link; graphs: a 1-D complex, each neighbour its own component) and
+    classified with ScalarFieldCriticalPoints' rules, including its 2-D rule (saddle
+    for (2,1), (1,2), (2,2) components, degenerate otherwise) and its 3-D boundary rule.
+    """
+    v = check_values(values, domain)
+    _, rank = sweep_order(v)
+    dim = len(domain.dims) if domain.dims is not None else 1
+    if domain.dims is not None and domain.dims == (1,):
+        dim = 0
+    lower, upper = _link_components(rank, domain.indptr, domain.indices, dim >= 2)
+    types = np.full(v.size, REGULAR, np.int64)
+    if dim <= 1:
+        types[(lower == 0) & (upper != 0)] = MINIMUM
+        types[(lower != 0) & (upper == 0)] = MAXIMUM
+        other = ~((lower == 0) & (upper != 0)) & ~((lower != 0) & (upper == 0))
+        other &= ~((lower == 1) & (upper == 1))
+        types[other] = SADDLE1
+    else:
+        types[(lower == 0) & (upper == 1)] = MINIMUM
+        types[(lower == 1) & (upper == 0)] = MAXIMUM
+        rest = ~(((lower == 0) & (upper == 1)) | ((lower == 1) & (upper == 0)))
+        rest &= ~((lower == 1) & (upper == 1))
+        if dim == 2:
+            sad = ((lower == 2) & (upper == 1)) | ((lower == 1) & (upper == 2))
+            sad |= (lower == 2) & (upper == 2)
+            types[rest & sad] = SADDLE1
+            types[rest & ~sad] = DEGENERATE
+        else:
+            types[rest & (lower == 2) & (upper == 1)] = SADDLE1
+            types[rest & (lower == 1) & (upper == 2)] = SADDLE2
+            types[rest & ~(((lower == 2) & (upper == 1)) | ((lower == 1) & (upper == 2)))] = (
+                DEGENERATE
+            )
+            _boundary_saddles(types, rank, domain, (lower == 1) & (upper == 1))
+    ids = np.flatnonzero(types != REGULAR)
+    return ids, types[ids]
+
+
+def _boundary_saddles(types: np.ndarray, rank: np.ndarray, domain: Domain, one_one: np.ndarray):
+    """TTK's 3-D rule: a boundary vertex with one lower and one upper link component is
+    a 1-saddle if only its upper neighbours touch the boundary, a 2-saddle if only its
+    lower ones do."""
+    assert domain.dims is not None
+    bnd = _on_boundary(domain.dims)
+    cand = np.flatnonzero(one_one & bnd)
+    if cand.size == 0:
+        return
+    src = np.repeat(np.arange(domain.n_vertices), np.diff(domain.indptr))
+    nb = domain.indices.astype(np.int64)
+    is_lower = rank[nb] < rank[src]
+    low_b = np.zeros(domain.n_vertices, bool)
+    up_b = np.zeros(domain.n_vertices, bool)
+    np.logical_or.at(low_b, src, is_lower & bnd[nb])
+    np.logical_or.at(up_b, src, ~is_lower & bnd[nb])
+    types[cand[up_b[cand] & ~low_b[cand]]] = SADDLE1
+    types[cand[~up_b[cand] & low_b[cand]]] = SADDLE2
