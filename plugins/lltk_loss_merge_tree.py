@@ -18,6 +18,12 @@ paraview_plugin_name = "LossMergeTree"
 
 @smproxy.filter(name="LossMergeTree", label="Loss Merge Tree")
 @smproperty.xml(algorithm.INPUT_XML)
+@smproperty.xml(
+    algorithm.proxy_xml(
+        "Merge tree (join or split) of a loss landscape, as TTK's FTM gives it.",
+        ["Skeleton Nodes", "Skeleton Arcs", "Segmentation", "Planar Tree"],
+    )
+)
 class LossMergeTree(algorithm.LossFilter):
     """Merge tree of a loss landscape. Output ports: 0 nodes, 1 arcs, 2 segmentation,
     3 planar layout (branch decomposition)."""

@@ -77,6 +77,12 @@ BACKEND_USED_XML = """
 """
 
 
+def proxy_xml(help_text: str, ports: list[str]) -> str:
+    """The proxy's panel documentation and the names of its output ports."""
+    named = "".join(f'<OutputPort name="{name}" index="{i}"/>' for i, name in enumerate(ports))
+    return f'<Documentation short_help="{help_text}">{help_text}</Documentation>{named}'
+
+
 def report_error(label: str, message: str) -> None:
     """Show ``message`` in ParaView's error output, prefixed by the filter's label."""
     vtkOutputWindow.GetInstance().DisplayErrorText(f"{label}: {message}\n")

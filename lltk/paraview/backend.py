@@ -125,7 +125,7 @@ def ttk_persistence_diagram(dataset, array: str):
         ptype = np.where(finite == 0, -1, ptype)
     b, d = conn[keep, 0], conn[keep, 1]
     birth, death = xy[b, 1], xy[d, 1]
-    rows = np.lexsort((np.asarray(ident)[keep], birth))
+    rows = np.lexsort((-death, vertex[b], birth))
     b, d, birth, death = b[rows], d[rows], birth[rows], death[rows]
     return PersistenceDiagram(
         birth_vertex=vertex[b].astype(np.int64),

@@ -1,0 +1,42 @@
+"""ParaView plugin: Landscape Metrics (a table of the study's topological numbers and
+the sampler's Hessian / model figures).
+
+Load with Tools > Manage Plugins > Load New, ``PV_PLUGIN_PATH=<repo>/plugins``, or
+``LoadPlugin(path, ns=globals())`` in pvpython.
+"""
+
+import sys
+from pathlib import Path
+
+if str(Path(__file__).resolve().parents[1]) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lltk.paraview import algorithm, filters
+from lltk.paraview_compat import smproperty, smproxy
+
+paraview_plugin_name = "LandscapeMetrics"
+
+
+@smproxy.filter(name="LandscapeMetrics", label="Landscape Metrics")
+@smproperty.xml(algorithm.INPUT_XML)
+@smproperty.xml(
+    algorithm.proxy_xml(
+        "One table row: number of minima and saddles, average, total and maximum "
+        "persistence of the minimum-saddle pairs, then the Hessian and model figures the "
+        "sampler stored (FieldData). Show it in a Spreadsheet View.",
+        ["Metrics"],
+    )
+)
+class LandscapeMetrics(algorithm.LossFilter):
+    """The study's numbers for one landscape, as a vtkTable."""
+
+    label = "Landscape Metrics"
+    output_types = ("vtkTable",)
+
+    @smproperty.xml(algorithm.SCALAR_ARRAY_XML)
+    def SetInputArrayToProcess(self, idx, port, connection, field, name):
+        return super().SetInputArrayToProcess(idx, port, connection, field, name)
+
+    def compute(self, dataset) -> list:
+        self.backend_used = "lltk"
+        return [filters.metrics(dataset, self.array_name())]
