@@ -1,0 +1,100 @@
+"""``lltk sample`` end to end: files per the conventions, bad input, kill and resume."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+
+from lltk import vtkxml
+from lltk.cli import main
+
+FAST = ["--n-f", "100", "--max-iter", "20", "--quiet"]
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("LLTK_CACHE", str(tmp_path / "cache"))
+
+
+def test_sample_pinn_writes_landscape_and_solution(tmp_path, capsys):
+    out = tmp_path / "p.vti"
+    assert (
+        main(["sample", "pinn", "--beta", "2", "--resolution", "9", "--out", str(out), *FAST]) == 0
+    )
+    ds = vtkxml.read(out)
+    assert ds.dimensions == (9, 9, 1)
+    fd = ds.field_data
+    assert fd["Model"] == "pinn" and fd["Directions"] == "random"
+    assert fd["Normalization"] == "filter" and fd["Beta"][0] == 2.0
+    for key in ("TrainLoss", "TestAbsError", "TestRelError", "TestLinfError", "Seed", "Width"):
+        assert np.isfinite(fd[key]).all(), key
+    centre = ds.point_data["Loss"][40]
+    assert centre == pytest.approx(fd["TrainLoss"][0], rel=1e-5)
+    sol = vtkxml.read(tmp_path / "p_solution.vti")
+    assert sol.dimensions == (256, 100, 1)
+    x = sol.point_coordinates()
+    np.testing.assert_allclose(
+        sol.point_data["u_exact"], np.sin(x[:, 0] - 2.0 * x[:, 1]), atol=1e-12
+    )
+    assert "0 invalid" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "p.vti", "p_solution.vti"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--resolution", "1"], "resolution"),
+        (["--dim", "0"], "dimension"),
+        (["--dim", "4"], "at most 3"),
+        (["--distance", "0"], "distance"),
+    ],
+)
+def test_bad_input_is_one_clear_line(tmp_path, capsys, extra, message):
+    out = tmp_path / "x.vti"
+    assert main(["sample", "pinn", "--out", str(out), *FAST, *extra]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("lltk sample: error:") and message in err and "\n" not in err
+    assert not out.exists() and not (tmp_path / "cache").exists()
+
+
+def test_unwritable_output(capsys):
+    assert main(["sample", "pinn", "--out", "/proc/lltk/x.vti", *FAST]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_killed_run_resumes_to_identical_files(tmp_path):
+    env = {**os.environ, "LLTK_CACHE": str(tmp_path / "cache"), "LLTK_STATE_SAVE_SECONDS": "0"}
+    args = ["pinn", "--resolution", "15", "--chunk-size", "4", *FAST]
+
+    def cmd(out):
+        return [sys.executable, "-m", "lltk.cli", "sample", *args, "--out", str(out)]
+
+    ref = tmp_path / "ref" / "l.vti"
+    subprocess.run(cmd(ref), env=env, check=True, capture_output=True)
+    out = tmp_path / "run" / "l.vti"
+    state = out.with_name(".l.vti.lltk-state.npz")
+    proc = subprocess.Popen(cmd(out), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not state.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert state.exists(), "the run ended before it saved any state"
+    with np.load(state) as z:
+        assert 0 < z["done"].sum() < len(z["done"])
+    assert not out.exists()
+    subprocess.run(cmd(out), env=env, check=True, capture_output=True)
+    assert out.read_bytes() == ref.read_bytes()
+    assert (
+        out.with_name("l_solution.vti").read_bytes() == ref.with_name("l_solution.vti").read_bytes()
+    )
+    assert not state.exists()
