@@ -7,7 +7,7 @@ Ties are broken like TTK (simulation of simplicity): vertices are ordered by
 
 from lltk.topology.critical import critical_points
 from lltk.topology.csvio import write_merge_tree_csv, write_persistence_csv
-from lltk.topology.diagram import PersistenceDiagram, persistence_pairs
+from lltk.topology.diagram import PersistenceDiagram, join_tree_and_diagram, persistence_pairs
 from lltk.topology.domain import Domain, graph_domain, grid_domain, vertex_order
 from lltk.topology.simplify import simplify
 from lltk.topology.tree import MergeTree, join_tree, split_tree
@@ -20,6 +20,7 @@ __all__ = [
     "graph_domain",
     "grid_domain",
     "join_tree",
+    "join_tree_and_diagram",
     "persistence_pairs",
     "simplify",
     "split_tree",

@@ -19,104 +19,132 @@ def _find(parent: np.ndarray, x: int) -> int:
 
 
 @numba.njit(cache=True)
+def lower_neighbours(rank: np.ndarray, indptr: np.ndarray, indices: np.ndarray):
+    """CSR, in rank space, of each vertex's lower neighbours (as ranks).
+
+    Row ``r`` lists the ranks of the neighbours of the vertex of rank ``r`` that come
+    before it. Two streaming passes over the adjacency in vertex-id order.
+    """
+    n = rank.size
+    ptr = np.zeros(n + 1, np.int64)
+    for v in range(n):
+        rv = rank[v]
+        c = 0
+        for e in range(indptr[v], indptr[v + 1]):
+            if rank[indices[e]] < rv:
+                c += 1
+        ptr[rv + 1] = c
+    for r in range(n):
+        ptr[r + 1] += ptr[r]
+    low = np.empty(ptr[n], np.int32)
+    for v in range(n):
+        rv = rank[v]
+        p = ptr[rv]
+        for e in range(indptr[v], indptr[v + 1]):
+            ru = rank[indices[e]]
+            if ru < rv:
+                low[p] = ru
+                p += 1
+    return ptr, low
+
+
+@numba.njit(cache=True)
 def join_sweep(order: np.ndarray, rank: np.ndarray, indptr: np.ndarray, indices: np.ndarray):
     """Union-find sweep of the vertices in ascending ``order`` (the join tree).
 
-    Returns ``node_vertex``, ``node_kind`` (0 leaf, k >= 2 a saddle where k components
-    merge), ``node_up`` (the node where each node's upward arc ends, -1 if none yet),
-    ``seg`` (per vertex, the node whose upward arc holds it), ``pair_birth`` /
-    ``pair_death`` (leaf, saddle vertices by the elder rule), and per final component the
-    leaf ``comp_leaf``, last vertex ``comp_last`` and open node ``comp_node``.
+    Works in rank space (vertex ``order[r]`` is ``r``) so that the sweep streams
+    through the lower-neighbour lists. Returns ``node_vertex``, ``node_kind`` (0 leaf,
+    k >= 2 a saddle where k components merge), ``node_up`` (the node where each node's
+    upward arc ends, -1 if none), ``seg`` (per vertex id, the node whose upward arc
+    holds it), ``pair_birth`` / ``pair_death`` (leaf, saddle vertices by the elder
+    rule), and per final component its leaf, last vertex and open node.
     """
     n = order.size
-    parent = np.empty(n, np.int64)
-    comp_min = np.empty(n, np.int64)
-    comp_node = np.empty(n, np.int64)
-    comp_last = np.empty(n, np.int64)
-    node_vertex = np.empty(n, np.int64)
+    ptr, low = lower_neighbours(rank, indptr, indices)
+    parent = np.empty(n, np.int32)
+    comp_min = np.empty(n, np.int32)
+    comp_node = np.empty(n, np.int32)
+    comp_last = np.empty(n, np.int32)
+    node_rank = np.empty(n, np.int64)
     node_kind = np.empty(n, np.int64)
     node_up = np.empty(n, np.int64)
     seg = np.empty(n, np.int64)
     pair_birth = np.empty(n, np.int64)
     pair_death = np.empty(n, np.int64)
     maxdeg = 0
-    for v in range(n):
-        d = indptr[v + 1] - indptr[v]
-        if d > maxdeg:
-            maxdeg = d
+    for r in range(n):
+        maxdeg = max(maxdeg, ptr[r + 1] - ptr[r])
     buf = np.empty(maxdeg + 1, np.int64)
     nn = 0
     npairs = 0
-    for idx in range(n):
-        v = order[idx]
-        rv = rank[v]
+    for r in range(n):
         k = 0
-        for e in range(indptr[v], indptr[v + 1]):
-            u = indices[e]
-            if rank[u] < rv:
-                r = _find(parent, u)
-                dup = False
-                for t in range(k):
-                    if buf[t] == r:
-                        dup = True
-                        break
-                if not dup:
-                    buf[k] = r
-                    k += 1
+        for e in range(ptr[r], ptr[r + 1]):
+            q = _find(parent, low[e])
+            dup = False
+            for t in range(k):
+                if buf[t] == q:
+                    dup = True
+                    break
+            if not dup:
+                buf[k] = q
+                k += 1
         if k == 0:
-            parent[v] = v
-            comp_min[v] = v
-            comp_last[v] = v
-            comp_node[v] = nn
-            node_vertex[nn] = v
+            parent[r] = r
+            comp_min[r] = r
+            comp_last[r] = r
+            comp_node[r] = nn
+            node_rank[nn] = r
             node_kind[nn] = 0
             node_up[nn] = -1
-            seg[v] = nn
+            seg[order[r]] = nn
             nn += 1
         elif k == 1:
-            r = buf[0]
-            parent[v] = r
-            comp_last[r] = v
-            seg[v] = comp_node[r]
+            q = buf[0]
+            parent[r] = q
+            comp_last[q] = r
+            seg[order[r]] = comp_node[q]
         else:
             best = buf[0]
             for t in range(1, k):
-                if rank[comp_min[buf[t]]] < rank[comp_min[best]]:
+                if comp_min[buf[t]] < comp_min[best]:
                     best = buf[t]
             node = nn
             nn += 1
-            node_vertex[node] = v
+            node_rank[node] = r
             node_kind[node] = k
             node_up[node] = -1
             for t in range(k):
-                r = buf[t]
-                node_up[comp_node[r]] = node
-                if r != best:
-                    pair_birth[npairs] = comp_min[r]
-                    pair_death[npairs] = v
+                q = buf[t]
+                node_up[comp_node[q]] = node
+                if q != best:
+                    pair_birth[npairs] = order[comp_min[q]]
+                    pair_death[npairs] = order[r]
                     npairs += 1
-                    parent[r] = best
-            parent[v] = best
+                    parent[q] = best
+            parent[r] = best
             comp_node[best] = node
-            comp_last[best] = v
-            seg[v] = node
+            comp_last[best] = r
+            seg[order[r]] = node
     nroots = 0
-    for v in range(n):
-        if parent[v] == v:
+    for r in range(n):
+        if parent[r] == r:
             nroots += 1
     comp_leaf = np.empty(nroots, np.int64)
     comp_top = np.empty(nroots, np.int64)
     comp_open = np.empty(nroots, np.int64)
     c = 0
-    for idx in range(n):
-        v = order[idx]
-        if parent[v] == v:
-            comp_leaf[c] = comp_min[v]
-            comp_top[c] = comp_last[v]
-            comp_open[c] = comp_node[v]
+    for r in range(n):
+        if parent[r] == r:
+            comp_leaf[c] = order[comp_min[r]]
+            comp_top[c] = order[comp_last[r]]
+            comp_open[c] = comp_node[r]
             c += 1
+    node_vertex = np.empty(nn, np.int64)
+    for i in range(nn):
+        node_vertex[i] = order[node_rank[i]]
     return (
-        node_vertex[:nn],
+        node_vertex,
         node_kind[:nn],
         node_up[:nn],
         seg,

@@ -6,9 +6,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lltk.topology._sweep import dual_sweep, join_sweep
-from lltk.topology.domain import Domain, sweep_order
-from lltk.topology.tree import MAXIMUM, MINIMUM, SADDLE1, SADDLE2, check_values
+from lltk.topology._sweep import dual_sweep
+from lltk.topology.domain import Domain
+from lltk.topology.tree import (
+    MAXIMUM,
+    MINIMUM,
+    SADDLE1,
+    SADDLE2,
+    MergeTree,
+    sweep,
+    tree_from_sweep,
+)
 
 #: TTK's PairType codes.
 MIN_SADDLE, SADDLE_SADDLE, SADDLE_MAX, GLOBAL = 0, 1, 2, -1
@@ -96,9 +104,21 @@ def persistence_pairs(values: np.ndarray, domain: Domain) -> PersistenceDiagram:
     (its minimum, its maximum) of type -1 -- a connected domain has exactly one, the
     global minimum-maximum pair. Graphs (1-D complexes) have no saddle-maximum pairs.
     """
-    v = check_values(values, domain)
-    order, rank = sweep_order(v)
-    res = join_sweep(order, rank, domain.indptr, domain.indices)
+    return diagram_from_sweep(*sweep(values, domain, "join"), domain)
+
+
+def join_tree_and_diagram(
+    values: np.ndarray, domain: Domain
+) -> tuple[MergeTree, PersistenceDiagram]:
+    """The join tree and the persistence diagram from one shared sweep."""
+    v, rank, res = sweep(values, domain, "join")
+    return tree_from_sweep(v, rank, res, domain, "join"), diagram_from_sweep(v, rank, res, domain)
+
+
+def diagram_from_sweep(
+    v: np.ndarray, rank: np.ndarray, res: tuple, domain: Domain
+) -> PersistenceDiagram:
+    """The :class:`PersistenceDiagram` of an ascending sweep result."""
     ms_b, ms_d, comp_leaf, comp_top = res[4], res[5], res[6], res[7]
     sm_s, sm_m = saddle_max_pairs(domain, rank)
     birth = np.concatenate([ms_b, sm_s, comp_leaf])

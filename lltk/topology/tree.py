@@ -75,13 +75,19 @@ def check_values(values: np.ndarray, domain: Domain) -> np.ndarray:
     return v
 
 
-def _tree(values: np.ndarray, domain: Domain, kind: str) -> MergeTree:
+def sweep(values: np.ndarray, domain: Domain, kind: str = "join") -> tuple:
+    """Checked values, sweep rank (ascending for ``join``, descending for ``split``) and
+    the raw union-find sweep result (see :func:`lltk.topology._sweep.join_sweep`)."""
     v = check_values(values, domain)
     order, rank = sweep_order(v)
     if kind == "split":
         order = order[::-1].copy()
         rank = order.size - 1 - rank
-    res = join_sweep(order, rank, domain.indptr, domain.indices)
+    return v, rank, join_sweep(order, rank, domain.indptr, domain.indices)
+
+
+def tree_from_sweep(v: np.ndarray, rank: np.ndarray, res: tuple, domain: Domain, kind: str):
+    """The :class:`MergeTree` of a sweep result (``kind``: ``join`` or ``split``)."""
     node_vertex, node_kind, node_up, seg, _, _, _, comp_top, comp_open = res
     n_sweep = node_vertex.size
     # roots: the last vertex of each component; a regular one becomes a new node
@@ -128,17 +134,16 @@ def _tree(values: np.ndarray, domain: Domain, kind: str) -> MergeTree:
     # segmentation: per vertex the arc (= new id of the node whose upward arc holds it);
     # a root vertex belongs to the arc that ends at it
     segmentation = new_id[seg]
-    for r in roots:
-        w = all_vertex[r]
-        ending = np.flatnonzero(arc_up == new_id[r])
-        segmentation[w] = ending[-1] if ending.size else new_id[r]
+    last_arc = np.full(perm.size, -1, np.int64)
+    if n_arcs:
+        np.maximum.at(last_arc, arc_up, arc_down)
+    root_ids = new_id[roots]
+    segmentation[all_vertex[roots]] = np.where(last_arc[root_ids] >= 0, last_arc[root_ids], 0)
     is_node = np.zeros(v.size, bool)
     is_node[node_vertex_o] = True
     region = np.bincount(segmentation[~is_node], minlength=max(n_arcs, 1))[: max(n_arcs, 0)]
     node_arc = np.arange(perm.size, dtype=np.int64)
-    for i in range(n_arcs, perm.size):
-        ending = np.flatnonzero(arc_up == i)
-        node_arc[i] = ending[-1] if ending.size else -1
+    node_arc[n_arcs:] = last_arc[n_arcs:]
     if domain.points is not None and n_arcs:
         p = domain.points
         dist = np.linalg.norm(p[node_vertex_o[arc_down]] - p[node_vertex_o[arc_up]], axis=1)
@@ -151,7 +156,7 @@ def _tree(values: np.ndarray, domain: Domain, kind: str) -> MergeTree:
     return MergeTree(
         kind=kind,
         node_vertex=node_vertex_o,
-        node_scalar=np.asarray(values, dtype=np.float64).reshape(-1)[node_vertex_o],
+        node_scalar=v[node_vertex_o],
         node_type=ntype[perm].astype(np.int64),
         node_arc=node_arc,
         region_size=region_size.astype(np.int64),
@@ -164,9 +169,9 @@ def _tree(values: np.ndarray, domain: Domain, kind: str) -> MergeTree:
 
 def join_tree(values: np.ndarray, domain: Domain) -> MergeTree:
     """The join tree (sublevel-set components merging upwards), as TTK's FTM gives it."""
-    return _tree(values, domain, "join")
+    return tree_from_sweep(*sweep(values, domain, "join"), domain, "join")
 
 
 def split_tree(values: np.ndarray, domain: Domain) -> MergeTree:
     """The split tree (superlevel-set components merging downwards)."""
-    return _tree(values, domain, "split")
+    return tree_from_sweep(*sweep(values, domain, "split"), domain, "split")

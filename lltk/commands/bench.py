@@ -1,0 +1,170 @@
+"""``lltk bench topology``: our join tree + diagram against numpy.argsort and gudhi."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+CASES = ("grid41x41", "grid41x41x41", "axis41^4", "knn16_200k_4d")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``bench`` subcommand."""
+    p = subparsers.add_parser(
+        "bench",
+        help="benchmarks (topology: join tree + persistence diagram vs argsort and gudhi)",
+        description=(
+            "Time the topology core on the seeded field f(x) = sum x_i^2 + "
+            "0.3 sin(5 x0) cos(4 x1) + 0.05 N(0,1) over [-1,1]^n, beside numpy.argsort "
+            "of the same values and gudhi's lower-star persistence of the same complex."
+        ),
+    )
+    p.add_argument("what", choices=("topology",), help="which benchmark")
+    p.add_argument("--json", action="store_true", help="one JSON record per case")
+    p.add_argument("--cases", nargs="+", choices=CASES, default=list(CASES))
+    p.add_argument("--repeat", type=int, default=3, help="best of N for ours and argsort")
+    p.add_argument(
+        "--gudhi-timeout", type=float, default=300.0, help="seconds before gudhi is skipped"
+    )
+    p.add_argument("--no-gudhi", action="store_true", help="skip gudhi")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=run)
+
+
+def field(points: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The benchmark field f(x) = sum x_i^2 + 0.3 sin(5 x0) cos(4 x1) + 0.05 N(0, 1)."""
+    x = points
+    return (
+        (x**2).sum(axis=1)
+        + 0.3 * np.sin(5 * x[:, 0]) * np.cos(4 * x[:, 1])
+        + 0.05 * rng.standard_normal(len(x))
+    )
+
+
+def _lattice(n: int, d: int) -> np.ndarray:
+    """Points of an n^d lattice over [-1, 1]^d, x fastest (VTK order)."""
+    axis = np.linspace(-1.0, 1.0, n)
+    mesh = np.meshgrid(*[axis] * d, indexing="ij")
+    return np.column_stack([m.ravel() for m in mesh[::-1]])
+
+
+def _axis_edges(n: int, d: int) -> np.ndarray:
+    """Edges of the 2d-neighbour axis graph of an n^d lattice."""
+    ids = np.arange(n**d).reshape((n,) * d)
+    parts = []
+    for a in range(d):
+        lo = [slice(None)] * d
+        hi = [slice(None)] * d
+        lo[a], hi[a] = slice(0, n - 1), slice(1, n)
+        parts.append(np.column_stack([ids[tuple(lo)].ravel(), ids[tuple(hi)].ravel()]))
+    return np.concatenate(parts)
+
+
+def build_case(name: str, seed: int):
+    """(values, domain, simplices for gudhi) of a benchmark case."""
+    from lltk.topology import graph_domain, grid_domain
+
+    rng = np.random.default_rng(seed)
+    if name.startswith("grid"):
+        d = name.count("x") + 1
+        points = _lattice(41, d)
+        domain = grid_domain((41,) * d)
+        simplices = [domain.simplices(k) for k in range(d + 1)]
+        return field(points, rng), domain, simplices
+    if name == "axis41^4":
+        points = _lattice(41, 4)
+        edges = _axis_edges(41, 4)
+        domain = graph_domain(len(points), edges)
+    else:
+        from scipy.spatial import cKDTree
+
+        points = rng.uniform(-1.0, 1.0, size=(200_000, 4))
+        _, nbr = cKDTree(points).query(points, k=17)
+        edges = np.column_stack([np.repeat(np.arange(len(points)), 16), nbr[:, 1:].ravel()])
+        domain = graph_domain(len(points), edges)
+    values = field(points, rng)
+    return values, domain, [np.arange(len(points))[:, None], domain.edges()]
+
+
+def _gudhi_child(simplices, values, conn) -> None:
+    import gudhi
+
+    rank = np.empty(values.size, np.int64)
+    rank[np.argsort(values, kind="stable")] = np.arange(values.size)
+    t0 = time.perf_counter()
+    st = gudhi.SimplexTree()
+    for block in simplices:
+        st.insert_batch(block.T.astype(np.int64), rank[block].max(axis=1).astype(float))
+    st.make_filtration_non_decreasing()
+    st.compute_persistence(homology_coeff_field=2, min_persistence=0)
+    conn.send(time.perf_counter() - t0)
+
+
+def time_gudhi(simplices, values, timeout: float) -> float | None:
+    """gudhi's lower-star persistence time (build + persistence), None past ``timeout``."""
+    import multiprocessing as mp
+
+    try:
+        import gudhi  # noqa: F401
+    except ImportError:
+        return None
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_gudhi_child, args=(simplices, values, send))
+    proc.start()
+    result = recv.recv() if recv.poll(timeout) else None
+    if proc.is_alive():
+        proc.kill()
+    proc.join()
+    return result
+
+
+def bench_case(name: str, args: argparse.Namespace) -> dict:
+    """One benchmark record."""
+    from lltk.topology import join_tree_and_diagram
+
+    t0 = time.perf_counter()
+    values, domain, simplices = build_case(name, args.seed)
+    build = time.perf_counter() - t0
+    ours, sort = [], []
+    for _ in range(max(1, args.repeat)):
+        t0 = time.perf_counter()
+        tree, diagram = join_tree_and_diagram(values, domain)
+        ours.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        np.argsort(values)
+        sort.append(time.perf_counter() - t0)
+    gudhi_s = None if args.no_gudhi else time_gudhi(simplices, values, args.gudhi_timeout)
+    return {
+        "case": name,
+        "vertices": int(domain.n_vertices),
+        "edges": int(domain.indices.size // 2),
+        "seconds": round(min(ours), 4),
+        "argsort_seconds": round(min(sort), 4),
+        "gudhi_seconds": None if gudhi_s is None else round(gudhi_s, 4),
+        "ratio_to_argsort": round(min(ours) / min(sort), 2),
+        "minima": int((tree.node_type == 0).sum()),
+        "pairs": len(diagram),
+        "build_seconds": round(build, 3),
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the cases, print JSON lines or a table."""
+    from lltk.topology import grid_domain, join_tree_and_diagram
+
+    # compile the numba kernels outside the timings
+    join_tree_and_diagram(np.arange(9.0)[::-1], grid_domain((3, 3)))
+    cols = ("case", "vertices", "edges", "seconds", "argsort_seconds", "gudhi_seconds")
+    if not args.json:
+        print(" ".join(f"{c:>16}" for c in (*cols, "ratio_to_argsort")))
+    for name in args.cases:
+        rec = bench_case(name, args)
+        if args.json:
+            print(json.dumps(rec), flush=True)
+        else:
+            print(" ".join(f"{rec[c]!s:>16}" for c in (*cols, "ratio_to_argsort")), flush=True)
+    return 0
