@@ -1,0 +1,158 @@
+"""Simplification, bad input, disconnected graphs and the ``lltk topology`` command."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lltk import vtkxml
+from lltk.cli import main
+from lltk.topology import (
+    critical_points,
+    graph_domain,
+    grid_domain,
+    join_tree,
+    persistence_pairs,
+    simplify,
+    split_tree,
+)
+
+
+def _pairs(dgm) -> set[tuple[int, int, int]]:
+    return set(
+        zip(
+            dgm.birth_vertex.tolist(),
+            dgm.death_vertex.tolist(),
+            dgm.pair_type.tolist(),
+            strict=True,
+        )
+    )
+
+
+@pytest.mark.parametrize("dims", [(9, 7), (5, 4, 4), (30,)])
+def test_simplify_removes_exactly_the_pairs_below_threshold(dims) -> None:
+    rng = np.random.default_rng(len(dims))
+    domain = grid_domain(dims)
+    for _ in range(60):
+        values = rng.integers(0, 6, size=int(np.prod(dims))) + rng.normal(0, 0.3, size=1)[0]
+        threshold = float(rng.uniform(0, 0.6))
+        before = persistence_pairs(values, domain)
+        limit = threshold * (values.max() - values.min())
+        removed = (before.pair_type == 0) & (before.persistence < limit)
+        out = simplify(values, domain, threshold)
+        after = persistence_pairs(out, domain)
+        kept = {
+            (int(b), int(d), int(t))
+            for b, d, t, r in zip(
+                before.birth_vertex, before.death_vertex, before.pair_type, removed, strict=True
+            )
+            if not r
+        }
+        # the essential pair keeps its minimum; its maximum moves only where a removed
+        # basin is raised above the old maximum (a 1-D saddle can be the global maximum)
+        assert {p for p in _pairs(after) if p[2] != -1} == {p for p in kept if p[2] != -1}
+        assert {p[0] for p in _pairs(after) if p[2] == -1} == {p[0] for p in kept if p[2] == -1}
+        # only the removed basins move, and only upwards
+        assert (out >= values).all()
+        assert (join_tree(out, domain).node_type == 0).sum() == (
+            join_tree(values, domain).node_type == 0
+        ).sum() - removed.sum()
+
+
+def test_simplify_absolute_threshold_and_bad_threshold() -> None:
+    values = np.array([0.0, 2.0, 1.0, 3.0, 0.5, 4.0])
+    domain = grid_domain((6,))
+    out = simplify(values, domain, 1.01, absolute=True)  # pair (2, 1) has persistence 1
+    assert {p[0] for p in _pairs(persistence_pairs(out, domain))} == {0, 4}
+    with pytest.raises(ValueError, match="threshold"):
+        simplify(values, domain, float("nan"))
+
+
+def test_nan_is_plus_inf_with_warning_and_bad_shapes_raise() -> None:
+    values = np.array([1.0, np.nan, 0.0, 2.0])
+    domain = grid_domain((4,))
+    with pytest.warns(RuntimeWarning, match="NaN"):
+        tree = join_tree(values, domain)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        same = join_tree(np.array([1.0, np.inf, 0.0, 2.0]), domain)
+    np.testing.assert_array_equal(tree.node_vertex, same.node_vertex)
+    with pytest.raises(ValueError, match="one scalar per vertex"):
+        join_tree(np.zeros(5), domain)
+    with pytest.raises(ValueError, match="no vertices"):
+        persistence_pairs(np.zeros(0), graph_domain(0, np.zeros((0, 2))))
+    with pytest.raises(ValueError, match="real numbers"):
+        critical_points(np.array(["a", "b", "c", "d"]), domain)
+    with pytest.raises(ValueError, match="edge endpoints"):
+        graph_domain(3, [[0, 3]])
+
+
+def test_disconnected_graph_has_one_essential_pair_per_component() -> None:
+    values = np.array([3.0, 1.0, 2.0, 0.0, 5.0, 4.0, 9.0])
+    domain = graph_domain(7, [[0, 1], [1, 2], [3, 4], [4, 5]])  # vertex 6 isolated
+    dgm = persistence_pairs(values, domain)
+    essential = sorted(
+        zip(
+            dgm.birth_vertex[dgm.pair_type == -1].tolist(),
+            dgm.death_vertex[dgm.pair_type == -1],
+            strict=True,
+        )
+    )
+    assert essential == [(1, 0), (3, 4), (6, 6)]
+    jt = join_tree(values, domain)
+    assert (jt.node_type == 3).sum() == 3
+    st = split_tree(values, domain)
+    assert (st.node_type == 0).sum() == 3
+
+
+def test_cli_matches_reference_and_reports_bad_input(
+    ttk_reference: Path, tmp_path: Path, capsys
+) -> None:
+    stem = "pinn_convection_beta50.0_seed0"
+    assert main(["topology", str(ttk_reference / f"{stem}.vti"), "--out", str(tmp_path)]) == 0
+    for suffix in ("_MergeTree.csv", "_PersistenceDiagram.csv"):
+        assert (tmp_path / f"{stem}{suffix}").read_text() == (
+            ttk_reference / f"{stem}{suffix}"
+        ).read_text()
+    assert main(["topology", str(tmp_path / "missing.vti"), "--out", str(tmp_path)]) == 2
+    bad = tmp_path / "bad.vti"
+    bad.write_text("<VTKFile")
+    assert main(["topology", str(bad), "--out", str(tmp_path)]) == 2
+    assert (
+        main(
+            ["topology", str(ttk_reference / f"{stem}.vti"), "--array", "X", "--out", str(tmp_path)]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "no such file" in err and "no point array 'X'" in err
+
+
+def test_cli_on_a_graph_with_simplification(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    n = 200
+    points = rng.uniform(-1, 1, size=(n, 3))
+    from scipy.spatial import cKDTree
+
+    _, nbr = cKDTree(points).query(points, k=5)
+    lines = np.column_stack([np.repeat(np.arange(n), 4), nbr[:, 1:].ravel()])
+    ds = vtkxml.Dataset(
+        kind="UnstructuredGrid",
+        point_data={"Loss": (points**2).sum(1)},
+        points=points,
+        connectivity=lines.ravel(),
+        offsets=np.arange(2, 2 * len(lines) + 1, 2),
+        cell_types=np.full(len(lines), vtkxml.VTK_LINE, np.uint8),
+    )
+    path = vtkxml.write(tmp_path / "knn.vtu", ds)
+    out = tmp_path / "out"
+    assert (
+        main(["topology", str(path), "--tree", "split", "--simplify", "0.05", "--out", str(out)])
+        == 0
+    )
+    rows = (out / "knn_MergeTree.csv").read_text().splitlines()
+    assert rows[0].startswith('"NodeId","Scalar","VertexId","CriticalType"')
+    assert rows[-1].split(",")[3] == "0"  # split tree root: the global minimum
