@@ -12,6 +12,10 @@
 #                 .dockerignore drops); default: the committed HEAD (git archive)
 #   --keep        keep the root afterwards (to look around: sudo chroot DIR)
 #   --skip-demo   stop after the cheap checks (no `lltk demo`)
+#   --checks-only rerun only the checks (step 5) on a root kept by an earlier --keep run
+#   --data DIR    the host folder mounted at the image's /data, as `docker run -v DIR:/data`
+#                 (default /tmp/lltk-verify-data; replaced if made by this script): the
+#                 checks' outputs
 #
 # Needs root, network access to deb.debian.org and PyPI, ~4 GB of disk and 10-20 minutes.
 # Torch comes from a local wheel folder (LLTK_WHEELS, default /opt/wheels) when it holds a
@@ -24,16 +28,21 @@ ROOTFS=/tmp/lltk-rootfs
 FROM=head
 KEEP=0
 DEMO=1
+CHECKS_ONLY=0
+DATA=/tmp/lltk-verify-data
 while (($#)); do
   case "$1" in
     --rootfs) ROOTFS=$2; shift 2 ;;
     --worktree) FROM=worktree; shift ;;
     --keep) KEEP=1; shift ;;
     --skip-demo) DEMO=0; shift ;;
-    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+    --checks-only) CHECKS_ONLY=1; KEEP=1; shift ;;
+    --data) DATA=$2; shift 2 ;;
+    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "verify-rootfs: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+ROOTFS=$(realpath -m "$ROOTFS") # absolute: the mount checks below compare paths
 WHEELS=${LLTK_WHEELS:-/opt/wheels}
 MIRROR=${LLTK_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 MARK=.lltk-verify-rootfs
@@ -59,7 +68,7 @@ cleanup() {
   if [ -n "$(mounted_under "$ROOTFS")" ]; then
     echo "verify-rootfs: mounts remain under $ROOTFS; not removing it" >&2
   elif [ "$KEEP" = 0 ] && [ -e "$ROOTFS/$MARK" ]; then
-    rm -rf "$ROOTFS"
+    rm -rf --one-file-system "$ROOTFS"
   fi
   [ -z "${CONTEXT:-}" ] || rm -rf "$CONTEXT"
   ((rc == 0)) && say "PASSED" || echo "verify-rootfs: FAILED (exit $rc)" >&2
@@ -68,10 +77,11 @@ cleanup() {
 if [ -e "$ROOTFS" ]; then
   [ -e "$ROOTFS/$MARK" ] || die "$ROOTFS exists and was not made by this script; pick another --rootfs"
   [ -z "$(mounted_under "$ROOTFS")" ] || die "something is mounted under $ROOTFS; unmount it first"
-  rm -rf "$ROOTFS"
+  [ "$CHECKS_ONLY" = 1 ] || rm -rf --one-file-system "$ROOTFS"
 fi
 trap cleanup EXIT
 
+build_image() {
 # 1. A fresh Debian bookworm, configured as the debian:bookworm-slim image is.
 say "debootstrap bookworm into $ROOTFS (log: $ROOTFS.debootstrap.log)"
 mkdir -p "$ROOTFS"
@@ -113,6 +123,7 @@ BUILD_ARGS=()
 BUILD_ENV=(--build-env "PIP_CERT=/mnt/lltk-host/ca.crt" --build-env "PIP_DEFAULT_TIMEOUT=180")
 mkdir -p "$ROOTFS/mnt/lltk-host/wheels"
 cp /etc/ssl/certs/ca-certificates.crt "$ROOTFS/mnt/lltk-host/ca.crt"
+local torch_wheel version
 torch_wheel=$(find "$WHEELS" -maxdepth 1 -name 'torch-*.whl' 2>/dev/null | sort | tail -n 1)
 if [ -n "$torch_wheel" ]; then
   mount --bind "$WHEELS" "$ROOTFS/mnt/lltk-host/wheels"
@@ -138,30 +149,59 @@ fi
 say "replaying docker/Dockerfile"
 python3 "$REPO/docker/replay_dockerfile.py" build --rootfs "$ROOTFS" --context "$CONTEXT" \
   --file "$CONTEXT/docker/Dockerfile" "${BUILD_ARGS[@]}" "${BUILD_ENV[@]}"
-rm -f "$ROOTFS/mnt/lltk-host/ca.crt"
 unmount_all # nothing of the build machine is left in the image at run time ...
+rm -rf --one-file-system "$ROOTFS/mnt/lltk-host"
+}
+
+if [ "$CHECKS_ONLY" = 1 ]; then
+  [ -e "$ROOTFS/.lltk-image-config.json" ] || die "no image built in $ROOTFS (run once with --keep)"
+else
+  build_image
+fi
+# What `docker run` provides.
 mount -t proc proc "$ROOTFS/proc"
-mount --bind /dev "$ROOTFS/dev" # ... except what `docker run` provides
+mount -t sysfs -o ro sysfs "$ROOTFS/sys"
+mount --bind /dev "$ROOTFS/dev"
 mount -t tmpfs -o size=2g tmpfs "$ROOTFS/dev/shm"
+if [ -e "$DATA" ]; then
+  [ -e "$DATA/.lltk-verify-data" ] || die "$DATA exists and was not made by this script; pick another --data"
+  rm -rf --one-file-system "$DATA"
+fi
+install -d -o "$(stat -c %u "$ROOTFS/data")" -g "$(stat -c %g "$ROOTFS/data")" "$DATA"
+touch "$DATA/.lltk-verify-data"
+mount --bind "$DATA" "$ROOTFS/data"
 
 # 5. docker run IMAGE ...
-image() { python3 "$REPO/docker/replay_dockerfile.py" run --rootfs "$ROOTFS" "$@"; }
+replay_run() { python3 "$REPO/docker/replay_dockerfile.py" run --rootfs "$ROOTFS" "$@"; }
+image() { replay_run -- "$@"; }                                  # docker run IMAGE ARGS
+image_as() { replay_run --entrypoint "$1" -- "${@:2}"; }         # docker run --entrypoint
 check() {
   local name=$1
   shift
   say "check: $name"
   "$@" || die "check failed: $name"
 }
-uid=$(image --entrypoint id -- -u)
+uid=$(image_as id -u)
 check "runs as a non-root user (uid $uid)" test "$uid" != 0
 check "lltk --help" image --help
-for cmd in $(image --help | sed -n 's/^    \([a-z][a-z_-]*\) .*/\1/p; s/^    \([a-z][a-z_-]*\)$/\1/p'); do
+commands=$(image --help | sed -n 's/^    \([a-z][a-z_-]*\)\( .*\)\{0,1\}$/\1/p' | tr '\n' ' ')
+for cmd in $commands; do
   check "lltk $cmd --help" image "$cmd" --help
 done
 check "pvpython under Xvfb loads ParaView, lltk.paraview_compat and plugins/*.py" \
-  image --entrypoint xvfb-run -- -a pvpython /opt/lltk/docker/check_pvpython.py /opt/lltk
-if [ "$DEMO" = 1 ]; then
-  check "lltk demo" image demo
-  say "demo outputs in the image's /data:"
-  find "$ROOTFS/data" -type f | sed "s|^$ROOTFS||"
+  image_as xvfb-run -a pvpython /opt/lltk/docker/check_pvpython.py /opt/lltk
+check "a landscape in /data" image_as python /opt/lltk/docker/make_landscape.py /data/landscape.vti
+if [[ " $commands " == *" topology "* ]]; then
+  check "lltk topology /data/landscape.vti --out /data/topology" \
+    image topology /data/landscape.vti --out /data/topology
 fi
+if [[ " $commands " == *" render "* ]]; then
+  check "lltk render /data/landscape.vti --out /data/png" \
+    image render /data/landscape.vti --out /data/png
+  check "render wrote PNGs" test -n "$(find "$DATA/png" -name '*.png' -size +1k)"
+fi
+if [ "$DEMO" = 1 ]; then
+  check "lltk demo (in /data)" image demo
+fi
+say "outputs (the image's /data) in $DATA:"
+find "$DATA" -type f | sort
