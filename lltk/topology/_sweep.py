@@ -261,3 +261,91 @@ def ftm_saddle_order(
             out[k] = s
             k += 1
     return out[:k]
+
+
+@numba.njit(cache=True)
+def _xor_sorted(a: np.ndarray, na: int, b: np.ndarray, out: np.ndarray) -> int:
+    """Symmetric difference of the sorted ``a[:na]`` and ``b`` into ``out``; its size."""
+    i = 0
+    j = 0
+    k = 0
+    nb = b.size
+    while i < na and j < nb:
+        if a[i] < b[j]:
+            out[k] = a[i]
+            i += 1
+            k += 1
+        elif a[i] > b[j]:
+            out[k] = b[j]
+            j += 1
+            k += 1
+        else:
+            i += 1
+            j += 1
+    while i < na:
+        out[k] = a[i]
+        i += 1
+        k += 1
+    while j < nb:
+        out[k] = b[j]
+        j += 1
+        k += 1
+    return k
+
+
+@numba.njit(cache=True)
+def reduce_columns(columns: np.ndarray, skip: np.ndarray, n_rows: int):
+    """Z/2 reduction of a boundary matrix whose columns have 3 sorted row indices.
+
+    ``columns`` (c, 3) are in filtration order, rows are row filtration positions;
+    columns flagged in ``skip`` are known to reduce to zero (clearing). Returns the
+    (row, column) persistence pairs.
+    """
+    c = columns.shape[0]
+    pivot_col = np.full(n_rows, -1, np.int64)
+    start = np.zeros(c, np.int64)
+    length = np.zeros(c, np.int64)
+    cap = max(16, 4 * c)
+    store = np.empty(cap, np.int64)
+    used = 0
+    work = np.empty(64, np.int64)
+    tmp = np.empty(64, np.int64)
+    pr = np.empty(c, np.int64)
+    pc = np.empty(c, np.int64)
+    npairs = 0
+    for j in range(c):
+        if skip[j]:
+            continue
+        nw = 3
+        work[0] = columns[j, 0]
+        work[1] = columns[j, 1]
+        work[2] = columns[j, 2]
+        while nw > 0:
+            other = pivot_col[work[nw - 1]]
+            if other < 0:
+                break
+            col = store[start[other] : start[other] + length[other]]
+            if work.size < nw + col.size:
+                bigger = np.empty(2 * (nw + col.size), np.int64)
+                bigger[:nw] = work[:nw]
+                work = bigger
+                tmp = np.empty(2 * (nw + col.size), np.int64)
+            nw = _xor_sorted(work, nw, col, tmp)
+            work, tmp = tmp, work
+        if nw == 0:
+            continue
+        low = work[nw - 1]
+        pivot_col[low] = j
+        if used + nw > cap:
+            cap = 2 * (used + nw)
+            bigger = np.empty(cap, np.int64)
+            bigger[:used] = store[:used]
+            store = bigger
+        store[used : used + nw] = work[:nw]
+        start[j] = used
+        length[j] = nw
+        used += nw
+        pr[npairs] = low
+        pc[npairs] = j
+        npairs += 1
+    return pr[:npairs], pc[:npairs]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lltk.topology._sweep import dual_sweep
+from lltk.topology._sweep import dual_sweep, reduce_columns
 from lltk.topology.domain import Domain
 from lltk.topology.tree import (
     MAXIMUM,
@@ -70,15 +70,19 @@ def _highest(simplices: np.ndarray, rank: np.ndarray) -> np.ndarray:
     return simplices[np.arange(simplices.shape[0]), np.argmax(rank[simplices], axis=1)]
 
 
-def saddle_max_pairs(domain: Domain, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(saddle, maximum) vertex pairs of a 2-D or 3-D grid: top-dimensional homology.
+def saddle_max_pairs(domain: Domain, rank: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Saddle-maximum and saddle-saddle vertex pairs of a 2-D or 3-D grid.
 
     The top cells (triangles or tetrahedra) are nodes of the dual graph, plus one outer
     node for the boundary; sweeping it downwards with the elder rule gives the pairs of
     the lower-star filtration's top-dimensional homology, TTK's saddle-maximum pairs.
+    On 3-D grids the triangles that did not join two dual components are the ones that
+    kill 1-cycles: reducing only their boundaries (clearing) gives the edge-triangle
+    (saddle-saddle) pairs. Returns (saddle, max, saddle1, saddle2) vertex arrays.
     """
+    empty = np.zeros(0, np.int64)
     if domain.dims is None or len(domain.dims) < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return empty, empty, empty, empty
     cells = domain.simplices(len(domain.dims))
     facets, cof = _facet_cofaces(cells, domain.n_vertices)
     cell_v = _highest(cells, rank)
@@ -89,10 +93,51 @@ def saddle_max_pairs(domain: Domain, rank: np.ndarray) -> tuple[np.ndarray, np.n
     remap[corder] = np.arange(cells.shape[0])
     cof = cof[forder]
     cof = np.where(cof >= 0, remap[np.maximum(cof, 0)], -1)
-    saddle, maximum, _ = dual_sweep(
+    saddle, maximum, merging = dual_sweep(
         rank[cell_v][corder], cell_v[corder], rank[facet_v][forder], facet_v[forder], cof
     )
-    return saddle, maximum
+    if len(domain.dims) < 3:
+        return saddle, maximum, empty, empty
+    positive = np.empty(facets.shape[0], bool)
+    positive[forder] = merging
+    s1, s2 = _saddle_saddle_pairs(facets, positive, rank, domain.n_vertices)
+    return saddle, maximum, s1, s2
+
+
+def _lower_star_key(simplices: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Filtration order of simplices: by their vertex ranks, highest first."""
+    r = -np.sort(-rank[simplices], axis=1)
+    return np.lexsort(tuple(r[:, k] for k in range(r.shape[1] - 1, -1, -1)))
+
+
+def _saddle_saddle_pairs(
+    triangles: np.ndarray, positive: np.ndarray, rank: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(edge vertex, triangle vertex) pairs of H1 by a cleared Z/2 column reduction."""
+    edges = np.unique(
+        np.sort(
+            np.concatenate([triangles[:, [0, 1]], triangles[:, [0, 2]], triangles[:, [1, 2]]]),
+            axis=1,
+        ),
+        axis=0,
+    )
+    eorder = _lower_star_key(edges, rank)
+    edges = edges[eorder]
+    ekey = edges[:, 0] * np.int64(n) + edges[:, 1]
+    sort_k = np.argsort(ekey)
+    torder = _lower_star_key(triangles, rank)
+    tri = triangles[torder]
+    cols = np.empty((tri.shape[0], 3), np.int64)
+    for k, (a, b) in enumerate(((0, 1), (0, 2), (1, 2))):
+        pair = np.sort(tri[:, [a, b]], axis=1)
+        key = pair[:, 0] * np.int64(n) + pair[:, 1]
+        cols[:, k] = sort_k[np.searchsorted(ekey[sort_k], key)]
+    cols.sort(axis=1)
+    rows, columns = reduce_columns(cols, positive[torder], edges.shape[0])
+    ev = _highest(edges[rows], rank)
+    tv = _highest(tri[columns], rank)
+    keep = ev != tv
+    return ev[keep], tv[keep]
 
 
 def persistence_pairs(values: np.ndarray, domain: Domain) -> PersistenceDiagram:
@@ -120,13 +165,13 @@ def diagram_from_sweep(
 ) -> PersistenceDiagram:
     """The :class:`PersistenceDiagram` of an ascending sweep result."""
     ms_b, ms_d, comp_leaf, comp_top = res[4], res[5], res[6], res[7]
-    sm_s, sm_m = saddle_max_pairs(domain, rank)
-    birth = np.concatenate([ms_b, sm_s, comp_leaf])
-    death = np.concatenate([ms_d, sm_m, comp_top])
-    n1, n2, n3 = ms_b.size, sm_s.size, comp_leaf.size
-    btype = np.concatenate([np.full(n1, MINIMUM), np.full(n2, SADDLE2), np.full(n3, MINIMUM)])
-    dtype = np.concatenate([np.full(n1, SADDLE1), np.full(n2, MAXIMUM), np.full(n3, MAXIMUM)])
-    ptype = np.concatenate([np.full(n1, MIN_SADDLE), np.full(n2, SADDLE_MAX), np.full(n3, GLOBAL)])
+    sm_s, sm_m, ss_1, ss_2 = saddle_max_pairs(domain, rank)
+    birth = np.concatenate([ms_b, ss_1, sm_s, comp_leaf])
+    death = np.concatenate([ms_d, ss_2, sm_m, comp_top])
+    sizes = (ms_b.size, ss_1.size, sm_s.size, comp_leaf.size)
+    btype = np.repeat([MINIMUM, SADDLE1, SADDLE2, MINIMUM], sizes)
+    dtype = np.repeat([SADDLE1, SADDLE2, MAXIMUM, MAXIMUM], sizes)
+    ptype = np.repeat([MIN_SADDLE, SADDLE_SADDLE, SADDLE_MAX, GLOBAL], sizes)
     rows = np.lexsort((-rank[death], rank[birth]))
     birth, death = birth[rows], death[rows]
     bval, dval = v[birth], v[death]
