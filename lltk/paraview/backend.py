@@ -69,8 +69,13 @@ def _required(values: np.ndarray | None, what: str) -> np.ndarray:
 
 
 def ttk_merge_tree(dataset, array: str, kind: str):
-    """TTK's FTM join or split tree, as a :class:`lltk.topology.tree.MergeTree`."""
-    from lltk.topology.tree import MergeTree
+    """TTK's FTM join or split tree, as a :class:`lltk.topology.MergeTree`.
+
+    TTK's nodes come in the order lltk uses (leaves, saddles, roots); its arcs are
+    renumbered as lltk numbers them (arc ``a`` leaves node ``a`` upwards) so that the
+    arc and segmentation ids are the same whichever backend ran.
+    """
+    from lltk.topology import MergeTree
 
     alg = _run("merge_tree", dataset, array, TreeType=0 if kind == "join" else 1)
     nodes, arcs, seg = alg.GetOutput(0), alg.GetOutput(1), alg.GetOutput(2)
@@ -79,13 +84,20 @@ def ttk_merge_tree(dataset, array: str, kind: str):
     def node(name: str) -> np.ndarray:
         return _required(point_array(nodes, name), name)[order]
 
-    arc_order = np.argsort(_required(cell_array(arcs, "SegmentationId"), "SegmentationId"))
-    down = _required(cell_array(arcs, "downNodeId"), "downNodeId")[arc_order].astype(np.int64)
-    up = _required(cell_array(arcs, "upNodeId"), "upNodeId")[arc_order].astype(np.int64)
+    arc_id = _required(cell_array(arcs, "SegmentationId"), "SegmentationId").astype(np.int64)
+    down = _required(cell_array(arcs, "downNodeId"), "downNodeId").astype(np.int64)
+    up = _required(cell_array(arcs, "upNodeId"), "upNodeId").astype(np.int64)
+    # renumber arcs as lltk does: arc a is the upward arc of node a (roots come last)
+    ours = np.full(int(arc_id.max()) + 1 if arc_id.size else 0, -1, np.int64)
+    ours[arc_id] = down
+    arc_up = np.empty(down.size, np.int64)
+    arc_up[down] = up
     n = order.size
-    node_arc = np.full(n, -1, np.int64)
-    node_arc[up] = np.arange(up.size)
-    node_arc[down] = np.arange(down.size)
+    node_arc = np.arange(n, dtype=np.int64)
+    for root in range(down.size, n):
+        ending = np.flatnonzero(arc_up == root)
+        node_arc[root] = ending[-1] if ending.size else -1
+    segmentation = _required(point_array(seg, "SegmentationId"), "SegmentationId")
     return MergeTree(
         kind=kind,
         node_vertex=node("VertexId").astype(np.int64),
@@ -94,11 +106,9 @@ def ttk_merge_tree(dataset, array: str, kind: str):
         node_arc=node_arc,
         region_size=node("RegionSize").astype(np.int64),
         region_span=node("RegionSpan").astype(np.int64),
-        arc_down=down,
-        arc_up=up,
-        segmentation=_required(point_array(seg, "SegmentationId"), "SegmentationId").astype(
-            np.int64
-        ),
+        arc_down=np.arange(down.size, dtype=np.int64),
+        arc_up=arc_up,
+        segmentation=ours[segmentation.astype(np.int64)],
     )
 
 

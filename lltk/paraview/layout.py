@@ -24,11 +24,6 @@ class Geometry:
     cell_data: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def n_arcs(tree) -> int:
-    """Number of arcs of a merge tree."""
-    return int(np.asarray(tree.arc_down).size)
-
-
 def tree_nodes(tree, positions: np.ndarray) -> Geometry:
     """TTK FTM's node output: one vertex cell per node at its vertex position."""
     vertex = np.asarray(tree.node_vertex, np.int64)
@@ -47,15 +42,13 @@ def tree_nodes(tree, positions: np.ndarray) -> Geometry:
 
 
 def _arc_regions(tree) -> tuple[np.ndarray, np.ndarray]:
-    """Regular vertices per arc and truncated distance between its end nodes' vertices."""
-    m = n_arcs(tree)
-    node_arc = np.asarray(tree.node_arc, np.int64)
-    size = np.zeros(m, np.int64)
-    span = np.zeros(m, np.int64)
-    ok = node_arc >= 0
-    size[node_arc[ok]] = np.asarray(tree.region_size, np.int64)[ok]
-    span[node_arc[ok]] = np.asarray(tree.region_span, np.int64)[ok]
-    return size, span
+    """Regular vertices per arc and truncated distance between its end nodes' vertices,
+    as the arc's lower node reports them."""
+    down = np.asarray(tree.arc_down, np.int64)
+    return (
+        np.asarray(tree.region_size, np.int64)[down],
+        np.asarray(tree.region_span, np.int64)[down],
+    )
 
 
 def tree_arcs(tree, positions: np.ndarray) -> Geometry:
