@@ -98,3 +98,26 @@ def test_killed_run_resumes_to_identical_files(tmp_path):
         out.with_name("l_solution.vti").read_bytes() == ref.with_name("l_solution.vti").read_bytes()
     )
     assert not state.exists()
+
+
+@pytest.mark.slow
+def test_hessian_directions_and_figures(tmp_path):
+    out = tmp_path / "h.vti"
+    argv = ["sample", "pinn", "--directions", "hessian", "--resolution", "5", "--distance", "0.01"]
+    assert main([*argv, "--hessian-iter", "30", "--out", str(out), *FAST]) == 0
+    ds = vtkxml.read(out)
+    fd = ds.field_data
+    assert fd["Directions"] == "hessian" and fd["Normalization"] == "none"
+    top = fd["HessianTopEigenvalues"]
+    assert len(top) == 2 and top[0] >= top[1] and np.isfinite(fd["HessianTrace"][0])
+    # The landscape's curvature along each unit eigenvector is its eigenvalue.
+    loss = ds.point_data["Loss"].reshape(5, 5)  # [second axis, first axis]
+    h = 0.01 / 2
+    curv_first = (loss[2, 3] + loss[2, 1] - 2 * loss[2, 2]) / h**2
+    curv_second = (loss[3, 2] + loss[1, 2] - 2 * loss[2, 2]) / h**2
+    assert curv_first == pytest.approx(top[0], rel=0.05)
+    assert curv_second == pytest.approx(top[1], rel=0.05)
+    table = np.loadtxt(tmp_path / "h_hessian_density.csv", delimiter=",", skiprows=1)
+    assert (tmp_path / "h_hessian_density.csv").read_text().startswith("eigenvalue,density\n")
+    assert np.trapz(table[:, 1], table[:, 0]) == pytest.approx(1.0, rel=1e-2)
+    assert table[0, 0] <= top[1] and table[-1, 0] >= top[0]

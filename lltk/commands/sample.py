@@ -31,6 +31,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="grid",
         help=".vtu only: the line cells (default grid)",
     )
+    p.add_argument(
+        "--hessian",
+        action="store_true",
+        help="compute the Hessian figures (implied by --directions hessian)",
+    )
+    p.add_argument("--top-k", type=int, default=None, help="Hessian eigenpairs (default max(2, n))")
+    p.add_argument(
+        "--hessian-iter",
+        type=int,
+        default=100,
+        help="power-iteration, Hutchinson and Lanczos steps (PyHessian's default 100)",
+    )
     p.add_argument("--k", type=int, default=None, help="neighbours for --graph knn (default 4n)")
     p.add_argument("--chunk-size", type=int, default=128, help="weight vectors per batch")
     p.add_argument("--out", required=True, help="output .vti (n <= 3) or .vtu")
@@ -76,13 +88,35 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     landscape.check_grid(args.dim, args.resolution, args.distance)
     out = export.check_output(args.out, args.dim)
+    top_k = max(2, args.dim) if args.top_k is None else args.top_k
+    if args.hessian_iter < 1:
+        raise ValueError(f"--hessian-iter must be >= 1, not {args.hessian_iter}")
+    if top_k < 1 or (args.directions == "hessian" and top_k < args.dim):
+        raise ValueError(f"--top-k must be >= 1 and, for Hessian directions, >= --dim {args.dim}")
     trained = train_from_args(args)
     trained_at = time.perf_counter()
+    figures = None
+    if args.hessian or args.directions == "hessian":
+        from sampling.hessian import hessian_figures
+
+        steps = args.hessian_iter
+        figures = hessian_figures(
+            trained.model,
+            trained.loss_fn,
+            top_k=top_k,
+            seed=args.seed,
+            max_iter=steps,
+            trace_iter=steps,
+            lanczos_steps=steps,
+        )
     if args.directions == "random":
-        dirs = directions.random_directions(trained.model, args.dim, args.seed, args.normalization)
+        normalization = args.normalization
+        dirs = directions.random_directions(trained.model, args.dim, args.seed, normalization)
     else:
-        raise ValueError("--directions hessian is not available yet")
+        normalization = "none"
+        dirs = figures.eigenvectors[: args.dim]
     state = state_file(out)
+    directions_at = time.perf_counter()
     result = landscape.sample_landscape(
         trained.loss_fn,
         trained.params,
@@ -98,18 +132,23 @@ def run(args: argparse.Namespace) -> int:
     meta = {
         **trained.metadata,
         "Directions": args.directions,
-        "Normalization": args.normalization,
+        "Normalization": normalization,
         "Seed": float(args.seed),
     }
+    if figures is not None:
+        meta.update(figures.metadata())
+        export.write_density(out, *figures.density())
     if "solution" in trained.extras:
         export.write_solution(out, trained.extras["solution"])
     export.write_landscape(out, result, meta, graph=args.graph, k=args.k)
     landscape.discard_state(state)
     points = result.loss.size
+    seconds = sampled_at - directions_at
     print(
         f"lltk sample: wrote {out} ({points} points, {result.invalid_count} invalid); "
-        f"train/load {trained_at - start:.1f} s, sample {sampled_at - trained_at:.1f} s "
-        f"({points / max(sampled_at - trained_at, 1e-9):.0f} evaluations/s)"
+        f"train/load {trained_at - start:.1f} s, "
+        f"directions/Hessian {directions_at - trained_at:.1f} s, "
+        f"sample {seconds:.1f} s ({points / max(seconds, 1e-9):.0f} evaluations/s)"
     )
     if result.invalid_count:
         print(f"lltk sample: {result.invalid_count} points had a NaN or inf loss (Valid = 0)")

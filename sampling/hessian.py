@@ -1,0 +1,138 @@
+"""Hessian figures through PyHessian 0.1: top-k eigenpairs, trace, spectral density.
+
+PyHessian evaluates ``criterion(model(inputs), targets)``; any loss closure goes through a
+wrapper module whose forward returns the loss, with the identity as criterion. PyHessian's
+``density()`` calls ``torch.eig``, removed in torch 2: :func:`torch_eig_shim` provides it,
+only while our calls run, from :func:`torch.linalg.eigh` (the Lanczos matrix is symmetric)
+in the old format (eigenvalues as an (n, 2) real/imaginary table, eigenvectors as columns).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from sampling.closure import LossFn
+
+
+@contextmanager
+def torch_eig_shim() -> Iterator[None]:
+    """Temporarily give torch the pre-1.9 ``torch.eig`` for symmetric matrices."""
+
+    def eig(matrix: Tensor, eigenvectors: bool = False) -> tuple[Tensor, Tensor]:
+        values, vectors = torch.linalg.eigh(matrix)
+        table = torch.stack([values, torch.zeros_like(values)], dim=1)
+        return table, vectors if eigenvectors else torch.empty(0)
+
+    had = "eig" in vars(torch)
+    previous = vars(torch).get("eig")
+    torch.eig = eig
+    try:
+        yield
+    finally:
+        if had:
+            torch.eig = previous
+        else:
+            del torch.eig
+
+
+class LossModule(nn.Module):
+    """A module whose forward ignores its input and returns ``loss_fn(model's parameters)``."""
+
+    def __init__(self, model: nn.Module, loss_fn: LossFn) -> None:
+        super().__init__()
+        self.model = model
+        self._loss_fn = loss_fn
+
+    def forward(self, _inputs: Tensor) -> Tensor:
+        """The loss at the model's current parameters."""
+        return self._loss_fn(dict(self.model.named_parameters()))
+
+
+@dataclass
+class HessianFigures:
+    """Top eigenvalues (descending) with unit eigenvectors as rows, trace, SLQ density."""
+
+    eigenvalues: np.ndarray
+    eigenvectors: Tensor
+    trace: float
+    trace_samples: np.ndarray
+    #: Ritz values and weights of each SLQ run (``density_runs`` x ``lanczos_steps``).
+    ritz_values: np.ndarray
+    ritz_weights: np.ndarray
+
+    def metadata(self) -> dict[str, np.ndarray | float]:
+        """The FieldData figures ``HessianTopEigenvalues`` and ``HessianTrace``."""
+        return {"HessianTopEigenvalues": self.eigenvalues, "HessianTrace": self.trace}
+
+    def density(
+        self, points: int = 1000, sigma: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The spectral density on a grid: Gaussian-smoothed SLQ quadrature, mass 1.
+
+        ``sigma`` defaults to 1 % of the Ritz values' range; the grid spans that range
+        plus 5 sigma on each side.
+        """
+        values, weights = self.ritz_values, self.ritz_weights
+        lo, hi = float(values.min()), float(values.max())
+        if sigma is None:
+            sigma = 0.01 * max(hi - lo, 1e-12 + abs(hi) * 1e-6)
+        grid = np.linspace(lo - 5 * sigma, hi + 5 * sigma, points)
+        kernel = np.exp(-0.5 * ((grid[:, None] - values.ravel()[None, :]) / sigma) ** 2)
+        kernel /= sigma * np.sqrt(2 * np.pi)
+        density = kernel @ weights.ravel() / len(values)
+        return grid, density
+
+
+def hessian_figures(
+    model: nn.Module,
+    loss_fn: LossFn,
+    top_k: int = 2,
+    seed: int = 0,
+    max_iter: int = 100,
+    tol: float = 1e-3,
+    trace_iter: int = 100,
+    lanczos_steps: int = 100,
+    density_runs: int = 1,
+) -> HessianFigures:
+    """Run PyHessian on ``loss_fn`` at the model's parameters (seeded; torch's RNG restored).
+
+    ``max_iter``/``tol`` go to the power iteration of each eigenpair, ``trace_iter`` to
+    Hutchinson's estimator (PyHessian stops earlier when its mean settles within 1e-3),
+    ``lanczos_steps`` (at most the number of parameters) and ``density_runs`` to SLQ.
+    """
+    from pyhessian import hessian
+
+    if top_k < 1:
+        raise ValueError(f"top_k must be >= 1, not {top_k}")
+    wrapper = LossModule(model, loss_fn)
+    n_params = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    device = next(model.parameters()).device
+    dummy = torch.zeros(1, device=device)
+    with torch.random.fork_rng(devices=[]), torch_eig_shim(), warnings.catch_warnings():
+        # PyHessian calls backward(create_graph=True); the cycle it warns of is broken below.
+        warnings.filterwarnings("ignore", "Using backward\\(\\) with create_graph=True")
+        torch.manual_seed(seed)
+        hess = hessian(
+            wrapper, lambda out, _target: out, data=(dummy, dummy), cuda=device.type == "cuda"
+        )
+        values, vectors = hess.eigenvalues(maxIter=max_iter, tol=tol, top_n=top_k)
+        samples = hess.trace(maxIter=trace_iter)
+        ritz, weights = hess.density(iter=min(lanczos_steps, n_params), n_v=density_runs)
+    model.zero_grad(set_to_none=True)
+    order = np.argsort(values)[::-1]
+    rows = torch.stack([torch.cat([t.detach().reshape(-1) for t in vectors[i]]) for i in order])
+    return HessianFigures(
+        eigenvalues=np.asarray(values, dtype=np.float64)[order],
+        eigenvectors=rows,
+        trace=float(np.mean(samples)),
+        trace_samples=np.asarray(samples, dtype=np.float64),
+        ritz_values=np.asarray(ritz, dtype=np.float64),
+        ritz_weights=np.asarray(weights, dtype=np.float64),
+    )
