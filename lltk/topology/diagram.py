@@ -100,38 +100,43 @@ def saddle_max_pairs(domain: Domain, rank: np.ndarray) -> tuple[np.ndarray, ...]
         return saddle, maximum, empty, empty
     positive = np.empty(facets.shape[0], bool)
     positive[forder] = merging
-    s1, s2 = _saddle_saddle_pairs(facets, positive, rank, domain.n_vertices)
+    s1, s2 = _saddle_saddle_pairs(domain.simplices(1), facets, positive, rank, domain.dims)
     return saddle, maximum, s1, s2
 
 
 def _lower_star_key(simplices: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """Filtration order of simplices: by their vertex ranks, highest first."""
     r = -np.sort(-rank[simplices], axis=1)
-    return np.lexsort(tuple(r[:, k] for k in range(r.shape[1] - 1, -1, -1)))
+    key = np.zeros(r.shape[0], np.int64)
+    for k in range(r.shape[1]):
+        key = key * np.int64(rank.size) + r[:, k]
+    return np.argsort(key, kind="stable")
+
+
+def _edge_slot(u: np.ndarray, w: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
+    """A unique slot per grid edge: smaller vertex id times 27 plus the offset code."""
+    a, b = np.minimum(u, w), np.maximum(u, w)
+    code = np.zeros(a.size, np.int64)
+    stride = 1
+    for axis, size in enumerate(dims):
+        da = (b // stride) % size - (a // stride) % size
+        code += (da + 1) * 3**axis
+        stride *= size
+    return a * 27 + code
 
 
 def _saddle_saddle_pairs(
-    triangles: np.ndarray, positive: np.ndarray, rank: np.ndarray, n: int
+    edges: np.ndarray, triangles: np.ndarray, positive: np.ndarray, rank: np.ndarray, dims
 ) -> tuple[np.ndarray, np.ndarray]:
     """(edge vertex, triangle vertex) pairs of H1 by a cleared Z/2 column reduction."""
-    edges = np.unique(
-        np.sort(
-            np.concatenate([triangles[:, [0, 1]], triangles[:, [0, 2]], triangles[:, [1, 2]]]),
-            axis=1,
-        ),
-        axis=0,
-    )
-    eorder = _lower_star_key(edges, rank)
-    edges = edges[eorder]
-    ekey = edges[:, 0] * np.int64(n) + edges[:, 1]
-    sort_k = np.argsort(ekey)
+    edges = edges[_lower_star_key(edges, rank)]
+    position = np.empty(rank.size * 27, np.int64)
+    position[_edge_slot(edges[:, 0], edges[:, 1], dims)] = np.arange(edges.shape[0])
     torder = _lower_star_key(triangles, rank)
     tri = triangles[torder]
     cols = np.empty((tri.shape[0], 3), np.int64)
     for k, (a, b) in enumerate(((0, 1), (0, 2), (1, 2))):
-        pair = np.sort(tri[:, [a, b]], axis=1)
-        key = pair[:, 0] * np.int64(n) + pair[:, 1]
-        cols[:, k] = sort_k[np.searchsorted(ekey[sort_k], key)]
+        cols[:, k] = position[_edge_slot(tri[:, a], tri[:, b], dims)]
     cols.sort(axis=1)
     rows, columns = reduce_columns(cols, positive[torder], edges.shape[0])
     ev = _highest(edges[rows], rank)
