@@ -187,6 +187,6 @@ def diagram_from_sweep(
         death_type=dtype[rows].astype(np.int64),
         birth=bval,
         death=dval,
-        persistence=dval - bval,
+        persistence=np.where(birth == death, 0.0, dval - bval),
         pair_type=ptype[rows].astype(np.int64),
     )
