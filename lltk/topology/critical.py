@@ -80,6 +80,8 @@ def critical_points(values: np.ndarray, domain: Domain) -> tuple[np.ndarray, np.
     triangulation's link; graphs: a 1-D complex, each neighbour its own component) and
     classified with ScalarFieldCriticalPoints' rules, including its 2-D rule (saddle
     for (2,1), (1,2), (2,2) components, degenerate otherwise) and its 3-D boundary rule.
+    Graphs follow its 1-D rule literally: an isolated vertex (no lower, no upper
+    neighbour) comes out as a 1-saddle, as in TTK.
     """
     v = check_values(values, domain)
     _, rank = sweep_order(v)

@@ -19,10 +19,17 @@ class MergeTree:
     """A join (or split) tree in TTK's node order and conventions.
 
     Nodes are listed as TTK's CSV lists them: leaves (minima of a join tree, maxima of
-    a split tree) by ascending vertex id, then saddles by sweep order (ascending
-    (value, id) for a join tree, descending for a split tree), then the root(s)
-    (``CriticalType`` 3 for a join tree's global maximum, 0 for a split tree's global
-    minimum). Arc ``a`` goes from ``arc_down[a]`` (a non-root node, ``a``) to
+    a split tree) by ascending vertex id, then saddles in the order TTK's FTM creates
+    them on one thread (see :func:`lltk.topology._sweep.ftm_saddle_order`; checked on
+    all 53 reference trees), then the root(s) (``CriticalType`` 3 for a join tree's
+    global maximum, 0 for a split tree's global minimum). Saddles are type 1 (join) or
+    2 (split), 4 where three or more components merge.
+
+    A disconnected graph gives a forest: one root per component (its last vertex in
+    sweep order; an isolated vertex is only a root). Where the last vertex is itself a
+    saddle (a 1-D grid whose maximum is interior), that node is the root.
+
+    Arc ``a`` goes from ``arc_down[a]`` (a non-root node, ``a``) to
     ``arc_up[a]``; ``node_arc`` is the arc each node reports (its upward arc; a root
     reports the arc that ends at it), and ``region_size`` / ``region_span`` are that
     arc's number of regular vertices and the truncated distance between its end nodes.
