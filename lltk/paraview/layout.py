@@ -202,10 +202,19 @@ def diagram_layout(diagram, positions: np.ndarray, rows: np.ndarray) -> Geometry
     )
 
 
+def profile_unit(values: np.ndarray) -> float:
+    """Width of one vertex column of the profile: the value range over the number of
+    vertices, so the whole profile is as wide as it is deep."""
+    v = np.asarray(values, np.float64)
+    span = float(v.max() - v.min()) if v.size else 0.0
+    return span / v.size if span > 0 else 1.0
+
+
 def profile_geometry(profile: Profile, values: np.ndarray, tree) -> tuple[Geometry, Geometry]:
     """Quads of the landscape profile and its marked critical points.
 
-    Column ``x`` of vertex ``v`` is the quad [x, x+1] from its value up to the rim of its
+    Column ``x`` of vertex ``v`` is the quad [x, x+1] (times :func:`profile_unit`, so
+    the picture is about square) from its value up to the rim of its
     innermost basin; each sub-basin adds the rectangle between its rim and its parent's
     rim over its interval. So every basin is filled down to the landscape's profile, its
     width the region size and its depth the persistence, sub-basins nested. Quads carry
@@ -233,7 +242,8 @@ def profile_geometry(profile: Profile, values: np.ndarray, tree) -> tuple[Geomet
         ],
         axis=1,
     ).reshape(-1, 2)
-    points = np.column_stack([corners, np.zeros(len(corners))])
+    unit = profile_unit(v)
+    points = np.column_stack([corners * [unit, 1.0], np.zeros(len(corners))])
     quads = np.arange(len(corners)).reshape(-1, 4)
     size = (profile.stop - profile.start).astype(np.int64)
     cells = Geometry(
@@ -256,7 +266,7 @@ def profile_geometry(profile: Profile, values: np.ndarray, tree) -> tuple[Geomet
     mx = np.concatenate([x[leaf_v] + 0.5, sad_x])
     my = np.concatenate([profile.floor, profile.rim[child]])
     marks = Geometry(
-        points=np.column_stack([mx, my, np.zeros(mx.size)]),
+        points=np.column_stack([mx * unit, my, np.zeros(mx.size)]),
         cells=np.arange(mx.size)[:, None],
         point_data={
             "CriticalType": np.asarray(tree.node_type, np.int64)[

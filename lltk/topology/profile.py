@@ -80,7 +80,7 @@ def branch_decomposition(tree) -> Branches:
     top[arc_branch[dies]] = arc_up[dies]
     roots = np.flatnonzero(~has_up)
     top[node_branch[roots]] = roots
-    parent = np.where(np.isin(top, roots), -1, node_branch[top])
+    parent = node_branch[top]  # a branch may also die at a root where it merges
     parent[node_branch[roots]] = -1
     scalar = np.asarray(tree.node_scalar, np.float64)
     return Branches(
