@@ -23,7 +23,7 @@ from scipy import ndimage
 
 from lltk import topology, vtkxml
 
-pytestmark = pytest.mark.paraview
+pytestmark = [pytest.mark.paraview, pytest.mark.slow]
 
 ALL = [
     "LossMergeTree",
@@ -268,6 +268,11 @@ def _write_inputs(tmp: Path) -> dict[str, Path]:
         ),
     )
     rng = np.random.default_rng(1)
+    cube = np.round(rng.uniform(0, 3, size=8 * 7 * 6), 1)
+    paths["cube"] = vtkxml.write(
+        tmp / "cube.vti",
+        vtkxml.image_data({"Loss": cube}, (8, 7, 6), origin=(-1, -1, -1), spacing=(0.25, 0.3, 0.4)),
+    )
     coords = rng.uniform(-1, 1, size=(300, 4))
     d2 = ((coords[:, None, :] - coords[None, :, :]) ** 2).sum(-1)
     nbr = np.argsort(d2, axis=1)[:, 1:7]
@@ -371,6 +376,7 @@ def _cases(inputs: dict[str, Path]) -> list[dict]:
             ],
         },
         {"name": "graph", "path": str(inputs["graph"]), "filters": _filters(ALL)},
+        {"name": "cube", "path": str(inputs["cube"]), "filters": _filters(ALL)},
     ]
     for stem in reference_cases():
         names = ALL if stem in FULL_CASES else ["LossMergeTree", "LossPersistenceDiagram"]
@@ -678,9 +684,42 @@ def test_graph_and_grid_trees_equal_engine(results, inputs):
     np.testing.assert_allclose(pts, vtkxml.read(inputs["graph"]).points[tree.node_vertex])
 
 
+def test_3d_grid_outputs_equal_engine(results, inputs):
+    """3-D .vti with origin and spacing: diagram rows (saddle-saddle pairs included),
+    tree nodes and critical points are the engine's, placed at the samples' positions."""
+    ds = vtkxml.read(inputs["cube"])
+    v = ds.point_data["Loss"]
+    dom = topology.grid_domain(ds.dimensions)
+    ijk = np.indices(ds.dimensions[::-1]).reshape(3, -1)[::-1].T
+    pos = np.asarray(ds.origin) + ijk * np.asarray(ds.spacing)
+    d = topology.persistence_pairs(v, dom)
+    get = partial(results.get, "cube", "LossPersistenceDiagram", 0)
+    vert = get("point", "ttkVertexScalarField")
+    np.testing.assert_array_equal(vert[0::2], d.birth_vertex)
+    np.testing.assert_array_equal(vert[1::2], d.death_vertex)
+    np.testing.assert_array_equal(get("cell", "PairType")[:-1], d.pair_type)
+    assert (d.pair_type == 1).any()
+    np.testing.assert_allclose(get("point", "Coordinates"), pos[vert])
+    tree = topology.join_tree(v, dom)
+    np.testing.assert_array_equal(
+        results.get("cube", "LossMergeTree", 0, "point", "VertexId"), tree.node_vertex
+    )
+    np.testing.assert_allclose(
+        results.get("cube", "LossMergeTree", 0, "points"), pos[tree.node_vertex]
+    )
+    ids, types = topology.critical_points(v, dom)
+    np.testing.assert_array_equal(
+        results.get("cube", "LossCriticalPoints", 0, "point", "ttkVertexScalarField"), ids
+    )
+    np.testing.assert_array_equal(
+        results.get("cube", "LossCriticalPoints", 0, "point", "CriticalType"), types
+    )
+
+
 def test_profile_and_metrics_on_sampled_landscapes(results, inputs):
     """Profile columns cover every vertex once; metrics carry the sampler's FieldData."""
-    for case, path in (("grid", inputs["grid"]), ("graph", inputs["graph"])):
+    for case in ("grid", "graph", "cube"):
+        path = inputs[case]
         n = vtkxml.read(path).number_of_points
         basin = results.get(case, "TopologicalLandscapeProfile", 0, "cell", "BasinId")
         quads = results.get(case, "TopologicalLandscapeProfile", 0, "points").reshape(-1, 4, 3)
