@@ -176,3 +176,21 @@ def test_infinite_values_do_not_make_nan_persistence() -> None:
     values = np.array([0.0, np.inf, np.inf, 1.0, np.inf])
     dgm = persistence_pairs(values, grid_domain((5,)))
     assert not np.isnan(dgm.persistence).any()
+
+
+def test_grid_neighbours_are_ttks_implicit_triangulation() -> None:
+    # 2-D: shared/ttk-reference/README.md; 3-D: getVertexNeighborABCDEFGH in TTK's
+    # core/base/implicitTriangulation (vshift = (nx, nx * ny)).
+    nx, ny = 5, 6
+    d2 = grid_domain((nx, ny))
+    v = 2 + nx * 3
+    got = set((d2.indices[d2.indptr[v] : d2.indptr[v + 1]] - v).tolist())
+    assert got == {1, -1, nx, -nx, 1 - nx, nx - 1}
+    d3 = grid_domain((nx, ny, 4))
+    a, b = nx, nx * ny
+    v = 2 + a * 3 + b * 2
+    got = set((d3.indices[d3.indptr[v] : d3.indptr[v + 1]] - v).tolist())
+    ttk = {-a - b, 1 - a - b, -b, 1 - b, -a, 1 - a, 1, -1 + b, b, -1, -1 + a, a}
+    ttk |= {-1 + a + b, a + b}
+    assert got == ttk
+    assert len(d3.simplices(3)) == 6 * (nx - 1) * (ny - 1) * 3
