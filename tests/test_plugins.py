@@ -86,6 +86,8 @@ def dump(prefix, obj, store):
 for case in cfg["cases"]:
     print("CASE", case["name"], flush=True)
     reader = simple.OpenDataFile(case["path"])
+    if case.get("polydata"):
+        reader = simple.ExtractSurface(reader)
     store = {}
     made = {}
     for label, fname, props, source in case["filters"]:
@@ -377,6 +379,12 @@ def _cases(inputs: dict[str, Path]) -> list[dict]:
         },
         {"name": "graph", "path": str(inputs["graph"]), "filters": _filters(ALL)},
         {"name": "cube", "path": str(inputs["cube"]), "filters": _filters(ALL)},
+        {
+            "name": "graph_polydata",
+            "path": str(inputs["graph"]),
+            "polydata": True,
+            "filters": _filters(["LossMergeTree", "LossPersistenceDiagram"]),
+        },
     ]
     for stem in reference_cases():
         names = ALL if stem in FULL_CASES else ["LossMergeTree", "LossPersistenceDiagram"]
@@ -658,7 +666,8 @@ def test_graph_diagram_equals_gudhi(results, inputs):
 
 def test_graph_and_grid_trees_equal_engine(results, inputs):
     """.vti and .vtu: nodes and arcs are the engine's join (and split) tree; the
-    segmentation has one id per vertex; coordinates are the sample positions."""
+    segmentation has one id per vertex; coordinates are the sample positions. The graph
+    given as poly data (lines) gives the same outputs."""
     ds = vtkxml.read(inputs["grid"])
     v = ds.point_data["Loss"]
     dom = topology.grid_domain(ds.dimensions)
@@ -682,6 +691,14 @@ def test_graph_and_grid_trees_equal_engine(results, inputs):
     )
     pts = results.get("graph", "LossMergeTree", 0, "points")
     np.testing.assert_allclose(pts, vtkxml.read(inputs["graph"]).points[tree.node_vertex])
+    for key in [
+        k
+        for k in results.arrays
+        if k.startswith(("graph/LossMergeTree", "graph/LossPersistenceDiagram"))
+    ]:
+        same = key.replace("graph/", "graph_polydata/", 1)
+        if "|2|" not in key:  # the segmentation is the (poly data) input itself
+            np.testing.assert_array_equal(results.arrays[same], results.arrays[key], err_msg=key)
 
 
 def test_3d_grid_outputs_equal_engine(results, inputs):

@@ -84,8 +84,9 @@ def ttk_merge_tree(dataset, array: str, kind: str):
     def node(name: str) -> np.ndarray:
         return _required(point_array(nodes, name), name)[order]
 
-    arc_id = _required(cell_array(arcs, "SegmentationId"), "SegmentationId").astype(np.int64)
     down = _required(cell_array(arcs, "downNodeId"), "downNodeId").astype(np.int64)
+    arc_id = cell_array(arcs, "SegmentationId")  # the arc's id in the segmentation
+    arc_id = np.arange(down.size) if arc_id is None else arc_id.astype(np.int64)
     up = _required(cell_array(arcs, "upNodeId"), "upNodeId").astype(np.int64)
     # renumber arcs as lltk does: arc a is the upward arc of node a (roots come last)
     ours = np.full(int(arc_id.max()) + 1 if arc_id.size else 0, -1, np.int64)
