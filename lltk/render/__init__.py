@@ -1,0 +1,292 @@
+"""Render landscapes through lltk's ParaView states (``pvstates/``) in one pvpython process.
+
+:func:`render_views` renders chosen views of one landscape (the demo's entry point);
+:func:`render` renders several and tiles them into one figure, a column per landscape and
+a row per view. Both stage each landscape under the fixed names the states read
+(:func:`stage`), run ``lltk/render/pvrender.py`` in pvpython (under ``xvfb-run`` when
+there is no display) and return the PNG paths.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+STATES_DIR = REPO / "pvstates"
+PLUGINS_DIR = REPO / "plugins"
+#: Side files (suffix after the stem) that the states read, by staged name.
+SIDE_FILES = {
+    "landscape_hessian_density.csv": "_hessian_density.csv",
+    "landscape_solution.vti": "_solution.vti",
+}
+#: Which state draws each view.
+VIEW_STATES = {
+    "landscape": "landscape",
+    "merge_tree": "merge_tree",
+    "persistence_diagram": "persistence_diagram",
+    "profile": "profile",
+    "hessian_density": "hessian_density",
+    "solution_pred": "solution",
+    "solution_exact": "solution",
+    "layout": "layout",
+}
+#: The rows of the sweep figure, top to bottom (those that exist are kept).
+FIGURE_ROWS = (
+    "landscape",
+    "merge_tree",
+    "persistence_diagram",
+    "profile",
+    "hessian_density",
+    "solution_pred",
+    "solution_exact",
+)
+PANEL_SIZE = (900, 700)
+
+
+class RenderError(RuntimeError):
+    """pvpython failed; the message carries the end of its output."""
+
+
+@dataclass
+class Rendered:
+    """What :func:`render` drew: per landscape its PNGs by view, and the sweep figure."""
+
+    views: dict[Path, dict[str, Path]] = field(default_factory=dict)
+    records: list[dict] = field(default_factory=list)
+    figure: Path | None = None
+
+
+def stage(landscape: str | os.PathLike, data_dir: str | os.PathLike) -> Path:
+    """Link ``landscape`` and its side files into ``data_dir`` under the names the states
+    read (``landscape.vti``, ``landscape_hessian_density.csv``, ``landscape_solution.vti``);
+    returns ``data_dir``. Point ParaView's "Search files under specified directory" there.
+    """
+    src = Path(landscape).resolve()
+    if not src.is_file():
+        raise FileNotFoundError(f"no landscape at {src}")
+    if src.suffix != ".vti":
+        raise ValueError(
+            f"{src.name}: the states draw 2-D grid landscapes (.vti); got {src.suffix or 'no suffix'}"
+        )
+    out = Path(data_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    links = {"landscape.vti": src}
+    links.update({name: src.with_name(src.stem + suffix) for name, suffix in SIDE_FILES.items()})
+    for name, target in links.items():
+        link = out / name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        if target.is_file():
+            link.symlink_to(target)
+    return out
+
+
+def describe(landscape: str | os.PathLike) -> str:
+    """A one-line label of a landscape from its FieldData (model, beta, skips, distance)."""
+    from lltk import vtkxml
+
+    path = Path(landscape)
+    fd = vtkxml.read(path).field_data
+
+    def first(key: str) -> object:
+        value = fd.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value
+        return value.ravel()[0] if hasattr(value, "ravel") and value.size else value
+
+    model = first("Model")
+    if model is None:
+        return path.stem
+    parts = [str(model)]
+    beta = first("Beta")
+    if model == "pinn" and beta is not None and math.isfinite(float(beta)):
+        parts.append(f"beta = {float(beta):g}")
+    residual = first("Residual")
+    if residual is not None and model != "pinn":
+        parts.append("with skips" if float(residual) else "no skips")
+    for key, fmt in (
+        ("Directions", "{} directions"),
+        ("Distance", "d = {:g}"),
+        ("Seed", "seed {:g}"),
+    ):
+        value = first(key)
+        if value is not None:
+            parts.append(fmt.format(value if isinstance(value, str) else float(value)))
+    return ", ".join(parts)
+
+
+def _check_landscape(path: Path) -> None:
+    import numpy as np
+
+    from lltk import vtkxml
+
+    ds = vtkxml.read(path)
+    if "Loss" not in ds.point_data:
+        raise ValueError(f"{path}: no point array 'Loss' (arrays: {', '.join(ds.point_data)})")
+    loss = np.asarray(ds.point_data["Loss"], dtype=float)
+    if loss.ndim != 1:
+        raise ValueError(f"{path}: 'Loss' must have one component, it has {loss.shape[1]}")
+    if not np.isfinite(loss).any():
+        raise ValueError(f"{path}: 'Loss' holds no finite value")
+    if ds.dimensions is not None and sum(d > 1 for d in ds.dimensions) != 2:
+        raise ValueError(f"{path}: the landscape views need a 2-D grid, got {ds.dimensions}")
+
+
+def pvpython_command() -> list[str]:
+    """How to start pvpython here: under ``xvfb-run -a`` when ``$DISPLAY`` is unset."""
+    exe = shutil.which("pvpython")
+    if exe is None:
+        raise FileNotFoundError("pvpython not found: install Debian's paraview (scripts/setup.sh)")
+    if os.environ.get("DISPLAY"):
+        return [exe]
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        raise FileNotFoundError("no $DISPLAY and no xvfb-run: install Debian's xvfb")
+    return [xvfb, "-a", exe]
+
+
+def available_views() -> list[str]:
+    """The views whose states exist in ``pvstates/``."""
+    return [v for v, s in VIEW_STATES.items() if (STATES_DIR / f"{s}.pvsm").is_file()]
+
+
+def pvpython_env() -> dict[str, str]:
+    """The environment for pvpython: ``plugins/startup`` on ``PYTHONPATH`` so ParaView's
+    loader can import lltk's Python plugins (it restores ``inspect.getargspec``)."""
+    env = dict(os.environ)
+    paths = [str(PLUGINS_DIR / "startup"), env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+    return env
+
+
+def states_for(views: tuple[str, ...] | list[str], landscape: Path) -> list[str]:
+    """The states that draw ``views`` for ``landscape`` (views missing their data dropped)."""
+    unknown = [v for v in views if v not in VIEW_STATES]
+    if unknown:
+        raise ValueError(f"unknown view(s) {', '.join(unknown)}; known: {', '.join(VIEW_STATES)}")
+    states = []
+    for view in views:
+        state = VIEW_STATES[view]
+        if (
+            state in ("hessian_density", "layout")
+            and not _side(landscape, "_hessian_density.csv").is_file()
+        ):
+            continue
+        if state == "solution" and not _side(landscape, "_solution.vti").is_file():
+            continue
+        if not (STATES_DIR / f"{state}.pvsm").is_file():
+            raise FileNotFoundError(
+                f"no state {STATES_DIR / state}.pvsm for view {view!r} "
+                "(its ParaView plugin may be missing; regenerate with lltk/render/scene.py)"
+            )
+        if state not in states:
+            states.append(state)
+    return states
+
+
+def _side(landscape: Path, suffix: str) -> Path:
+    return landscape.with_name(landscape.stem + suffix)
+
+
+def render(
+    landscapes: list[str | os.PathLike],
+    out_dir: str | os.PathLike,
+    views: tuple[str, ...] | list[str] | None = None,
+    figure: bool | None = None,
+    timeout: float = 600.0,
+) -> Rendered:
+    """Render ``views`` (default: every view whose state is in ``pvstates/``) of every
+    landscape into ``out_dir/<stem>/<view>.png`` with one pvpython process; with several
+    landscapes (or ``figure=True``) also tile them into ``out_dir/figure.png``."""
+    if views is None:
+        views = available_views()
+    out = Path(out_dir).resolve()
+    paths = [Path(p).resolve() for p in landscapes]
+    if not paths:
+        raise ValueError("no landscape given")
+    stems = [p.stem for p in paths]
+    if len(set(stems)) != len(stems):
+        raise ValueError("two landscapes share a file name; render them into separate folders")
+    fig = out / "figure.png" if figure or (figure is None and len(paths) > 1) else None
+    return _render(paths, [out / p.stem for p in paths], views, fig, timeout)
+
+
+def _render(
+    paths: list[Path],
+    outs: list[Path],
+    views: tuple[str, ...] | list[str],
+    figure: Path | None,
+    timeout: float,
+) -> Rendered:
+    with tempfile.TemporaryDirectory(prefix="lltk-render-") as tmp:
+        jobs = []
+        for path, out in zip(paths, outs, strict=False):
+            if not path.is_file():
+                raise FileNotFoundError(f"no landscape at {path}")
+            data = stage(path, Path(tmp) / path.stem)
+            _check_landscape(path)
+            jobs.append(
+                {
+                    "landscape": str(path),
+                    "data_dir": str(data),
+                    "out_dir": str(out),
+                    "label": describe(path),
+                    "states": states_for(views, path),
+                }
+            )
+        job = {
+            "states_dir": str(STATES_DIR),
+            "plugins_dir": str(PLUGINS_DIR),
+            "size": list(PANEL_SIZE),
+            "landscapes": jobs,
+        }
+        if figure is not None:
+            job["figure"] = {"path": str(figure), "rows": list(FIGURE_ROWS)}
+        job_file = Path(tmp) / "job.json"
+        job_file.write_text(json.dumps(job))
+        result = _run_pvpython(job_file, timeout)
+    rendered = Rendered(records=result["landscapes"])
+    for path, record in zip(paths, result["landscapes"], strict=False):
+        rendered.views[path] = {
+            v: Path(p) for v, p in record["views"].items() if v in views or v == "layout"
+        }
+    if "figure" in result:
+        rendered.figure = Path(result["figure"])
+    return rendered
+
+
+def _run_pvpython(job_file: Path, timeout: float) -> dict:
+    cmd = [*pvpython_command(), str(Path(__file__).with_name("pvrender.py")), str(job_file)]
+    try:
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, env=pvpython_env()
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise RenderError(f"pvpython took longer than {timeout:g} s") from exc
+    marker = [ln for ln in proc.stdout.splitlines() if ln.startswith("LLTK-RENDER ")]
+    if proc.returncode != 0 or not marker:
+        tail = (proc.stdout + proc.stderr).strip().splitlines()[-15:]
+        raise RenderError("pvpython failed:\n" + "\n".join(tail))
+    return json.loads(marker[-1][len("LLTK-RENDER ") :])
+
+
+def render_views(
+    landscape_path: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    views: tuple[str, ...] = ("landscape", "merge_tree", "persistence_diagram"),
+) -> list[Path]:
+    """Render ``views`` of one landscape as ``out_dir/<view>.png`` (one pvpython process,
+    plus ``out_dir/render.json``); returns the PNG paths in the order of ``views``."""
+    path = Path(landscape_path).resolve()
+    rendered = _render([path], [Path(out_dir).resolve()], views, None, timeout=300.0)
+    pngs = rendered.views[path]
+    return [pngs[v] for v in views if v in pngs]

@@ -1,0 +1,197 @@
+"""Render lltk's ParaView states to PNGs (runs in pvpython; driven by :mod:`lltk.render`).
+
+``pvpython pvrender.py JOB.json`` where the job lists, per landscape, the staged data
+directory, the output folder, a label and the states to render. Every view of every state
+becomes ``<out>/<view>.png``; ``<out>/render.json`` records what was drawn (views, data
+ranges, the critical points shown as glyphs). An optional ``figure`` entry tiles the panels
+into one PNG: a column per landscape, a row per view.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+from paraview import servermanager
+from paraview import simple as pv
+from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
+from vtkmodules.vtkIOImage import vtkPNGReader, vtkPNGWriter
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from lltk.render import scene  # noqa: E402
+
+TITLES = {
+    "landscape title": "Loss landscape",
+    "merge tree title": "Merge tree",
+    "persistence diagram title": "Persistence diagram",
+    "profile title": "Landscape profile",
+    "u_pred title": "PINN prediction u(x, t)",
+    "u_exact title": "Exact solution u(x, t)",
+}
+
+
+def _views() -> dict[str, object]:
+    pxm = servermanager.ProxyManager()
+    return {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
+
+
+def _finish_views(label: str) -> None:
+    """Fit cameras, colour ranges and titles to the loaded landscape."""
+    for name, text in TITLES.items():
+        source = pv.FindSource(name)
+        if source is not None:
+            source.Text = f"{text}\n{label}" if label else text
+    views = _views()
+    for view in views.values():
+        pv.Render(view)  # updates the pipelines on the new data before the ranges are read
+        for rep in view.Representations:
+            colour = getattr(rep, "ColorArrayName", None)
+            if colour and colour[1] not in ("", "CriticalType"):
+                rep.RescaleTransferFunctionToDataRange(False, True)
+    loss = pv.FindSource("finite loss")
+    if loss is not None:
+        lo, hi = loss.PointData["Loss"].GetRange()
+        log = scene.uses_log_scale(lo, hi)
+        lut = pv.GetColorTransferFunction("Loss")
+        lut.UseLogScale = int(log)
+        for view in views.values():
+            bar = pv.GetScalarBar(lut, view)
+            bar.Title = "Loss (log scale)" if log else "Loss"
+    reader = pv.FindSource(scene.FILES["solution"])
+    if reader is not None:
+        reader.UpdatePipeline()
+        arrays = ("u_pred", "u_exact")
+        bound = max(abs(x) for a in arrays for x in reader.PointData[a].GetRange())
+        for array in arrays:
+            pv.GetColorTransferFunction(array).RescaleTransferFunction(-bound, bound)
+    if "landscape" in views:
+        scene.aim_landscape_camera(views["landscape"])
+    for name, view in views.items():
+        if name != "landscape" and hasattr(view, "CameraParallelScale"):
+            scene.fit_planar(view, _visible_bounds(view))
+
+
+def _visible_bounds(view: object) -> list[float]:
+    """The union of the bounds of the view's visible datasets (x and y)."""
+    lo, hi = [np.inf, np.inf], [-np.inf, -np.inf]
+    for rep in view.Representations:
+        if not getattr(rep, "Visibility", 0) or not hasattr(rep, "Input"):
+            continue
+        b = rep.Input.GetDataInformation().GetBounds()
+        if b[0] <= b[1]:
+            lo = [min(lo[0], b[0]), min(lo[1], b[2])]
+            hi = [max(hi[0], b[1]), max(hi[1], b[3])]
+    return [lo[0], hi[0], lo[1], hi[1]]
+
+
+def _critical_points() -> dict[str, object] | None:
+    source = pv.FindSource("critical point glyphs")
+    if source is None:
+        return None
+    crit = pv.FindSource("critical points")
+    data = servermanager.Fetch(crit)
+    types = vtk_to_numpy(data.GetPointData().GetArray("CriticalType")).astype(int)
+    glyph_input = servermanager.Fetch(source.Input)
+    return {
+        "glyphs": int(glyph_input.GetNumberOfPoints()),
+        "types": {
+            str(t): int(c) for t, c in zip(*np.unique(types, return_counts=True), strict=False)
+        },
+    }
+
+
+def render_job(job: dict, states_dir: Path, size: list[int]) -> dict:
+    """Render the states of one landscape; returns its record."""
+    out = Path(job["out_dir"])
+    out.mkdir(parents=True, exist_ok=True)
+    record = {"landscape": job.get("landscape"), "label": job["label"], "views": {}}
+    for state in job["states"]:
+        pv.ResetSession()
+        pv.LoadState(
+            str(states_dir / f"{state}.pvsm"),
+            data_directory=job["data_dir"],
+            restrict_to_data_directory=True,
+        )
+        _finish_views(job["label"])
+        views = _views()
+        if state == "layout":
+            layout = pv.GetLayoutByName("layout")
+            png = out / "layout.png"
+            rows = 2 if len(views) > 3 else 1
+            cols = -(-len(views) // rows)
+            pv.SaveScreenshot(str(png), layout, ImageResolution=[size[0] * cols, size[1] * rows])
+            record["views"]["layout"] = str(png)
+            continue
+        for name, view in views.items():
+            png = out / f"{name}.png"
+            pv.SaveScreenshot(str(png), view, ImageResolution=size)
+            record["views"][name] = str(png)
+        if state == "landscape":
+            record["critical_points"] = _critical_points()
+    (out / "render.json").write_text(json.dumps(record, indent=2))
+    return record
+
+
+def _read_png(path: str) -> np.ndarray:
+    reader = vtkPNGReader()
+    reader.SetFileName(path)
+    reader.Update()
+    img = reader.GetOutput()
+    w, h, _ = img.GetDimensions()
+    arr = vtk_to_numpy(img.GetPointData().GetScalars()).reshape(h, w, -1)
+    return arr[::-1, :, :3]
+
+
+def compose(records: list[dict], rows: list[str], path: Path, size: list[int]) -> Path:
+    """Tile the panels: a column per landscape, a row per view; white where one is missing."""
+    w, h = size
+    canvas = np.full((h * len(rows), w * len(records), 3), 255, dtype=np.uint8)
+    for c, record in enumerate(records):
+        for r, view in enumerate(rows):
+            png = record["views"].get(view)
+            if png is None:
+                continue
+            panel = _read_png(png)[:h, :w]
+            canvas[r * h : r * h + panel.shape[0], c * w : c * w + panel.shape[1]] = panel
+    flat = np.ascontiguousarray(canvas[::-1]).reshape(-1, 3)
+    from vtkmodules.vtkCommonDataModel import vtkImageData
+
+    img = vtkImageData()
+    img.SetDimensions(canvas.shape[1], canvas.shape[0], 1)
+    scalars = numpy_to_vtk(flat, deep=True)
+    scalars.SetName("rgb")
+    img.GetPointData().SetScalars(scalars)
+    writer = vtkPNGWriter()
+    writer.SetFileName(str(path))
+    writer.SetInputData(img)
+    writer.Write()
+    return path
+
+
+def main(argv: list[str]) -> int:
+    """Run the job file ``argv[0]``; prints the JSON of what was rendered."""
+    job = json.loads(Path(argv[0]).read_text())
+    scene.load_plugins(Path(job["plugins_dir"]))
+    size = job.get("size", [900, 700])
+    records = [render_job(j, Path(job["states_dir"]), size) for j in job["landscapes"]]
+    result = {"landscapes": records}
+    figure = job.get("figure")
+    if figure:
+        rows = [r for r in figure["rows"] if any(r in rec["views"] for rec in records)]
+        result["figure"] = str(compose(records, rows, Path(figure["path"]), size))
+        result["figure_rows"] = rows
+    print("LLTK-RENDER " + json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    status = main(sys.argv[1:])
+    sys.stderr.flush()
+    # pvpython under Xvfb can abort while tearing down the GL contexts of reset sessions
+    # (GLXBadContext) after all files are written: leave without the teardown.
+    os._exit(status)

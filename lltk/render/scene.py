@@ -1,0 +1,496 @@
+"""The pipelines and views of lltk's ParaView states (runs in pvpython, never in the venv).
+
+Each state reads the landscape under fixed names (:data:`FILES`) so that ParaView's
+"Search files under specified directory" finds any landscape that was staged (linked)
+under those names; see :func:`lltk.render.stage`. Every view is registered under the
+name the renderer uses for its PNG.
+
+Regenerate the committed states with::
+
+    xvfb-run -a pvpython lltk/render/scene.py pvstates
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from paraview import simple as pv
+
+#: The file names a state reads, relative to its data directory.
+FILES = {
+    "landscape": "landscape.vti",
+    "hessian_density": "landscape_hessian_density.csv",
+    "solution": "landscape_solution.vti",
+}
+#: The plugin filters (lltk's plugins/) that a view needs, by view name.
+NEEDS = {
+    "merge_tree": "LossMergeTree",
+    "persistence_diagram": "LossPersistenceDiagram",
+    "profile": "TopologicalLandscapeProfile",
+    "critical_points": "LossCriticalPoints",
+}
+BLACK = [0.0, 0.0, 0.0]
+WHITE = [1.0, 1.0, 1.0]
+#: TTK's CriticalType codes and the colours of their glyphs.
+CRITICAL_COLOURS = {
+    0: ("minimum", [0.13, 0.40, 0.90]),
+    1: ("1-saddle", [0.98, 0.85, 0.10]),
+    2: ("2-saddle", [1.00, 0.55, 0.00]),
+    3: ("maximum", [0.85, 0.10, 0.10]),
+    4: ("degenerate saddle", [0.60, 0.20, 0.70]),
+}
+#: Height of the warped surface as a fraction of the domain's width.
+RELIEF = 0.6
+#: Loss ranges wider than this ratio (max / min, min > 0) are drawn on a log scale.
+LOG_RATIO = 10.0
+#: Width over height of the data in the 2-D views (merge tree, diagram, profile, u(x, t)).
+PANEL_ASPECT = 1.3
+
+
+def has_filter(name: str) -> bool:
+    """True when ``paraview.simple`` offers the filter (e.g. a loaded plugin's)."""
+    return hasattr(pv, name)
+
+
+def _white_view(kind: str, name: str) -> object:
+    view = pv.CreateView(kind, registrationName=name)
+    view.ViewSize = [900, 700]
+    if hasattr(view, "UseColorPaletteForBackground"):
+        view.UseColorPaletteForBackground = 0
+    if hasattr(view, "OrientationAxesVisibility"):
+        view.OrientationAxesVisibility = 0
+    if hasattr(view, "Background"):
+        view.Background = WHITE
+    return view
+
+
+def _title(view: object, text: str, name: str) -> None:
+    source = pv.Text(registrationName=name)
+    source.Text = text
+    rep = pv.Show(source, view)
+    rep.WindowLocation = "Upper Center"
+    rep.FontSize = 22
+    rep.Color = BLACK
+
+
+def _scalar_bar(
+    rep: object, view: object, array: str, title: str, preset: str, where: str = "POINTS"
+) -> object:
+    pv.ColorBy(rep, (where, array))
+    lut = pv.GetColorTransferFunction(array)
+    lut.ApplyPreset(preset, True)
+    rep.SetScalarBarVisibility(view, True)
+    bar = pv.GetScalarBar(lut, view)
+    bar.Title = title
+    bar.ComponentTitle = ""
+    bar.TitleColor = BLACK
+    bar.LabelColor = BLACK
+    bar.TitleFontSize = 20
+    bar.LabelFontSize = 16
+    bar.RangeLabelFormat = "%-#.3g"
+    bar.LabelFormat = "%-#.3g"
+    bar.AddRangeLabels = 1
+    bar.ScalarBarLength = 0.5
+    bar.HorizontalTitle = 1
+    bar.WindowLocation = "Any Location"
+    bar.Position = [0.86, 0.1]
+    return lut
+
+
+def _axes(view: object, x: str, y: str, z: str = "", bounds: list[float] | None = None) -> None:
+    grid = view.AxesGrid
+    grid.Visibility = 1
+    grid.XTitle, grid.YTitle, grid.ZTitle = x, y, z
+    grid.ShowGrid = 0
+    for axis in "XYZ":
+        setattr(grid, f"{axis}TitleColor", BLACK)
+        setattr(grid, f"{axis}LabelColor", BLACK)
+        setattr(grid, f"{axis}TitleFontSize", 18)
+        setattr(grid, f"{axis}LabelFontSize", 14)
+    grid.GridColor = BLACK
+
+
+def _planar(view: object) -> None:
+    view.InteractionMode = "2D"
+    view.CameraParallelProjection = 1
+    view.AxesGrid.FacesToRender = 4  # one face: the data's plane (vtkGridAxesHelper MIN_XY)
+    view.AxesGrid.AxesToLabel = 3  # bottom and left edges only (MIN_X | MIN_Y)
+
+
+def fit_planar(view: object, bounds: list[float] | tuple[float, ...]) -> None:
+    """Aim a 2-D view at ``bounds`` (xmin, xmax, ymin, ymax): stretch y so the data is
+    about :data:`PANEL_ASPECT` wide per unit high (the axes keep data units), and leave room
+    for the title above, axis labels below and left, the colour legend on the right."""
+    width, height = bounds[1] - bounds[0], bounds[3] - bounds[2]
+    sy = width / (PANEL_ASPECT * height) if width > 0 and height > 0 else 1.0
+    for rep in view.Representations:
+        if hasattr(rep, "Scale"):
+            rep.Scale = [1.0, sy, 1.0]
+    grid = view.AxesGrid
+    grid.UseCustomBounds = 1
+    grid.CustomBounds = [bounds[0], bounds[1], bounds[2] * sy, bounds[3] * sy, 0.0, 0.0]
+    grid.DataScale = [1.0, sy, 1.0]
+    height *= sy
+    aspect = view.ViewSize[0] / view.ViewSize[1]
+    half = 0.5 * max(width / (0.68 * aspect), height / 0.66, 1e-12)
+    cx = 0.5 * (bounds[0] + bounds[1]) + 0.04 * half * aspect
+    cy = 0.5 * (bounds[2] + bounds[3]) * sy + 0.02 * half
+    view.CameraFocalPoint = [cx, cy, 0.0]
+    view.CameraPosition = [cx, cy, 10.0 * half]
+    view.CameraViewUp = [0.0, 1.0, 0.0]
+    view.CameraParallelScale = half
+
+
+def _critical_type_legend(rep: object, view: object, title: str) -> None:
+    """Colour ``rep`` by ``CriticalType`` with TTK's categories and a legend."""
+    pv.ColorBy(rep, ("POINTS", "CriticalType"))
+    lut = pv.GetColorTransferFunction("CriticalType")
+    lut.InterpretValuesAsCategories = 1
+    lut.Annotations = [x for k, (label, _) in CRITICAL_COLOURS.items() for x in (str(k), label)]
+    lut.IndexedColors = [c for _, colour in CRITICAL_COLOURS.values() for c in colour]
+    rep.SetScalarBarVisibility(view, True)
+    bar = pv.GetScalarBar(lut, view)
+    bar.Title = title
+    bar.TitleColor = BLACK
+    bar.LabelColor = BLACK
+    bar.TitleFontSize = 18
+    bar.LabelFontSize = 16
+    bar.WindowLocation = "Upper Left Corner"
+
+
+def _glyphs(source: object, name: str, size: float) -> object:
+    glyphs = pv.Glyph(registrationName=name, Input=source, GlyphType="Sphere")
+    glyphs.ScaleArray = ["POINTS", "No scale array"]
+    glyphs.GlyphMode = "All Points"
+    glyphs.ScaleFactor = size
+    return glyphs
+
+
+def open_landscape(data_dir: Path) -> object:
+    """The reader of the staged landscape, registered as ``landscape.vti``."""
+    reader = pv.XMLImageDataReader(
+        registrationName=FILES["landscape"], FileName=[str(data_dir / FILES["landscape"])]
+    )
+    reader.UpdatePipeline()
+    return reader
+
+
+def uses_log_scale(lo: float, hi: float) -> bool:
+    """Whether a loss range is drawn on a log scale: positive and wider than a decade."""
+    return lo > 0 and hi > LOG_RATIO * lo
+
+
+def _fraction_expression() -> str:
+    """Python Calculator expression: the ``Loss`` of input 0 as a fraction of the loss range
+    of input 1 (log-scaled when :func:`uses_log_scale`); no ``and``, which the calculator
+    splits on."""
+    r = "inputs[1].PointData['Loss']"
+    log = f"(log(Loss) - log(min({r}))) / (log(max({r})) - log(min({r})))"
+    lin = f"(Loss - min({r})) / (max({r}) - min({r}) + 1e-300)"
+    return f"{log} if min({r}) > 0 > {LOG_RATIO} * min({r}) - max({r}) else {lin}"
+
+
+def _lifted(source: object, reference: object, name: str) -> object:
+    """``source`` warped like the surface: ``LossFraction`` of the reference's loss range,
+    ``Height`` = that fraction of :data:`RELIEF` times the reference's width."""
+    frac = pv.PythonCalculator(registrationName=f"{name} loss fraction", Input=[source, reference])
+    frac.Expression = _fraction_expression()
+    frac.ArrayName = "LossFraction"
+    height = pv.PythonCalculator(registrationName=f"{name} height", Input=[frac, reference])
+    height.Expression = (
+        f"LossFraction * {RELIEF} * (max(inputs[1].Points[:, 0]) - min(inputs[1].Points[:, 0]))"
+    )
+    height.ArrayName = "Height"
+    warp = pv.WarpByScalar(registrationName=name, Input=height)
+    warp.Scalars = ["POINTS", "Height"]
+    warp.ScaleFactor = 1.0
+    return warp
+
+
+def landscape_view(reader: object) -> object:
+    """The surface warped by loss, loss colour map, contour lines, critical-point glyphs."""
+    view = _white_view("RenderView", "landscape")
+    finite = pv.Threshold(registrationName="finite loss", Input=reader)
+    finite.Scalars = ["POINTS", "Loss"]
+    finite.LowerThreshold = -1e300
+    finite.UpperThreshold = 1e300
+    finite.ThresholdMethod = "Between"
+    surface = _lifted(finite, finite, "surface")
+    rep = pv.Show(surface, view)
+    _scalar_bar(rep, view, "Loss", "Loss", "Viridis (matplotlib)")
+    lines = pv.Contour(registrationName="contour lines", Input=surface)
+    lines.ContourBy = ["POINTS", "LossFraction"]
+    lines.Isosurfaces = [i / 15 for i in range(1, 15)]
+    lines.ComputeScalars = 0
+    lrep = pv.Show(lines, view)
+    lrep.ColorArrayName = ["POINTS", ""]
+    lrep.AmbientColor = WHITE
+    lrep.DiffuseColor = WHITE
+    lrep.LineWidth = 1.0
+    lrep.Opacity = 0.7
+    if has_filter(NEEDS["critical_points"]):
+        crit = getattr(pv, NEEDS["critical_points"])(
+            registrationName="critical points", Input=reader
+        )
+        lifted = _lifted(crit, finite, "critical points lifted")
+        glyphs = _glyphs(lifted, "critical point glyphs", 0.035 * _width(reader))
+        _critical_type_legend(pv.Show(glyphs, view), view, "Critical points")
+    _axes(view, "direction 1", "direction 2", "")
+    view.AxesGrid.FacesToRender = 4  # only the floor (vtkGridAxesHelper's MIN_XY face)
+    view.AxesGrid.AxesToLabel = 10  # the two front edges (MIN_Y | MAX_X)
+    view.AxesGrid.CullFrontface = 0
+    _title(view, "Loss landscape", "landscape title")
+    aim_landscape_camera(view)
+    return view
+
+
+def _width(reader: object) -> float:
+    bounds = reader.GetDataInformation().GetBounds()
+    return bounds[1] - bounds[0]
+
+
+def aim_landscape_camera(view: object) -> None:
+    """Look at the surface from the front-right, 30 degrees above it, and fit it."""
+    view.CameraFocalPoint = [0.0, 0.0, 0.0]
+    view.CameraPosition = [0.9, -1.6, 1.3]
+    view.CameraViewUp = [0.0, 0.0, 1.0]
+    view.CameraParallelProjection = 0
+    view.ResetCamera(False)
+
+
+def merge_tree_view(reader: object) -> object:
+    """The join tree's planar layout: loss upwards, one vertical segment per branch."""
+    view = _white_view("RenderView", "merge_tree")
+    tree = getattr(pv, NEEDS["merge_tree"])(registrationName="merge tree", Input=reader)
+    planar = pv.OutputPort(tree, 3)
+    rep = pv.Show(planar, view)
+    _scalar_bar(rep, view, "Scalar", "Loss", "Viridis (matplotlib)")
+    rep.LineWidth = 2.5
+    _axes(view, "branches (planar layout)", "Loss")
+    view.AxesGrid.XAxisUseCustomLabels = 1
+    view.AxesGrid.XAxisLabels = []
+    _title(view, "Merge tree (join tree)", "merge tree title")
+    _planar(view)
+    return view
+
+
+def persistence_diagram_view(reader: object) -> object:
+    """Each pair as a bar from the diagonal to (birth, death); ends coloured by type."""
+    view = _white_view("RenderView", "persistence_diagram")
+    diagram = getattr(pv, NEEDS["persistence_diagram"])(
+        registrationName="persistence diagram", Input=reader
+    )
+    rep = pv.Show(diagram, view)
+    rep.ColorArrayName = ["POINTS", ""]
+    rep.AmbientColor = [0.45, 0.45, 0.45]
+    rep.DiffuseColor = [0.45, 0.45, 0.45]
+    rep.LineWidth = 1.5
+    ends = pv.Show(diagram, view)
+    ends.SetRepresentationType("Points")
+    ends.PointSize = 9.0
+    ends.RenderPointsAsSpheres = 1
+    _critical_type_legend(ends, view, "Critical type")
+    _axes(view, "Birth (loss)", "Death (loss)")
+    _title(view, "Persistence diagram", "persistence diagram title")
+    _planar(view)
+    return view
+
+
+def profile_view(reader: object) -> object:
+    """The topological landscape profile: basins nested by the merge tree."""
+    view = _white_view("RenderView", "profile")
+    profile = getattr(pv, NEEDS["profile"])(registrationName="landscape profile", Input=reader)
+    rep = pv.Show(pv.OutputPort(profile, 0), view)
+    _scalar_bar(rep, view, "MeanLoss", "Mean loss of basin", "Viridis (matplotlib)", "CELLS")
+    marks = pv.Show(pv.OutputPort(profile, 1), view)
+    marks.SetRepresentationType("Points")
+    marks.PointSize = 9.0
+    marks.RenderPointsAsSpheres = 1
+    _critical_type_legend(marks, view, "Critical points")
+    _axes(view, "samples (basin width = region size)", "Loss")
+    _title(view, "Topological landscape profile", "profile title")
+    _planar(view)
+    return view
+
+
+def hessian_density_view(data_dir: Path) -> object:
+    """The SLQ eigenvalue density on a log scale, as PyHessian plots it."""
+    view = _white_view("XYChartView", "hessian_density")
+    csv = pv.CSVReader(
+        registrationName=FILES["hessian_density"],
+        FileName=[str(data_dir / FILES["hessian_density"])],
+    )
+    # PyHessian adds 1e-7 before its log plot so that empty bins stay on the chart.
+    shifted = pv.Calculator(registrationName="density + 1e-7", Input=csv)
+    shifted.AttributeType = "Row Data"
+    shifted.Function = "density + 1e-7"
+    shifted.ResultArrayName = "Density"
+    rep = pv.Show(shifted, view)
+    rep.UseIndexForXAxis = 0
+    rep.XArrayName = "eigenvalue"
+    rep.SeriesVisibility = ["Density"]
+    rep.SeriesColor = ["Density", "0.1", "0.3", "0.7"]
+    rep.SeriesLineThickness = ["Density", "2"]
+    view.ChartTitle = "Hessian eigenvalue density"
+    view.ChartTitleFontSize = 22
+    view.LeftAxisTitle = "Density (log scale)"
+    view.BottomAxisTitle = "Eigenvalue"
+    view.LeftAxisLogScale = 1
+    view.LeftAxisTitleFontSize = 18
+    view.BottomAxisTitleFontSize = 18
+    view.LeftAxisLabelFontSize = 14
+    view.BottomAxisLabelFontSize = 14
+    view.ShowLegend = 0
+    return view
+
+
+def solution_views(data_dir: Path) -> list[object]:
+    """The PINN's predicted and the exact u(x, t), on one colour scale."""
+    reader = pv.XMLImageDataReader(
+        registrationName=FILES["solution"], FileName=[str(data_dir / FILES["solution"])]
+    )
+    reader.UpdatePipeline()
+    views = []
+    for array, label in (("u_pred", "PINN prediction"), ("u_exact", "Exact solution")):
+        view = _white_view("RenderView", f"solution_{array.split('_')[1]}")
+        rep = pv.Show(reader, view)
+        rep.SetRepresentationType("Slice")
+        _scalar_bar(rep, view, array, "u(x, t)", "Cool to Warm")
+        _axes(view, "x", "t")
+        _title(view, f"{label} u(x, t)", f"{array} title")
+        _planar(view)
+        fit_planar(view, reader.GetDataInformation().GetBounds())
+        views.append(view)
+    return views
+
+
+def build(state: str, data_dir: Path) -> list[object]:
+    """Create the pipeline and views of one state; returns its views."""
+    if state == "hessian_density":
+        return [hessian_density_view(data_dir)]
+    if state == "solution":
+        return solution_views(data_dir)
+    reader = open_landscape(data_dir)
+    if state == "landscape":
+        return [landscape_view(reader)]
+    if state == "merge_tree":
+        return [merge_tree_view(reader)]
+    if state == "persistence_diagram":
+        return [persistence_diagram_view(reader)]
+    if state == "profile":
+        return [profile_view(reader)]
+    if state == "layout":
+        views = [landscape_view(reader)]
+        views += [f(reader) for n, f in VIEW_BUILDERS.items() if has_filter(NEEDS[n])]
+        return [*views, hessian_density_view(data_dir)]
+    raise ValueError(f"unknown state {state!r}; known: {', '.join(STATES)}")
+
+
+VIEW_BUILDERS = {
+    "merge_tree": merge_tree_view,
+    "persistence_diagram": persistence_diagram_view,
+    "profile": profile_view,
+}
+#: Every state, in the order of the figure's rows.
+STATES = (
+    "landscape",
+    "merge_tree",
+    "persistence_diagram",
+    "profile",
+    "hessian_density",
+    "solution",
+    "layout",
+)
+
+
+def available_states() -> list[str]:
+    """The states whose filters are loaded in this session."""
+    return [s for s in STATES if s not in NEEDS or has_filter(NEEDS[s])]
+
+
+def lay_out(views: list[object], name: str) -> object:
+    """One layout with ``views`` side by side (two rows when there are more than three)."""
+    layout = pv.CreateLayout(name)
+    for view, cell in zip(views, _grid_cells(layout, len(views)), strict=False):
+        pv.AssignViewToLayout(view, layout, cell)
+    return layout
+
+
+def _grid_cells(layout: object, n: int) -> list[int]:
+    """Split ``layout`` into ``n`` leaf cells (rows of up to three) and return them."""
+    rows = 1 if n <= 3 else 2
+    per_row = [n // rows + (1 if r < n % rows else 0) for r in range(rows)]
+    row_cells = [0] if rows == 1 else list(_split(layout, 0, rows, vertical=True))
+    cells = []
+    for cell, count in zip(row_cells, per_row, strict=False):
+        cells.extend(_split(layout, cell, count, vertical=False))
+    return cells
+
+
+def _split(layout: object, cell: int, count: int, vertical: bool) -> list[int]:
+    leaves = []
+    for k in range(count - 1):
+        first = (
+            layout.SplitVertical(cell, 1.0 / (count - k))
+            if vertical
+            else (layout.SplitHorizontal(cell, 1.0 / (count - k)))
+        )
+        leaves.append(first)
+        cell = first + 1
+    leaves.append(cell)
+    return leaves
+
+
+def save_states(out_dir: Path, data_dir: Path) -> list[Path]:
+    """Write every available state as ``<state>.pvsm`` into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for state in available_states():
+        pv.ResetSession()
+        views = build(state, data_dir)
+        lay_out(views, state)
+        path = out_dir / f"{state}.pvsm"
+        pv.SaveState(str(path))
+        written.append(path)
+    return written
+
+
+def main(argv: list[str]) -> int:
+    """``pvpython scene.py OUT_DIR``: build the states on a synthetic PINN landscape."""
+    repo = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(repo))
+    load_plugins(repo / "plugins")
+    from lltk.render import stage
+    from lltk.render.synthetic import write_landscape
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_landscape(Path(tmp) / "src", stem="pinn_example")
+        data = stage(path, Path(tmp) / "data")
+        for p in save_states(Path(argv[0]), data):
+            print(p)
+    return 0
+
+
+def load_plugins(folder: Path) -> list[str]:
+    """Load every lltk plugin module in ``folder``; returns the loaded files.
+
+    A plugin that fails to load is reported on stderr and skipped: the views that need
+    it are then left out (:func:`available_states`).
+    """
+    loaded = []
+    for path in sorted(folder.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        try:
+            pv.LoadPlugin(str(path))
+        except RuntimeError as exc:
+            print(f"lltk render: skipping plugin {path.name}: {exc}", file=sys.stderr)
+            continue
+        loaded.append(str(path))
+    return loaded
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

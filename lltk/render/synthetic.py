@@ -1,0 +1,105 @@
+"""Analytic stand-ins for what the sampler writes, to build the states and test the renderer.
+
+They follow conventions.md exactly (arrays, FieldData, side files) but come from closed-form
+functions, so they need neither torch nor a trained model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from lltk import vtkxml
+
+
+def landscape_values(resolution: int, distance: float = 1.0) -> np.ndarray:
+    """A loss-like surface on [-distance, distance]^2: a wide valley, a few local minima.
+
+    Returned flat, x fastest, like a sampled ``Loss`` array.
+    """
+    a = np.linspace(-distance, distance, resolution) / distance
+    x, y = np.meshgrid(a, a, indexing="xy")
+    bowl = 0.8 * (x**2 + 0.6 * y**2)
+    ripples = 0.25 * np.sin(3.0 * x + 0.5) * np.cos(2.5 * y - 0.3)
+    dip = -0.35 * np.exp(-((x - 0.55) ** 2 + (y + 0.45) ** 2) / 0.05)
+    return (1.0 + bowl + ripples + dip).ravel()
+
+
+def write_landscape(
+    out_dir: str | Path,
+    stem: str = "synthetic",
+    resolution: int = 41,
+    distance: float = 1.0,
+    model: str = "pinn",
+    beta: float = 1.0,
+    side_files: bool = True,
+) -> Path:
+    """Write ``<stem>.vti`` (and, with ``side_files``, the Hessian density and the PINN
+    solution) into ``out_dir``; returns the landscape path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    loss = landscape_values(resolution, distance)
+    step = 2.0 * distance / (resolution - 1)
+    field = {
+        "Model": model,
+        "Directions": "random",
+        "Normalization": "filter",
+        "Dimension": 2.0,
+        "Resolution": float(resolution),
+        "Distance": float(distance),
+        "Seed": 0.0,
+        "Beta": float(beta),
+        "TrainLoss": float(loss.min()),
+        "InvalidCount": 0.0,
+    }
+    ds = vtkxml.image_data(
+        {"Loss": loss, "Valid": np.ones(loss.size, dtype=np.uint8)},
+        (resolution, resolution),
+        origin=(-distance, -distance),
+        spacing=(step, step),
+        field_data=field,
+    )
+    path = vtkxml.write(out / f"{stem}.vti", ds)
+    if side_files:
+        write_hessian_density(out / f"{stem}_hessian_density.csv")
+        if model == "pinn":
+            write_solution(out / f"{stem}_solution.vti", beta)
+    return path
+
+
+def write_hessian_density(path: str | Path) -> Path:
+    """A spectral density shaped like SLQ's: a tall bulk near 0 and a few outliers."""
+    ev = np.linspace(-5.0, 60.0, 1000)
+    dens = np.exp(-(ev**2) / 0.5) + 1e-3 * np.exp(-((ev - 20.0) ** 2) / 2.0)
+    dens += 1e-4 * np.exp(-((ev - 52.0) ** 2) / 2.0) + 1e-9
+    dens /= dens.sum() * (ev[1] - ev[0])
+    path = Path(path)
+    np.savetxt(
+        path,
+        np.column_stack([ev, dens]),
+        delimiter=",",
+        header="eigenvalue,density",
+        comments="",
+        fmt="%.8g",
+    )
+    return path
+
+
+def write_solution(path: str | Path, beta: float) -> Path:
+    """The convection PDE's exact solution u = sin(x - beta t) and a smoothly perturbed guess."""
+    x = np.arange(256) * (2.0 * np.pi / 256)
+    t = np.linspace(0.0, 1.0, 100)
+    xx, tt = np.meshgrid(x, t, indexing="xy")
+    exact = np.sin(xx - beta * tt)
+    pred = exact * (1.0 - 0.3 * tt) + 0.05 * np.sin(3.0 * xx)
+    ds = vtkxml.image_data(
+        {
+            "u_pred": pred.ravel(),
+            "u_exact": exact.ravel(),
+            "abs_error": np.abs(pred - exact).ravel(),
+        },
+        (256, 100),
+        spacing=(x[1] - x[0], t[1] - t[0]),
+    )
+    return vtkxml.write(path, ds)
