@@ -16,9 +16,9 @@ from vtkmodules.vtkCommonDataModel import (
     vtkUnstructuredGrid,
 )
 
+from lltk import topology
 from lltk.paraview import backend, layout
 from lltk.paraview.vtkdata import (
-    ScalarInput,
     add_arrays,
     field_data,
     polydata,
@@ -27,6 +27,7 @@ from lltk.paraview.vtkdata import (
     table,
     unstructured_grid,
 )
+from lltk.topology.metrics import landscape_metrics
 from lltk.topology.profile import branch_decomposition, vertex_branches
 from lltk.topology.profile import landscape_profile as topology_profile
 
@@ -42,8 +43,6 @@ def _ug(geom: layout.Geometry, cell_type: int) -> vtkUnstructuredGrid:
 def merge_tree(dataset: vtkDataSet, array: str | None, kind: str, mode: int) -> tuple[str, list]:
     """Nodes, arcs (unstructured grids), segmentation (the input + ``SegmentationId``,
     ``BranchId``) and the planar layout (poly data) of the join or split tree."""
-    from lltk import topology
-
     field = scalar_input(dataset, array)
     which = backend.choose("merge_tree", mode)
     if which == "ttk":
@@ -80,8 +79,6 @@ def diagram(
 ) -> tuple[str, vtkUnstructuredGrid]:
     """The persistence diagram in TTK's layout, restricted to ``pair_types`` (PairType
     codes) with persistence >= ``threshold``."""
-    from lltk import topology
-
     field = scalar_input(dataset, array)
     which = backend.choose("persistence_diagram", mode)
     if which == "ttk":
@@ -97,8 +94,6 @@ def diagram(
 def critical_points(dataset: vtkDataSet, array: str | None, mode: int) -> tuple[str, vtkPolyData]:
     """The critical points as vertices at their positions, with ``CriticalType``,
     ``ttkVertexScalarField`` (vertex id) and the scalar value under its own name."""
-    from lltk import topology
-
     field = scalar_input(dataset, array)
     which = backend.choose("critical_points", mode)
     if which == "ttk":
@@ -124,8 +119,6 @@ def simplification(
 ) -> tuple[str, vtkDataSet]:
     """The input with its scalar field simplified (minimum-saddle pairs of persistence
     below the threshold removed); the original values are kept as ``<name>_Original``."""
-    from lltk import topology
-
     field = scalar_input(dataset, array)
     which = backend.choose("simplification", mode)
     if which == "ttk":
@@ -144,16 +137,10 @@ def simplification(
     return which, out
 
 
-def _join_tree(field: ScalarInput):
-    from lltk import topology
-
-    return topology.join_tree(field.values, field.domain)
-
-
 def landscape_profile(dataset: vtkDataSet, array: str | None) -> tuple[vtkPolyData, vtkPolyData]:
     """The topological landscape profile: basin quads and the marked critical points."""
     field = scalar_input(dataset, array)
-    tree = _join_tree(field)
+    tree = topology.join_tree(field.values, field.domain)
     basins, marks = layout.profile_geometry(
         topology_profile(field.values, tree), field.values, tree
     )
@@ -167,9 +154,6 @@ def landscape_profile(dataset: vtkDataSet, array: str | None) -> tuple[vtkPolyDa
 def metrics(dataset: vtkDataSet, array: str | None) -> vtkTable:
     """One row: the study's topological numbers, then every number and string the
     sampler stored in FieldData (arrays of several values as ``Name_0``, ``Name_1``...)."""
-    from lltk import topology
-    from lltk.topology.metrics import landscape_metrics
-
     field = scalar_input(dataset, array)
     numbers = landscape_metrics(topology.persistence_pairs(field.values, field.domain))
     columns: dict[str, np.ndarray | list[str]] = {

@@ -24,7 +24,7 @@ from vtkmodules.vtkCommonDataModel import (
 from vtkmodules.vtkFiltersCore import vtkAppendFilter
 
 from lltk import vtkxml
-from lltk.topology.domain import Domain, graph_domain, grid_domain
+from lltk.topology import Domain, graph_domain, grid_domain
 
 #: The array the sampler writes and every filter preselects.
 DEFAULT_ARRAY = "Loss"
