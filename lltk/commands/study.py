@@ -1,0 +1,129 @@
+"""``lltk study pinn|resnet``: reproduce the study's sweeps, tables, claims and figures."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+
+def number_list(text: str) -> tuple[float, ...]:
+    """``"1..10"``, ``"1,2,5"`` or ``"3"`` as a tuple of numbers."""
+    try:
+        if ".." in text:
+            lo, hi = (float(t) for t in text.split(".."))
+            if hi < lo or hi - lo > 1000:
+                raise ValueError
+            return tuple(float(v) for v in range(int(lo), int(hi) + 1))
+        return tuple(float(t) for t in text.split(",") if t.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a range A..B or a comma-separated list, not {text!r}"
+        ) from None
+
+
+def int_list(text: str) -> tuple[int, ...]:
+    """A comma-separated list of integers."""
+    try:
+        return tuple(int(t) for t in text.split(",") if t.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integers, not {text!r}"
+        ) from None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``lltk study``."""
+    from lltk.study.pinn import PinnConfig
+    from lltk.study.resnet import ResnetConfig
+
+    p = subparsers.add_parser(
+        "study",
+        help="reproduce the study: the PINN beta sweep or ResNet-20 with/without skips",
+        description="Train, sample, compute topology and write the study's table (CSV and "
+        "Markdown), claims and figures into --out. Every step is cached: a rerun only "
+        "recomputes what changed.",
+    )
+    sub = p.add_subparsers(dest="study", required=True, metavar="pinn|resnet")
+    pinn, resnet = PinnConfig(), ResnetConfig()
+    pp = sub.add_parser("pinn", help="the convection PINN over beta")
+    pp.add_argument("--betas", type=number_list, default=pinn.betas, help="default 1..10")
+    pp.add_argument("--seeds", type=int_list, default=pinn.seeds, help="default 0")
+    pp.add_argument("--n-f", type=int, default=pinn.n_f, help="collocation points")
+    pp.add_argument("--max-iter", type=int, default=pinn.max_iter, help="L-BFGS iterations")
+    pp.add_argument(
+        "--profile-betas",
+        type=number_list,
+        default=pinn.profile_betas,
+        help="betas with a 3-D Hessian landscape and its profile (default 1,7,10; '' none)",
+    )
+    pp.add_argument("--profile-resolution", type=int, default=pinn.profile_resolution)
+    pp.add_argument("--out", type=Path, default=Path("out/study/pinn"))
+    _common(pp, pinn)
+    pr = sub.add_parser("resnet", help="ResNet-20 with and without residual connections")
+    pr.add_argument(
+        "--seeds", type=int_list, default=resnet.seeds, help="default 0,123,123456,2023"
+    )
+    pr.add_argument("--data", default=None, help="CIFAR-10 python batches (default: digits)")
+    pr.add_argument("--epochs", type=int, default=resnet.epochs)
+    pr.add_argument("--loss-samples", type=int, default=resnet.loss_samples,
+                    help="training images in the landscape's loss")  # fmt: skip
+    pr.add_argument("--out", type=Path, default=Path("out/study/resnet"))
+    _common(pr, resnet)
+    p.set_defaults(func=run)
+
+
+def _common(p: argparse.ArgumentParser, config: object) -> None:
+    p.add_argument("--resolution", type=int, default=config.resolution, help="points per axis")
+    p.add_argument("--distance", type=float, default=config.distance, help="alpha in [-D, D]")
+    p.add_argument(
+        "--hessian-steps",
+        type=int,
+        default=config.hessian_steps,
+        help="PyHessian power-iteration, Hutchinson and Lanczos steps",
+    )
+    p.add_argument("--no-render", action="store_true", help="skip the ParaView figure")
+    p.add_argument("--progress", action="store_true", help="progress bars of every step")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen study and print where its results are."""
+    start = time.perf_counter()
+    if args.study == "pinn":
+        from lltk.study.pinn import PinnConfig, run_pinn_study
+
+        config = PinnConfig(
+            betas=args.betas,
+            seeds=args.seeds,
+            n_f=args.n_f,
+            max_iter=args.max_iter,
+            resolution=args.resolution,
+            distance=args.distance,
+            hessian_steps=args.hessian_steps,
+            profile_betas=args.profile_betas,
+            profile_resolution=args.profile_resolution,
+            render=not args.no_render,
+        )
+        study = run_pinn_study(config, args.out, progress=args.progress)
+    else:
+        from lltk.study.resnet import ResnetConfig, run_resnet_study
+
+        config = ResnetConfig(
+            seeds=args.seeds,
+            data=args.data,
+            epochs=args.epochs,
+            loss_samples=args.loss_samples,
+            resolution=args.resolution,
+            distance=args.distance,
+            hessian_steps=args.hessian_steps,
+            render=not args.no_render,
+        )
+        study = run_resnet_study(config, args.out, progress=args.progress)
+    for claim in study.claims:
+        verdict = "reproduced" if claim.reproduced else "NOT reproduced"
+        print(f"lltk study: {claim.claim}: {verdict} ({claim.evidence})")
+    for name, path in study.files.items():
+        print(f"{name}: {path}")
+    steps = ", ".join(f"{k} {v:.0f} s" for k, v in study.timings.items())
+    print(f"lltk study: done in {time.perf_counter() - start:.0f} s ({steps})")
+    return 0

@@ -1,0 +1,136 @@
+"""Study figures drawn with Debian's matplotlib (Agg): metrics against beta (Figure 6 of
+Xie, Geniesse et al. 2024), the ResNet comparison, and topological landscape profiles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+#: Panels of the PINN figure: (title, [(column, label)], log scale).
+PINN_PANELS = (
+    ("relative L2 error", [("TestRelError", None)], True),
+    ("absolute error", [("TestAbsError", None)], True),
+    ("top Hessian eigenvalue", [("top_eigenvalue", None)], True),
+    ("Hessian trace", [("trace", None)], True),
+    ("saddles", [("random_saddles", "random"), ("hessian_saddles", "Hessian")], False),
+    (
+        "average persistence",
+        [("random_avg_persistence", "random"), ("hessian_avg_persistence", "Hessian")],
+        True,
+    ),
+)
+
+
+def pinn_metrics_figure(rows: Sequence[dict], path: Path) -> Path:
+    """Each metric against beta (mean over seeds, every seed as a dot), one panel each."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(2, 3, figsize=(11, 6), constrained_layout=True)
+    betas = np.array(sorted({float(r["beta"]) for r in rows}))
+    for ax, (title, series, log) in zip(axes.ravel(), PINN_PANELS, strict=True):
+        for column, label in series:
+            xs = np.array([float(r["beta"]) for r in rows])
+            ys = np.array([float(r[column]) for r in rows])
+            mean = np.array([ys[xs == b].mean() for b in betas])
+            line = ax.plot(betas, mean, "o-", label=label, ms=4)[0]
+            if len(xs) > len(betas):
+                ax.plot(xs, ys, ".", color=line.get_color(), alpha=0.4)
+        if log and all(float(r[c]) > 0 for r in rows for c, _ in series):
+            ax.set_yscale("log")
+        ax.set_title(title)
+        ax.set_xlabel("beta")
+        ax.set_xticks(betas)
+        ax.grid(alpha=0.3)
+        if len(series) > 1:
+            ax.legend(fontsize=8)
+    fig.suptitle("Convection PINN: errors, Hessian and loss-landscape topology against beta")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+RESNET_PANELS = (
+    ("test accuracy", "TestAccuracy"),
+    ("top Hessian eigenvalue", "top_eigenvalue"),
+    ("Hessian trace", "trace"),
+    ("saddles (random directions)", "random_saddles"),
+    ("average persistence (random)", "random_avg_persistence"),
+    ("saddles (Hessian directions)", "hessian_saddles"),
+)
+
+
+def resnet_figure(rows: Sequence[dict], path: Path) -> Path:
+    """ResNet-20 with and without skips: every seed as a dot, the mean as a bar."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(RESNET_PANELS), figsize=(15, 3.2), constrained_layout=True)
+    groups = (("with skips", 1.0), ("no skips", 0.0))
+    for ax, (title, column) in zip(axes, RESNET_PANELS, strict=True):
+        for i, (_, residual) in enumerate(groups):
+            ys = np.array([float(r[column]) for r in rows if float(r["residual"]) == residual])
+            if ys.size == 0:
+                continue
+            ax.bar(i, ys.mean(), color=f"C{i}", alpha=0.5)
+            ax.plot(np.full(ys.size, i), ys, "k.")
+        ax.set_xticks([0, 1], [g[0] for g in groups])
+        ax.set_title(title, fontsize=10)
+        ax.grid(axis="y", alpha=0.3)
+    fig.suptitle("ResNet-20 with and without residual connections (dots: seeds)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
+
+
+def profile_figure(landscape: Path, path: Path, title: str) -> Path:
+    """The topological landscape profile of a (1-3-D grid) landscape: the loss of every
+    vertex at its profile column, basins shaded by their mean loss, minima marked."""
+    from lltk import vtkxml
+    from lltk.topology import grid_domain, join_tree
+    from lltk.topology.profile import landscape_profile
+
+    plt = _pyplot()
+    ds = vtkxml.read(landscape)
+    values = np.asarray(ds.point_data["Loss"], np.float64)
+    finite = np.isfinite(values)
+    if not finite.all():
+        values = np.where(finite, values, np.nanmax(values[finite]))
+    tree = join_tree(values, grid_domain(ds.dimensions, ds.origin, ds.spacing))
+    prof = landscape_profile(values, tree)
+    curve = np.empty(values.size)
+    curve[prof.position] = values
+    fig, ax = plt.subplots(figsize=(7, 3.6), constrained_layout=True)
+    cmap = plt.get_cmap("viridis")
+    lo, hi = float(prof.mean.min()), float(prof.mean.max())
+    for b in np.argsort(prof.stop - prof.start)[::-1]:
+        shade = (prof.mean[b] - lo) / (hi - lo) if hi > lo else 0.5
+        ax.fill_between(
+            [prof.start[b], prof.stop[b] - 1], prof.floor[b], prof.rim[b],
+            color=cmap(shade), alpha=0.35, lw=0,
+        )  # fmt: skip
+    ax.plot(np.arange(values.size), curve, color="k", lw=0.6)
+    leaves = np.asarray(tree.node_vertex)[prof.branches.leaf]
+    ax.plot(prof.position[leaves], values[leaves], "v", color="C3", ms=4, label="minima")
+    ax.set_xlabel("profile position (basin width = region size)")
+    ax.set_ylabel("loss")
+    if values.min() > 0:
+        ax.set_yscale("log")
+    ax.set_title(f"{title}: {prof.branches.n_branches} basins")
+    ax.legend(fontsize=8)
+    sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(lo, hi))
+    fig.colorbar(sm, ax=ax, label="basin mean loss")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path

@@ -1,0 +1,259 @@
+"""The PINN study: the convection PINN over beta, its errors, Hessian and topology.
+
+For each (beta, seed): train (sampling's cache), PyHessian's top eigenvalues, trace and
+spectral density, the random-direction and Hessian-direction 2-D landscapes, their merge
+trees' numbers (minima, saddles, persistence); optionally a 3-D Hessian-direction
+landscape and its topological landscape profile. Then a table, the claims, the metric
+figure (Figure 6 of Xie, Geniesse et al. 2024) and the per-beta views (their Figure 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from lltk.study import steps
+from lltk.study.tables import Claim, spearman_claim
+
+#: Relative L2 error above which a PINN is said to fail (the paper's failed runs are O(1)).
+FAILURE_REL_ERROR = 0.1
+
+
+@dataclass
+class PinnConfig:
+    """Sizes of the PINN study (defaults chosen to run within 30 minutes on 2 cores)."""
+
+    betas: tuple[float, ...] = tuple(float(b) for b in range(1, 11))
+    seeds: tuple[int, ...] = (0,)
+    n_f: int = 1000
+    max_iter: int = 1000
+    resolution: int = 41
+    distance: float = 1.0
+    hessian_steps: int = 50
+    top_k: int = 3
+    profile_betas: tuple[float, ...] = (1.0, 7.0, 10.0)
+    profile_resolution: int = 21
+    render: bool = True
+
+
+@dataclass
+class PinnStudy:
+    """What a run produced: one row per (beta, seed), claims, files, step timings."""
+
+    rows: list[dict] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    recomputed: list[str] = field(default_factory=list)
+
+
+def stem(beta: float, seed: int) -> str:
+    """File stem of one model, e.g. ``pinn_beta7_seed0`` (landscapes add ``_random``...)."""
+    return f"pinn_beta{beta:g}_seed{seed}"
+
+
+def run_pinn_study(
+    config: PinnConfig, out: Path, log: Callable[[str], None] = print, progress: bool = False
+) -> PinnStudy:
+    """Run (or reuse) every step of the PINN study into ``out``; write tables and figures."""
+    from sampling.models import train_model
+
+    _check(config)
+    out = Path(out)
+    study = PinnStudy()
+    for beta in config.betas:
+        for seed in config.seeds:
+            with steps.timed(study.timings, "train"):
+                trained = train_model(
+                    "pinn",
+                    progress=progress,
+                    beta=beta,
+                    seed=seed,
+                    n_f=config.n_f,
+                    max_iter=config.max_iter,
+                )
+            row = {"beta": beta, "seed": seed}
+            row.update({k: trained.metadata[k] for k in _PINN_METRICS})
+            numbers, hessian = steps.analyse_model(
+                trained,
+                stem(beta, seed),
+                seed,
+                out,
+                config.resolution,
+                config.distance,
+                config.hessian_steps,
+                config.top_k,
+                study.timings,
+                study.recomputed,
+                progress,
+            )
+            row.update(numbers)
+            study.rows.append(row)
+            log(_row_line(row))
+            if beta in config.profile_betas and seed == config.seeds[0]:
+                with steps.timed(study.timings, "profile"):
+                    _profile(trained, hessian, beta, seed, config, out, study, progress)
+    study.claims = pinn_claims(study.rows)
+    with steps.timed(study.timings, "tables"):
+        study.files.update(_write_tables(study, config, out))
+    if config.render:
+        with steps.timed(study.timings, "render"):
+            figure = render_sweep(study, out, log)
+        if figure is not None:
+            study.files["figure2"] = figure
+    steps.write_json(
+        out / "pinn_run.json",
+        {
+            "config": asdict(config),
+            "timings_s": study.timings,
+            "recomputed": study.recomputed,
+        },
+    )
+    return study
+
+
+_PINN_METRICS = ("TrainLoss", "TestAbsError", "TestRelError", "TestLinfError")
+#: Table columns and headers, in order.
+COLUMNS = {
+    "beta": "beta",
+    "seed": "seed",
+    "TrainLoss": "train loss",
+    "TestAbsError": "abs error",
+    "TestRelError": "rel error",
+    "top_eigenvalue": "top eigenvalue",
+    "trace": "trace",
+    "random_minima": "minima (rand)",
+    "random_saddles": "saddles (rand)",
+    "random_avg_persistence": "avg pers. (rand)",
+    "hessian_minima": "minima (Hess)",
+    "hessian_saddles": "saddles (Hess)",
+    "hessian_avg_persistence": "avg pers. (Hess)",
+}
+CSV_EXTRA = (
+    "TestLinfError",
+    "hessian3d_saddles",
+    "hessian3d_avg_persistence",
+    "random_total_persistence",
+    "random_max_persistence",
+    "hessian_total_persistence",
+    "hessian_max_persistence",
+)
+
+
+def _check(config: PinnConfig) -> None:
+    if not config.betas:
+        raise ValueError("give at least one beta")
+    if not config.seeds:
+        raise ValueError("give at least one seed")
+    bad = [b for b in config.betas if not (np.isfinite(b) and b >= 0)]
+    if bad:
+        raise ValueError(f"beta must be a non-negative number, not {bad[0]}")
+    if config.resolution < 3 or config.profile_resolution < 3:
+        raise ValueError("the resolution must be at least 3 points per axis")
+    if config.hessian_steps < 1:
+        raise ValueError(f"--hessian-steps must be >= 1, not {config.hessian_steps}")
+
+
+def _row_line(row: dict) -> str:
+    return (
+        f"lltk study: beta {row['beta']:g} seed {row['seed']}: rel error "
+        f"{row['TestRelError']:.3g}, top eigenvalue {row['top_eigenvalue']:.4g}, trace "
+        f"{row['trace']:.4g}, saddles {row['random_saddles']:g} (random) / "
+        f"{row['hessian_saddles']:g} (Hessian), avg persistence "
+        f"{row['random_avg_persistence']:.3g} / {row['hessian_avg_persistence']:.3g}"
+    )
+
+
+def pinn_claims(rows: list[dict]) -> list[Claim]:
+    """The study's PINN claims checked on ``rows`` (see ``docs/results.md``)."""
+    claims = [failure_claim(rows)]
+    for column, label in (
+        ("random_saddles", "saddle count (random directions)"),
+        ("hessian_saddles", "saddle count (Hessian directions)"),
+        ("random_avg_persistence", "average persistence (random directions)"),
+        ("hessian_avg_persistence", "average persistence (Hessian directions)"),
+        ("TestRelError", "relative error"),
+        ("TestAbsError", "absolute error"),
+        ("top_eigenvalue", "top Hessian eigenvalue"),
+        ("trace", "Hessian trace"),
+    ):
+        claims.append(spearman_claim(rows, "beta", column, label))
+    return claims
+
+
+def failure_claim(rows: list[dict]) -> Claim:
+    """ "The PINN fails around beta = 7": the first beta whose mean relative error exceeds
+    :data:`FAILURE_REL_ERROR` lies in [6, 8]."""
+    betas = sorted({float(r["beta"]) for r in rows})
+    mean = [np.mean([r["TestRelError"] for r in rows if float(r["beta"]) == b]) for b in betas]
+    failing = [b for b, e in zip(betas, mean, strict=True) if e > FAILURE_REL_ERROR]
+    listing = ", ".join(f"{b:g}: {e:.3g}" for b, e in zip(betas, mean, strict=True))
+    first = failing[0] if failing else None
+    text = (
+        f"first beta with rel. error > {FAILURE_REL_ERROR:g}: "
+        f"{'none' if first is None else f'{first:g}'} (rel. error by beta: {listing})"
+    )
+    return Claim("the PINN fails around beta = 7", text, first is not None and 6 <= first <= 8)
+
+
+def _write_tables(study: PinnStudy, config: PinnConfig, out: Path) -> dict[str, Path]:
+    from lltk.study import figures
+    from lltk.study.tables import claims_markdown, markdown_table, write_csv
+
+    files = {
+        "csv": write_csv(out / "pinn_results.csv", study.rows, [*COLUMNS, *CSV_EXTRA]),
+    }
+    md = [
+        "# PINN study (convection, beta sweep)\n",
+        f"Settings: {asdict(config)}\n",
+        markdown_table(study.rows, list(COLUMNS), list(COLUMNS.values())),
+        "\n## Claims\n",
+        claims_markdown(study.claims),
+    ]
+    files["markdown"] = out / "pinn_results.md"
+    files["markdown"].write_text("\n".join(md))
+    files["metrics_figure"] = figures.pinn_metrics_figure(study.rows, out / "pinn_metrics.png")
+    return files
+
+
+def render_sweep(study: PinnStudy, out: Path, log: Callable[[str], None]) -> Path | None:
+    """Figure 2: the per-beta views of the first seed's random-direction landscapes."""
+    seed = study.rows[0]["seed"]
+    paths = [
+        out / "landscapes" / f"{stem(r['beta'], seed)}_random.vti"
+        for r in study.rows
+        if r["seed"] == seed
+    ]
+    return steps.render_figure(paths, out / "render", log)
+
+
+def _profile(trained, hessian, beta, seed, config, out, study, progress) -> None:
+    """A 3-D Hessian-direction landscape and its topological landscape profile."""
+    from lltk.study import figures
+
+    if len(hessian.eigenvectors) < 3:
+        raise ValueError("the 3-D landscape needs --top-k >= 3 Hessian eigenvectors")
+    path = out / "landscapes" / f"{stem(beta, seed)}_hessian3d.vti"
+    _, fresh = steps.landscape_step(
+        trained,
+        path,
+        "hessian",
+        hessian.eigenvectors[:3],
+        config.profile_resolution,
+        config.distance,
+        seed,
+        hessian,
+        progress,
+    )
+    if fresh:
+        study.recomputed.append(str(path))
+    metrics = steps.topology_step(path, out / "metrics" / f"{path.stem}.json")
+    png = out / "profiles" / f"{path.stem}_profile.png"
+    if fresh or not png.is_file():
+        figures.profile_figure(path, png, f"PINN beta = {beta:g}, 3-D Hessian directions")
+    study.files[f"profile_beta{beta:g}"] = png
+    study.rows[-1]["hessian3d_saddles"] = metrics["SaddleCount"]
+    study.rows[-1]["hessian3d_avg_persistence"] = metrics["AveragePersistence"]

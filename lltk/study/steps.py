@@ -1,0 +1,318 @@
+"""The cached steps every study runs: Hessian figures, landscapes, topology metrics.
+
+Each step writes one file and skips its work when that file already holds the result of
+the same inputs:
+
+- Hessian figures: ``<cache>/<stem>_hessian.npz``, keyed by the trained weights and the
+  PyHessian settings;
+- landscapes: the ``.vti`` itself, reused when its FieldData matches (the conventions'
+  keys plus ``StudyKey``, a digest of the weights, directions and grid);
+- topology metrics: ``<metrics>/<stem>.json``, keyed by the landscape file's digest.
+
+Trained models are cached by :mod:`sampling` (``$LLTK_CACHE``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lltk import vtkxml
+
+
+def digest(*parts: Any) -> str:
+    """A short sha256 of arrays (their bytes), strings and JSON-able values."""
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            h.update(np.ascontiguousarray(part).tobytes())
+        else:
+            h.update(json.dumps(part, sort_keys=True, default=str).encode())
+    return h.hexdigest()[:16]
+
+
+def file_digest(path: str | os.PathLike) -> str:
+    """sha256 (first 16 hex digits) of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
+
+
+def write_json(path: Path, obj: Any) -> Path:
+    """Write ``obj`` as JSON atomically (temporary file renamed into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(obj, f, indent=1, sort_keys=True)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_json(path: Path) -> Any | None:
+    """The JSON in ``path``, or None when it is missing or unreadable."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass
+class Hessian:
+    """The Hessian figures a study keeps: top eigenpairs, trace and the SLQ density."""
+
+    eigenvalues: np.ndarray
+    eigenvectors: np.ndarray
+    trace: float
+    density_grid: np.ndarray
+    density: np.ndarray
+
+    def metadata(self) -> dict[str, Any]:
+        """FieldData figures as the conventions name them."""
+        return {"HessianTopEigenvalues": self.eigenvalues, "HessianTrace": self.trace}
+
+
+def hessian_step(trained, path: Path, top_k: int, steps: int, seed: int) -> Hessian:
+    """PyHessian's figures for ``trained`` (a :class:`sampling.closure.Trained`), cached in
+    ``path`` (.npz) under a key of the weights and the settings."""
+    from sampling.directions import flatten
+
+    theta = flatten(trained.params).double().numpy()
+    key = digest(theta, {"top_k": top_k, "steps": steps, "seed": seed})
+    if path.is_file():
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                if str(z["key"]) == key:
+                    return Hessian(
+                        z["eigenvalues"],
+                        z["eigenvectors"],
+                        float(z["trace"]),
+                        z["density_grid"],
+                        z["density"],
+                    )
+        except (OSError, ValueError, KeyError):
+            pass
+    from sampling.hessian import hessian_figures
+
+    fig = hessian_figures(
+        trained.model,
+        trained.loss_fn,
+        top_k=top_k,
+        seed=seed,
+        max_iter=steps,
+        trace_iter=steps,
+        lanczos_steps=steps,
+    )
+    grid, density = fig.density()
+    result = Hessian(fig.eigenvalues, fig.eigenvectors.double().numpy(), fig.trace, grid, density)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npz")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(
+                f,
+                key=np.array(key),
+                eigenvalues=result.eigenvalues,
+                eigenvectors=result.eigenvectors,
+                trace=np.array(result.trace),
+                density_grid=grid,
+                density=density,
+            )
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return result
+
+
+def _same(stored: vtkxml.FieldValue | None, wanted: Any) -> bool:
+    if stored is None:
+        return False
+    if isinstance(wanted, str) or isinstance(stored, str):
+        return stored == wanted
+    a = np.atleast_1d(np.asarray(stored, np.float64)).ravel()
+    b = np.atleast_1d(np.asarray(wanted, np.float64)).ravel()
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-12, atol=0, equal_nan=True))
+
+
+def landscape_is_current(path: Path, expected: dict[str, Any]) -> bool:
+    """Whether ``path`` exists and its FieldData holds every ``expected`` key and value."""
+    if not path.is_file():
+        return False
+    try:
+        fd = vtkxml.read(path).field_data
+    except (vtkxml.VTKFileError, OSError, ValueError):
+        return False
+    return all(_same(fd.get(k), v) for k, v in expected.items())
+
+
+def landscape_step(
+    trained,
+    path: Path,
+    directions_kind: str,
+    dirs: np.ndarray,
+    resolution: int,
+    distance: float,
+    seed: int,
+    hessian: Hessian | None,
+    progress: bool = False,
+) -> tuple[Path, bool]:
+    """Sample and write the landscape of ``trained`` along the rows of ``dirs`` unless
+    ``path`` already holds it; returns the path and whether it was (re)computed."""
+    import torch
+
+    from sampling import export, landscape
+    from sampling.directions import flatten
+
+    theta = flatten(trained.params).double().numpy()
+    normalization = "filter" if directions_kind == "random" else "none"
+    meta = {
+        **trained.metadata,
+        "Directions": directions_kind,
+        "Normalization": normalization,
+        "Seed": float(seed),
+        "StudyKey": digest(theta, np.asarray(dirs, np.float64), [resolution, distance]),
+    }
+    if hessian is not None:
+        meta.update(hessian.metadata())
+    expected = {**meta, "Dimension": float(len(dirs)), "Resolution": float(resolution)}
+    expected["Distance"] = float(distance)
+    if landscape_is_current(path, expected):
+        return path, False
+    export.check_output(path, len(dirs))
+    result = landscape.sample_landscape(
+        trained.loss_fn,
+        trained.params,
+        torch.as_tensor(np.asarray(dirs), dtype=torch.float32),
+        resolution,
+        distance,
+        vectorized=trained.vectorized,
+        state_path=path.with_name(f".{path.name}.lltk-state.npz"),
+        progress=progress,
+    )
+    if hessian is not None:
+        export.write_density(path, hessian.density_grid, hessian.density)
+    if "solution" in trained.extras:
+        export.write_solution(path, trained.extras["solution"])
+    export.write_landscape(path, result, meta)
+    landscape.discard_state(path.with_name(f".{path.name}.lltk-state.npz"))
+    return path, True
+
+
+def topology_step(landscape: Path, out: Path) -> dict[str, float]:
+    """The study's topological numbers of ``landscape`` (minima, saddles, average/total/max
+    persistence of its join tree's minimum-saddle pairs), cached in ``out`` (.json)."""
+    key = file_digest(landscape)
+    cached = read_json(out)
+    if isinstance(cached, dict) and cached.get("landscape_digest") == key:
+        return cached["metrics"]
+    from lltk.topology import grid_domain, persistence_pairs
+    from lltk.topology.metrics import landscape_metrics
+
+    ds = vtkxml.read(landscape)
+    values = np.asarray(ds.point_data["Loss"], np.float64)
+    if not np.isfinite(values).any():
+        raise ValueError(f"{landscape}: no finite loss value")
+    domain = grid_domain(ds.dimensions, ds.origin, ds.spacing)
+    metrics = landscape_metrics(persistence_pairs(values, domain))
+    metrics["InvalidCount"] = float(np.count_nonzero(~np.isfinite(values)))
+    write_json(out, {"landscape": str(landscape), "landscape_digest": key, "metrics": metrics})
+    return metrics
+
+
+#: The topological numbers a study row keeps, by their ``landscape_metrics`` key.
+TOPOLOGY_COLUMNS = {
+    "MinimaCount": "minima",
+    "SaddleCount": "saddles",
+    "AveragePersistence": "avg_persistence",
+    "TotalPersistence": "total_persistence",
+    "MaxPersistence": "max_persistence",
+}
+DIRECTIONS = ("random", "hessian")
+
+
+def analyse_model(
+    trained,
+    name: str,
+    seed: int,
+    out: Path,
+    resolution: int,
+    distance: float,
+    hessian_steps: int,
+    top_k: int,
+    timings: dict[str, float],
+    recomputed: list[str],
+    progress: bool = False,
+) -> tuple[dict[str, float], Hessian]:
+    """Hessian figures, the random- and Hessian-direction 2-D landscapes of one trained
+    model (``out/landscapes/<name>_<kind>.vti``) and their topology: a row of numbers
+    (``top_eigenvalue``, ``trace``, ``<kind>_<metric>``) and the Hessian figures."""
+    from sampling.directions import random_directions
+
+    with timed(timings, "hessian"):
+        hessian = hessian_step(
+            trained, out / "cache" / f"{name}_hessian.npz", top_k, hessian_steps, seed
+        )
+    row = {"top_eigenvalue": float(hessian.eigenvalues[0]), "trace": hessian.trace}
+    for kind in DIRECTIONS:
+        if kind == "random":
+            dirs = random_directions(trained.model, 2, seed, "filter").double().numpy()
+        else:
+            dirs = hessian.eigenvectors[:2]
+        path = out / "landscapes" / f"{name}_{kind}.vti"
+        with timed(timings, "sample"):
+            _, fresh = landscape_step(
+                trained, path, kind, dirs, resolution, distance, seed, hessian, progress
+            )
+        if fresh:
+            recomputed.append(str(path))
+        with timed(timings, "topology"):
+            metrics = topology_step(path, out / "metrics" / f"{path.stem}.json")
+        for key, column in TOPOLOGY_COLUMNS.items():
+            row[f"{kind}_{column}"] = metrics[key]
+    return row, hessian
+
+
+@contextmanager
+def timed(timings: dict[str, float], name: str) -> Iterator[None]:
+    """Add the wall time of the ``with`` block to ``timings[name]``."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def render_figure(landscapes: list[Path], out: Path, log: Callable[[str], None]) -> Path | None:
+    """Every view of ``landscapes`` and the sweep figure (a column per landscape) through
+    :func:`lltk.render.render` into ``out``; skipped when the landscapes are unchanged
+    since the last render. A failed render is reported through ``log`` (None returned)."""
+    from lltk.render import RenderError, render
+
+    stamp = out / "stamp.json"
+    key = [file_digest(p) for p in landscapes]
+    figure = out / "figure.png"
+    if figure.is_file() and read_json(stamp) == key:
+        return figure
+    try:
+        rendered = render(landscapes, out, figure=True)
+    except (RenderError, FileNotFoundError, ValueError) as exc:
+        log(f"lltk study: warning: the sweep figure was not rendered ({exc})")
+        return None
+    write_json(stamp, key)
+    return rendered.figure
