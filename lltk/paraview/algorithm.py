@@ -103,6 +103,7 @@ class LossFilter(VTKPythonAlgorithmBase):
         )
         self.backend_mode = backend.AUTO
         self.backend_used = "none"
+        self._reported: tuple[str, int] | None = None
 
     def FillOutputPortInformation(self, port: int, info) -> int:
         kind = self.output_types[port]
@@ -153,15 +154,21 @@ class LossFilter(VTKPythonAlgorithmBase):
         try:
             outputs = self.compute(dataset)
         except (InputError, ValueError) as exc:
-            report_error(self.label, str(exc))
-            return 0
+            message = str(exc)
         except Exception as exc:
-            report_error(
-                self.label,
+            message = (
                 f"internal error ({exc}); please report it with this trace:\n"
-                + traceback.format_exc(),
+                + traceback.format_exc()
             )
+        else:
+            message = None
+        if message is not None:
+            # the pipeline retries once per output port: say it once per change
+            if (message, self.GetMTime()) != self._reported:
+                report_error(self.label, message)
+                self._reported = (message, self.GetMTime())
             return 0
+        self._reported = None
         for port, result in enumerate(outputs):
             self.GetOutputData(outInfo, port).ShallowCopy(result)
         return 1
