@@ -6,14 +6,31 @@ from typing import Any
 
 from sampling.closure import Trained
 
-MODELS = ("pinn",)
+MODELS = ("pinn", "resnet20", "resnet20-noskip")
+
+_PINN_KEYS = ("beta", "seed", "n_f", "max_iter", "use_cache")
+_RESNET_KEYS = (
+    "batch_norm",
+    "data",
+    "seed",
+    "epochs",
+    "batch_size",
+    "lr",
+    "train_subset",
+    "loss_samples",
+    "use_cache",
+)
 
 
 def train_model(name: str, progress: bool = True, **hyper: Any) -> Trained:
-    """Train (or load from the cache) model ``name`` with the hyper-parameters it accepts."""
+    """Train (or load from the cache) model ``name``, ignoring hyper-parameters it lacks."""
     if name == "pinn":
         from sampling.pinn import train_pinn
 
-        keys = ("beta", "seed", "n_f", "max_iter", "use_cache")
-        return train_pinn(progress=progress, **{k: hyper[k] for k in keys if k in hyper})
+        return train_pinn(progress=progress, **{k: hyper[k] for k in _PINN_KEYS if k in hyper})
+    if name in ("resnet20", "resnet20-noskip"):
+        from sampling.resnet import train_resnet
+
+        kwargs = {k: hyper[k] for k in _RESNET_KEYS if k in hyper}
+        return train_resnet(residual=name == "resnet20", progress=progress, **kwargs)
     raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}")

@@ -60,6 +60,16 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--max-iter", type=int, default=1000, help="PINN L-BFGS iterations (default 1000)"
     )
+    p.add_argument("--data", default=None, help="ResNet: CIFAR-10 batches folder (default digits)")
+    p.add_argument("--epochs", type=int, default=10, help="ResNet SGD epochs (default 10)")
+    p.add_argument("--no-batch-norm", action="store_true", help="ResNet without batch norm")
+    p.add_argument("--train-subset", type=int, default=None, help="ResNet: first N training images")
+    p.add_argument(
+        "--loss-samples",
+        type=int,
+        default=256,
+        help="ResNet: training images the landscape loss averages over (default 256)",
+    )
     p.add_argument(
         "--no-cache", action="store_true", help="retrain; do not read or write the cache"
     )
@@ -77,6 +87,11 @@ def train_from_args(args: argparse.Namespace) -> Trained:
         seed=args.seed,
         n_f=args.n_f,
         max_iter=args.max_iter,
+        data=args.data,
+        epochs=args.epochs,
+        batch_norm=not args.no_batch_norm,
+        train_subset=args.train_subset,
+        loss_samples=args.loss_samples,
         use_cache=not args.no_cache,
     )
 
