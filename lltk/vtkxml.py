@@ -383,12 +383,14 @@ class _Appender:
         if dtype not in _NP_TO_VTK:
             raise ValueError(f"array {name!r}: dtype {arr.dtype} cannot be written to VTK")
         ncomp = 1 if arr.ndim == 1 else int(np.prod(arr.shape[1:]))
+        ntuples = arr.shape[0] if arr.ndim else 1
         payload = arr.astype(dtype, copy=False).tobytes()
         block = struct.pack("<Q", len(payload)) + payload
         attrs = f' Name="{_esc(name)}"' if name else ""
         tag = (
             f'{indent}<DataArray type="{_NP_TO_VTK[dtype]}"{attrs}'
-            f' NumberOfComponents="{ncomp}" format="appended" offset="{self.offset}"/>\n'
+            f' NumberOfComponents="{ncomp}" NumberOfTuples="{ntuples}"'
+            f' format="appended" offset="{self.offset}"/>\n'
         )
         self.blocks.append(block)
         self.offset += len(block)

@@ -751,11 +751,6 @@ def test_profile_and_metrics_on_sampled_landscapes(results, inputs):
     assert results.table("graph")["GraphKind"] == "knn"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lltk.vtkxml writes numeric FieldData arrays without NumberOfTuples, so VTK's "
-    "reader gives them 0 tuples; remove this mark once the writer adds the attribute",
-)
 def test_metrics_carry_numeric_field_data(results):
     """The Hessian figures the sampler stores in FieldData reach the metrics table."""
     table = results.table("grid")

@@ -67,7 +67,11 @@ def test_unstructured_edges_and_truncation(tmp_path):
 
 @pytest.mark.paraview
 def test_paraview_reads_what_we_write(tmp_path, pvpython):
-    ds = vtkxml.image_data({"Loss": np.arange(12.0)}, dims=(4, 3), field_data={"model": "pinn"})
+    ds = vtkxml.image_data(
+        {"Loss": np.arange(12.0)},
+        dims=(4, 3),
+        field_data={"model": "pinn", "eig": np.array([41.5, 7.25])},
+    )
     path = vtkxml.write(tmp_path / "a.vti", ds)
     script = (
         "from paraview.simple import XMLImageDataReader\n"
@@ -75,7 +79,8 @@ def test_paraview_reads_what_we_write(tmp_path, pvpython):
         f"r = XMLImageDataReader(FileName=[{str(path)!r}])\n"
         "d = sm.Fetch(r)\n"
         "print(d.GetDimensions(), d.GetPointData().GetArray('Loss').GetValue(11),"
-        " d.GetFieldData().GetAbstractArray('model').GetValue(0))\n"
+        " d.GetFieldData().GetAbstractArray('model').GetValue(0),"
+        " d.GetFieldData().GetArray('eig').GetValue(1))\n"
     )
     out = subprocess.run([*pvpython, "-c", script], capture_output=True, text=True, timeout=120)
-    assert "(4, 3, 1) 11.0 pinn" in out.stdout, out.stdout + out.stderr
+    assert "(4, 3, 1) 11.0 pinn 7.25" in out.stdout, out.stdout + out.stderr
