@@ -82,6 +82,13 @@ def _common(p: argparse.ArgumentParser, config: object) -> None:
         default=config.hessian_steps,
         help="PyHessian power-iteration, Hutchinson and Lanczos steps",
     )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch threads (default 1: the PINN's small tensors run fastest on one, and "
+        "a busy machine does not stall; 0 = torch's default)",
+    )
     p.add_argument("--no-render", action="store_true", help="skip the ParaView figure")
     p.add_argument("--progress", action="store_true", help="progress bars of every step")
 
@@ -89,6 +96,12 @@ def _common(p: argparse.ArgumentParser, config: object) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the chosen study and print where its results are."""
     start = time.perf_counter()
+    if args.threads < 0:
+        raise ValueError(f"--threads must be >= 0, not {args.threads}")
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     if args.study == "pinn":
         from lltk.study.pinn import PinnConfig, run_pinn_study
 
