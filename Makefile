@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.lltk-setup
 
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test lint bench study-pinn study-resnet
 
 $(STAMP): scripts/setup.sh pyproject.toml
 	bash scripts/setup.sh
@@ -23,3 +23,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/lltk bench topology
+
+study-pinn: $(STAMP)
+	$(VENV)/bin/lltk study pinn
+
+study-resnet: $(STAMP)
+	$(VENV)/bin/lltk study resnet
