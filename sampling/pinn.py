@@ -69,7 +69,9 @@ class ConvectionData:
     x_collocation: Tensor
 
 
-def convection_data(beta: float, n_f: int = 1000, seed: int = 0) -> ConvectionData:
+def convection_data(
+    beta: float, n_f: int = 1000, seed: int = 0, device: str | torch.device = "cpu"
+) -> ConvectionData:
     """The paper's training points, collocation drawn (seeded) from the grid's interior."""
     x, t = test_grid()
     xi, ti = np.meshgrid(x[1:], t[1:])
@@ -80,7 +82,7 @@ def convection_data(beta: float, n_f: int = 1000, seed: int = 0) -> ConvectionDa
     zeros = np.zeros_like(x)
 
     def tensor(a: np.ndarray) -> Tensor:
-        return torch.tensor(a, dtype=torch.float32)
+        return torch.tensor(a, dtype=torch.float32, device=device)
 
     return ConvectionData(
         beta=float(beta),
@@ -98,7 +100,7 @@ def convection_loss(model: nn.Module, data: ConvectionData) -> LossFn:
     The residual ``u_t + beta u_x`` is the derivative of ``u`` along ``(beta, 1)``, one
     forward-mode :func:`torch.func.jvp` (each output row depends on its input row only).
     """
-    tangent = torch.tensor([data.beta, 1.0]).expand_as(data.x_collocation)
+    tangent = data.x_collocation.new_tensor([data.beta, 1.0]).expand_as(data.x_collocation)
 
     def loss_fn(params: dict[str, Tensor]) -> Tensor:
         def u(xt: Tensor) -> Tensor:
@@ -116,9 +118,10 @@ def predict(model: nn.Module, beta: float) -> dict[str, np.ndarray]:
     """``u_pred``, ``u_exact`` and ``abs_error`` on the test grid, shape (100, 256), x fastest."""
     x, t = test_grid()
     xx, tt = np.meshgrid(x, t)
+    device = next(model.parameters()).device
     with torch.no_grad():
         pts = torch.tensor(np.column_stack([xx.ravel(), tt.ravel()]), dtype=torch.float32)
-        u_pred = model(pts).squeeze(-1).double().numpy().reshape(xx.shape)
+        u_pred = model(pts.to(device)).squeeze(-1).double().cpu().numpy().reshape(xx.shape)
     u_exact = exact_solution(xx, tt, beta)
     return {"u_pred": u_pred, "u_exact": u_exact, "abs_error": np.abs(u_pred - u_exact)}
 
@@ -143,20 +146,22 @@ def train_pinn(
     hidden: tuple[int, ...] = HIDDEN,
     use_cache: bool = True,
     progress: bool = True,
+    device: str | torch.device = "cpu",
 ) -> Trained:
     """Train (or load from the cache) the convection PINN; returns its loss closure too.
 
     L-BFGS runs for at most ``max_iter`` iterations (the paper's tolerances 1e-7); the
-    checkpoint is cached under a key made of every argument that changes the result.
+    checkpoint is cached under a key made of every argument that changes the result
+    (the device is not one: a checkpoint trained on a GPU is reused on the CPU).
     """
     if max_iter < 0:
         raise ValueError(f"max_iter must be >= 0, not {max_iter}")
     hyper = {"beta": float(beta), "seed": int(seed), "n_f": int(n_f), "max_iter": int(max_iter)}
     hyper["hidden"] = list(hidden)
     path = cache_path("pinn", hyper)
-    data = convection_data(beta, n_f, seed)
+    data = convection_data(beta, n_f, seed, device)
     torch.manual_seed(seed)
-    model = ConvectionPINN(tuple(hidden))
+    model = ConvectionPINN(tuple(hidden)).to(device)
     loss_fn = convection_loss(model, data)
     if use_cache and path.is_file():
         state = load_checkpoint(path)

@@ -89,7 +89,7 @@ class ResNet20(nn.Module):
 def _batches(
     x: Tensor, y: Tensor, size: int, gen: torch.Generator
 ) -> Iterator[tuple[Tensor, Tensor]]:
-    order = torch.randperm(len(y), generator=gen)
+    order = torch.randperm(len(y), generator=gen).to(y.device)
     for s in range(0, len(y), size):
         idx = order[s : s + size]
         yield x[idx], y[idx]
@@ -119,6 +119,7 @@ def train_resnet(
     loss_samples: int = 512,
     use_cache: bool = True,
     progress: bool = True,
+    device: str | torch.device = "cpu",
 ) -> Trained:
     """Train (or load from the cache) a ResNet-20 with SGD (momentum 0.9, weight decay 5e-4,
     cosine learning rate); the landscape's loss is the cross-entropy on the first
@@ -134,7 +135,8 @@ def train_resnet(
         if value < (0 if name == "epochs" else 1):
             raise ValueError(f"{name} must be positive, not {value}")
     images = load_images(data, seed)
-    x, y = images.x_train, images.y_train
+    x, y = images.x_train.to(device), images.y_train.to(device)
+    x_test, y_test = images.x_test.to(device), images.y_test.to(device)
     if train_subset is not None:
         x, y = x[:train_subset], y[:train_subset]
     hyper = {
@@ -152,7 +154,7 @@ def train_resnet(
     torch.manual_seed(seed)
     model = ResNet20(
         num_classes=int(images.y_train.max()) + 1, residual=residual, batch_norm=batch_norm
-    )
+    ).to(device)
     path = cache_path("resnet20", hyper)
     if use_cache and path.is_file():
         model.load_state_dict(load_checkpoint(path)["model"])
@@ -176,7 +178,7 @@ def train_resnet(
             atomic_torch_save({"model": model.state_dict(), "hyper": hyper}, path)
     model.eval()
     train_loss, _ = evaluate(model, x, y)
-    test_loss, test_acc = evaluate(model, images.x_test, images.y_test)
+    test_loss, test_acc = evaluate(model, x_test, y_test)
     n = min(loss_samples, len(y))
     loss_fn = model_loss_closure(model, [(x[:n], y[:n])], functional.cross_entropy)
     metadata = {

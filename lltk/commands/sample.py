@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import torch
+
     from sampling.closure import Trained
 
 
@@ -73,6 +75,7 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-cache", action="store_true", help="retrain; do not read or write the cache"
     )
+    p.add_argument("--device", default="cpu", help="torch device: cpu (default), cuda, cuda:1, ...")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
@@ -93,7 +96,21 @@ def train_from_args(args: argparse.Namespace) -> Trained:
         train_subset=args.train_subset,
         loss_samples=args.loss_samples,
         use_cache=not args.no_cache,
+        device=_device(args.device),
     )
+
+
+def _device(name: str) -> torch.device:
+    """The torch device ``name``, checked to exist."""
+    import torch
+
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise ValueError(f"unknown torch device {name!r}") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"--device {name}: CUDA is not available on this machine")
+    return device
 
 
 def run(args: argparse.Namespace) -> int:
