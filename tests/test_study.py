@@ -172,6 +172,51 @@ def test_rerun_recomputes_only_what_changed(tiny) -> None:
     assert vtkxml.read(victim).dimensions[:2] == (7, 7)
 
 
+def test_sweep_figure_renders_once_per_change(tiny, tmp_path, monkeypatch) -> None:
+    """Figure 2 goes to lltk.render.render with a landscape per beta; an unchanged sweep
+    is not rendered again; the compact copy keeps the ``figure_betas`` columns. (pvpython
+    itself is exercised by lltk.render's tests; here it is replaced by a recorder.)"""
+    from PIL import Image
+
+    import lltk.render
+    from lltk.render import Rendered
+    from lltk.study.pinn import render_sweep
+
+    calls = []
+
+    def fake_render(landscapes, out_dir, figure=None):
+        calls.append([Path(p).name for p in landscapes])
+        path = Path(out_dir) / "figure.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        panel = np.zeros((70, 50, 3), np.uint8)
+        panel[..., 0] = 200  # column 0 red, column 1 blue
+        img = np.concatenate([panel, np.roll(panel, 2, axis=2)], axis=1)
+        Image.fromarray(img).save(path)
+        return Rendered(figure=path)
+
+    monkeypatch.setattr(lltk.render, "render", fake_render)
+    out = tmp_path
+    (out / "landscapes").mkdir()
+    _, study = tiny
+    for b in (1, 2):
+        src = tiny[0] / "landscapes" / f"pinn_beta{b}_seed0_random.vti"
+        (out / "landscapes" / src.name).write_bytes(src.read_bytes())
+    config = PinnConfig(**{**TINY, "figure_betas": (2.0,)})
+    figure = render_sweep(study, config, out, log=pytest.fail)
+    assert calls == [["pinn_beta1_seed0_random.vti", "pinn_beta2_seed0_random.vti"]]
+    with Image.open(out / "render" / "figure_small.png") as small:
+        assert small.size == (1600, 2240)
+        red, _, blue = small.convert("RGB").getpixel((800, 1000))
+        assert blue > 150 and red < 50  # the beta-2 column only
+    assert render_sweep(study, config, out, log=pytest.fail) == figure
+    assert len(calls) == 1
+    ds = vtkxml.read(out / "landscapes" / "pinn_beta2_seed0_random.vti")
+    ds.field_data["Seed"] = np.array([9.0])
+    vtkxml.write(out / "landscapes" / "pinn_beta2_seed0_random.vti", ds)
+    render_sweep(study, config, out, log=pytest.fail)
+    assert len(calls) == 2
+
+
 def test_spearman_claim_agrees_with_scipy() -> None:
     from scipy.stats import spearmanr
 

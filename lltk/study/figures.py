@@ -134,3 +134,25 @@ def profile_figure(landscape: Path, path: Path, title: str) -> Path:
     fig.savefig(path, dpi=80)
     plt.close(fig)
     return path
+
+
+def shrink(
+    src: Path, dst: Path, width: int, n_columns: int = 1, keep: Sequence[int] | None = None
+) -> Path:
+    """A smaller copy of the sweep figure ``src`` (``n_columns`` equal columns), keeping
+    only the columns ``keep`` (default all), scaled to ``width`` pixels."""
+    from PIL import Image
+
+    with Image.open(src) as img:
+        img = img.convert("RGB")
+        w, h = img.size
+        col = w // n_columns
+        picked = range(n_columns) if keep is None else keep
+        out = Image.new("RGB", (col * len(picked), h), "white")
+        for i, c in enumerate(picked):
+            out.paste(img.crop((c * col, 0, (c + 1) * col, h)), (i * col, 0))
+    scale = width / out.size[0]
+    out = out.resize((width, max(1, round(out.size[1] * scale))), Image.LANCZOS)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    out.save(dst, optimize=True)
+    return dst

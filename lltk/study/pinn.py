@@ -37,6 +37,8 @@ class PinnConfig:
     profile_betas: tuple[float, ...] = (1.0, 7.0, 10.0)
     profile_resolution: int = 21
     render: bool = True
+    #: Columns of the compact Figure 2 (``render/figure_small.png``), those in ``betas``.
+    figure_betas: tuple[float, ...] = (1.0, 4.0, 7.0, 10.0)
 
 
 @dataclass
@@ -101,7 +103,7 @@ def run_pinn_study(
         study.files.update(_write_tables(study, config, out))
     if config.render:
         with steps.timed(study.timings, "render"):
-            figure = render_sweep(study, out, log)
+            figure = render_sweep(study, config, out, log)
         if figure is not None:
             study.files["figure2"] = figure
     steps.write_json(
@@ -219,15 +221,21 @@ def _write_tables(study: PinnStudy, config: PinnConfig, out: Path) -> dict[str, 
     return files
 
 
-def render_sweep(study: PinnStudy, out: Path, log: Callable[[str], None]) -> Path | None:
-    """Figure 2: the per-beta views of the first seed's random-direction landscapes."""
+def render_sweep(
+    study: PinnStudy, config: PinnConfig, out: Path, log: Callable[[str], None]
+) -> Path | None:
+    """Figure 2: the views of the first seed's random-direction landscapes, a column per
+    beta, and a compact copy with the columns of ``config.figure_betas``."""
+    from lltk.study.figures import shrink
+
     seed = study.rows[0]["seed"]
-    paths = [
-        out / "landscapes" / f"{stem(r['beta'], seed)}_random.vti"
-        for r in study.rows
-        if r["seed"] == seed
-    ]
-    return steps.render_figure(paths, out / "render", log)
+    betas = [r["beta"] for r in study.rows if r["seed"] == seed]
+    paths = [out / "landscapes" / f"{stem(b, seed)}_random.vti" for b in betas]
+    figure = steps.render_figure(paths, out / "render", log)
+    if figure is not None:
+        keep = [i for i, b in enumerate(betas) if b in config.figure_betas] or None
+        shrink(figure, out / "render" / "figure_small.png", 1600, len(betas), keep)
+    return figure
 
 
 def _profile(trained, hessian, beta, seed, config, out, study, progress) -> None:

@@ -25,10 +25,10 @@ class ResnetConfig:
     seeds: tuple[int, ...] = (0, 123, 123456, 2023)
     data: str | None = None
     epochs: int = 10
-    loss_samples: int = 128
+    loss_samples: int = 64
     resolution: int = 21
     distance: float = 1.0
-    hessian_steps: int = 20
+    hessian_steps: int = 10
     top_k: int = 2
     render: bool = True
 
@@ -73,8 +73,8 @@ def run_resnet_study(
         raise ValueError("the resolution must be at least 3 points per axis")
     out = Path(out)
     study = ResnetStudy()
-    for residual in (True, False):
-        for seed in config.seeds:
+    for seed in config.seeds:
+        for residual in (True, False):
             with steps.timed(study.timings, "train"):
                 trained = train_resnet(
                     residual=residual,
@@ -173,10 +173,16 @@ def _write_tables(study: ResnetStudy, config: ResnetConfig, out: Path) -> dict[s
 
 
 def _render(study: ResnetStudy, out: Path, log: Callable[[str], None]) -> Path | None:
+    """Figure 2 of the first seed: a column per variant (and a 900-pixel-wide copy)."""
+    from lltk.study.figures import shrink
+
     seed = study.rows[0]["seed"]
     paths = [
         out / "landscapes" / f"{r['model']}_seed{seed}_random.vti"
         for r in study.rows
         if r["seed"] == seed
     ]
-    return steps.render_figure(paths, out / "render", log)
+    figure = steps.render_figure(paths, out / "render", log)
+    if figure is not None:
+        shrink(figure, out / "render" / "figure_small.png", 900, len(paths))
+    return figure
