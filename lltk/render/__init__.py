@@ -72,9 +72,8 @@ def stage(landscape: str | os.PathLike, data_dir: str | os.PathLike) -> Path:
     if not src.is_file():
         raise FileNotFoundError(f"no landscape at {src}")
     if src.suffix != ".vti":
-        raise ValueError(
-            f"{src.name}: the states draw 2-D grid landscapes (.vti); got {src.suffix or 'no suffix'}"
-        )
+        got = src.suffix or "no suffix"
+        raise ValueError(f"{src.name}: the states draw 2-D grid landscapes (.vti); got {got}")
     out = Path(data_dir)
     out.mkdir(parents=True, exist_ok=True)
     links = {"landscape.vti": src}
@@ -210,7 +209,7 @@ def render(
     if views is None:
         views = available_views()
     out = Path(out_dir).resolve()
-    paths = [Path(p).resolve() for p in landscapes]
+    paths = [Path(p).absolute() for p in landscapes]
     if not paths:
         raise ValueError("no landscape given")
     stems = [p.stem for p in paths]
@@ -286,7 +285,7 @@ def render_views(
 ) -> list[Path]:
     """Render ``views`` of one landscape as ``out_dir/<view>.png`` (one pvpython process,
     plus ``out_dir/render.json``); returns the PNG paths in the order of ``views``."""
-    path = Path(landscape_path).resolve()
+    path = Path(landscape_path).absolute()
     rendered = _render([path], [Path(out_dir).resolve()], views, None, timeout=300.0)
     pngs = rendered.views[path]
     return [pngs[v] for v in views if v in pngs]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,9 @@ TITLES = {
     "u_exact title": "Exact solution u(x, t)",
 }
 
+#: Arrays coloured by loss, and the titles of their legends.
+LOSS_COLOURS = {"Loss": "Loss", "Scalar": "Loss", "MeanLoss": "Mean loss"}
+
 
 def _views() -> dict[str, object]:
     pxm = servermanager.ProxyManager()
@@ -41,39 +45,50 @@ def _views() -> dict[str, object]:
 
 
 def _finish_views(label: str) -> None:
-    """Fit cameras, colour ranges and titles to the loaded landscape."""
+    """Fit titles, log scales, 2-D axes, colour ranges and cameras to the loaded landscape.
+
+    The 2-D views are fitted before anything renders: their axes grids still carry the
+    bounds of the landscape the state was built on, which can make the first render crawl.
+    """
     for name, text in TITLES.items():
         source = pv.FindSource(name)
         if source is not None:
             source.Text = f"{text}\n{label}" if label else text
     views = _views()
+    landscape = pv.FindSource(scene.FILES["landscape"])
+    log = False
+    if landscape is not None:
+        landscape.UpdatePipeline()
+        lo, hi = landscape.PointData["Loss"].GetRange()  # VTK's range skips NaN
+        log = scene.uses_log_scale(lo, hi)
+        scene.set_log_axes(views, log)
+    for name, view in views.items():
+        if name != "landscape" and hasattr(view, "CameraParallelScale"):
+            scene.fit_planar(view, _visible_bounds(view))
     for view in views.values():
-        pv.Render(view)  # updates the pipelines on the new data before the ranges are read
+        pv.Render(view)
         for rep in view.Representations:
             colour = getattr(rep, "ColorArrayName", None)
             if colour and colour[1] not in ("", "CriticalType"):
                 rep.RescaleTransferFunctionToDataRange(False, True)
-    loss = pv.FindSource("finite loss")
-    if loss is not None:
-        lo, hi = loss.PointData["Loss"].GetRange()
-        log = scene.uses_log_scale(lo, hi)
-        lut = pv.GetColorTransferFunction("Loss")
+    for array, title in LOSS_COLOURS.items():
+        lut = pv.GetColorTransferFunction(array)
         lut.UseLogScale = int(log)
         for view in views.values():
-            bar = pv.GetScalarBar(lut, view)
-            bar.Title = "Loss (log scale)" if log else "Loss"
+            for bar in view.Representations:
+                if bar.GetXMLName() == "ScalarBarWidgetRepresentation" and bar.LookupTable == lut:
+                    bar.Title = f"{title} (log scale)" if log else title
+    glyphs = pv.FindSource("critical point glyphs")
+    if glyphs is not None:
+        glyphs.ScaleFactor = scene.GLYPH_SIZE * scene.width(landscape)
     reader = pv.FindSource(scene.FILES["solution"])
     if reader is not None:
-        reader.UpdatePipeline()
         arrays = ("u_pred", "u_exact")
         bound = max(abs(x) for a in arrays for x in reader.PointData[a].GetRange())
         for array in arrays:
             pv.GetColorTransferFunction(array).RescaleTransferFunction(-bound, bound)
     if "landscape" in views:
         scene.aim_landscape_camera(views["landscape"])
-    for name, view in views.items():
-        if name != "landscape" and hasattr(view, "CameraParallelScale"):
-            scene.fit_planar(view, _visible_bounds(view))
 
 
 def _visible_bounds(view: object) -> list[float]:
@@ -82,6 +97,7 @@ def _visible_bounds(view: object) -> list[float]:
     for rep in view.Representations:
         if not getattr(rep, "Visibility", 0) or not hasattr(rep, "Input"):
             continue
+        rep.Input.UpdatePipeline()
         b = rep.Input.GetDataInformation().GetBounds()
         if b[0] <= b[1]:
             lo = [min(lo[0], b[0]), min(lo[1], b[2])]
@@ -111,6 +127,7 @@ def render_job(job: dict, states_dir: Path, size: list[int]) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     record = {"landscape": job.get("landscape"), "label": job["label"], "views": {}}
     for state in job["states"]:
+        started = time.perf_counter()
         pv.ResetSession()
         pv.LoadState(
             str(states_dir / f"{state}.pvsm"),
@@ -133,6 +150,7 @@ def render_job(job: dict, states_dir: Path, size: list[int]) -> dict:
             record["views"][name] = str(png)
         if state == "landscape":
             record["critical_points"] = _critical_points()
+        record.setdefault("seconds", {})[state] = round(time.perf_counter() - started, 2)
     (out / "render.json").write_text(json.dumps(record, indent=2))
     return record
 

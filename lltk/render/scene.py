@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from paraview import simple as pv
 
 #: The file names a state reads, relative to its data directory.
@@ -36,13 +37,15 @@ WHITE = [1.0, 1.0, 1.0]
 #: TTK's CriticalType codes and the colours of their glyphs.
 CRITICAL_COLOURS = {
     0: ("minimum", [0.13, 0.40, 0.90]),
-    1: ("1-saddle", [0.98, 0.85, 0.10]),
+    1: ("saddle", [0.98, 0.85, 0.10]),
     2: ("2-saddle", [1.00, 0.55, 0.00]),
     3: ("maximum", [0.85, 0.10, 0.10]),
-    4: ("degenerate saddle", [0.60, 0.20, 0.70]),
+    4: ("degenerate", [0.60, 0.20, 0.70]),
 }
 #: Height of the warped surface as a fraction of the domain's width.
 RELIEF = 0.6
+#: Diameter of the critical-point glyphs as a fraction of the domain's width.
+GLYPH_SIZE = 0.03
 #: Loss ranges wider than this ratio (max / min, min > 0) are drawn on a log scale.
 LOG_RATIO = 10.0
 #: Width over height of the data in the 2-D views (merge tree, diagram, profile, u(x, t)).
@@ -87,15 +90,15 @@ def _scalar_bar(
     bar.ComponentTitle = ""
     bar.TitleColor = BLACK
     bar.LabelColor = BLACK
-    bar.TitleFontSize = 20
+    bar.TitleFontSize = 18
     bar.LabelFontSize = 16
     bar.RangeLabelFormat = "%-#.3g"
     bar.LabelFormat = "%-#.3g"
     bar.AddRangeLabels = 1
-    bar.ScalarBarLength = 0.5
+    bar.ScalarBarLength = 0.36
     bar.HorizontalTitle = 1
     bar.WindowLocation = "Any Location"
-    bar.Position = [0.86, 0.1]
+    bar.Position = [0.84, 0.06]
     return lut
 
 
@@ -134,8 +137,8 @@ def fit_planar(view: object, bounds: list[float] | tuple[float, ...]) -> None:
     grid.DataScale = [1.0, sy, 1.0]
     height *= sy
     aspect = view.ViewSize[0] / view.ViewSize[1]
-    half = 0.5 * max(width / (0.68 * aspect), height / 0.66, 1e-12)
-    cx = 0.5 * (bounds[0] + bounds[1]) + 0.04 * half * aspect
+    half = 0.5 * max(width / (0.62 * aspect), height / 0.66, 1e-12)
+    cx = 0.5 * (bounds[0] + bounds[1]) - 0.02 * half * aspect
     cy = 0.5 * (bounds[2] + bounds[3]) * sy + 0.02 * half
     view.CameraFocalPoint = [cx, cy, 0.0]
     view.CameraPosition = [cx, cy, 10.0 * half]
@@ -157,7 +160,11 @@ def _critical_type_legend(rep: object, view: object, title: str) -> None:
     bar.LabelColor = BLACK
     bar.TitleFontSize = 18
     bar.LabelFontSize = 16
-    bar.WindowLocation = "Upper Left Corner"
+    bar.WindowLocation = "Any Location"
+    bar.Position = [0.84, 0.52]
+    bar.ScalarBarLength = 0.28
+    bar.TextPosition = "Ticks left/bottom, annotations right/top"
+    bar.HorizontalTitle = 1
 
 
 def _glyphs(source: object, name: str, size: float) -> object:
@@ -231,11 +238,9 @@ def landscape_view(reader: object) -> object:
     lrep.LineWidth = 1.0
     lrep.Opacity = 0.7
     if has_filter(NEEDS["critical_points"]):
-        crit = getattr(pv, NEEDS["critical_points"])(
-            registrationName="critical points", Input=reader
-        )
+        crit = getattr(pv, NEEDS["critical_points"])(reader, registrationName="critical points")
         lifted = _lifted(crit, finite, "critical points lifted")
-        glyphs = _glyphs(lifted, "critical point glyphs", 0.035 * _width(reader))
+        glyphs = _glyphs(lifted, "critical point glyphs", GLYPH_SIZE * width(reader))
         _critical_type_legend(pv.Show(glyphs, view), view, "Critical points")
     _axes(view, "direction 1", "direction 2", "")
     view.AxesGrid.FacesToRender = 4  # only the floor (vtkGridAxesHelper's MIN_XY face)
@@ -246,29 +251,80 @@ def landscape_view(reader: object) -> object:
     return view
 
 
-def _width(reader: object) -> float:
+def width(reader: object) -> float:
+    """The x extent of ``reader``'s data."""
     bounds = reader.GetDataInformation().GetBounds()
     return bounds[1] - bounds[0]
 
 
 def aim_landscape_camera(view: object) -> None:
-    """Look at the surface from the front-right, 30 degrees above it, and fit it."""
+    """Look at the surface from the front-right, 30 degrees above it; fit it left of the
+    legends."""
     view.CameraFocalPoint = [0.0, 0.0, 0.0]
     view.CameraPosition = [0.9, -1.6, 1.3]
     view.CameraViewUp = [0.0, 0.0, 1.0]
     view.CameraParallelProjection = 0
     view.ResetCamera(False)
+    camera = view.GetActiveCamera()
+    camera.Dolly(0.92)
+    # Slide the camera right (the surface moves left, away from the legends).
+    focal, position = np.array(camera.GetFocalPoint()), np.array(camera.GetPosition())
+    right = np.cross(focal - position, camera.GetViewUp())
+    shift = 0.06 * np.linalg.norm(focal - position) * right / np.linalg.norm(right)
+    camera.SetFocalPoint(*(focal + shift))
+    camera.SetPosition(*(position + shift))
+    view.CameraFocalPoint = list(focal + shift)
+    view.CameraPosition = list(position + shift)
+
+
+#: The 2-D views whose axes show loss: view -> (x title, y title, axes that are loss).
+LOSS_AXES = {
+    "merge_tree": ("branches (planar layout)", "loss", "y"),
+    "persistence_diagram": ("birth (loss)", "death", "xy"),
+    "profile": ("basins (width proportional to region size)", "loss", "y"),
+}
+
+
+def _loss_axes(source: object, view_name: str, name: str) -> object:
+    """A Calculator that moves the points of ``source`` to log10 loss on the view's loss
+    axes when the landscape spans decades (:func:`set_log_axes`); identity otherwise."""
+    calc = pv.Calculator(registrationName=f"{name} (loss axes)", Input=source)
+    calc.CoordinateResults = 1
+    calc.Function = _axes_function("")
+    calc.ResultArrayName = f"{view_name} coordinates"
+    return calc
+
+
+def _axes_function(log_axes: str) -> str:
+    x = "log10(coordsX)" if "x" in log_axes else "coordsX"
+    y = "log10(coordsY)" if "y" in log_axes else "coordsY"
+    return f"{x}*iHat + {y}*jHat + coordsZ*kHat"
+
+
+def set_log_axes(views: dict[str, object], log: bool) -> None:
+    """Switch the loss axes of the 2-D views between loss and log10 loss."""
+    for calc in pv.GetSources().values():
+        name = calc.ResultArrayName if hasattr(calc, "CoordinateResults") else ""
+        view_name = name.removesuffix(" coordinates")
+        if view_name not in LOSS_AXES:
+            continue
+        x_title, y_title, axes = LOSS_AXES[view_name]
+        calc.Function = _axes_function(axes if log else "")
+        view = views.get(view_name)
+        if view is not None:
+            view.AxesGrid.XTitle = f"log10 {x_title}" if log and "x" in axes else x_title
+            view.AxesGrid.YTitle = f"log10 {y_title}" if log and "y" in axes else y_title
 
 
 def merge_tree_view(reader: object) -> object:
     """The join tree's planar layout: loss upwards, one vertical segment per branch."""
     view = _white_view("RenderView", "merge_tree")
-    tree = getattr(pv, NEEDS["merge_tree"])(registrationName="merge tree", Input=reader)
-    planar = pv.OutputPort(tree, 3)
+    tree = getattr(pv, NEEDS["merge_tree"])(reader, registrationName="merge tree")
+    planar = _loss_axes(pv.OutputPort(tree, 3), "merge_tree", "planar tree")
     rep = pv.Show(planar, view)
     _scalar_bar(rep, view, "Scalar", "Loss", "Viridis (matplotlib)")
     rep.LineWidth = 2.5
-    _axes(view, "branches (planar layout)", "Loss")
+    _axes(view, *LOSS_AXES["merge_tree"][:2])
     view.AxesGrid.XAxisUseCustomLabels = 1
     view.AxesGrid.XAxisLabels = []
     _title(view, "Merge tree (join tree)", "merge tree title")
@@ -280,19 +336,20 @@ def persistence_diagram_view(reader: object) -> object:
     """Each pair as a bar from the diagonal to (birth, death); ends coloured by type."""
     view = _white_view("RenderView", "persistence_diagram")
     diagram = getattr(pv, NEEDS["persistence_diagram"])(
-        registrationName="persistence diagram", Input=reader
+        reader, registrationName="persistence diagram"
     )
+    diagram = _loss_axes(diagram, "persistence_diagram", "diagram")
     rep = pv.Show(diagram, view)
     rep.ColorArrayName = ["POINTS", ""]
     rep.AmbientColor = [0.45, 0.45, 0.45]
     rep.DiffuseColor = [0.45, 0.45, 0.45]
     rep.LineWidth = 1.5
-    ends = pv.Show(diagram, view)
+    ends = pv.Show(pv.PassArrays(registrationName="diagram points", Input=diagram), view)
     ends.SetRepresentationType("Points")
     ends.PointSize = 9.0
     ends.RenderPointsAsSpheres = 1
     _critical_type_legend(ends, view, "Critical type")
-    _axes(view, "Birth (loss)", "Death (loss)")
+    _axes(view, *LOSS_AXES["persistence_diagram"][:2])
     _title(view, "Persistence diagram", "persistence diagram title")
     _planar(view)
     return view
@@ -301,15 +358,17 @@ def persistence_diagram_view(reader: object) -> object:
 def profile_view(reader: object) -> object:
     """The topological landscape profile: basins nested by the merge tree."""
     view = _white_view("RenderView", "profile")
-    profile = getattr(pv, NEEDS["profile"])(registrationName="landscape profile", Input=reader)
-    rep = pv.Show(pv.OutputPort(profile, 0), view)
-    _scalar_bar(rep, view, "MeanLoss", "Mean loss of basin", "Viridis (matplotlib)", "CELLS")
-    marks = pv.Show(pv.OutputPort(profile, 1), view)
+    profile = getattr(pv, NEEDS["profile"])(reader, registrationName="landscape profile")
+    rep = pv.Show(_loss_axes(pv.OutputPort(profile, 0), "profile", "basins"), view)
+    _scalar_bar(rep, view, "MeanLoss", "Mean loss", "Viridis (matplotlib)", "CELLS")
+    marks = pv.Show(_loss_axes(pv.OutputPort(profile, 1), "profile", "marks"), view)
     marks.SetRepresentationType("Points")
     marks.PointSize = 9.0
     marks.RenderPointsAsSpheres = 1
     _critical_type_legend(marks, view, "Critical points")
-    _axes(view, "samples (basin width = region size)", "Loss")
+    _axes(view, *LOSS_AXES["profile"][:2])
+    view.AxesGrid.XAxisUseCustomLabels = 1
+    view.AxesGrid.XAxisLabels = []
     _title(view, "Topological landscape profile", "profile title")
     _planar(view)
     return view

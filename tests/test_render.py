@@ -1,0 +1,146 @@
+"""Renders every state under Xvfb on a small landscape and a TTK reference case.
+
+One pvpython run renders everything (each start costs seconds); the checks then read the
+PNGs (not blank: enough non-white pixels with real contrast) and the renderer's sidecar
+(as many critical-point glyphs as our engine finds).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import TTK_REFERENCE
+
+from lltk import topology, vtkxml
+from lltk.render import FIGURE_ROWS, available_views, render, stage
+from lltk.render.synthetic import write_landscape
+
+REFERENCE_CASE = "pinn_convection_beta1.0_seed0"
+
+
+def _pixels(path) -> np.ndarray:
+    """The PNG's RGB pixels, read by the system python's PIL (comes with ParaView)."""
+    code = (
+        "import sys, numpy as np; from PIL import Image; "
+        "a = np.asarray(Image.open(sys.argv[1]).convert('RGB')); "
+        "np.save(sys.argv[2], a)"
+    )
+    out = path.with_suffix(".npy")
+    subprocess.run(["/usr/bin/python3", "-c", code, str(path), str(out)], check=True)
+    return np.load(out)
+
+
+def _engine_count(path) -> int:
+    ds = vtkxml.read(path)
+    dims = tuple(d for d in ds.dimensions if d > 1)
+    ids, _ = topology.critical_points(np.asarray(ds.point_data["Loss"]), topology.grid_domain(dims))
+    return len(ids)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, pvpython):
+    """One pvpython run: every view of a small synthetic PINN landscape and of a TTK
+    reference case (module-scoped, so the reference folder is checked here)."""
+    if not (TTK_REFERENCE / f"{REFERENCE_CASE}.vti").is_file():
+        pytest.skip(f"TTK reference outputs not found at {TTK_REFERENCE}")
+    tmp = tmp_path_factory.mktemp("render")
+    small = write_landscape(tmp / "data", stem="small", resolution=21)
+    ref = tmp / "ref" / f"{REFERENCE_CASE}.vti"
+    ref.parent.mkdir()
+    ref.symlink_to(TTK_REFERENCE / f"{REFERENCE_CASE}.vti")
+    return render([small, ref], tmp / "out"), small, ref
+
+
+@pytest.mark.slow
+@pytest.mark.paraview
+def test_every_state_renders_not_blank(rendered):
+    result, small, ref = rendered
+    views = set(available_views())
+    assert {"landscape", "hessian_density", "solution_pred", "layout"} <= views
+    assert set(result.views[small]) == views
+    # The reference case has no side files: no Hessian, no solution, no full layout.
+    assert set(result.views[ref]) == views - {
+        "hessian_density",
+        "solution_pred",
+        "solution_exact",
+        "layout",
+    }
+    for pngs in result.views.values():
+        for view, png in pngs.items():
+            px = _pixels(png).astype(float)
+            inked = (px < 200).any(axis=2).mean()
+            assert inked > 0.02, f"{png}: only {inked:.1%} of the pixels drawn"
+            assert px.std() > 20, f"{png}: no contrast (std {px.std():.1f})"
+            if view != "layout":
+                assert px.shape[:2] == (700, 900)
+
+
+@pytest.mark.slow
+@pytest.mark.paraview
+def test_figure_has_a_column_per_landscape_and_a_row_per_view(rendered):
+    result, small, _ = rendered
+    px = _pixels(result.figure)
+    rows = [r for r in FIGURE_ROWS if r in result.views[small]]
+    assert px.shape[:2] == (700 * len(rows), 900 * 2)
+    # The reference case has no Hessian density: its cell in that row stays white.
+    r = rows.index("hessian_density")
+    assert (px[700 * r : 700 * (r + 1), 900:] == 255).all()
+    assert (px[700 * r : 700 * (r + 1), :900] < 200).any(axis=2).mean() > 0.02
+
+
+@pytest.mark.slow
+@pytest.mark.paraview
+def test_landscape_glyphs_are_the_engines_critical_points(rendered):
+    result = rendered[0]
+    if "merge_tree" not in available_views():
+        pytest.skip("lltk's plugins did not load: no critical-point glyphs")
+    for path, record in zip(result.views, result.records, strict=True):
+        drawn = record["critical_points"]
+        assert drawn is not None, f"{path}: no critical points drawn"
+        assert drawn["glyphs"] == _engine_count(path) == sum(drawn["types"].values())
+
+
+def test_stage_links_side_files_under_the_state_names(tmp_path):
+    src = write_landscape(tmp_path / "src", stem="pinn_b3", resolution=9, beta=3.0)
+    data = stage(src, tmp_path / "data")
+    names = sorted(p.name for p in data.iterdir())
+    assert names == [
+        "landscape.vti",
+        "landscape_hessian_density.csv",
+        "landscape_solution.vti",
+    ]
+    assert (data / "landscape.vti").resolve() == src.resolve()
+    bare = write_landscape(tmp_path / "bare", stem="x", resolution=9, side_files=False)
+    assert sorted(p.name for p in stage(bare, tmp_path / "data").iterdir()) == ["landscape.vti"]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.vti", "no landscape"),
+        (lambda d: (d / "x.vtk").write_text("nope") and d / "x.vtk", ".vti"),
+        (
+            lambda d: vtkxml.write(d / "noloss.vti", vtkxml.image_data({"L": np.ones(9)}, (3, 3))),
+            "no point array 'Loss'",
+        ),
+        (
+            lambda d: vtkxml.write(
+                d / "nan.vti", vtkxml.image_data({"Loss": np.full(9, np.nan)}, (3, 3))
+            ),
+            "no finite value",
+        ),
+    ],
+)
+def test_bad_input_is_one_clear_line(tmp_path, make, message):
+    path = make(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "lltk.cli", "render", str(path), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], proc.stderr
