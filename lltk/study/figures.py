@@ -115,9 +115,10 @@ def profile_figure(landscape: Path, path: Path, title: str) -> Path:
     lo, hi = float(prof.mean.min()), float(prof.mean.max())
     for b in np.argsort(prof.stop - prof.start)[::-1]:
         shade = (prof.mean[b] - lo) / (hi - lo) if hi > lo else 0.5
+        root = prof.branches.parent[b] < 0
         ax.fill_between(
             [prof.start[b], prof.stop[b] - 1], prof.floor[b], prof.rim[b],
-            color=cmap(shade), alpha=0.35, lw=0,
+            color=cmap(shade), alpha=0.15 if root else 0.6, lw=0.5, edgecolor="k",
         )  # fmt: skip
     ax.plot(np.arange(values.size), curve, color="k", lw=0.6)
     leaves = np.asarray(tree.node_vertex)[prof.branches.leaf]
