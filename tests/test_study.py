@@ -236,9 +236,11 @@ def test_failure_claim() -> None:
         return [{"beta": float(b), "TestRelError": 0.01 if b < jump else 0.9} for b in range(1, 11)]
 
     assert failure_claim(rows(7)).reproduced
-    assert "first beta with rel. error > 0.1: 7" in failure_claim(rows(7)).evidence
+    evidence = failure_claim(rows(7)).evidence
+    assert "x90 from beta 6 to 7" in evidence and "rel. error > 0.1: 7" in evidence
     assert not failure_claim(rows(3)).reproduced
-    assert not failure_claim(rows(11)).reproduced
+    assert "rel. error > 0.1: none" in failure_claim(rows(11)).evidence
+    assert not failure_claim(rows(1)[:1]).reproduced
     full = [{**r, **dict.fromkeys(_METRIC_COLUMNS, r["beta"])} for r in rows(7)]
     assert all(c.reproduced for c in pinn_claims(full))
 
