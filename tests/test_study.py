@@ -283,6 +283,12 @@ def test_resnet_study_tiny(cache, tmp_path) -> None:
         assert metrics["metrics"]["MinimaCount"] == _gudhi_zero_dim(path).size + 1
     assert (tmp_path / "resnet_results.md").read_text().count("resnet20") >= 2
     assert study.files["figure"].stat().st_size > 1000
+    # the same weights with a loss over fewer images: every landscape is sampled again
+    fewer = run_resnet_study(
+        ResnetConfig(**{**config.__dict__, "loss_samples": 4}), tmp_path, log=lambda _: None
+    )
+    assert len(fewer.recomputed) == 4
+    assert run_resnet_study(config, tmp_path, log=lambda _: None).recomputed != []
 
 
 @pytest.mark.parametrize(

@@ -99,6 +99,7 @@ def run_resnet_study(
                 study.timings,
                 study.recomputed,
                 progress,
+                loss_key={"loss_samples": config.loss_samples, "data": config.data},
             )
             row.update(numbers)
             study.rows.append(row)

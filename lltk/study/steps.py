@@ -6,7 +6,8 @@ the same inputs:
 - Hessian figures: ``<cache>/<stem>_hessian.npz``, keyed by the trained weights and the
   PyHessian settings;
 - landscapes: the ``.vti`` itself, reused when its FieldData matches (the conventions'
-  keys plus ``StudyKey``, a digest of the weights, directions and grid);
+  keys plus ``StudyKey``, a digest of the weights, directions, grid and whatever else
+  defines the loss (``loss_key``, e.g. the number of images it averages);
 - topology metrics: ``<metrics>/<stem>.json``, keyed by the landscape file's digest.
 
 Trained models are cached by :mod:`sampling` (``$LLTK_CACHE``).
@@ -87,13 +88,16 @@ class Hessian:
         return {"HessianTopEigenvalues": self.eigenvalues, "HessianTrace": self.trace}
 
 
-def hessian_step(trained, path: Path, top_k: int, steps: int, seed: int) -> Hessian:
+def hessian_step(
+    trained, path: Path, top_k: int, steps: int, seed: int, loss_key: dict | None = None
+) -> Hessian:
     """PyHessian's figures for ``trained`` (a :class:`sampling.closure.Trained`), cached in
-    ``path`` (.npz) under a key of the weights and the settings."""
+    ``path`` (.npz) under a key of the weights, the settings and ``loss_key``."""
     from sampling.directions import flatten
 
     theta = flatten(trained.params).double().numpy()
-    key = digest(theta, {"top_k": top_k, "steps": steps, "seed": seed})
+    settings = {"top_k": top_k, "steps": steps, "seed": seed}
+    key = digest(theta, settings if loss_key is None else {**settings, "loss": loss_key})
     if path.is_file():
         try:
             with np.load(path, allow_pickle=False) as z:
@@ -171,6 +175,7 @@ def landscape_step(
     seed: int,
     hessian: Hessian | None,
     progress: bool = False,
+    loss_key: dict | None = None,
 ) -> tuple[Path, bool]:
     """Sample and write the landscape of ``trained`` along the rows of ``dirs`` unless
     ``path`` already holds it; returns the path and whether it was (re)computed."""
@@ -186,7 +191,11 @@ def landscape_step(
         "Directions": directions_kind,
         "Normalization": normalization,
         "Seed": float(seed),
-        "StudyKey": digest(theta, np.asarray(dirs, np.float64), [resolution, distance]),
+        "StudyKey": digest(
+            theta,
+            np.asarray(dirs, np.float64),
+            [resolution, distance] if loss_key is None else [resolution, distance, loss_key],
+        ),
     }
     if hessian is not None:
         meta.update(hessian.metadata())
@@ -258,6 +267,7 @@ def analyse_model(
     timings: dict[str, float],
     recomputed: list[str],
     progress: bool = False,
+    loss_key: dict | None = None,
 ) -> tuple[dict[str, float], Hessian]:
     """Hessian figures, the random- and Hessian-direction 2-D landscapes of one trained
     model (``out/landscapes/<name>_<kind>.vti``) and their topology: a row of numbers
@@ -266,7 +276,7 @@ def analyse_model(
 
     with timed(timings, "hessian"):
         hessian = hessian_step(
-            trained, out / "cache" / f"{name}_hessian.npz", top_k, hessian_steps, seed
+            trained, out / "cache" / f"{name}_hessian.npz", top_k, hessian_steps, seed, loss_key
         )
     row = {"top_eigenvalue": float(hessian.eigenvalues[0]), "trace": hessian.trace}
     for kind in DIRECTIONS:
@@ -277,7 +287,7 @@ def analyse_model(
         path = out / "landscapes" / f"{name}_{kind}.vti"
         with timed(timings, "sample"):
             _, fresh = landscape_step(
-                trained, path, kind, dirs, resolution, distance, seed, hessian, progress
+                trained, path, kind, dirs, resolution, distance, seed, hessian, progress, loss_key
             )
         if fresh:
             recomputed.append(str(path))
