@@ -16,7 +16,7 @@ from conftest import TTK_REFERENCE
 
 from lltk import topology, vtkxml
 from lltk.render import FIGURE_ROWS, available_views, render, stage
-from lltk.render.synthetic import write_landscape
+from lltk.render.synthetic import write_graph, write_landscape, write_volume
 
 REFERENCE_CASE = "pinn_convection_beta1.0_seed0"
 
@@ -34,16 +34,22 @@ def _pixels(path) -> np.ndarray:
 
 
 def _engine_count(path) -> int:
+    """How many critical points lltk's engine finds in the landscape at ``path``."""
     ds = vtkxml.read(path)
-    dims = tuple(d for d in ds.dimensions if d > 1)
-    ids, _ = topology.critical_points(np.asarray(ds.point_data["Loss"]), topology.grid_domain(dims))
+    loss = np.asarray(ds.point_data["Loss"])
+    if ds.kind == "ImageData":
+        domain = topology.grid_domain(tuple(d for d in ds.dimensions if d > 1))
+    else:
+        domain = topology.graph_domain(loss.size, vtkxml.cell_edges(ds))
+    ids, _ = topology.critical_points(loss, domain)
     return len(ids)
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, pvpython):
-    """One pvpython run: every view of a small synthetic PINN landscape and of a TTK
-    reference case (module-scoped, so the reference folder is checked here)."""
+    """One pvpython run: every view of a small synthetic PINN landscape, of a TTK reference
+    case, of a 3-D grid and of a 4-D graph (.vtu); module-scoped, so the reference folder is
+    checked here."""
     if not (TTK_REFERENCE / f"{REFERENCE_CASE}.vti").is_file():
         pytest.skip(f"TTK reference outputs not found at {TTK_REFERENCE}")
     tmp = tmp_path_factory.mktemp("render")
@@ -51,29 +57,36 @@ def rendered(tmp_path_factory, pvpython):
     ref = tmp / "ref" / f"{REFERENCE_CASE}.vti"
     ref.parent.mkdir()
     ref.symlink_to(TTK_REFERENCE / f"{REFERENCE_CASE}.vti")
-    return render([small, ref], tmp / "out"), small, ref
+    volume = write_volume(tmp / "data", resolution=9)
+    graph = write_graph(tmp / "data", resolution=5)
+    return render([small, ref, volume, graph], tmp / "out"), small
 
 
 @pytest.mark.slow
 @pytest.mark.paraview
 def test_every_state_renders_not_blank(rendered):
-    result, small, ref = rendered
+    result, small = rendered
     views = set(available_views())
     assert {"landscape", "hessian_density", "solution_pred", "layout"} <= views
     assert set(result.views[small]) == views
-    # The reference case has no side files: no Hessian, no solution, no full layout.
-    assert set(result.views[ref]) == views - {
-        "hessian_density",
-        "solution_pred",
-        "solution_exact",
-        "layout",
-    }
+    # The others have no side files: no Hessian, no solution, no full layout.
+    for other in list(result.views)[1:]:
+        assert set(result.views[other]) == views - {
+            "hessian_density",
+            "solution_pred",
+            "solution_exact",
+            "layout",
+        }
     for pngs in result.views.values():
         for view, png in pngs.items():
             px = _pixels(png).astype(float)
             inked = (px < 200).any(axis=2).mean()
-            assert inked > 0.02, f"{png}: only {inked:.1%} of the pixels drawn"
+            assert inked > 0.01, f"{png}: only {inked:.1%} of the pixels drawn"
             assert px.std() > 20, f"{png}: no contrast (std {px.std():.1f})"
+            # Data is drawn in colour (titles, axes are grey): look left of the legends.
+            plot = px[:, : int(0.8 * px.shape[1])]
+            coloured = int((plot.max(axis=2) - plot.min(axis=2) > 60).sum())
+            assert coloured > 50, f"{png}: no data drawn ({coloured} coloured pixels)"
             if view != "layout":
                 assert px.shape[:2] == (700, 900)
 
@@ -81,13 +94,13 @@ def test_every_state_renders_not_blank(rendered):
 @pytest.mark.slow
 @pytest.mark.paraview
 def test_figure_has_a_column_per_landscape_and_a_row_per_view(rendered):
-    result, small, _ = rendered
+    result, small = rendered
     px = _pixels(result.figure)
     rows = [r for r in FIGURE_ROWS if r in result.views[small]]
-    assert px.shape[:2] == (700 * len(rows), 900 * 2)
+    assert px.shape[:2] == (700 * len(rows), 900 * len(result.views))
     # The reference case has no Hessian density: its cell in that row stays white.
     r = rows.index("hessian_density")
-    assert (px[700 * r : 700 * (r + 1), 900:] == 255).all()
+    assert (px[700 * r : 700 * (r + 1), 900:1800] == 255).all()
     assert (px[700 * r : 700 * (r + 1), :900] < 200).any(axis=2).mean() > 0.02
 
 
@@ -108,13 +121,17 @@ def test_stage_links_side_files_under_the_state_names(tmp_path):
     data = stage(src, tmp_path / "data")
     names = sorted(p.name for p in data.iterdir())
     assert names == [
+        "landscape.pvd",
         "landscape.vti",
         "landscape_hessian_density.csv",
         "landscape_solution.vti",
     ]
     assert (data / "landscape.vti").resolve() == src.resolve()
-    bare = write_landscape(tmp_path / "bare", stem="x", resolution=9, side_files=False)
-    assert sorted(p.name for p in stage(bare, tmp_path / "data").iterdir()) == ["landscape.vti"]
+    assert 'file="landscape.vti"' in (data / "landscape.pvd").read_text()
+    graph = write_graph(tmp_path / "src", resolution=3)
+    names = sorted(p.name for p in stage(graph, tmp_path / "data").iterdir())
+    assert names == ["landscape.pvd", "landscape.vtu"]
+    assert 'file="landscape.vtu"' in (data / "landscape.pvd").read_text()
 
 
 @pytest.mark.parametrize(
@@ -131,6 +148,10 @@ def test_stage_links_side_files_under_the_state_names(tmp_path):
                 d / "nan.vti", vtkxml.image_data({"Loss": np.full(9, np.nan)}, (3, 3))
             ),
             "no finite value",
+        ),
+        (
+            lambda d: vtkxml.write(d / "line.vti", vtkxml.image_data({"Loss": np.ones(5)}, (5,))),
+            "2 or 3 axes",
         ),
     ],
 )

@@ -64,27 +64,56 @@ class Rendered:
 
 
 def stage(landscape: str | os.PathLike, data_dir: str | os.PathLike) -> Path:
-    """Link ``landscape`` and its side files into ``data_dir`` under the names the states
-    read (``landscape.vti``, ``landscape_hessian_density.csv``, ``landscape_solution.vti``);
-    returns ``data_dir``. Point ParaView's "Search files under specified directory" there.
+    """Link ``landscape`` (.vti or .vtu) and its side files into ``data_dir`` under the names
+    the states read, and write ``landscape.pvd`` (the collection the states open, which
+    points at ``landscape.vti`` or ``landscape.vtu``); returns ``data_dir``. Point ParaView's
+    "Search files under specified directory" there.
     """
-    src = Path(landscape).resolve()
+    src = Path(landscape).absolute()
     if not src.is_file():
         raise FileNotFoundError(f"no landscape at {src}")
-    if src.suffix != ".vti":
+    if src.suffix not in (".vti", ".vtu"):
         got = src.suffix or "no suffix"
-        raise ValueError(f"{src.name}: the states draw 2-D grid landscapes (.vti); got {got}")
+        raise ValueError(f"{src.name}: lltk renders sampled landscapes (.vti, .vtu); got {got}")
     out = Path(data_dir)
     out.mkdir(parents=True, exist_ok=True)
-    links = {"landscape.vti": src}
+    for old in out.glob("landscape*"):
+        old.unlink()
+    links = {f"landscape{src.suffix}": src}
     links.update({name: src.with_name(src.stem + suffix) for name, suffix in SIDE_FILES.items()})
     for name, target in links.items():
-        link = out / name
-        if link.is_symlink() or link.exists():
-            link.unlink()
         if target.is_file():
-            link.symlink_to(target)
+            (out / name).symlink_to(target)
+    (out / "landscape.pvd").write_text(
+        '<?xml version="1.0"?>\n<VTKFile type="Collection" version="0.1">\n  <Collection>\n'
+        f'    <DataSet timestep="0" part="0" file="landscape{src.suffix}"/>\n'
+        "  </Collection>\n</VTKFile>\n"
+    )
     return out
+
+
+def landscape_kind(landscape: str | os.PathLike) -> str:
+    """``"surface"`` (2-D grid), ``"volume"`` (3-D grid) or ``"points"`` (a .vtu graph):
+    which landscape state draws it. Raises ``ValueError`` for unusable input."""
+    import numpy as np
+
+    from lltk import vtkxml
+
+    path = Path(landscape)
+    ds = vtkxml.read(path)
+    if "Loss" not in ds.point_data:
+        raise ValueError(f"{path}: no point array 'Loss' (arrays: {', '.join(ds.point_data)})")
+    loss = np.asarray(ds.point_data["Loss"], dtype=float)
+    if loss.ndim != 1:
+        raise ValueError(f"{path}: 'Loss' must have one component, it has {loss.shape[1]}")
+    if not np.isfinite(loss).any():
+        raise ValueError(f"{path}: 'Loss' holds no finite value")
+    if ds.kind != "ImageData":
+        return "points"
+    axes = sum(d > 1 for d in ds.dimensions)
+    if axes not in (2, 3):
+        raise ValueError(f"{path}: a grid landscape needs 2 or 3 axes, got {ds.dimensions}")
+    return "surface" if axes == 2 else "volume"
 
 
 def describe(landscape: str | os.PathLike) -> str:
@@ -123,23 +152,6 @@ def describe(landscape: str | os.PathLike) -> str:
     return ", ".join(parts)
 
 
-def _check_landscape(path: Path) -> None:
-    import numpy as np
-
-    from lltk import vtkxml
-
-    ds = vtkxml.read(path)
-    if "Loss" not in ds.point_data:
-        raise ValueError(f"{path}: no point array 'Loss' (arrays: {', '.join(ds.point_data)})")
-    loss = np.asarray(ds.point_data["Loss"], dtype=float)
-    if loss.ndim != 1:
-        raise ValueError(f"{path}: 'Loss' must have one component, it has {loss.shape[1]}")
-    if not np.isfinite(loss).any():
-        raise ValueError(f"{path}: 'Loss' holds no finite value")
-    if ds.dimensions is not None and sum(d > 1 for d in ds.dimensions) != 2:
-        raise ValueError(f"{path}: the landscape views need a 2-D grid, got {ds.dimensions}")
-
-
 def pvpython_command() -> list[str]:
     """How to start pvpython here: under ``xvfb-run -a`` when ``$DISPLAY`` is unset."""
     exe = shutil.which("pvpython")
@@ -167,8 +179,11 @@ def pvpython_env() -> dict[str, str]:
     return env
 
 
-def states_for(views: tuple[str, ...] | list[str], landscape: Path) -> list[str]:
-    """The states that draw ``views`` for ``landscape`` (views missing their data dropped)."""
+def states_for(
+    views: tuple[str, ...] | list[str], landscape: Path, kind: str = "surface"
+) -> list[str]:
+    """The states that draw ``views`` for a ``kind`` of landscape (see :func:`landscape_kind`);
+    views whose side file is missing, and the layout of a non-surface landscape, dropped."""
     unknown = [v for v in views if v not in VIEW_STATES]
     if unknown:
         raise ValueError(f"unknown view(s) {', '.join(unknown)}; known: {', '.join(VIEW_STATES)}")
@@ -232,14 +247,14 @@ def _render(
             if not path.is_file():
                 raise FileNotFoundError(f"no landscape at {path}")
             data = stage(path, Path(tmp) / path.stem)
-            _check_landscape(path)
+            kind = landscape_kind(path)
             jobs.append(
                 {
                     "landscape": str(path),
                     "data_dir": str(data),
                     "out_dir": str(out),
                     "label": describe(path),
-                    "states": states_for(views, path),
+                    "states": states_for(views, path, kind),
                 }
             )
         job = {
@@ -263,19 +278,24 @@ def _render(
     return rendered
 
 
-def _run_pvpython(job_file: Path, timeout: float) -> dict:
+def _run_pvpython(job_file: Path, timeout: float, attempts: int = 2) -> dict:
+    """Run the renderer; retry once when Xvfb gave it no GL window (``xvfb-run -a`` can
+    race with another Xvfb starting at the same moment)."""
     cmd = [*pvpython_command(), str(Path(__file__).with_name("pvrender.py")), str(job_file)]
-    try:
-        proc = subprocess.run(
-            cmd, capture_output=True, text=True, timeout=timeout, env=pvpython_env()
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise RenderError(f"pvpython took longer than {timeout:g} s") from exc
-    marker = [ln for ln in proc.stdout.splitlines() if ln.startswith("LLTK-RENDER ")]
-    if proc.returncode != 0 or not marker:
-        tail = (proc.stdout + proc.stderr).strip().splitlines()[-15:]
-        raise RenderError("pvpython failed:\n" + "\n".join(tail))
-    return json.loads(marker[-1][len("LLTK-RENDER ") :])
+    for attempt in range(attempts):
+        try:
+            proc = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=timeout, env=pvpython_env()
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise RenderError(f"pvpython took longer than {timeout:g} s") from exc
+        marker = [ln for ln in proc.stdout.splitlines() if ln.startswith("LLTK-RENDER ")]
+        if proc.returncode == 0 and marker:
+            return json.loads(marker[-1][len("LLTK-RENDER ") :])
+        if "CreateAWindow" not in proc.stderr or attempt == attempts - 1:
+            break
+    tail = (proc.stdout + proc.stderr).strip().splitlines()[-15:]
+    raise RenderError("pvpython failed:\n" + "\n".join(tail))
 
 
 def render_views(

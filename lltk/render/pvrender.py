@@ -55,6 +55,8 @@ def _finish_views(label: str) -> None:
         if source is not None:
             source.Text = f"{text}\n{label}" if label else text
     views = _views()
+    if "hessian_density" in views and label:
+        views["hessian_density"].ChartTitle = f"Hessian eigenvalue density\n{label}"
     landscape = pv.FindSource(scene.FILES["landscape"])
     log = False
     if landscape is not None:
@@ -148,7 +150,7 @@ def render_job(job: dict, states_dir: Path, size: list[int]) -> dict:
             png = out / f"{name}.png"
             pv.SaveScreenshot(str(png), view, ImageResolution=size)
             record["views"][name] = str(png)
-        if state == "landscape":
+        if state.startswith("landscape"):
             record["critical_points"] = _critical_points()
         record.setdefault("seconds", {})[state] = round(time.perf_counter() - started, 2)
     (out / "render.json").write_text(json.dumps(record, indent=2))
@@ -194,6 +196,7 @@ def compose(records: list[dict], rows: list[str], path: Path, size: list[int]) -
 def main(argv: list[str]) -> int:
     """Run the job file ``argv[0]``; prints the JSON of what was rendered."""
     job = json.loads(Path(argv[0]).read_text())
+    pv._DisableFirstRenderCameraReset()  # the views are aimed by _finish_views
     scene.load_plugins(Path(job["plugins_dir"]))
     size = job.get("size", [900, 700])
     records = [render_job(j, Path(job["states_dir"]), size) for j in job["landscapes"]]

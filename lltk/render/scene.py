@@ -21,7 +21,7 @@ from paraview import simple as pv
 
 #: The file names a state reads, relative to its data directory.
 FILES = {
-    "landscape": "landscape.vti",
+    "landscape": "landscape.pvd",
     "hessian_density": "landscape_hessian_density.csv",
     "solution": "landscape_solution.vti",
 }
@@ -126,8 +126,13 @@ def fit_planar(view: object, bounds: list[float] | tuple[float, ...]) -> None:
     """Aim a 2-D view at ``bounds`` (xmin, xmax, ymin, ymax): stretch y so the data is
     about :data:`PANEL_ASPECT` wide per unit high (the axes keep data units), and leave room
     for the title above, axis labels below and left, the colour legend on the right."""
+    bounds = list(bounds[:4])
+    for lo, span in ((0, 2), (2, 0)):  # a degenerate extent (one pair, one branch) gets room
+        if not bounds[lo + 1] > bounds[lo]:
+            pad = 0.5 * max(bounds[span + 1] - bounds[span], abs(bounds[lo]) * 0.1, 1e-3)
+            bounds[lo], bounds[lo + 1] = bounds[lo] - pad, bounds[lo + 1] + pad
     width, height = bounds[1] - bounds[0], bounds[3] - bounds[2]
-    sy = width / (PANEL_ASPECT * height) if width > 0 and height > 0 else 1.0
+    sy = width / (PANEL_ASPECT * height)
     for rep in view.Representations:
         if hasattr(rep, "Scale"):
             rep.Scale = [1.0, sy, 1.0]
@@ -176,9 +181,10 @@ def _glyphs(source: object, name: str, size: float) -> object:
 
 
 def open_landscape(data_dir: Path) -> object:
-    """The reader of the staged landscape, registered as ``landscape.vti``."""
-    reader = pv.XMLImageDataReader(
-        registrationName=FILES["landscape"], FileName=[str(data_dir / FILES["landscape"])]
+    """The reader of the staged landscape: ``landscape.pvd``, which points at the .vti or
+    .vtu (so one state serves both)."""
+    reader = pv.PVDReader(
+        registrationName=FILES["landscape"], FileName=str(data_dir / FILES["landscape"])
     )
     reader.UpdatePipeline()
     return reader
@@ -219,11 +225,7 @@ def _lifted(source: object, reference: object, name: str) -> object:
 def landscape_view(reader: object) -> object:
     """The surface warped by loss, loss colour map, contour lines, critical-point glyphs."""
     view = _white_view("RenderView", "landscape")
-    finite = pv.Threshold(registrationName="finite loss", Input=reader)
-    finite.Scalars = ["POINTS", "Loss"]
-    finite.LowerThreshold = -1e300
-    finite.UpperThreshold = 1e300
-    finite.ThresholdMethod = "Between"
+    finite = _finite(reader)
     surface = _lifted(finite, finite, "surface")
     rep = pv.Show(surface, view)
     _scalar_bar(rep, view, "Loss", "Loss", "Viridis (matplotlib)")
@@ -237,16 +239,81 @@ def landscape_view(reader: object) -> object:
     lrep.DiffuseColor = WHITE
     lrep.LineWidth = 1.0
     lrep.Opacity = 0.7
-    if has_filter(NEEDS["critical_points"]):
-        crit = getattr(pv, NEEDS["critical_points"])(reader, registrationName="critical points")
-        lifted = _lifted(crit, finite, "critical points lifted")
-        glyphs = _glyphs(lifted, "critical point glyphs", GLYPH_SIZE * width(reader))
-        _critical_type_legend(pv.Show(glyphs, view), view, "Critical points")
+    crit = getattr(pv, NEEDS["critical_points"], None)
+    if crit is not None:
+        critical = crit(reader, registrationName="critical points")
+        _critical_glyphs(reader, view, _lifted(critical, finite, "critical points lifted"))
     _axes(view, "direction 1", "direction 2", "")
     view.AxesGrid.FacesToRender = 4  # only the floor (vtkGridAxesHelper's MIN_XY face)
     view.AxesGrid.AxesToLabel = 10  # the two front edges (MIN_Y | MAX_X)
     view.AxesGrid.CullFrontface = 0
     _title(view, "Loss landscape", "landscape title")
+    aim_landscape_camera(view)
+    return view
+
+
+def _finite(reader: object) -> object:
+    """The samples with a finite loss (the sampler stores NaN where it diverged)."""
+    finite = pv.Threshold(registrationName="finite loss", Input=reader)
+    finite.Scalars = ["POINTS", "Loss"]
+    finite.LowerThreshold = -1e300
+    finite.UpperThreshold = 1e300
+    finite.ThresholdMethod = "Between"
+    return finite
+
+
+def _critical_glyphs(reader: object, view: object, source: object) -> None:
+    """Spheres at the critical points (of ``reader``, placed by ``source``), by type."""
+    if not has_filter(NEEDS["critical_points"]):
+        return
+    glyphs = _glyphs(source, "critical point glyphs", GLYPH_SIZE * width(reader))
+    _critical_type_legend(pv.Show(glyphs, view), view, "Critical points")
+
+
+def _oblique_axes(view: object) -> None:
+    _axes(view, "direction 1", "direction 2", "direction 3")
+    view.AxesGrid.FacesToRender = 7  # the three back faces (MIN_YZ | MIN_ZX | MIN_XY)
+
+
+def landscape_volume_view(reader: object) -> object:
+    """A 3-D grid landscape: translucent iso-surfaces of loss, critical-point glyphs."""
+    view = _white_view("RenderView", "landscape")
+    finite = _finite(reader)
+    frac = pv.PythonCalculator(registrationName="loss fraction", Input=[finite, finite])
+    frac.Expression = _fraction_expression()
+    frac.ArrayName = "LossFraction"
+    shells = pv.Contour(registrationName="iso-surfaces", Input=frac)
+    shells.ContourBy = ["POINTS", "LossFraction"]
+    shells.Isosurfaces = [0.08, 0.2, 0.4]
+    shells.ComputeScalars = 1
+    rep = pv.Show(shells, view)
+    _scalar_bar(rep, view, "Loss", "Loss", "Viridis (matplotlib)")
+    rep.Opacity = 0.35
+    pv.Show(pv.Outline(registrationName="domain", Input=reader), view).DiffuseColor = BLACK
+    crit = getattr(pv, NEEDS["critical_points"], None)
+    if crit is not None:
+        _critical_glyphs(reader, view, crit(reader, registrationName="critical points"))
+    _oblique_axes(view)
+    _title(view, "Loss landscape (iso-surfaces)", "landscape title")
+    aim_landscape_camera(view)
+    return view
+
+
+def landscape_points_view(reader: object) -> object:
+    """Samples of any dimension (a .vtu), shown at their first three coordinates."""
+    view = _white_view("RenderView", "landscape")
+    finite = _finite(reader)
+    rep = pv.Show(finite, view)
+    rep.SetRepresentationType("Points")
+    rep.PointSize = 4.0
+    rep.RenderPointsAsSpheres = 1
+    rep.Opacity = 0.5
+    _scalar_bar(rep, view, "Loss", "Loss", "Viridis (matplotlib)")
+    crit = getattr(pv, NEEDS["critical_points"], None)
+    if crit is not None:
+        _critical_glyphs(reader, view, crit(reader, registrationName="critical points"))
+    _oblique_axes(view)
+    _title(view, "Loss landscape (samples, first 3 directions)", "landscape title")
     aim_landscape_camera(view)
     return view
 
@@ -434,6 +501,10 @@ def build(state: str, data_dir: Path) -> list[object]:
     reader = open_landscape(data_dir)
     if state == "landscape":
         return [landscape_view(reader)]
+    if state == "landscape_volume":
+        return [landscape_volume_view(reader)]
+    if state == "landscape_points":
+        return [landscape_points_view(reader)]
     if state == "merge_tree":
         return [merge_tree_view(reader)]
     if state == "persistence_diagram":
@@ -455,6 +526,8 @@ VIEW_BUILDERS = {
 #: Every state, in the order of the figure's rows.
 STATES = (
     "landscape",
+    "landscape_volume",
+    "landscape_points",
     "merge_tree",
     "persistence_diagram",
     "profile",
@@ -502,13 +575,15 @@ def _split(layout: object, cell: int, count: int, vertical: bool) -> list[int]:
     return leaves
 
 
-def save_states(out_dir: Path, data_dir: Path) -> list[Path]:
-    """Write every available state as ``<state>.pvsm`` into ``out_dir``."""
+def save_states(out_dir: Path, data_dirs: dict[str, Path]) -> list[Path]:
+    """Write every available state as ``<state>.pvsm`` into ``out_dir``, each built on the
+    staged landscape of its kind (``data_dirs``: "surface", "volume", "points")."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for state in available_states():
         pv.ResetSession()
-        views = build(state, data_dir)
+        kind = state.removeprefix("landscape_") if state.startswith("landscape_") else "surface"
+        views = build(state, data_dirs[kind])
         lay_out(views, state)
         path = out_dir / f"{state}.pvsm"
         pv.SaveState(str(path))
@@ -517,16 +592,22 @@ def save_states(out_dir: Path, data_dir: Path) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    """``pvpython scene.py OUT_DIR``: build the states on a synthetic PINN landscape."""
+    """``pvpython scene.py OUT_DIR``: build the states on synthetic landscapes (a 2-D PINN
+    one with side files, a 3-D grid, a 4-D graph)."""
     repo = Path(__file__).resolve().parents[2]
     sys.path.insert(0, str(repo))
     load_plugins(repo / "plugins")
     from lltk.render import stage
-    from lltk.render.synthetic import write_landscape
+    from lltk.render.synthetic import write_graph, write_landscape, write_volume
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_landscape(Path(tmp) / "src", stem="pinn_example")
-        data = stage(path, Path(tmp) / "data")
+        src = Path(tmp) / "src"
+        examples = {
+            "surface": write_landscape(src, stem="pinn_example"),
+            "volume": write_volume(src),
+            "points": write_graph(src),
+        }
+        data = {kind: stage(path, Path(tmp) / kind) for kind, path in examples.items()}
         for p in save_states(Path(argv[0]), data):
             print(p)
     return 0

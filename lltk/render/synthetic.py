@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from lltk import vtkxml
+from sampling.graphs import grid_edges
 
 
 def landscape_values(resolution: int, distance: float = 1.0) -> np.ndarray:
@@ -66,6 +67,59 @@ def write_landscape(
         if model == "pinn":
             write_solution(out / f"{stem}_solution.vti", beta)
     return path
+
+
+def bowl(coords: np.ndarray) -> np.ndarray:
+    """A loss-like field on points in [-1, 1]^n (rows): a bowl with ripples (several minima)."""
+    x = np.asarray(coords, dtype=float)
+    ripples = 0.2 * np.sin(3.0 * x[:, 0] + 0.5) * np.cos(2.5 * x[:, 1] - 0.3)
+    return 1.0 + 0.8 * (x**2).sum(axis=1) + ripples
+
+
+def write_volume(out_dir: str | Path, stem: str = "volume", resolution: int = 15) -> Path:
+    """A 3-D grid landscape ``<stem>.vti`` (random directions, no side files)."""
+    a = np.linspace(-1.0, 1.0, resolution)
+    grid = np.stack(np.meshgrid(a, a, a, indexing="ij"), axis=-1).reshape(-1, 3)[:, ::-1]
+    loss = bowl(grid)
+    field = {"Model": "resnet20", "Residual": 1.0, "Directions": "random", "Dimension": 3.0}
+    ds = vtkxml.image_data(
+        {"Loss": loss, "Valid": np.ones(loss.size, dtype=np.uint8)},
+        (resolution,) * 3,
+        origin=(-1.0,) * 3,
+        spacing=(a[1] - a[0],) * 3,
+        field_data=field,
+    )
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return vtkxml.write(out / f"{stem}.vti", ds)
+
+
+def write_graph(
+    out_dir: str | Path, stem: str = "graph", dimension: int = 4, resolution: int = 7
+) -> Path:
+    """An n-D grid landscape as the sampler writes it to ``<stem>.vtu``: points = the first
+    three coordinates, ``Coordinates`` = all of them, line cells = axis neighbours."""
+    a = np.linspace(-1.0, 1.0, resolution)
+    index = np.arange(resolution**dimension)
+    coords = a[(index[:, None] // resolution ** np.arange(dimension)) % resolution]
+    loss = bowl(coords)
+    edges = grid_edges(dimension, resolution)
+    points = np.zeros((index.size, 3))
+    points[:, : min(3, dimension)] = coords[:, :3]
+    field = {"Model": "resnet20", "Residual": 0.0, "Dimension": float(dimension)}
+    field["GraphKind"] = "grid"
+    ds = vtkxml.Dataset(
+        kind="UnstructuredGrid",
+        point_data={"Loss": loss, "Valid": np.ones(loss.size, np.uint8), "Coordinates": coords},
+        field_data=field,
+        points=points,
+        connectivity=edges.ravel(),
+        offsets=2 * np.arange(1, len(edges) + 1, dtype=np.int64),
+        cell_types=np.full(len(edges), vtkxml.VTK_LINE, np.uint8),
+    )
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return vtkxml.write(out / f"{stem}.vtu", ds)
 
 
 def write_hessian_density(path: str | Path) -> Path:
