@@ -49,38 +49,66 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pp = sub.add_parser("pinn", help="the convection PINN over beta")
     pp.add_argument("--betas", type=number_list, default=pinn.betas, help="default 1..10")
     pp.add_argument("--seeds", type=int_list, default=pinn.seeds, help="default 0")
-    pp.add_argument("--n-f", type=int, default=pinn.n_f, help="collocation points")
-    pp.add_argument("--max-iter", type=int, default=pinn.max_iter, help="L-BFGS iterations")
+    pp.add_argument(
+        "--n-f", type=int, default=pinn.n_f, help="collocation points (default %(default)s)"
+    )
+    pp.add_argument(
+        "--max-iter",
+        type=int,
+        default=pinn.max_iter,
+        help="L-BFGS iterations (default %(default)s)",
+    )
     pp.add_argument(
         "--profile-betas",
         type=number_list,
         default=pinn.profile_betas,
         help="betas with a 3-D Hessian landscape and its profile (default 1,7,10; '' none)",
     )
-    pp.add_argument("--profile-resolution", type=int, default=pinn.profile_resolution)
-    pp.add_argument("--out", type=Path, default=Path("out/study/pinn"))
+    pp.add_argument(
+        "--profile-resolution",
+        type=int,
+        default=pinn.profile_resolution,
+        help="points per axis of the 3-D landscapes (default %(default)s)",
+    )
+    pp.add_argument("--out", type=Path, default=Path("out/study/pinn"), help="default %(default)s")
     _common(pp, pinn)
     pr = sub.add_parser("resnet", help="ResNet-20 with and without residual connections")
     pr.add_argument(
         "--seeds", type=int_list, default=resnet.seeds, help="default 0,123,123456,2023"
     )
     pr.add_argument("--data", default=None, help="CIFAR-10 python batches (default: digits)")
-    pr.add_argument("--epochs", type=int, default=resnet.epochs)
-    pr.add_argument("--loss-samples", type=int, default=resnet.loss_samples,
-                    help="training images in the landscape's loss")  # fmt: skip
-    pr.add_argument("--out", type=Path, default=Path("out/study/resnet"))
+    pr.add_argument("--epochs", type=int, default=resnet.epochs, help="default %(default)s")
+    pr.add_argument(
+        "--loss-samples",
+        type=int,
+        default=resnet.loss_samples,
+        help="training images in the landscape's loss (default %(default)s)",
+    )
+    pr.add_argument(
+        "--out", type=Path, default=Path("out/study/resnet"), help="default %(default)s"
+    )
     _common(pr, resnet)
     p.set_defaults(func=run)
 
 
 def _common(p: argparse.ArgumentParser, config: object) -> None:
-    p.add_argument("--resolution", type=int, default=config.resolution, help="points per axis")
-    p.add_argument("--distance", type=float, default=config.distance, help="alpha in [-D, D]")
+    p.add_argument(
+        "--resolution",
+        type=int,
+        default=config.resolution,
+        help="points per axis (default %(default)s)",
+    )
+    p.add_argument(
+        "--distance",
+        type=float,
+        default=config.distance,
+        help="alpha in [-D, D] (default %(default)s)",
+    )
     p.add_argument(
         "--hessian-steps",
         type=int,
         default=config.hessian_steps,
-        help="PyHessian power-iteration, Hutchinson and Lanczos steps",
+        help="PyHessian power-iteration, Hutchinson and Lanczos steps (default %(default)s)",
     )
     p.add_argument(
         "--threads",
