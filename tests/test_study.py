@@ -298,11 +298,12 @@ def test_resnet_study_tiny(cache, tmp_path) -> None:
         (["--betas", "-1"], "beta must be a non-negative number"),
         (["--seeds", "x"], "expected comma-separated integers"),
         (["--resolution", "2"], "at least 3 points"),
+        (["--out", "/proc/lltk-study"], "cannot write the study to /proc/lltk-study"),
     ],
 )
 def test_cli_bad_input_is_one_clear_line(args, message, tmp_path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "lltk.cli", "study", "pinn", *args, "--out", str(tmp_path)],
+        [sys.executable, "-m", "lltk.cli", "study", "pinn", "--out", str(tmp_path), *args],
         capture_output=True,
         text=True,
         timeout=120,

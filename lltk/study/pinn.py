@@ -64,7 +64,7 @@ def run_pinn_study(
     from sampling.models import train_model
 
     _check(config)
-    out = Path(out)
+    out = steps.prepare_output(out)
     study = PinnStudy()
     for beta in config.betas:
         for seed in config.seeds:

@@ -71,7 +71,7 @@ def run_resnet_study(
         raise ValueError("give at least one seed")
     if config.resolution < 3:
         raise ValueError("the resolution must be at least 3 points per axis")
-    out = Path(out)
+    out = steps.prepare_output(out)
     study = ResnetStudy()
     for seed in config.seeds:
         for residual in (True, False):

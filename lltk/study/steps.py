@@ -326,3 +326,15 @@ def render_figure(landscapes: list[Path], out: Path, log: Callable[[str], None])
         return None
     write_json(stamp, key)
     return rendered.figure
+
+
+def prepare_output(out: Path) -> Path:
+    """Create the study folder ``out`` and check that it can be written, before any work."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise ValueError(f"cannot write the study to {out} ({exc.strerror or exc})") from None
+    return out
