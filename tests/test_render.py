@@ -69,6 +69,9 @@ def test_every_state_renders_not_blank(rendered):
     views = set(available_views())
     assert {"landscape", "hessian_density", "solution_pred", "layout"} <= views
     assert set(result.views[small]) == views
+    # Each kind of landscape is drawn by its own landscape state.
+    drawn_by = [[s for s in r["states"] if s.startswith("landscape")] for r in result.records]
+    assert drawn_by == [["landscape"], ["landscape"], ["landscape_volume"], ["landscape_points"]]
     # The others have no side files: no Hessian, no solution, no full layout.
     for other in list(result.views)[1:]:
         assert set(result.views[other]) == views - {

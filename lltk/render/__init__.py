@@ -190,6 +190,10 @@ def states_for(
     states = []
     for view in views:
         state = VIEW_STATES[view]
+        if state == "landscape" and kind != "surface":
+            state = f"landscape_{kind}"
+        if state == "layout" and kind != "surface":
+            continue
         if (
             state in ("hessian_density", "layout")
             and not _side(landscape, "_hessian_density.csv").is_file()

@@ -26,15 +26,6 @@ sys.path.insert(0, str(REPO))
 
 from lltk.render import scene  # noqa: E402
 
-TITLES = {
-    "landscape title": "Loss landscape",
-    "merge tree title": "Merge tree",
-    "persistence diagram title": "Persistence diagram",
-    "profile title": "Landscape profile",
-    "u_pred title": "PINN prediction u(x, t)",
-    "u_exact title": "Exact solution u(x, t)",
-}
-
 #: Arrays coloured by loss, and the titles of their legends.
 LOSS_COLOURS = {"Loss": "Loss", "Scalar": "Loss", "MeanLoss": "Mean loss"}
 
@@ -50,10 +41,9 @@ def _finish_views(label: str) -> None:
     The 2-D views are fitted before anything renders: their axes grids still carry the
     bounds of the landscape the state was built on, which can make the first render crawl.
     """
-    for name, text in TITLES.items():
-        source = pv.FindSource(name)
-        if source is not None:
-            source.Text = f"{text}\n{label}" if label else text
+    for (name, _), source in pv.GetSources().items():
+        if name.endswith(" title") and label:
+            source.Text = f"{source.Text.splitlines()[0]}\n{label}"
     views = _views()
     if "hessian_density" in views and label:
         views["hessian_density"].ChartTitle = f"Hessian eigenvalue density\n{label}"
@@ -127,7 +117,12 @@ def render_job(job: dict, states_dir: Path, size: list[int]) -> dict:
     """Render the states of one landscape; returns its record."""
     out = Path(job["out_dir"])
     out.mkdir(parents=True, exist_ok=True)
-    record = {"landscape": job.get("landscape"), "label": job["label"], "views": {}}
+    record = {
+        "landscape": job.get("landscape"),
+        "label": job["label"],
+        "states": job["states"],
+        "views": {},
+    }
     for state in job["states"]:
         started = time.perf_counter()
         pv.ResetSession()

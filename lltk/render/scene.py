@@ -272,7 +272,10 @@ def _critical_glyphs(reader: object, view: object, source: object) -> None:
 
 def _oblique_axes(view: object) -> None:
     _axes(view, "direction 1", "direction 2", "direction 3")
-    view.AxesGrid.FacesToRender = 7  # the three back faces (MIN_YZ | MIN_ZX | MIN_XY)
+    # The three faces behind the data as aim_landscape_camera looks at it
+    # (vtkGridAxesHelper MIN_YZ | MAX_ZX | MIN_XY), labelled on the front edges.
+    view.AxesGrid.FacesToRender = 21
+    view.AxesGrid.AxesToLabel = 10
 
 
 def landscape_volume_view(reader: object) -> object:
@@ -284,11 +287,11 @@ def landscape_volume_view(reader: object) -> object:
     frac.ArrayName = "LossFraction"
     shells = pv.Contour(registrationName="iso-surfaces", Input=frac)
     shells.ContourBy = ["POINTS", "LossFraction"]
-    shells.Isosurfaces = [0.08, 0.2, 0.4]
+    shells.Isosurfaces = [0.05, 0.15, 0.3, 0.5]
     shells.ComputeScalars = 1
     rep = pv.Show(shells, view)
     _scalar_bar(rep, view, "Loss", "Loss", "Viridis (matplotlib)")
-    rep.Opacity = 0.35
+    rep.Opacity = 0.3
     pv.Show(pv.Outline(registrationName="domain", Input=reader), view).DiffuseColor = BLACK
     crit = getattr(pv, NEEDS["critical_points"], None)
     if crit is not None:
