@@ -2,8 +2,8 @@
 
 The command line and the sampler must work where VTK is not importable, so this module
 reads the subset of the VTK XML format that ParaView, TTK and our sampler write: ascii,
-base64 ``binary`` and ``appended`` (raw or base64) data arrays, UInt32 or UInt64 headers,
-optional zlib compression, numeric and string arrays. It writes appended raw data with
+base64 ``binary`` and raw ``appended`` data arrays, UInt32 or UInt64 headers, optional
+zlib compression, numeric and string arrays. It writes inline base64 ``binary`` arrays with
 UInt64 headers, which every VTK reader since 6.0 understands.
 """
 
@@ -359,42 +359,37 @@ def _edges_of(ctype: int, cells: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- writing
 
 
-class _Appender:
-    """Collects arrays for the AppendedData section and writes their DataArray tags."""
+def _data_array(name: str | None, values: FieldValue, indent: str) -> str:
+    """One ``DataArray`` element: strings as ascii, numbers inline as base64 ``binary``.
 
-    def __init__(self) -> None:
-        self.blocks: list[bytes] = []
-        self.offset = 0
-
-    def array(self, name: str | None, values: FieldValue, indent: str) -> str:
-        if isinstance(values, str) or (isinstance(values, np.ndarray) and values.dtype == object):
-            strings = [values] if isinstance(values, str) else [str(v) for v in values]
-            raw = b"".join(s.encode("utf-8") + b"\0" for s in strings)
-            codes = " ".join(str(b) for b in raw)
-            attrs = f' Name="{_esc(name)}"' if name else ""
-            return (
-                f'{indent}<DataArray type="String"{attrs} NumberOfTuples="{len(strings)}"'
-                f' format="ascii">{codes}</DataArray>\n'
-            )
-        arr = np.ascontiguousarray(values)
-        if arr.dtype == bool:
-            arr = arr.astype(np.uint8)
-        dtype = arr.dtype.newbyteorder("<")
-        if dtype not in _NP_TO_VTK:
-            raise ValueError(f"array {name!r}: dtype {arr.dtype} cannot be written to VTK")
-        ncomp = 1 if arr.ndim == 1 else int(np.prod(arr.shape[1:]))
-        ntuples = arr.shape[0] if arr.ndim else 1
-        payload = arr.astype(dtype, copy=False).tobytes()
-        block = struct.pack("<Q", len(payload)) + payload
-        attrs = f' Name="{_esc(name)}"' if name else ""
-        tag = (
-            f'{indent}<DataArray type="{_NP_TO_VTK[dtype]}"{attrs}'
-            f' NumberOfComponents="{ncomp}" NumberOfTuples="{ntuples}"'
-            f' format="appended" offset="{self.offset}"/>\n'
+    Inline base64 rather than raw appended data: the VTK 9.2 inside Debian's ParaView 5.11
+    cannot read raw appended files with an expat that defers reparsing (Debian 12's
+    libexpat1 from 2.5.0-1+deb12u2 on; VTK issue 19258), while base64 text reads everywhere.
+    """
+    attrs = f' Name="{_esc(name)}"' if name else ""
+    if isinstance(values, str) or (isinstance(values, np.ndarray) and values.dtype == object):
+        strings = [values] if isinstance(values, str) else [str(v) for v in values]
+        raw = b"".join(s.encode("utf-8") + b"\0" for s in strings)
+        codes = " ".join(str(b) for b in raw)
+        return (
+            f'{indent}<DataArray type="String"{attrs} NumberOfTuples="{len(strings)}"'
+            f' format="ascii">{codes}</DataArray>\n'
         )
-        self.blocks.append(block)
-        self.offset += len(block)
-        return tag
+    arr = np.ascontiguousarray(values)
+    if arr.dtype == bool:
+        arr = arr.astype(np.uint8)
+    dtype = arr.dtype.newbyteorder("<")
+    if dtype not in _NP_TO_VTK:
+        raise ValueError(f"array {name!r}: dtype {arr.dtype} cannot be written to VTK")
+    ncomp = 1 if arr.ndim == 1 else int(np.prod(arr.shape[1:]))
+    ntuples = arr.shape[0] if arr.ndim else 1
+    payload = arr.astype(dtype, copy=False).tobytes()
+    text = base64.b64encode(struct.pack("<Q", len(payload)) + payload).decode("ascii")
+    return (
+        f'{indent}<DataArray type="{_NP_TO_VTK[dtype]}"{attrs}'
+        f' NumberOfComponents="{ncomp}" NumberOfTuples="{ntuples}"'
+        f' format="binary">{text}</DataArray>\n'
+    )
 
 
 def _esc(text: str | None) -> str:
@@ -402,23 +397,22 @@ def _esc(text: str | None) -> str:
 
 
 def _section(
-    app: _Appender, tag: str, arrays: dict[str, FieldValue], indent: str, scalars: str | None = None
+    tag: str, arrays: dict[str, FieldValue], indent: str, scalars: str | None = None
 ) -> str:
     if not arrays:
         return ""
     attr = f' Scalars="{_esc(scalars)}"' if scalars else ""
-    inner = "".join(app.array(k, v, indent + "  ") for k, v in arrays.items())
+    inner = "".join(_data_array(k, v, indent + "  ") for k, v in arrays.items())
     return f"{indent}<{tag}{attr}>\n{inner}{indent}</{tag}>\n"
 
 
 def write(path: str | os.PathLike, ds: Dataset) -> Path:
     """Write ``ds`` atomically (a temporary file renamed into place) and return the path."""
     path = Path(path)
-    app = _Appender()
-    fd = _section(app, "FieldData", ds.field_data, "    ")
+    fd = _section("FieldData", ds.field_data, "    ")
     scalars = next(iter(ds.point_data), None)
-    pd = _section(app, "PointData", ds.point_data, "      ", scalars)
-    cd = _section(app, "CellData", ds.cell_data, "      ")
+    pd = _section("PointData", ds.point_data, "      ", scalars)
+    cd = _section("CellData", ds.cell_data, "      ")
     if ds.kind == "ImageData":
         ext = " ".join(str(int(v)) for v in ds.extent)
         org = " ".join(repr(float(v)) for v in ds.origin)
@@ -432,12 +426,12 @@ def write(path: str | os.PathLike, ds: Dataset) -> Path:
         conn = np.asarray(ds.connectivity, dtype=np.int64)
         offs = np.asarray(ds.offsets, dtype=np.int64)
         types = np.asarray(ds.cell_types, dtype=np.uint8)
-        points = "      <Points>\n" + app.array(None, pts, "        ") + "      </Points>\n"
+        points = "      <Points>\n" + _data_array(None, pts, "        ") + "      </Points>\n"
         cells = (
             "      <Cells>\n"
-            + app.array("connectivity", conn, "        ")
-            + app.array("offsets", offs, "        ")
-            + app.array("types", types, "        ")
+            + _data_array("connectivity", conn, "        ")
+            + _data_array("offsets", offs, "        ")
+            + _data_array("types", types, "        ")
             + "      </Cells>\n"
         )
         body = (
@@ -459,11 +453,6 @@ def write(path: str | os.PathLike, ds: Dataset) -> Path:
     try:
         with tmp:
             tmp.write(head.encode())
-            if app.blocks:
-                tmp.write(b'  <AppendedData encoding="raw">\n   _')
-                for block in app.blocks:
-                    tmp.write(block)
-                tmp.write(b"\n  </AppendedData>\n")
             tmp.write(tail.encode())
         os.replace(tmp.name, path)
     except BaseException:
