@@ -46,8 +46,12 @@ def pinn_metrics_figure(rows: Sequence[dict], path: Path) -> Path:
             line = ax.plot(betas, mean, "o-", label=label, ms=4)[0]
             if len(xs) > len(betas):
                 ax.plot(xs, ys, ".", color=line.get_color(), alpha=0.4)
-        if log and all(float(r[c]) > 0 for r in rows for c, _ in series):
-            ax.set_yscale("log")
+        values = np.array([float(r[c]) for r in rows for c, _ in series])
+        if log and (values > 0).any() and (values >= 0).all():
+            if (values > 0).all():
+                ax.set_yscale("log")
+            else:  # zeros (no saddle): linear near 0, logarithmic above
+                ax.set_yscale("symlog", linthresh=float(values[values > 0].min()))
         ax.set_title(title)
         ax.set_xlabel("beta")
         ax.set_xticks(betas)
