@@ -131,6 +131,9 @@ def fit_planar(view: object, bounds: list[float] | tuple[float, ...]) -> None:
         if not bounds[lo + 1] > bounds[lo]:
             pad = 0.5 * max(bounds[span + 1] - bounds[span], abs(bounds[lo]) * 0.1, 1e-3)
             bounds[lo], bounds[lo + 1] = bounds[lo] - pad, bounds[lo + 1] + pad
+    for lo in (0, 2):  # a 3 % margin keeps data off the axes' frame
+        pad = 0.03 * (bounds[lo + 1] - bounds[lo])
+        bounds[lo], bounds[lo + 1] = bounds[lo] - pad, bounds[lo + 1] + pad
     width, height = bounds[1] - bounds[0], bounds[3] - bounds[2]
     sy = width / (PANEL_ASPECT * height)
     for rep in view.Representations:
