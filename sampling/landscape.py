@@ -91,7 +91,7 @@ def sample_landscape(
     resolution: int,
     distance: float = 1.0,
     *,
-    chunk_size: int = 128,
+    chunk_size: int = 32,
     vectorized: bool = True,
     state_path: str | os.PathLike | None = None,
     progress: bool = True,

@@ -46,7 +46,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="power-iteration, Hutchinson and Lanczos steps (PyHessian's default 100)",
     )
     p.add_argument("--k", type=int, default=None, help="neighbours for --graph knn (default 4n)")
-    p.add_argument("--chunk-size", type=int, default=128, help="weight vectors per batch")
+    p.add_argument(
+        "--chunk-size",
+        type=int,
+        default=None,
+        help="weight vectors per batch (default 32 on the CPU, 2048 on a GPU)",
+    )
     p.add_argument("--out", required=True, help="output .vti (n <= 3) or .vtu")
     p.set_defaults(func=run)
 
@@ -148,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
         normalization = "none"
         dirs = figures.eigenvectors[: args.dim]
     state = state_file(out)
+    trained_device = next(trained.model.parameters()).device
     directions_at = time.perf_counter()
     result = landscape.sample_landscape(
         trained.loss_fn,
@@ -155,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
         dirs,
         args.resolution,
         args.distance,
-        chunk_size=args.chunk_size,
+        chunk_size=args.chunk_size or (32 if trained_device.type == "cpu" else 2048),
         vectorized=trained.vectorized,
         state_path=state,
         progress=not args.quiet,

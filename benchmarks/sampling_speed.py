@@ -1,0 +1,157 @@
+"""Loss evaluations per second on the 41 x 41 landscape of the beta = 1 convection PINN.
+
+lltk's batched sampler against Landscaper 1.3.1 (``compute_loss_landscape``) and
+loss-landscapes 3.0.6 (``random_plane``), in one process, on the same trained model, the
+same data and the same loss code (``sampling.pinn.convection_loss``), two threads each;
+then the wall time of lltk's 41^3 landscape. Each library builds its grid from the two
+directions in its own way (Landscaper and loss-landscapes rescale them), so the loss
+values differ but every method evaluates the same number of weight vectors of the same
+model. Each peer runs twice: with lltk's own loss closure (the same code, so the
+difference is batching alone) and with the paper-style loss (residual by reverse-mode
+input gradients, as Krishnapriyan et al.'s code and a peer's user would write it). The
+peers need numpy 2-era packages; run them from a separate venv::
+
+    python3 -m venv .venv-bench
+    .venv-bench/bin/pip install /opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl
+    .venv-bench/bin/pip install landscaper==1.3.1 loss-landscapes==3.0.6
+    PYTHONPATH=. .venv-bench/bin/python benchmarks/sampling_speed.py
+
+Methods whose package is missing are reported as such (``.venv/bin/python`` runs lltk only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import time
+from collections.abc import Callable
+
+import torch
+
+from sampling import directions, landscape, pinn
+
+
+def _ours(trained: pinn.Trained, dirs: torch.Tensor, r: int, n: int, chunk: int) -> float:
+    start = time.perf_counter()
+    landscape.sample_landscape(
+        trained.loss_fn, trained.params, dirs[:n], r, 1.0, chunk_size=chunk, progress=False
+    )
+    return time.perf_counter() - start
+
+
+def paper_loss(model: torch.nn.Module, data: pinn.ConvectionData) -> float:
+    """The PINN loss with the residual by reverse-mode input gradients, as Krishnapriyan
+    et al.'s code computes it (what a user of the peers would write by hand)."""
+    with torch.enable_grad():
+        xf = data.x_collocation.clone().requires_grad_(True)
+        (grad,) = torch.autograd.grad(model(xf).sum(), xf)
+    with torch.no_grad():
+        residual = grad[:, 1] + data.beta * grad[:, 0]
+        initial = torch.mean((model(data.x_initial).squeeze(-1) - data.u_initial) ** 2)
+        boundary = torch.mean((model(data.x_left) - model(data.x_right)) ** 2)
+        return float(initial + boundary + torch.mean(residual**2))
+
+
+def _scalar_fn(trained: pinn.Trained, loss: str) -> Callable[[torch.nn.Module], float]:
+    if loss == "paper":
+        data = pinn.convection_data(1.0, 1000, 0)
+        return lambda model: paper_loss(model, data)
+
+    def closure(model: torch.nn.Module) -> float:
+        with torch.no_grad():
+            return float(trained.loss_fn(dict(model.named_parameters())))
+
+    return closure
+
+
+def _landscaper(trained: pinn.Trained, dirs: torch.Tensor, r: int, loss: str) -> float:
+    from landscaper.compute import compute_loss_landscape
+
+    named = trained.params
+    per_param = [list(directions.unflatten(row, named).values()) for row in dirs[:2]]
+    evaluate = _scalar_fn(trained, loss)
+
+    def scalar_fn(model: torch.nn.Module, _data: object) -> float:
+        return evaluate(model)
+
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        compute_loss_landscape(
+            trained.model, None, per_param, scalar_fn, steps=r, distance=1.0, dim=2, device="cpu"
+        )
+    return time.perf_counter() - start
+
+
+def _loss_landscapes(trained: pinn.Trained, r: int, loss: str) -> float:
+    import loss_landscapes
+    from loss_landscapes.metrics import Metric
+
+    evaluate = _scalar_fn(trained, loss)
+
+    class PinnLoss(Metric):
+        def __call__(self, model_wrapper: object) -> float:
+            with torch.no_grad():
+                return evaluate(model_wrapper.get_modules()[0])
+
+    start = time.perf_counter()
+    loss_landscapes.random_plane(
+        trained.model,
+        PinnLoss(),
+        distance=1.0,
+        steps=r,
+        normalization="filter",
+        deepcopy_model=True,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    """Print the side-by-side table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--resolution", type=int, default=41)
+    parser.add_argument("--cube", type=int, default=41, help="resolution of the 3-D run (0: skip)")
+    parser.add_argument("--chunk-size", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    r = args.resolution
+    trained = pinn.train_pinn(beta=1.0, seed=0, progress=False)
+    dirs = directions.random_directions(trained.model, 3, seed=0)
+    centre = (
+        _scalar_fn(trained, "same")(trained.model),
+        _scalar_fn(trained, "paper")(trained.model),
+    )
+    rows = [(f"lltk (vmap, chunk {args.chunk_size})", _ours(trained, dirs, r, 2, args.chunk_size))]
+    for loss in ("same", "paper"):
+        label = "lltk's loss closure" if loss == "same" else "paper-style autograd loss"
+        for name, run in (
+            ("Landscaper 1.3.1", _landscaper),
+            ("loss-landscapes 3.0.6", _loss_landscapes),
+        ):
+            args_ = (trained, dirs, r, loss) if run is _landscaper else (trained, r, loss)
+            try:
+                rows.append((f"{name}, {label}", run(*args_)))
+            except ImportError as exc:
+                rows.append((f"{name} (not installed: {exc.name})", float("nan")))
+                break
+    points = r * r
+    print(
+        f"\n{r}x{r} landscape of the beta=1 PINN ({points} loss evaluations, "
+        f"{args.threads} threads, torch {torch.__version__}); loss at the centre: "
+        f"closure {centre[0]:.9g}, paper-style {centre[1]:.9g}\n"
+    )
+    print("| method | seconds | evaluations/s | lltk's speed-up |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, secs in rows:
+        print(f"| {name} | {secs:.2f} | {points / secs:.0f} | {secs / rows[0][1]:.1f}x |")
+    if args.cube:
+        secs = _ours(trained, dirs, args.cube, 3, args.chunk_size)
+        print(
+            f"\nlltk {args.cube}^3 landscape ({args.cube**3} evaluations): {secs:.1f} s "
+            f"({args.cube**3 / secs:.0f} evaluations/s)"
+        )
+
+
+if __name__ == "__main__":
+    main()
