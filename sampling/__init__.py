@@ -9,7 +9,21 @@ A notebook needs four calls::
     export.write_landscape("out/pinn.vti", result, trained.metadata)
 
 Any model works through a loss closure ``loss_fn(params) -> scalar tensor`` that
-evaluates the loss with :func:`torch.func.functional_call` (see :mod:`sampling.closure`).
+evaluates the loss with :func:`torch.func.functional_call`;
+:func:`sampling.closure.model_loss_closure` builds one from (model, batches, criterion).
+The Hessian figures come from :func:`sampling.hessian.hessian_figures` (PyHessian).
 """
 
-__all__ = ["closure", "directions", "export", "graphs", "hessian", "landscape", "pinn"]
+__all__ = [
+    "cache",
+    "closure",
+    "data",
+    "directions",
+    "export",
+    "graphs",
+    "hessian",
+    "landscape",
+    "models",
+    "pinn",
+    "resnet",
+]

@@ -52,7 +52,7 @@ def test_exact_solution_has_zero_loss():
     data = pinn.convection_data(5.0, n_f=500, seed=0)
     model = _Exact(5.0)
     loss = pinn.convection_loss(model, data)(dict(model.named_parameters()))
-    assert float(loss) < 1e-10
+    assert float(loss.detach()) < 1e-10
     sol = pinn.predict(model, 5.0)
     assert sol["u_pred"].shape == (pinn.T_POINTS, pinn.X_POINTS)
     err = pinn.errors(sol)
@@ -79,3 +79,11 @@ def test_training_learns_and_is_cached(tmp_path):
     for k, v in first.params.items():
         assert torch.equal(v, again.params[k])
     assert len(list((tmp_path / "cache").glob("pinn-*.pt"))) == 2
+
+
+def test_damaged_checkpoint_is_reported(tmp_path):
+    pinn.train_pinn(beta=1.0, seed=0, n_f=100, max_iter=2, progress=False)
+    (ckpt,) = (tmp_path / "cache").glob("pinn-*.pt")
+    ckpt.write_bytes(b"not a checkpoint")
+    with pytest.raises(ValueError, match="cannot be read"):
+        pinn.train_pinn(beta=1.0, seed=0, n_f=100, max_iter=2, progress=False)
