@@ -161,7 +161,8 @@ def train_pinn(
     if max_iter < 0:
         raise ValueError(f"max_iter must be >= 0, not {max_iter}")
     hyper = {"beta": float(beta), "seed": int(seed), "n_f": int(n_f), "max_iter": int(max_iter)}
-    hyper["hidden"] = list(hidden)
+    # "loss" names the loss implementation: a new one changes the L-BFGS path, so retrain.
+    hyper.update(hidden=list(hidden), loss="vjp-1")
     path = cache_path("pinn", hyper)
     data = convection_data(beta, n_f, seed, device)
     torch.manual_seed(seed)
