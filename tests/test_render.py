@@ -168,3 +168,12 @@ def test_bad_input_is_one_clear_line(tmp_path, make, message):
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], proc.stderr
+
+
+def test_nan_losses_refuse_the_topology_views_by_name(tmp_path):
+    path = write_landscape(tmp_path, stem="diverged", resolution=9, side_files=False)
+    ds = vtkxml.read(path)
+    ds.point_data["Loss"] = np.where(np.arange(81) == 40, np.nan, ds.point_data["Loss"])
+    vtkxml.write(path, ds)
+    with pytest.raises(ValueError, match="1 losses are NaN"):
+        render([path], tmp_path / "out", views=["landscape", "merge_tree"])

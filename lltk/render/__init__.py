@@ -14,6 +14,7 @@ import math
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,8 @@ FIGURE_ROWS = (
     "solution_exact",
 )
 PANEL_SIZE = (900, 700)
+#: States that need the topology filters, which refuse NaN losses.
+TOPOLOGY_STATES = ("merge_tree", "persistence_diagram", "profile", "layout")
 
 
 class RenderError(RuntimeError):
@@ -92,9 +95,10 @@ def stage(landscape: str | os.PathLike, data_dir: str | os.PathLike) -> Path:
     return out
 
 
-def landscape_kind(landscape: str | os.PathLike) -> str:
-    """``"surface"`` (2-D grid), ``"volume"`` (3-D grid) or ``"points"`` (a .vtu graph):
-    which landscape state draws it. Raises ``ValueError`` for unusable input."""
+def inspect_landscape(landscape: str | os.PathLike) -> tuple[str, int]:
+    """Which landscape state draws it — ``"surface"`` (2-D grid), ``"volume"`` (3-D grid)
+    or ``"points"`` (a .vtu graph) — and how many losses are NaN or infinite (samples the
+    sampler marked ``Valid`` = 0). Raises ``ValueError`` for unusable input."""
     import numpy as np
 
     from lltk import vtkxml
@@ -106,14 +110,15 @@ def landscape_kind(landscape: str | os.PathLike) -> str:
     loss = np.asarray(ds.point_data["Loss"], dtype=float)
     if loss.ndim != 1:
         raise ValueError(f"{path}: 'Loss' must have one component, it has {loss.shape[1]}")
-    if not np.isfinite(loss).any():
+    invalid = int((~np.isfinite(loss)).sum())
+    if invalid == loss.size:
         raise ValueError(f"{path}: 'Loss' holds no finite value")
     if ds.kind != "ImageData":
-        return "points"
+        return "points", invalid
     axes = sum(d > 1 for d in ds.dimensions)
     if axes not in (2, 3):
         raise ValueError(f"{path}: a grid landscape needs 2 or 3 axes, got {ds.dimensions}")
-    return "surface" if axes == 2 else "volume"
+    return ("surface" if axes == 2 else "volume"), invalid
 
 
 def describe(landscape: str | os.PathLike) -> str:
@@ -182,7 +187,7 @@ def pvpython_env() -> dict[str, str]:
 def states_for(
     views: tuple[str, ...] | list[str], landscape: Path, kind: str = "surface"
 ) -> list[str]:
-    """The states that draw ``views`` for a ``kind`` of landscape (see :func:`landscape_kind`);
+    """The states that draw ``views`` for a ``kind`` of landscape (see :func:`inspect_landscape`);
     views whose side file is missing, and the layout of a non-surface landscape, dropped."""
     unknown = [v for v in views if v not in VIEW_STATES]
     if unknown:
@@ -225,6 +230,7 @@ def render(
     """Render ``views`` (default: every view whose state is in ``pvstates/``) of every
     landscape into ``out_dir/<stem>/<view>.png`` with one pvpython process; with several
     landscapes (or ``figure=True``) also tile them into ``out_dir/figure.png``."""
+    explicit = views is not None
     if views is None:
         views = available_views()
     out = Path(out_dir).resolve()
@@ -235,7 +241,7 @@ def render(
     if len(set(stems)) != len(stems):
         raise ValueError("two landscapes share a file name; render them into separate folders")
     fig = out / "figure.png" if figure or (figure is None and len(paths) > 1) else None
-    return _render(paths, [out / p.stem for p in paths], views, fig, timeout)
+    return _render(paths, [out / p.stem for p in paths], views, fig, timeout, explicit)
 
 
 def _render(
@@ -244,6 +250,7 @@ def _render(
     views: tuple[str, ...] | list[str],
     figure: Path | None,
     timeout: float,
+    explicit: bool = True,
 ) -> Rendered:
     with tempfile.TemporaryDirectory(prefix="lltk-render-") as tmp:
         jobs = []
@@ -251,14 +258,17 @@ def _render(
             if not path.is_file():
                 raise FileNotFoundError(f"no landscape at {path}")
             data = stage(path, Path(tmp) / path.stem)
-            kind = landscape_kind(path)
+            kind, invalid = inspect_landscape(path)
+            states = states_for(views, path, kind)
+            if invalid:
+                states = _without_topology(path, states, invalid, explicit)
             jobs.append(
                 {
                     "landscape": str(path),
                     "data_dir": str(data),
                     "out_dir": str(out),
                     "label": describe(path),
-                    "states": states_for(views, path, kind),
+                    "states": states,
                 }
             )
         job = {
@@ -280,6 +290,22 @@ def _render(
     if "figure" in result:
         rendered.figure = Path(result["figure"])
     return rendered
+
+
+def _without_topology(path: Path, states: list[str], invalid: int, explicit: bool) -> list[str]:
+    """The states that can draw a landscape with ``invalid`` non-finite losses: the
+    topology filters refuse them, so their views are left out with a note on stderr, or,
+    when they were asked for by name, refused with a ``ValueError``."""
+    why = (
+        f"{path.name}: {invalid} losses are NaN or infinite (Valid = 0), and the merge tree, "
+        "persistence diagram and profile need finite losses"
+    )
+    dropped = [s for s in states if s in TOPOLOGY_STATES]
+    if dropped and explicit:
+        raise ValueError(f"{why}: resample with a smaller distance, or render --state landscape")
+    if dropped:
+        print(f"lltk render: {why}; leaving out {', '.join(dropped)}", file=sys.stderr)
+    return [s for s in states if s not in TOPOLOGY_STATES]
 
 
 def _run_pvpython(job_file: Path, timeout: float, attempts: int = 2) -> dict:

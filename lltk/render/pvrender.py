@@ -101,8 +101,9 @@ def _critical_points() -> dict[str, object] | None:
     source = pv.FindSource("critical point glyphs")
     if source is None:
         return None
-    crit = pv.FindSource("critical points")
-    data = servermanager.Fetch(crit)
+    data = servermanager.Fetch(pv.FindSource("critical points"))
+    if data.GetPointData().GetArray("CriticalType") is None:
+        return None  # the filter refused the input (its message is on stderr)
     types = vtk_to_numpy(data.GetPointData().GetArray("CriticalType")).astype(int)
     glyph_input = servermanager.Fetch(source.Input)
     return {
@@ -133,6 +134,10 @@ def render_job(job: dict, states_dir: Path, size: list[int]) -> dict:
         )
         _finish_views(job["label"])
         views = _views()
+        if state.startswith("landscape"):
+            record["critical_points"] = _critical_points()
+            if record["critical_points"] is None:
+                _hide_bar("CriticalType", views.values())
         if state == "layout":
             layout = pv.GetLayoutByName("layout")
             png = out / "layout.png"
@@ -145,11 +150,18 @@ def render_job(job: dict, states_dir: Path, size: list[int]) -> dict:
             png = out / f"{name}.png"
             pv.SaveScreenshot(str(png), view, ImageResolution=size)
             record["views"][name] = str(png)
-        if state.startswith("landscape"):
-            record["critical_points"] = _critical_points()
         record.setdefault("seconds", {})[state] = round(time.perf_counter() - started, 2)
     (out / "render.json").write_text(json.dumps(record, indent=2))
     return record
+
+
+def _hide_bar(array: str, views: object) -> None:
+    """Hide the legend of ``array``'s colours (nothing is drawn with them)."""
+    lut = pv.GetColorTransferFunction(array)
+    for view in views:
+        for bar in view.Representations:
+            if bar.GetXMLName() == "ScalarBarWidgetRepresentation" and bar.LookupTable == lut:
+                bar.Visibility = 0
 
 
 def _read_png(path: str) -> np.ndarray:
