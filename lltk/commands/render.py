@@ -19,7 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "landscapes, also DIR/figure.png: a column per landscape, a row per view."
         ),
     )
-    parser.add_argument("landscapes", nargs="+", metavar="LANDSCAPE", help="a sampled .vti")
+    parser.add_argument(
+        "landscapes", nargs="+", metavar="LANDSCAPE", help="a sampled landscape (.vti or .vtu)"
+    )
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument(
         "--state",
