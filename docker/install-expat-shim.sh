@@ -12,7 +12,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "$0")" && pwd)/expat-no-reparse-deferral.c
 LIB=/usr/local/lib/libexpat-no-reparse-deferral.so
 
-libexpat=$(ldconfig -p | awk '/libexpat\.so\.1 / {print $NF; exit}')
+libexpat=$(ldconfig -p | awk '/libexpat\.so\.1 / && !found {found = $NF} END {print found}')
 if [ -z "$libexpat" ] || ! grep -q XML_SetReparseDeferralEnabled "$libexpat"; then
   echo "expat shim: ${libexpat:-libexpat} has no reparse deferral; nothing to do"
   exit 0
