@@ -12,13 +12,14 @@ from __future__ import annotations
 import base64
 import os
 import struct
-import tempfile
 import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from lltk.atomic import atomic_write
 
 _VTK_TYPES = {
     "Int8": np.int8,
@@ -446,18 +447,9 @@ def write(path: str | os.PathLike, ds: Dataset) -> Path:
         'byte_order="LittleEndian" header_type="UInt64">\n' + body
     )
     tail = "</VTKFile>\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, then renamed)
-        dir=path.parent, prefix=f".{path.name}.", delete=False
-    )
-    try:
-        with tmp:
-            tmp.write(head.encode())
-            tmp.write(tail.encode())
-        os.replace(tmp.name, path)
-    except BaseException:
-        Path(tmp.name).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as f:
+        f.write(head.encode())
+        f.write(tail.encode())
     return path
 
 

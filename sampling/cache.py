@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from lltk.atomic import atomic_write
 
 
 def cache_dir() -> Path:
@@ -26,15 +27,8 @@ def atomic_torch_save(obj: Any, path: Path) -> None:
     """``torch.save`` to a temporary file renamed into place: never a half-written checkpoint."""
     import torch
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(fd)
-    try:
-        torch.save(obj, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as f:
+        torch.save(obj, f)
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from lltk import __version__, vtkxml
+from lltk.atomic import atomic_write
 from sampling.graphs import build_graph
 from sampling.landscape import LandscapeResult
 
@@ -132,12 +133,6 @@ def write_density(path: str | os.PathLike, grid: np.ndarray, density: np.ndarray
     text = "eigenvalue,density\n" + "".join(
         f"{float(e)!r},{float(p)!r}\n" for e, p in zip(grid, density, strict=True)
     )
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(out, "w") as f:
+        f.write(text)
     return out

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from lltk.atomic import atomic_write
 from sampling.closure import LossFn
 from sampling.directions import flatten, unflatten
 
@@ -195,13 +195,5 @@ def _load_state(
 def _save_state(
     state_path: str | os.PathLike, key: str, loss: np.ndarray, done: np.ndarray
 ) -> None:
-    path = Path(state_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, key=np.array(key), loss=loss, done=done)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(state_path) as f:
+        np.savez(f, key=np.array(key), loss=loss, done=done)
