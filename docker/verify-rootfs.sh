@@ -2,9 +2,11 @@
 # Prove docker/Dockerfile without a Docker engine: debootstrap a fresh Debian bookworm root
 # (what debian:bookworm-slim is), replay the Dockerfile's instructions in it through chroot
 # (docker/replay_dockerfile.py), then run the image's entrypoint there as its non-root user:
-# `lltk --help`, `lltk demo`, pvpython with the plugins. Exit status 0 only if all passed.
+# every subcommand's --help, pvpython with the plugins, `lltk topology` and `lltk render` on a
+# landscape in /data, `lltk demo`. Exit status 0 only if all passed.
 #
-#   sudo docker/verify-rootfs.sh [--rootfs DIR] [--worktree] [--keep] [--skip-demo]
+#   sudo docker/verify-rootfs.sh [--rootfs DIR] [--data DIR] [--worktree] [--keep]
+#                                [--skip-demo] [--checks-only]
 #
 #   --rootfs DIR  where the root goes (default /tmp/lltk-rootfs; replaced if it exists and
 #                 was made by this script)
@@ -17,7 +19,8 @@
 #                 (default /tmp/lltk-verify-data; replaced if made by this script): the
 #                 checks' outputs
 #
-# Needs root, network access to deb.debian.org and PyPI, ~4 GB of disk and 10-20 minutes.
+# Needs root, network access to deb.debian.org and PyPI, ~4 GB of disk and 20-40 minutes
+# (debootstrap ~1, Debian packages ~8, torch ~2, the demo's PINN training 4+ on 2 cores).
 # Torch comes from a local wheel folder (LLTK_WHEELS, default /opt/wheels) when it holds a
 # torch wheel, else from PyTorch's CPU index, so it never downloads a CUDA build.
 # Run it when docker/Dockerfile, .dockerignore or scripts/setup.sh change, and before a
@@ -38,7 +41,7 @@ while (($#)); do
     --skip-demo) DEMO=0; shift ;;
     --checks-only) CHECKS_ONLY=1; KEEP=1; shift ;;
     --data) DATA=$2; shift 2 ;;
-    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "verify-rootfs: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
