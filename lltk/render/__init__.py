@@ -177,8 +177,9 @@ def available_views() -> list[str]:
 
 def pvpython_env() -> dict[str, str]:
     """The environment for pvpython: ``plugins/startup`` on ``PYTHONPATH`` so ParaView's
-    loader can import lltk's Python plugins (it restores ``inspect.getargspec``)."""
-    env = dict(os.environ)
+    loader can import lltk's Python plugins (it restores ``inspect.getargspec``), and
+    unbuffered output, which pvpython otherwise loses when its stdout is a pipe."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
     paths = [str(PLUGINS_DIR / "startup"), env.get("PYTHONPATH", "")]
     env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     return env
