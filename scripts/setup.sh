@@ -34,6 +34,14 @@ if [[ $STEPS == *" apt "* ]] && ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+if [[ $STEPS == *" apt "* ]]; then
+  # Debian 12's expat from 2.5.0-1+deb12u2 on breaks ParaView 5.11's reading of raw-appended
+  # VTK files (VTK issue 19258); the shim restores it (and does nothing on older expat).
+  # As a user it exits 0 where nothing is to do; sudo only where the shim must be built.
+  bash scripts/install-expat-shim.sh 2>/dev/null \
+    || { command -v sudo >/dev/null && sudo bash scripts/install-expat-shim.sh; } \
+    || echo "lltk setup: warning: no expat shim; ParaView can read lltk's own files but not raw-appended ones (as root: bash scripts/install-expat-shim.sh)" >&2
+fi
 [[ $STEPS == *" venv "* || $STEPS == *" project "* ]] || { echo "lltk setup: Debian packages ready"; exit 0; }
 if [ ! -x "$VENV/bin/python" ]; then
   echo "lltk setup: creating $VENV from Debian's python3"

@@ -4,7 +4,7 @@
 # libexpat1 >= 2.5.0-1+deb12u2 defers reparsing (CVE-2023-52425 backport), which makes the
 # VTK inside Debian's ParaView 5.11 fail on every raw-appended .vti/.vtu/.vtp ("not
 # well-formed (invalid token)"; VTK issue 19258). Where the system's expat has
-# XML_SetReparseDeferralEnabled, this builds docker/expat-no-reparse-deferral.c into
+# XML_SetReparseDeferralEnabled, this builds scripts/expat-no-reparse-deferral.c into
 # /usr/local/lib and puts wrappers for pvpython, pvbatch and paraview in /usr/local/bin
 # (ahead of /usr/bin on PATH) that preload it; elsewhere it does nothing. Needs root;
 # installs gcc only for the build and removes it again. Idempotent.
@@ -14,8 +14,14 @@ LIB=/usr/local/lib/libexpat-no-reparse-deferral.so
 
 libexpat=$(ldconfig -p | awk '/libexpat\.so\.1 / && !found {found = $NF} END {print found}')
 if [ -z "$libexpat" ] || ! grep -q XML_SetReparseDeferralEnabled "$libexpat"; then
-  echo "expat shim: ${libexpat:-libexpat} has no reparse deferral; nothing to do"
-  exit 0
+  exit 0  # an expat without reparse deferral: nothing to fix
+fi
+if [ -f "$LIB" ] && grep -qs "$LIB" /usr/local/bin/pvpython /usr/local/bin/pvbatch /usr/local/bin/paraview; then
+  exit 0  # already installed
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "expat shim: needed (ParaView cannot read raw-appended VTK files with $libexpat); as root run: bash $0" >&2
+  exit 1
 fi
 new=()
 for p in gcc libc6-dev; do
@@ -31,7 +37,7 @@ if ((${#new[@]})); then
 fi
 for exe in pvpython pvbatch paraview; do
   printf '#!/bin/sh\n# %s\nLD_PRELOAD=%s${LD_PRELOAD:+:$LD_PRELOAD} exec /usr/bin/%s "$@"\n' \
-    "Debian's $exe with expat's reparse deferral off (lltk docker/install-expat-shim.sh)" \
+    "Debian's $exe with expat's reparse deferral off (lltk scripts/install-expat-shim.sh)" \
     "$LIB" "$exe" >"/usr/local/bin/$exe"
   chmod 755 "/usr/local/bin/$exe"
 done
