@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from lltk import vtkxml
+from lltk.atomic import atomic_write
 
 
 def digest(*parts: Any) -> str:
@@ -53,15 +54,8 @@ def file_digest(path: str | os.PathLike) -> str:
 
 def write_json(path: Path, obj: Any) -> Path:
     """Write ``obj`` as JSON atomically (temporary file renamed into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(obj, f, indent=1, sort_keys=True)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, "w") as f:
+        json.dump(obj, f, indent=1, sort_keys=True)
     return path
 
 
@@ -124,23 +118,16 @@ def hessian_step(
     )
     grid, density = fig.density()
     result = Hessian(fig.eigenvalues, fig.eigenvectors.double().numpy(), fig.trace, grid, density)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(
-                f,
-                key=np.array(key),
-                eigenvalues=result.eigenvalues,
-                eigenvectors=result.eigenvectors,
-                trace=np.array(result.trace),
-                density_grid=grid,
-                density=density,
-            )
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as f:
+        np.savez(
+            f,
+            key=np.array(key),
+            eigenvalues=result.eigenvalues,
+            eigenvectors=result.eigenvectors,
+            trace=np.array(result.trace),
+            density_grid=grid,
+            density=density,
+        )
     return result
 
 
