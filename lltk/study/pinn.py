@@ -211,20 +211,18 @@ def failure_claim(rows: list[dict]) -> Claim:
 
 def _write_tables(study: PinnStudy, config: PinnConfig, out: Path) -> dict[str, Path]:
     from lltk.study import figures
-    from lltk.study.tables import claims_markdown, markdown_table, write_csv
+    from lltk.study.tables import write_results
 
-    files = {
-        "csv": write_csv(out / "pinn_results.csv", study.rows, [*COLUMNS, *CSV_EXTRA]),
-    }
-    md = [
-        "# PINN study (convection, beta sweep)\n",
-        f"Settings: {asdict(config)}\n",
-        markdown_table(study.rows, list(COLUMNS), list(COLUMNS.values())),
-        "\n## Claims\n",
-        claims_markdown(study.claims),
-    ]
-    files["markdown"] = out / "pinn_results.md"
-    files["markdown"].write_text("\n".join(md))
+    files = write_results(
+        out,
+        "pinn",
+        "PINN study (convection, beta sweep)",
+        asdict(config),
+        study.rows,
+        COLUMNS,
+        CSV_EXTRA,
+        study.claims,
+    )
     files["metrics_figure"] = figures.pinn_metrics_figure(study.rows, out / "pinn_metrics.png")
     return files
 

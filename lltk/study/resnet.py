@@ -157,18 +157,18 @@ def resnet_claims(rows: list[dict]) -> list[Claim]:
 
 def _write_tables(study: ResnetStudy, config: ResnetConfig, out: Path) -> dict[str, Path]:
     from lltk.study import figures
-    from lltk.study.tables import claims_markdown, markdown_table, write_csv
+    from lltk.study.tables import write_results
 
-    files = {"csv": write_csv(out / "resnet_results.csv", study.rows, [*COLUMNS, *CSV_EXTRA])}
-    md = [
-        "# ResNet-20 study (with and without residual connections)\n",
-        f"Settings: {asdict(config)}\n",
-        markdown_table(study.rows, list(COLUMNS), list(COLUMNS.values())),
-        "\n## Claims\n",
-        claims_markdown(study.claims),
-    ]
-    files["markdown"] = out / "resnet_results.md"
-    files["markdown"].write_text("\n".join(md))
+    files = write_results(
+        out,
+        "resnet",
+        "ResNet-20 study (with and without residual connections)",
+        asdict(config),
+        study.rows,
+        COLUMNS,
+        CSV_EXTRA,
+        study.claims,
+    )
     files["figure"] = figures.resnet_figure(study.rows, out / "resnet_metrics.png")
     return files
 

@@ -80,3 +80,30 @@ def claims_markdown(claims: Sequence[Claim]) -> str:
     lines = ["| claim | evidence | reproduced |", "|---|---|---|"]
     lines += [f"| {c.claim} | {c.evidence} | {'yes' if c.reproduced else 'no'} |" for c in claims]
     return "\n".join(lines) + "\n"
+
+
+def write_results(
+    out: Path,
+    name: str,
+    title: str,
+    settings: dict,
+    rows: Sequence[dict],
+    columns: dict[str, str],
+    csv_extra: Sequence[str],
+    claims: Sequence[Claim],
+) -> dict[str, Path]:
+    """``<name>_results.csv`` (``columns`` and ``csv_extra``) and ``<name>_results.md``
+    (title, settings, the table of ``columns`` under their headers, the claims)."""
+    md = [
+        f"# {title}\n",
+        f"Settings: {settings}\n",
+        markdown_table(rows, list(columns), list(columns.values())),
+        "\n## Claims\n",
+        claims_markdown(claims),
+    ]
+    markdown = out / f"{name}_results.md"
+    markdown.write_text("\n".join(md))
+    return {
+        "csv": write_csv(out / f"{name}_results.csv", rows, [*columns, *csv_extra]),
+        "markdown": markdown,
+    }
