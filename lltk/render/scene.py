@@ -390,13 +390,19 @@ def set_log_axes(views: dict[str, object], log: bool) -> None:
 
 
 def merge_tree_view(reader: object) -> object:
-    """The join tree's planar layout: loss upwards, one vertical segment per branch."""
+    """The join tree's planar layout: loss upwards, one vertical segment per branch, its
+    nodes (minima, saddles, the root) marked by critical type."""
     view = _white_view("RenderView", "merge_tree")
     tree = getattr(pv, NEEDS["merge_tree"])(reader, registrationName="merge tree")
     planar = _loss_axes(pv.OutputPort(tree, 3), "merge_tree", "planar tree")
     rep = pv.Show(planar, view)
     _scalar_bar(rep, view, "Scalar", "Loss", "Viridis (matplotlib)")
     rep.LineWidth = 2.5
+    nodes = pv.Show(pv.PassArrays(registrationName="tree nodes", Input=planar), view)
+    nodes.SetRepresentationType("Points")
+    nodes.PointSize = 9.0
+    nodes.RenderPointsAsSpheres = 1
+    _critical_type_legend(nodes, view, "Tree nodes")
     _axes(view, *LOSS_AXES["merge_tree"][:2])
     view.AxesGrid.XAxisUseCustomLabels = 1
     view.AxesGrid.XAxisLabels = []
