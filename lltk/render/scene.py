@@ -175,6 +175,16 @@ def _critical_type_legend(rep: object, view: object, title: str) -> None:
     bar.HorizontalTitle = 1
 
 
+def _critical_marks(source: object, view: object, title: str) -> object:
+    """Show ``source``'s points as spheres coloured by ``CriticalType``, with a legend."""
+    rep = pv.Show(source, view)
+    rep.SetRepresentationType("Points")
+    rep.PointSize = 9.0
+    rep.RenderPointsAsSpheres = 1
+    _critical_type_legend(rep, view, title)
+    return rep
+
+
 def _glyphs(source: object, name: str, size: float) -> object:
     glyphs = pv.Glyph(registrationName=name, Input=source, GlyphType="Sphere")
     glyphs.ScaleArray = ["POINTS", "No scale array"]
@@ -398,11 +408,7 @@ def merge_tree_view(reader: object) -> object:
     rep = pv.Show(planar, view)
     _scalar_bar(rep, view, "Scalar", "Loss", "Viridis (matplotlib)")
     rep.LineWidth = 2.5
-    nodes = pv.Show(pv.PassArrays(registrationName="tree nodes", Input=planar), view)
-    nodes.SetRepresentationType("Points")
-    nodes.PointSize = 9.0
-    nodes.RenderPointsAsSpheres = 1
-    _critical_type_legend(nodes, view, "Tree nodes")
+    _critical_marks(pv.PassArrays(registrationName="tree nodes", Input=planar), view, "Tree nodes")
     _axes(view, *LOSS_AXES["merge_tree"][:2])
     view.AxesGrid.XAxisUseCustomLabels = 1
     view.AxesGrid.XAxisLabels = []
@@ -423,11 +429,8 @@ def persistence_diagram_view(reader: object) -> object:
     rep.AmbientColor = [0.45, 0.45, 0.45]
     rep.DiffuseColor = [0.45, 0.45, 0.45]
     rep.LineWidth = 1.5
-    ends = pv.Show(pv.PassArrays(registrationName="diagram points", Input=diagram), view)
-    ends.SetRepresentationType("Points")
-    ends.PointSize = 9.0
-    ends.RenderPointsAsSpheres = 1
-    _critical_type_legend(ends, view, "Critical type")
+    ends = pv.PassArrays(registrationName="diagram points", Input=diagram)
+    _critical_marks(ends, view, "Critical type")
     _axes(view, *LOSS_AXES["persistence_diagram"][:2])
     _title(view, "Persistence diagram", "persistence diagram title")
     _planar(view)
@@ -440,11 +443,8 @@ def profile_view(reader: object) -> object:
     profile = getattr(pv, NEEDS["profile"])(reader, registrationName="landscape profile")
     rep = pv.Show(_loss_axes(pv.OutputPort(profile, 0), "profile", "basins"), view)
     _scalar_bar(rep, view, "MeanLoss", "Mean loss", "Viridis (matplotlib)", "CELLS")
-    marks = pv.Show(_loss_axes(pv.OutputPort(profile, 1), "profile", "marks"), view)
-    marks.SetRepresentationType("Points")
-    marks.PointSize = 9.0
-    marks.RenderPointsAsSpheres = 1
-    _critical_type_legend(marks, view, "Critical points")
+    marks = _loss_axes(pv.OutputPort(profile, 1), "profile", "marks")
+    _critical_marks(marks, view, "Critical points")
     _axes(view, *LOSS_AXES["profile"][:2])
     view.AxesGrid.XAxisUseCustomLabels = 1
     view.AxesGrid.XAxisLabels = []
