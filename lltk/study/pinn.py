@@ -99,20 +99,13 @@ def run_pinn_study(
                 with steps.timed(study.timings, "profile"):
                     _profile(trained, hessian, beta, seed, config, out, study, progress)
     study.claims = pinn_claims(study.rows)
-    with steps.timed(study.timings, "tables"):
-        study.files.update(_write_tables(study, config, out))
-    if config.render:
-        with steps.timed(study.timings, "render"):
-            figure = render_sweep(study, config, out, log)
-        if figure is not None:
-            study.files["figure2"] = figure
-    steps.write_json(
-        out / "pinn_run.json",
-        {
-            "config": asdict(config),
-            "timings_s": study.timings,
-            "recomputed": study.recomputed,
-        },
+    steps.finish_study(
+        study,
+        "pinn",
+        asdict(config),
+        out,
+        lambda: _write_tables(study, config, out),
+        (lambda: render_sweep(study, config, out, log)) if config.render else None,
     )
     return study
 

@@ -109,16 +109,13 @@ def run_resnet_study(
                 f"{row['random_saddles']:g} (random) / {row['hessian_saddles']:g} (Hessian)"
             )
     study.claims = resnet_claims(study.rows)
-    with steps.timed(study.timings, "tables"):
-        study.files.update(_write_tables(study, config, out))
-    if config.render:
-        with steps.timed(study.timings, "render"):
-            figure = _render(study, out, log)
-        if figure is not None:
-            study.files["figure2"] = figure
-    steps.write_json(
-        out / "resnet_run.json",
-        {"config": asdict(config), "timings_s": study.timings, "recomputed": study.recomputed},
+    steps.finish_study(
+        study,
+        "resnet",
+        asdict(config),
+        out,
+        lambda: _write_tables(study, config, out),
+        (lambda: _render(study, out, log)) if config.render else None,
     )
     return study
 

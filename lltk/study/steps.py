@@ -325,3 +325,26 @@ def prepare_output(out: Path) -> Path:
     except OSError as exc:
         raise ValueError(f"cannot write the study to {out} ({exc.strerror or exc})") from None
     return out
+
+
+def finish_study(
+    study: Any,
+    name: str,
+    config: dict[str, Any],
+    out: Path,
+    tables: Callable[[], dict[str, Path]],
+    render: Callable[[], Path | None] | None,
+) -> None:
+    """The end of every study: write its tables, render Figure 2 when ``render`` is given,
+    and record the run (config, timings, what was recomputed) in ``<name>_run.json``."""
+    with timed(study.timings, "tables"):
+        study.files.update(tables())
+    if render is not None:
+        with timed(study.timings, "render"):
+            figure = render()
+        if figure is not None:
+            study.files["figure2"] = figure
+    write_json(
+        out / f"{name}_run.json",
+        {"config": config, "timings_s": study.timings, "recomputed": study.recomputed},
+    )
