@@ -17,17 +17,25 @@ peers need numpy 2-era packages; run them from a separate venv::
     PYTHONPATH=. .venv-bench/bin/python benchmarks/sampling_speed.py
 
 Methods whose package is missing are reported as such (``.venv/bin/python`` runs lltk only).
+
+Last, the roofline: the multiply-adds any exact float32 evaluation of this loss must do
+(every row through every linear layer, plus the input derivative of the collocation rows
+through the hidden and output layers), the best float32 matrix-product rate this machine
+reaches right now, and so the most evaluations per second it could give even if
+everything but the matrix products took no time, beside the rate 10x Landscaper needs.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import time
 from collections.abc import Callable
 
 import torch
+from torch import nn
 
 from sampling import directions, landscape, pinn
 
@@ -106,6 +114,64 @@ def _loss_landscapes(trained: pinn.Trained, r: int, loss: str) -> float:
     return time.perf_counter() - start
 
 
+def minimum_flops(trained: pinn.Trained, data: pinn.ConvectionData) -> int:
+    """Floating-point operations of the matrix products in one exact evaluation of the loss.
+
+    Forward: every initial, boundary and collocation row through every linear layer.
+    Residual ``u_t + beta u_x`` (one directional derivative, the cheapest exact way): the
+    first layer's tangent ``W_1 (beta, 1)`` is the same for every row, so only the layers
+    after it multiply, once per collocation row.
+    """
+    shapes = [m.weight.shape for m in trained.model.modules() if isinstance(m, nn.Linear)]
+    macs = [out_features * in_features for out_features, in_features in shapes]
+    rows = sum(len(x) for x in (data.x_initial, data.x_left, data.x_right, data.x_collocation))
+    return 2 * (rows * sum(macs) + len(data.x_collocation) * sum(macs[1:]))
+
+
+def _best_seconds(fn: Callable[[], object], repeats: int = 10) -> float:
+    fn()
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def roofline(trained: pinn.Trained, peers: list[float], chunk: int) -> None:
+    """Print the most evaluations/s the matrix products (and tanh) allow on this machine."""
+    data = pinn.convection_data(1.0, 1000, 0)
+    flops = minimum_flops(trained, data)
+    rows = sum(len(x) for x in (data.x_initial, data.x_left, data.x_right, data.x_collocation))
+    print(
+        f"\nRoofline: one exact evaluation needs {flops / 1e6:.1f} MFLOP of matrix products; "
+        f"10x Landscaper (the rows above) is {10 * min(peers):.0f} to {10 * max(peers):.0f} "
+        "evaluations/s.\n"
+    )
+    print("| float32 work (best of 10) | rate | most evaluations/s from it alone |")
+    print("| --- | ---: | ---: |")
+    *hidden, _ = (m.out_features for m in trained.model.modules() if isinstance(m, nn.Linear))
+    width = hidden[-1]
+    for a_shape, b_shape in (
+        ((2048, 2048), (2048, 2048)),
+        ((chunk, rows + len(data.x_collocation), width), (chunk, width, width)),
+    ):
+        a, b = torch.randn(a_shape), torch.randn(b_shape)
+        seconds = _best_seconds(functools.partial(torch.matmul, a, b))
+        gflops = 2 * a.numel() * b_shape[-1] / seconds / 1e9
+        print(
+            f"| matrix product {a_shape} @ {b_shape} | {gflops:.0f} GFLOP/s | "
+            f"{gflops * 1e9 / flops:.0f} |"
+        )
+    n_tanh = rows * sum(hidden)
+    x = torch.randn(chunk, n_tanh)
+    per_tanh = _best_seconds(functools.partial(torch.tanh, x)) / x.numel()
+    print(
+        f"| torch.tanh, {n_tanh} per evaluation | {per_tanh * 1e9:.2f} ns each | "
+        f"{1 / (per_tanh * n_tanh):.0f} |"
+    )
+
+
 def main() -> None:
     """Print the side-by-side table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -145,6 +211,11 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: |")
     for name, secs in rows:
         print(f"| {name} | {secs:.2f} | {points / secs:.0f} | {secs / rows[0][1]:.1f}x |")
+    roofline(
+        trained,
+        [points / secs for name, secs in rows if name.startswith("Landscaper")] or [float("nan")],
+        args.chunk_size,
+    )
     if args.cube:
         secs = _ours(trained, dirs, args.cube, 3, args.chunk_size)
         print(
