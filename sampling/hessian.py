@@ -67,9 +67,20 @@ class HessianFigures:
     ritz_values: np.ndarray
     ritz_weights: np.ndarray
 
+    @property
+    def trace_stderr(self) -> float:
+        """Standard error of the Hutchinson trace: the probes' spread over sqrt(probes)."""
+        m = len(self.trace_samples)
+        return float(np.std(self.trace_samples, ddof=1) / np.sqrt(m)) if m > 1 else np.inf
+
     def metadata(self) -> dict[str, np.ndarray | float]:
-        """The FieldData figures ``HessianTopEigenvalues`` and ``HessianTrace``."""
-        return {"HessianTopEigenvalues": self.eigenvalues, "HessianTrace": self.trace}
+        """The FieldData figures ``HessianTopEigenvalues``, ``HessianTrace`` and
+        ``HessianTraceStdErr`` (the trace is a stochastic estimate)."""
+        return {
+            "HessianTopEigenvalues": self.eigenvalues,
+            "HessianTrace": self.trace,
+            "HessianTraceStdErr": self.trace_stderr,
+        }
 
     def density(
         self, points: int = 1000, sigma: float | None = None

@@ -110,6 +110,7 @@ def test_hessian_directions_and_figures(tmp_path):
     assert fd["Directions"] == "hessian" and fd["Normalization"] == "none"
     top = fd["HessianTopEigenvalues"]
     assert len(top) == 2 and top[0] >= top[1] and np.isfinite(fd["HessianTrace"][0])
+    assert 0 < fd["HessianTraceStdErr"][0] < np.inf
     # The landscape's curvature along each unit eigenvector is its eigenvalue.
     loss = ds.point_data["Loss"].reshape(5, 5)  # [second axis, first axis]
     h = 0.01 / 2

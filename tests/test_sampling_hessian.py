@@ -53,6 +53,9 @@ def _check(figures, h, top_k):
     m = len(figures.trace_samples)
     se = np.sqrt(2 * (np.sum(h**2) - np.sum(np.diag(h) ** 2)) / m)
     assert abs(figures.trace - np.trace(h)) < 4 * se + 1e-6
+    # The reported standard error estimates the exact one (Rademacher probes' variance).
+    assert 0.5 * se < figures.trace_stderr < 2 * se
+    assert figures.metadata()["HessianTraceStdErr"] == figures.trace_stderr
     # SLQ: the quadrature weights sum to 1 per run; Ritz values lie in the exact spectrum.
     np.testing.assert_allclose(figures.ritz_weights.sum(axis=1), 1.0, rtol=1e-4)
     span = exact.max() - exact.min()

@@ -34,7 +34,8 @@ PINN_PANELS = (
 
 
 def pinn_metrics_figure(rows: Sequence[dict], path: Path) -> Path:
-    """Each metric against beta (mean over seeds, every seed as a dot), one panel each."""
+    """Each metric against beta (mean over seeds, every seed as a dot), one panel each;
+    a metric with a ``<column>_stderr`` (the Hessian trace) gets +-1 standard error bars."""
     plt = _pyplot()
     fig, axes = plt.subplots(2, 3, figsize=(11, 6), constrained_layout=True)
     betas = np.array(sorted({float(r["beta"]) for r in rows}))
@@ -46,6 +47,9 @@ def pinn_metrics_figure(rows: Sequence[dict], path: Path) -> Path:
             line = ax.plot(betas, mean, "o-", label=label, ms=4)[0]
             if len(xs) > len(betas):
                 ax.plot(xs, ys, ".", color=line.get_color(), alpha=0.4)
+            if all(f"{column}_stderr" in r for r in rows):  # a stochastic estimate: +- 1 SE
+                err = np.array([float(r[f"{column}_stderr"]) for r in rows])
+                ax.errorbar(xs, ys, yerr=err, fmt="none", ecolor=line.get_color(), capsize=2)
         values = np.array([float(r[c]) for r in rows for c, _ in series])
         if log and (values > 0).any() and (values >= 0).all():
             if (values > 0).all():
@@ -76,17 +80,22 @@ RESNET_PANELS = (
 
 
 def resnet_figure(rows: Sequence[dict], path: Path) -> Path:
-    """ResNet-20 with and without skips: every seed as a dot, the mean as a bar."""
+    """ResNet-20 with and without skips: every seed as a dot (the trace with +-1 standard
+    error), the mean as a bar."""
     plt = _pyplot()
     fig, axes = plt.subplots(1, len(RESNET_PANELS), figsize=(15, 3.2), constrained_layout=True)
     groups = (("with skips", 1.0), ("no skips", 0.0))
     for ax, (title, column) in zip(axes, RESNET_PANELS, strict=True):
         for i, (_, residual) in enumerate(groups):
-            ys = np.array([float(r[column]) for r in rows if float(r["residual"]) == residual])
-            if ys.size == 0:
+            group = [r for r in rows if float(r["residual"]) == residual]
+            if not group:
                 continue
+            ys = np.array([float(r[column]) for r in group])
             ax.bar(i, ys.mean(), color=f"C{i}", alpha=0.5)
             ax.plot(np.full(ys.size, i), ys, "k.")
+            if all(f"{column}_stderr" in r for r in group):
+                err = [float(r[f"{column}_stderr"]) for r in group]
+                ax.errorbar(np.full(ys.size, i), ys, yerr=err, fmt="none", ecolor="k", capsize=2)
         ax.set_xticks([0, 1], [g[0] for g in groups])
         ax.set_title(title, fontsize=10)
         ax.grid(axis="y", alpha=0.3)

@@ -129,6 +129,7 @@ COLUMNS = {
 }
 CSV_EXTRA = (
     "TestLinfError",
+    "trace_stderr",
     "hessian3d_saddles",
     "hessian3d_avg_persistence",
     "random_total_persistence",

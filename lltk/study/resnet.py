@@ -58,7 +58,13 @@ COLUMNS = {
     "hessian_saddles": "saddles (Hess)",
     "hessian_avg_persistence": "avg pers. (Hess)",
 }
-CSV_EXTRA = ("residual", "TestLoss", "random_total_persistence", "hessian_total_persistence")
+CSV_EXTRA = (
+    "residual",
+    "TestLoss",
+    "trace_stderr",
+    "random_total_persistence",
+    "hessian_total_persistence",
+)
 
 
 def run_resnet_study(

@@ -69,17 +69,23 @@ def read_json(path: Path) -> Any | None:
 
 @dataclass
 class Hessian:
-    """The Hessian figures a study keeps: top eigenpairs, trace and the SLQ density."""
+    """The Hessian figures a study keeps: top eigenpairs, trace (with its standard error)
+    and the SLQ density."""
 
     eigenvalues: np.ndarray
     eigenvectors: np.ndarray
     trace: float
+    trace_stderr: float
     density_grid: np.ndarray
     density: np.ndarray
 
     def metadata(self) -> dict[str, Any]:
         """FieldData figures as the conventions name them."""
-        return {"HessianTopEigenvalues": self.eigenvalues, "HessianTrace": self.trace}
+        return {
+            "HessianTopEigenvalues": self.eigenvalues,
+            "HessianTrace": self.trace,
+            "HessianTraceStdErr": self.trace_stderr,
+        }
 
 
 def hessian_step(
@@ -100,6 +106,7 @@ def hessian_step(
                         z["eigenvalues"],
                         z["eigenvectors"],
                         float(z["trace"]),
+                        float(z["trace_stderr"]),
                         z["density_grid"],
                         z["density"],
                     )
@@ -117,7 +124,14 @@ def hessian_step(
         lanczos_steps=steps,
     )
     grid, density = fig.density()
-    result = Hessian(fig.eigenvalues, fig.eigenvectors.double().numpy(), fig.trace, grid, density)
+    result = Hessian(
+        fig.eigenvalues,
+        fig.eigenvectors.double().numpy(),
+        fig.trace,
+        fig.trace_stderr,
+        grid,
+        density,
+    )
     with atomic_write(path) as f:
         np.savez(
             f,
@@ -125,6 +139,7 @@ def hessian_step(
             eigenvalues=result.eigenvalues,
             eigenvectors=result.eigenvectors,
             trace=np.array(result.trace),
+            trace_stderr=np.array(result.trace_stderr),
             density_grid=grid,
             density=density,
         )
@@ -258,14 +273,19 @@ def analyse_model(
 ) -> tuple[dict[str, float], Hessian]:
     """Hessian figures, the random- and Hessian-direction 2-D landscapes of one trained
     model (``out/landscapes/<name>_<kind>.vti``) and their topology: a row of numbers
-    (``top_eigenvalue``, ``trace``, ``<kind>_<metric>``) and the Hessian figures."""
+    (``top_eigenvalue``, ``trace``, ``trace_stderr``, ``<kind>_<metric>``) and the Hessian
+    figures."""
     from sampling.directions import random_directions
 
     with timed(timings, "hessian"):
         hessian = hessian_step(
             trained, out / "cache" / f"{name}_hessian.npz", top_k, hessian_steps, seed, loss_key
         )
-    row = {"top_eigenvalue": float(hessian.eigenvalues[0]), "trace": hessian.trace}
+    row = {
+        "top_eigenvalue": float(hessian.eigenvalues[0]),
+        "trace": hessian.trace,
+        "trace_stderr": hessian.trace_stderr,
+    }
     for kind in DIRECTIONS:
         if kind == "random":
             dirs = random_directions(trained.model, 2, seed, "filter").double().numpy()
