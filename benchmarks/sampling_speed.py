@@ -63,7 +63,7 @@ def paper_loss(model: torch.nn.Module, data: pinn.ConvectionData) -> float:
 
 def _scalar_fn(trained: pinn.Trained, loss: str) -> Callable[[torch.nn.Module], float]:
     if loss == "paper":
-        data = pinn.convection_data(1.0, 1000, 0)
+        data = pinn.convection_data(1.0, int(trained.metadata["CollocationPoints"]), 0)
         return lambda model: paper_loss(model, data)
 
     def closure(model: torch.nn.Module) -> float:
@@ -140,7 +140,7 @@ def _best_seconds(fn: Callable[[], object], repeats: int = 10) -> float:
 
 def roofline(trained: pinn.Trained, peers: list[float], chunk: int) -> None:
     """Print the most evaluations/s the matrix products (and tanh) allow on this machine."""
-    data = pinn.convection_data(1.0, 1000, 0)
+    data = pinn.convection_data(1.0, int(trained.metadata["CollocationPoints"]), 0)
     flops = minimum_flops(trained, data)
     rows = sum(len(x) for x in (data.x_initial, data.x_left, data.x_right, data.x_collocation))
     print(
@@ -179,10 +179,13 @@ def main() -> None:
     parser.add_argument("--cube", type=int, default=41, help="resolution of the 3-D run (0: skip)")
     parser.add_argument("--chunk-size", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--n-f", type=int, default=1000, help="PINN collocation points (default 1000, the paper's)"
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     r = args.resolution
-    trained = pinn.train_pinn(beta=1.0, seed=0, progress=False)
+    trained = pinn.train_pinn(beta=1.0, seed=0, n_f=args.n_f, progress=False)
     dirs = directions.random_directions(trained.model, 3, seed=0)
     centre = (
         _scalar_fn(trained, "same")(trained.model),
@@ -203,7 +206,8 @@ def main() -> None:
                 break
     points = r * r
     print(
-        f"\n{r}x{r} landscape of the beta=1 PINN ({points} loss evaluations, "
+        f"\n{r}x{r} landscape of the beta=1 PINN, {args.n_f} collocation points "
+        f"({points} loss evaluations, "
         f"{args.threads} threads, torch {torch.__version__}); loss at the centre: "
         f"closure {centre[0]:.9g}, paper-style {centre[1]:.9g}\n"
     )

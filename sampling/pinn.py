@@ -184,6 +184,7 @@ def train_pinn(
         "Beta": float(beta),
         "Seed": float(seed),
         "Width": float(hidden[0]),
+        "CollocationPoints": float(n_f),
         "TrainLoss": train_loss,
         **errors(solution),
     }
