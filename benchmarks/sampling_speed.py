@@ -114,6 +114,16 @@ def _loss_landscapes(trained: pinn.Trained, r: int, loss: str) -> float:
     return time.perf_counter() - start
 
 
+def _row_count(data: pinn.ConvectionData) -> int:
+    """Initial, boundary and collocation rows: those the network evaluates."""
+    return sum(len(x) for x in (data.x_initial, data.x_left, data.x_right, data.x_collocation))
+
+
+def _linear_shapes(model: nn.Module) -> list[tuple[int, int]]:
+    """(out, in) features of each linear layer, input first."""
+    return [(m.out_features, m.in_features) for m in model.modules() if isinstance(m, nn.Linear)]
+
+
 def minimum_flops(trained: pinn.Trained, data: pinn.ConvectionData) -> int:
     """Floating-point operations of the matrix products in one exact evaluation of the loss.
 
@@ -122,10 +132,8 @@ def minimum_flops(trained: pinn.Trained, data: pinn.ConvectionData) -> int:
     first layer's tangent ``W_1 (beta, 1)`` is the same for every row, so only the layers
     after it multiply, once per collocation row.
     """
-    shapes = [m.weight.shape for m in trained.model.modules() if isinstance(m, nn.Linear)]
-    macs = [out_features * in_features for out_features, in_features in shapes]
-    rows = sum(len(x) for x in (data.x_initial, data.x_left, data.x_right, data.x_collocation))
-    return 2 * (rows * sum(macs) + len(data.x_collocation) * sum(macs[1:]))
+    macs = [n_out * n_in for n_out, n_in in _linear_shapes(trained.model)]
+    return 2 * (_row_count(data) * sum(macs) + len(data.x_collocation) * sum(macs[1:]))
 
 
 def _best_seconds(fn: Callable[[], object], repeats: int = 10) -> float:
@@ -142,7 +150,7 @@ def roofline(trained: pinn.Trained, peers: list[float], chunk: int) -> None:
     """Print the most evaluations/s the matrix products (and tanh) allow on this machine."""
     data = pinn.convection_data(1.0, int(trained.metadata["CollocationPoints"]), 0)
     flops = minimum_flops(trained, data)
-    rows = sum(len(x) for x in (data.x_initial, data.x_left, data.x_right, data.x_collocation))
+    rows = _row_count(data)
     print(
         f"\nRoofline: one exact evaluation needs {flops / 1e6:.1f} MFLOP of matrix products; "
         f"10x Landscaper (the rows above) is {10 * min(peers):.0f} to {10 * max(peers):.0f} "
@@ -150,7 +158,7 @@ def roofline(trained: pinn.Trained, peers: list[float], chunk: int) -> None:
     )
     print("| float32 work (best of 10) | rate | most evaluations/s from it alone |")
     print("| --- | ---: | ---: |")
-    *hidden, _ = (m.out_features for m in trained.model.modules() if isinstance(m, nn.Linear))
+    *hidden, _ = (n_out for n_out, _ in _linear_shapes(trained.model))
     width = hidden[-1]
     for a_shape, b_shape in (
         ((2048, 2048), (2048, 2048)),
