@@ -772,8 +772,10 @@ def test_backend_is_lltk_without_ttk(results):
 
 def test_fake_ttk_is_driven_and_converted(results, fake_ttk_results):
     """With TTK's module present the four filters run it (lltkBackend = ttk) and give
-    exactly the arrays of the lltk engine; Backend = lltk still forces lltk."""
-    for case in ("grid", "graph", FULL_CASES[2]):
+    exactly the arrays of the lltk engine; Backend = lltk still forces lltk. A real
+    landscape joins the generated ones where the TTK reference cases are present."""
+    real = [stem for stem in reference_cases() if stem == FULL_CASES[2]]
+    for case in ("grid", "graph", *real):
         for label in TTK_BACKED:
             assert fake_ttk_results.summary[f"{case}/{label}|0|lltkBackend"] == "ttk", (case, label)
             assert fake_ttk_results.summary[f"{case}/{label}|BackendUsed"].strip("'\"") == "ttk"
