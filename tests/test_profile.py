@@ -111,8 +111,22 @@ def test_profile_rejects_split_tree():
 @pytest.mark.parametrize("case", range(len(FIELDS)))
 def test_metrics_equal_gudhi_zero_dimensional_persistence(case):
     """Minima, saddles and persistence statistics from gudhi's lower-star H0."""
+    _check_metrics_against_gudhi(*FIELDS[case])
+
+
+def test_metrics_leave_out_pairs_born_in_a_diverged_region():
+    """NaN losses (a diverged corner) are +inf; the pairs born there are not counted."""
+    values = np.random.default_rng(3).integers(0, 6, (12, 11)).astype(float)
+    values[:4, :3] = np.nan
+    values[8:, 9:] = np.nan
+    with pytest.warns(RuntimeWarning, match="NaN"):
+        _check_metrics_against_gudhi(values.ravel(), topology.grid_domain((11, 12)))
+
+
+def _check_metrics_against_gudhi(values, domain):
     gudhi = pytest.importorskip("gudhi")
-    values, domain = FIELDS[case]
+    m = landscape_metrics(topology.persistence_pairs(values, domain))
+    values = np.where(np.isnan(values), np.inf, values)
     rank = _rank(values)
     order = np.argsort(rank)
     st = gudhi.SimplexTree()
@@ -122,10 +136,13 @@ def test_metrics_equal_gudhi_zero_dimensional_persistence(case):
         st.insert([int(a), int(b)], filtration=float(max(rank[a], rank[b])))
     st.persistence()
     intervals = st.persistence_intervals_in_dimension(0)
-    finite = [(order[int(b)], order[int(d)]) for b, d in intervals if np.isfinite(d) and d > b]
+    finite = [
+        (order[int(b)], order[int(d)])
+        for b, d in intervals
+        if np.isfinite(d) and d > b and np.isfinite(values[order[int(b)]])
+    ]
     pers = np.array([values[d] - values[b] for b, d in finite])
     n_components = sum(1 for _, d in intervals if not np.isfinite(d))
-    m = landscape_metrics(topology.persistence_pairs(values, domain))
     assert m["MinimaCount"] == len(finite) + n_components
     assert m["SaddleCount"] == len({d for _, d in finite})
     assert m["TotalPersistence"] == pytest.approx(pers.sum())

@@ -176,6 +176,15 @@ def test_infinite_values_do_not_make_nan_persistence() -> None:
     values = np.array([0.0, np.inf, np.inf, 1.0, np.inf])
     dgm = persistence_pairs(values, grid_domain((5,)))
     assert not np.isnan(dgm.persistence).any()
+    # A corner of +inf (diverged) losses on a grid: its tie-broken pairs have persistence 0.
+    grid = np.random.default_rng(0).random((9, 9))
+    grid[:3, :3] = np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "invalid value encountered in subtract"
+        dgm = persistence_pairs(grid.ravel(), grid_domain((9, 9)))
+    inside = np.isinf(dgm.birth)
+    assert inside.any() and not np.isnan(dgm.persistence).any()
+    assert (dgm.persistence[inside] == 0).all()
 
 
 def test_grid_neighbours_are_ttks_implicit_triangulation() -> None:

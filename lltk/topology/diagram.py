@@ -180,6 +180,8 @@ def diagram_from_sweep(
     rows = np.lexsort((-rank[death], rank[birth]))
     birth, death = birth[rows], death[rows]
     bval, dval = v[birth], v[death]
+    with np.errstate(invalid="ignore"):  # inf - inf: a pair inside a region of +inf (NaN) losses
+        persistence = np.where(bval == dval, 0.0, dval - bval)
     return PersistenceDiagram(
         birth_vertex=birth.astype(np.int64),
         death_vertex=death.astype(np.int64),
@@ -187,6 +189,6 @@ def diagram_from_sweep(
         death_type=dtype[rows].astype(np.int64),
         birth=bval,
         death=dval,
-        persistence=np.where(birth == death, 0.0, dval - bval),
+        persistence=persistence,
         pair_type=ptype[rows].astype(np.int64),
     )
