@@ -2,7 +2,7 @@
 
 One pvpython run renders everything (each start costs seconds); the checks then read the
 PNGs (not blank: enough non-white pixels with real contrast) and the renderer's sidecar
-(as many critical-point glyphs as our engine finds).
+(as many critical-point or merge-tree-node glyphs as our engine finds).
 """
 
 from __future__ import annotations
@@ -34,15 +34,17 @@ def _pixels(path) -> np.ndarray:
 
 
 def _engine_count(path) -> int:
-    """How many critical points lltk's engine finds in the landscape at ``path``."""
+    """How many marks lltk's engine gives the landscape at ``path``: its critical points
+    on a grid; on a graph (where nearly every sample is a link saddle) its join tree's
+    nodes."""
     ds = vtkxml.read(path)
     loss = np.asarray(ds.point_data["Loss"])
     if ds.kind == "ImageData":
         domain = topology.grid_domain(tuple(d for d in ds.dimensions if d > 1))
-    else:
-        domain = topology.graph_domain(loss.size, vtkxml.cell_edges(ds))
-    ids, _ = topology.critical_points(loss, domain)
-    return len(ids)
+        ids, _ = topology.critical_points(loss, domain)
+        return len(ids)
+    domain = topology.graph_domain(loss.size, vtkxml.cell_edges(ds))
+    return topology.join_tree(loss, domain).n_nodes
 
 
 @pytest.fixture(scope="module")

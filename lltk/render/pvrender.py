@@ -98,14 +98,14 @@ def _visible_bounds(view: object) -> list[float]:
 
 
 def _critical_points() -> dict[str, object] | None:
+    """How many glyphs mark critical points (or merge-tree nodes), by ``CriticalType``."""
     source = pv.FindSource("critical point glyphs")
     if source is None:
         return None
-    data = servermanager.Fetch(pv.FindSource("critical points"))
-    if data.GetPointData().GetArray("CriticalType") is None:
-        return None  # the filter refused the input (its message is on stderr)
-    types = vtk_to_numpy(data.GetPointData().GetArray("CriticalType")).astype(int)
     glyph_input = servermanager.Fetch(source.Input)
+    if glyph_input.GetPointData().GetArray("CriticalType") is None:
+        return None  # the filter refused the input (its message is on stderr)
+    types = vtk_to_numpy(glyph_input.GetPointData().GetArray("CriticalType")).astype(int)
     return {
         "glyphs": int(glyph_input.GetNumberOfPoints()),
         "types": {

@@ -316,7 +316,8 @@ def landscape_volume_view(reader: object) -> object:
 
 
 def landscape_points_view(reader: object) -> object:
-    """Samples of any dimension (a .vtu), shown at their first three coordinates."""
+    """Samples of any dimension (a .vtu), shown at their first three coordinates, with
+    the merge tree's nodes (minima, merging saddles, root) as spheres."""
     view = _white_view("RenderView", "landscape")
     finite = _finite(reader)
     rep = pv.Show(finite, view)
@@ -325,9 +326,14 @@ def landscape_points_view(reader: object) -> object:
     rep.RenderPointsAsSpheres = 1
     rep.Opacity = 0.5
     _scalar_bar(rep, view, "Loss", "Loss", "Viridis (matplotlib)")
-    crit = getattr(pv, NEEDS["critical_points"], None)
-    if crit is not None:
-        _critical_glyphs(reader, view, crit(reader, registrationName="critical points"))
+    # On a neighbourhood graph nearly every sample has several lower neighbours, so the
+    # link-based critical points (TTK's answer on a 1-D complex) mark most samples as
+    # saddles; the merge tree's nodes are the minima and the saddles where basins merge.
+    tree = getattr(pv, NEEDS["merge_tree"], None)
+    if tree is not None:
+        nodes = tree(reader, registrationName="merge tree")
+        glyphs = _glyphs(nodes, "critical point glyphs", GLYPH_SIZE * width(reader))
+        _critical_type_legend(pv.Show(glyphs, view), view, "Merge-tree nodes")
     _oblique_axes(view)
     _title(view, "Loss landscape (samples, first 3 directions)", "landscape title")
     aim_landscape_camera(view)
