@@ -16,6 +16,7 @@ from lltk.topology import (
     grid_domain,
     join_tree,
     persistence_pairs,
+    plateau_height,
     simplify,
     split_tree,
 )
@@ -203,3 +204,23 @@ def test_grid_neighbours_are_ttks_implicit_triangulation() -> None:
     ttk |= {-1 + a + b, a + b}
     assert got == ttk
     assert len(d3.simplices(3)) == 6 * (nx - 1) * (ny - 1) * 3
+
+
+def test_plateau_height_orders_like_plus_infinity() -> None:
+    """A finite plateau at plateau_height gives the trees and pairs NaN (+inf) gives."""
+    rng = np.random.default_rng(5)
+    values = rng.integers(0, 7, (13, 11)).astype(float)
+    values[rng.random((13, 11)) < 0.15] = np.nan
+    domain = grid_domain((11, 13))
+    flat = values.ravel()
+    finite = np.isfinite(flat)
+    plateau = np.where(finite, flat, plateau_height(flat[finite]))
+    assert (plateau[~finite] > flat[finite].max()).all()
+    with pytest.warns(RuntimeWarning, match="NaN"):
+        tree, dgm = join_tree(flat, domain), persistence_pairs(flat, domain)
+    same_tree, same_dgm = join_tree(plateau, domain), persistence_pairs(plateau, domain)
+    np.testing.assert_array_equal(same_tree.node_vertex, tree.node_vertex)
+    np.testing.assert_array_equal(same_tree.segmentation, tree.segmentation)
+    np.testing.assert_array_equal(same_dgm.birth_vertex, dgm.birth_vertex)
+    np.testing.assert_array_equal(same_dgm.death_vertex, dgm.death_vertex)
+    assert plateau_height(np.array([1e20, 1e20 - 1])) > 1e20  # no tie by rounding

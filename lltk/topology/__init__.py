@@ -2,7 +2,8 @@
 simplification, in numpy + numba, on implicitly triangulated grids and on graphs.
 
 Ties are broken like TTK (simulation of simplicity): vertices are ordered by
-(value, vertex id). NaN values are treated as +inf (with a warning).
+(value, vertex id). NaN values are treated as +inf (with a warning); where a finite
+stand-in is needed (coordinates to draw), :func:`plateau_height` orders them the same way.
 """
 
 from lltk.topology.critical import critical_points
@@ -10,7 +11,7 @@ from lltk.topology.csvio import write_merge_tree_csv, write_persistence_csv
 from lltk.topology.diagram import PersistenceDiagram, join_tree_and_diagram, persistence_pairs
 from lltk.topology.domain import Domain, graph_domain, grid_domain, vertex_order
 from lltk.topology.simplify import simplify
-from lltk.topology.tree import MergeTree, join_tree, split_tree
+from lltk.topology.tree import MergeTree, join_tree, plateau_height, split_tree
 
 __all__ = [
     "Domain",
@@ -22,6 +23,7 @@ __all__ = [
     "join_tree",
     "join_tree_and_diagram",
     "persistence_pairs",
+    "plateau_height",
     "simplify",
     "split_tree",
     "vertex_order",

@@ -53,6 +53,13 @@ class MergeTree:
         return int(self.node_vertex.size)
 
 
+def plateau_height(finite: np.ndarray) -> float:
+    """A finite stand-in for +inf: the highest finite value plus the values' range (plus
+    max(|value|, 1) when they are all equal), always strictly above every finite value."""
+    lo, hi = float(finite.min()), float(finite.max())
+    return max(hi + (hi - lo if hi > lo else max(abs(hi), 1.0)), float(np.nextafter(hi, np.inf)))
+
+
 def check_values(values: np.ndarray, domain: Domain) -> np.ndarray:
     """The values as float64, NaN replaced by +inf with a warning; shape checked.
 
