@@ -22,6 +22,7 @@ from conftest import REPO, TTK_REFERENCE, reference_cases
 from scipy import ndimage
 
 from lltk import topology, vtkxml
+from lltk.topology.metrics import landscape_metrics
 
 pytestmark = [pytest.mark.paraview, pytest.mark.slow]
 
@@ -793,7 +794,7 @@ def test_fake_ttk_is_driven_and_converted(results, fake_ttk_results):
 
 
 def test_bad_inputs_report_and_do_not_crash(pvpython, inputs, tmp_path):
-    """Missing array, NaN, vector array, empty data, TTK forced without TTK: one clear
+    """Missing array, vector array, empty data, TTK forced without TTK: one clear
     message each through ParaView's error output, the filter fails, pvpython goes on."""
     cases = [
         {
@@ -801,7 +802,6 @@ def test_bad_inputs_report_and_do_not_crash(pvpython, inputs, tmp_path):
             "path": str(inputs["grid"]),
             "filters": [["A", "LossMergeTree", {"ScalarArray": ["POINTS", "Nope"]}, None]],
         },
-        {"name": "nan", "path": str(inputs["nan"]), "filters": [[n, n, {}, None] for n in ALL]},
         {
             "name": "vector",
             "path": str(inputs["vector"]),
@@ -820,12 +820,59 @@ def test_bad_inputs_report_and_do_not_crash(pvpython, inputs, tmp_path):
     ]
     _, log, _ = _run(pvpython, tmp_path, cases, fake_ttk=False)
     assert "point array 'Nope' not found" in log
-    assert "are NaN or infinite" in log
-    for name in ALL:
-        label = {"LossMergeTree": "Loss Merge Tree"}.get(name)
-        if label:
-            assert f"{label}: 2 of 437 values of 'Loss' are NaN" in log
     assert "'Grad' has 3 components" in log
     assert "the input is empty" in log
     assert "TTK's ttkPersistenceDiagram is not available" in log
     assert "internal error" not in log and "Traceback" not in log
+
+
+def test_nan_losses_are_a_plateau_with_a_warning(pvpython, inputs, tmp_path):
+    """Diverged samples (NaN): every filter completes and says so in the output window;
+    trees and diagram are the engine's with NaN as +inf (the CLI's rule) at finite
+    coordinates, critical points too except at the NaN samples; the metrics are the
+    engine's; simplification keeps the NaN."""
+    cases = [{"name": "nan", "path": str(inputs["nan"]), "filters": _filters(ALL)}]
+    results = Results(*_run(pvpython, tmp_path, cases, fake_ttk=False))
+    labels = ["Loss Merge Tree", "Loss Persistence Diagram", "Loss Critical Points"]
+    labels += ["Loss Persistence Simplification", "Topological Landscape Profile"]
+    for label in [*labels, "Landscape Metrics"]:
+        assert f"{label}: 2 of 437 values of 'Loss' are NaN or infinite" in results.log
+    assert "internal error" not in results.log and "Traceback" not in results.log
+    ds = vtkxml.read(inputs["nan"])
+    v = ds.point_data["Loss"]
+    dom = topology.grid_domain(ds.dimensions)
+    with pytest.warns(RuntimeWarning, match="NaN"):
+        tree = topology.join_tree(v, dom)
+    with pytest.warns(RuntimeWarning, match="NaN"):
+        d = topology.persistence_pairs(v, dom)
+    with pytest.warns(RuntimeWarning, match="NaN"):
+        ids, types = topology.critical_points(v, dom)
+    finite = np.isfinite(v[ids])
+    assert not finite.all()  # the engine finds some at the diverged samples; left out
+    ids, types = ids[finite], types[finite]
+    assert np.isin([5, 77], tree.node_vertex).any()  # the plateau shows in the tree
+    np.testing.assert_array_equal(
+        results.get("nan", "LossMergeTree", 0, "point", "VertexId"), tree.node_vertex
+    )
+    np.testing.assert_array_equal(
+        results.get("nan", "LossMergeTree", 1, "cell", "upNodeId"), tree.arc_up
+    )
+    vert = results.get("nan", "LossPersistenceDiagram", 0, "point", "ttkVertexScalarField")
+    np.testing.assert_array_equal(vert[0::2], d.birth_vertex)
+    np.testing.assert_array_equal(vert[1::2], d.death_vertex)
+    np.testing.assert_array_equal(
+        results.get("nan", "LossCriticalPoints", 0, "point", "ttkVertexScalarField"), ids
+    )
+    np.testing.assert_array_equal(
+        results.get("nan", "LossCriticalPoints", 0, "point", "CriticalType"), types
+    )
+    for key, value in results.arrays.items():
+        if key.endswith("|points") and "LossPersistenceSimplification" not in key:
+            assert np.isfinite(value).all(), key
+    table = results.table("nan")
+    for name, value in landscape_metrics(d).items():
+        assert float(table[name][0]) == pytest.approx(value), name
+    assert int(table["InvalidVertices"][0]) == 2
+    assert float(table["MaxLoss"][0]) == np.nanmax(v)
+    simplified = results.get("nan", "LossPersistenceSimplification", 0, "point", "Loss")
+    assert np.isnan(simplified[[5, 77]]).all() and np.isfinite(np.delete(simplified, [5, 77])).all()

@@ -4,12 +4,15 @@ Each plugin module subclasses :class:`LossFilter`, declares its properties with 
 smproxy decorators (ParaView only reads decorated methods of the class itself, so the
 shared property XML lives here as strings) and implements :meth:`LossFilter.compute`.
 A bad input never raises into ParaView: the message goes to ParaView's error output
-(the Output Messages window; stderr in pvpython) and the filter returns 0.
+(the Output Messages window; stderr in pvpython) and the filter returns 0. Warnings the
+computation raises (NaN losses taken as a plateau, say) go to the same window as
+warnings, and the filter completes.
 """
 
 from __future__ import annotations
 
 import traceback
+import warnings
 
 from vtkmodules.vtkCommonCore import vtkOutputWindow
 from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
@@ -88,6 +91,11 @@ def report_error(label: str, message: str) -> None:
     vtkOutputWindow.GetInstance().DisplayErrorText(f"{label}: {message}\n")
 
 
+def report_warning(label: str, message: str) -> None:
+    """Show ``message`` in ParaView's output window as a warning, prefixed by the label."""
+    vtkOutputWindow.GetInstance().DisplayWarningText(f"{label}: {message}\n")
+
+
 class LossFilter(VTKPythonAlgorithmBase):
     """One input landscape, outputs of the types in ``output_types``."""
 
@@ -104,6 +112,7 @@ class LossFilter(VTKPythonAlgorithmBase):
         self.backend_mode = backend.AUTO
         self.backend_used = "none"
         self._reported: tuple[str, int] | None = None
+        self._warned: tuple[set[str], int] | None = None
 
     def FillOutputPortInformation(self, port: int, info) -> int:
         kind = self.output_types[port]
@@ -152,7 +161,9 @@ class LossFilter(VTKPythonAlgorithmBase):
     def RequestData(self, request, inInfo, outInfo) -> int:
         dataset = self.GetInputData(inInfo, 0, 0)
         try:
-            outputs = self.compute(dataset)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                outputs = self.compute(dataset)
         except (InputError, ValueError) as exc:
             message = str(exc)
         except Exception as exc:
@@ -168,6 +179,11 @@ class LossFilter(VTKPythonAlgorithmBase):
                 report_error(self.label, message)
                 self._reported = (message, self.GetMTime())
             return 0
+        said = {str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)}
+        if said and (said, self.GetMTime()) != self._warned:
+            for message in sorted(said):
+                report_warning(self.label, message)
+            self._warned = (said, self.GetMTime())
         self._reported = None
         for port, result in enumerate(outputs):
             self.GetOutputData(outInfo, port).ShallowCopy(result)

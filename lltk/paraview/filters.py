@@ -46,7 +46,7 @@ def merge_tree(dataset: vtkDataSet, array: str | None, kind: str, mode: int) -> 
     field = scalar_input(dataset, array)
     which = backend.choose("merge_tree", mode)
     if which == "ttk":
-        tree = backend.ttk_merge_tree(dataset, field.name, kind)
+        tree = backend.ttk_merge_tree(field.source, field.name, kind)
     else:
         build = topology.join_tree if kind == "join" else topology.split_tree
         tree = build(field.values, field.domain)
@@ -82,7 +82,7 @@ def diagram(
     field = scalar_input(dataset, array)
     which = backend.choose("persistence_diagram", mode)
     if which == "ttk":
-        pd = backend.ttk_persistence_diagram(dataset, field.name)
+        pd = backend.ttk_persistence_diagram(field.source, field.name)
     else:
         pd = topology.persistence_pairs(field.values, field.domain)
     rows = layout.select_pairs(pd, pair_types, threshold)
@@ -93,14 +93,17 @@ def diagram(
 
 def critical_points(dataset: vtkDataSet, array: str | None, mode: int) -> tuple[str, vtkPolyData]:
     """The critical points as vertices at their positions, with ``CriticalType``,
-    ``ttkVertexScalarField`` (vertex id) and the scalar value under its own name."""
+    ``ttkVertexScalarField`` (vertex id) and the scalar value under its own name; none at
+    a NaN or infinite (diverged) sample, where only the plateau's tie-breaking puts them."""
     field = scalar_input(dataset, array)
     which = backend.choose("critical_points", mode)
     if which == "ttk":
-        ids, types = backend.ttk_critical_points(dataset, field.name)
+        ids, types = backend.ttk_critical_points(field.source, field.name)
     else:
         ids, types = topology.critical_points(field.values, field.domain)
     ids = np.asarray(ids, np.int64)
+    keep = ~field.invalid[ids]  # a diverged sample is no critical point of the landscape
+    ids, types = ids[keep], np.asarray(types)[keep]
     out = polydata(
         field.points[ids],
         verts=np.arange(ids.size),
@@ -118,20 +121,23 @@ def simplification(
     dataset: vtkDataSet, array: str | None, threshold: float, absolute: bool, mode: int
 ) -> tuple[str, vtkDataSet]:
     """The input with its scalar field simplified (minimum-saddle pairs of persistence
-    below the threshold removed); the original values are kept as ``<name>_Original``."""
+    below the threshold removed); the original values are kept as ``<name>_Original``,
+    and NaN or infinite (diverged) values stay as they were."""
     field = scalar_input(dataset, array)
+    if field.invalid.any() and not absolute:  # relative to the finite losses' range
+        finite = field.original[~field.invalid]
+        threshold, absolute = threshold * float(finite.max() - finite.min()), True
     which = backend.choose("simplification", mode)
     if which == "ttk":
-        values = backend.ttk_simplify(dataset, field.name, threshold, absolute)
+        values = backend.ttk_simplify(field.source, field.name, threshold, absolute)
     else:
         values = topology.simplify(field.values, field.domain, threshold, absolute=absolute)
     out = dataset.NewInstance()
     out.ShallowCopy(dataset)
     pd = out.GetPointData()
     pd.RemoveArray(field.name)
-    add_arrays(
-        pd, {field.name: np.asarray(values, np.float64), f"{field.name}_Original": field.values}
-    )
+    values = np.where(field.invalid, field.original, np.asarray(values, np.float64))
+    add_arrays(pd, {field.name: values, f"{field.name}_Original": field.original})
     pd.SetActiveScalars(field.name)
     _backend_tag(out, which)
     return which, out
@@ -152,15 +158,20 @@ def landscape_profile(dataset: vtkDataSet, array: str | None) -> tuple[vtkPolyDa
 
 
 def metrics(dataset: vtkDataSet, array: str | None) -> vtkTable:
-    """One row: the study's topological numbers, then every number and string the
-    sampler stored in FieldData (arrays of several values as ``Name_0``, ``Name_1``...)."""
+    """One row: the study's topological numbers (diverged samples counted as +inf, as
+    the engine does), then every number and string the sampler stored in FieldData
+    (arrays of several values as ``Name_0``, ``Name_1``...)."""
     field = scalar_input(dataset, array)
-    numbers = landscape_metrics(topology.persistence_pairs(field.values, field.domain))
+    # As the engine and `lltk topology` count them: diverged samples at +inf.
+    values = np.where(field.invalid, np.inf, field.values)
+    numbers = landscape_metrics(topology.persistence_pairs(values, field.domain))
+    finite = field.original[~field.invalid]
     columns: dict[str, np.ndarray | list[str]] = {
         "ScalarField": [field.name],
         "Vertices": np.array([field.values.size], np.int64),
-        "MinLoss": np.array([field.values.min()]),
-        "MaxLoss": np.array([field.values.max()]),
+        "InvalidVertices": np.array([np.count_nonzero(field.invalid)], np.int64),
+        "MinLoss": np.array([finite.min()]),
+        "MaxLoss": np.array([finite.max()]),
     }
     columns.update({k: np.array([v]) for k, v in numbers.items()})
     for name, value in field_data(dataset).items():

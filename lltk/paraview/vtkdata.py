@@ -8,6 +8,7 @@ produce, from numpy arrays. Only imported in pvpython / ParaView.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +25,7 @@ from vtkmodules.vtkCommonDataModel import (
 from vtkmodules.vtkFiltersCore import vtkAppendFilter
 
 from lltk import vtkxml
-from lltk.topology import Domain, graph_domain, grid_domain
+from lltk.topology import Domain, graph_domain, grid_domain, plateau_height
 
 #: The array the sampler writes and every filter preselects.
 DEFAULT_ARRAY = "Loss"
@@ -36,12 +37,26 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class ScalarInput:
-    """A scalar field on a domain: what every topology filter starts from."""
+    """A scalar field on a domain: what every topology filter starts from.
+
+    ``values`` are finite: a NaN or infinite loss (a diverged sample, ``Valid`` = 0) is
+    replaced by a plateau above every finite loss (:func:`lltk.topology.plateau_height`),
+    which orders the samples exactly as the engine's NaN-as-+inf rule does while keeping
+    every output coordinate finite. ``original`` keeps the input's values, ``source`` is the dataset
+    to hand to TTK (the input, or a copy carrying ``values``).
+    """
 
     name: str
     values: np.ndarray
     domain: Domain
     points: np.ndarray
+    original: np.ndarray
+    source: vtkDataSet
+
+    @property
+    def invalid(self) -> np.ndarray:
+        """True where the input's value is NaN or infinite."""
+        return ~np.isfinite(self.original)
 
 
 def array_name(dataset: vtkDataSet, requested: str | None) -> str:
@@ -121,13 +136,28 @@ def scalar_input(dataset: vtkDataSet | None, requested: str | None) -> ScalarInp
             f"point array {name!r} has {arr.GetNumberOfComponents()} components: choose a "
             "scalar array, or extract one component with a Calculator first"
         )
-    values = numpy_support.vtk_to_numpy(arr).astype(np.float64).reshape(-1)
-    bad = ~np.isfinite(values)
-    if bad.any():
+    original = numpy_support.vtk_to_numpy(arr).astype(np.float64).reshape(-1)
+    values, source = original, dataset
+    bad = ~np.isfinite(original)
+    if bad.all():
         raise InputError(
-            f"{int(bad.sum())} of {n} values of {name!r} are NaN or infinite (failed loss "
-            "evaluations, Valid = 0): resample the landscape with a smaller distance, or "
-            "replace them first (Calculator: Valid ? Loss : <a large finite loss>)"
+            f"every value of {name!r} is NaN or infinite (every loss evaluation failed): "
+            "resample the landscape with a smaller distance"
+        )
+    if bad.any():
+        height = plateau_height(original[~bad])
+        values = np.where(bad, height, original)
+        source = dataset.NewInstance()
+        source.ShallowCopy(dataset)
+        source.GetPointData().RemoveArray(name)
+        add_arrays(source.GetPointData(), {name: values})
+        warnings.warn(
+            f"{int(bad.sum())} of {n} values of {name!r} are NaN or infinite (diverged "
+            f"samples, Valid = 0): they are taken as a plateau at {height:.6g}, above every "
+            "finite loss, so they join the basins last; features inside the plateau have "
+            "persistence 0",
+            RuntimeWarning,
+            stacklevel=2,
         )
     points = _points(dataset)
     if isinstance(dataset, vtkImageData):
@@ -141,7 +171,9 @@ def scalar_input(dataset: vtkDataSet | None, requested: str | None) -> ScalarInp
             f"{dataset.GetClassName()} inputs are not supported: use image data (.vti) or an "
             "unstructured grid / poly data whose cells are the neighbourhood graph (.vtu)"
         )
-    return ScalarInput(name=name, values=values, domain=domain, points=points)
+    return ScalarInput(
+        name=name, values=values, domain=domain, points=points, original=original, source=source
+    )
 
 
 def _vtk_array(name: str, values: np.ndarray):

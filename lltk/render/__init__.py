@@ -49,8 +49,6 @@ FIGURE_ROWS = (
     "solution_exact",
 )
 PANEL_SIZE = (900, 700)
-#: States that need the topology filters, which refuse NaN losses.
-TOPOLOGY_STATES = ("merge_tree", "persistence_diagram", "profile", "layout")
 
 
 class RenderError(RuntimeError):
@@ -231,7 +229,6 @@ def render(
     """Render ``views`` (default: every view whose state is in ``pvstates/``) of every
     landscape into ``out_dir/<stem>/<view>.png`` with one pvpython process; with several
     landscapes (or ``figure=True``) also tile them into ``out_dir/figure.png``."""
-    explicit = views is not None
     if views is None:
         views = available_views()
     out = Path(out_dir).resolve()
@@ -242,7 +239,7 @@ def render(
     if len(set(stems)) != len(stems):
         raise ValueError("two landscapes share a file name; render them into separate folders")
     fig = out / "figure.png" if figure or (figure is None and len(paths) > 1) else None
-    return _render(paths, [out / p.stem for p in paths], views, fig, timeout, explicit)
+    return _render(paths, [out / p.stem for p in paths], views, fig, timeout)
 
 
 def _render(
@@ -251,7 +248,6 @@ def _render(
     views: tuple[str, ...] | list[str],
     figure: Path | None,
     timeout: float,
-    explicit: bool = True,
 ) -> Rendered:
     with tempfile.TemporaryDirectory(prefix="lltk-render-") as tmp:
         jobs = []
@@ -260,9 +256,14 @@ def _render(
                 raise FileNotFoundError(f"no landscape at {path}")
             data = stage(path, Path(tmp) / path.stem)
             kind, invalid = inspect_landscape(path)
-            states = states_for(views, path, kind)
             if invalid:
-                states = _without_topology(path, states, invalid, explicit)
+                print(
+                    f"lltk render: {path.name}: {invalid} losses are NaN or infinite (Valid = "
+                    "0): holes in the landscape view, a plateau above every finite loss in "
+                    "the topology views",
+                    file=sys.stderr,
+                )
+            states = states_for(views, path, kind)
             jobs.append(
                 {
                     "landscape": str(path),
@@ -291,22 +292,6 @@ def _render(
     if "figure" in result:
         rendered.figure = Path(result["figure"])
     return rendered
-
-
-def _without_topology(path: Path, states: list[str], invalid: int, explicit: bool) -> list[str]:
-    """The states that can draw a landscape with ``invalid`` non-finite losses: the
-    topology filters refuse them, so their views are left out with a note on stderr, or,
-    when they were asked for by name, refused with a ``ValueError``."""
-    why = (
-        f"{path.name}: {invalid} losses are NaN or infinite (Valid = 0), and the merge tree, "
-        "persistence diagram and profile need finite losses"
-    )
-    dropped = [s for s in states if s in TOPOLOGY_STATES]
-    if dropped and explicit:
-        raise ValueError(f"{why}: resample with a smaller distance, or render --state landscape")
-    if dropped:
-        print(f"lltk render: {why}; leaving out {', '.join(dropped)}", file=sys.stderr)
-    return [s for s in states if s not in TOPOLOGY_STATES]
 
 
 def _run_pvpython(job_file: Path, timeout: float, attempts: int = 2) -> dict:

@@ -110,7 +110,7 @@ def profile_figure(landscape: Path, path: Path, title: str) -> Path:
     """The topological landscape profile of a (1-3-D grid) landscape: the loss of every
     vertex at its profile column, basins shaded by their mean loss, minima marked."""
     from lltk import vtkxml
-    from lltk.topology import grid_domain, join_tree
+    from lltk.topology import grid_domain, join_tree, plateau_height
     from lltk.topology.profile import landscape_profile
 
     plt = _pyplot()
@@ -118,7 +118,7 @@ def profile_figure(landscape: Path, path: Path, title: str) -> Path:
     values = np.asarray(ds.point_data["Loss"], np.float64)
     finite = np.isfinite(values)
     if not finite.all():
-        values = np.where(finite, values, np.nanmax(values[finite]))
+        values = np.where(finite, values, plateau_height(values[finite]))
     tree = join_tree(values, grid_domain(ds.dimensions, ds.origin, ds.spacing))
     prof = landscape_profile(values, tree)
     curve = np.empty(values.size)
