@@ -42,8 +42,8 @@ class ScalarInput:
     ``values`` are finite: a NaN or infinite loss (a diverged sample, ``Valid`` = 0) is
     replaced by a plateau above every finite loss (:func:`lltk.topology.plateau_height`),
     which orders the samples exactly as the engine's NaN-as-+inf rule does while keeping
-    every output coordinate finite. ``original`` keeps the input's values, ``source`` is the dataset
-    to hand to TTK (the input, or a copy carrying ``values``).
+    every output coordinate finite. ``original`` keeps the input's values; ``source`` is
+    the dataset to hand to TTK (the input, or a copy carrying ``values``).
     """
 
     name: str
