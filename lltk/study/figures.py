@@ -33,6 +33,16 @@ PINN_PANELS = (
 )
 
 
+def _label_minor_log_ticks(ax) -> None:
+    """Label the 2-9 x 10^k ticks too when a log axis spans under two decades (matplotlib
+    labels only the powers of ten there, which leaves one or two labels)."""
+    from matplotlib.ticker import LogFormatterSciNotation
+
+    ax.yaxis.set_minor_formatter(
+        LogFormatterSciNotation(labelOnlyBase=False, minor_thresholds=(2, 0.5))
+    )
+
+
 def pinn_metrics_figure(rows: Sequence[dict], path: Path) -> Path:
     """Each metric against beta (mean over seeds, every seed as a dot), one panel each;
     a metric with a ``<column>_stderr`` (the Hessian trace) gets +-1 standard error bars."""
@@ -54,6 +64,7 @@ def pinn_metrics_figure(rows: Sequence[dict], path: Path) -> Path:
         if log and (values > 0).any() and (values >= 0).all():
             if (values > 0).all():
                 ax.set_yscale("log")
+                _label_minor_log_ticks(ax)
             else:  # zeros (no saddle): linear near 0, logarithmic above
                 ax.set_yscale("symlog", linthresh=float(values[values > 0].min()))
         ax.set_title(title)
