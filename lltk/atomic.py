@@ -1,4 +1,4 @@
-"""Write a file so that readers never see it half-written."""
+"""Write a file so that readers never see it half-written; check a folder can be written."""
 
 from __future__ import annotations
 
@@ -35,3 +35,16 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def writable_folder(folder: str | os.PathLike, what: str) -> Path:
+    """Create ``folder`` and check, by writing a temporary file, that it can be written;
+    a ``ValueError`` "cannot write ``what`` (reason)" otherwise."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise ValueError(f"cannot write {what} ({exc.strerror or exc})") from None
+    return folder

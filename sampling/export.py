@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from lltk import __version__, vtkxml
-from lltk.atomic import atomic_write
+from lltk.atomic import atomic_write, writable_folder
 from sampling.graphs import build_graph
 from sampling.landscape import LandscapeResult
 
@@ -57,12 +56,7 @@ def check_output(path: str | os.PathLike, dimension: int) -> Path:
     if path.suffix == ".vti" and dimension > 3:
         raise ValueError(f"a .vti holds at most 3 dimensions; write {dimension}-D to a .vtu")
     folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as exc:
-        raise ValueError(f"cannot write to {folder} ({exc.strerror or exc})") from None
+    writable_folder(folder, f"to {folder}")
     if path.is_dir():
         raise ValueError(f"the output {path} is a folder")
     return path

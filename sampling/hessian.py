@@ -55,6 +55,18 @@ class LossModule(nn.Module):
         return self._loss_fn(dict(self.model.named_parameters()))
 
 
+def hessian_metadata(
+    eigenvalues: np.ndarray, trace: float, trace_stderr: float
+) -> dict[str, np.ndarray | float]:
+    """The FieldData figures ``HessianTopEigenvalues``, ``HessianTrace`` and
+    ``HessianTraceStdErr`` (the trace is a stochastic estimate)."""
+    return {
+        "HessianTopEigenvalues": eigenvalues,
+        "HessianTrace": trace,
+        "HessianTraceStdErr": trace_stderr,
+    }
+
+
 @dataclass
 class HessianFigures:
     """Top eigenvalues (descending) with unit eigenvectors as rows, trace, SLQ density."""
@@ -74,13 +86,8 @@ class HessianFigures:
         return float(np.std(self.trace_samples, ddof=1) / np.sqrt(m)) if m > 1 else np.inf
 
     def metadata(self) -> dict[str, np.ndarray | float]:
-        """The FieldData figures ``HessianTopEigenvalues``, ``HessianTrace`` and
-        ``HessianTraceStdErr`` (the trace is a stochastic estimate)."""
-        return {
-            "HessianTopEigenvalues": self.eigenvalues,
-            "HessianTrace": self.trace,
-            "HessianTraceStdErr": self.trace_stderr,
-        }
+        """The FieldData figures (see :func:`hessian_metadata`)."""
+        return hessian_metadata(self.eigenvalues, self.trace, self.trace_stderr)
 
     def density(
         self, points: int = 1000, sigma: float | None = None

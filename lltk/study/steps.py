@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from lltk import vtkxml
-from lltk.atomic import atomic_write
+from lltk.atomic import atomic_write, writable_folder
 
 
 def digest(*parts: Any) -> str:
@@ -81,11 +80,9 @@ class Hessian:
 
     def metadata(self) -> dict[str, Any]:
         """FieldData figures as the conventions name them."""
-        return {
-            "HessianTopEigenvalues": self.eigenvalues,
-            "HessianTrace": self.trace,
-            "HessianTraceStdErr": self.trace_stderr,
-        }
+        from sampling.hessian import hessian_metadata
+
+        return hessian_metadata(self.eigenvalues, self.trace, self.trace_stderr)
 
 
 def hessian_step(
@@ -337,14 +334,7 @@ def render_figure(landscapes: list[Path], out: Path, log: Callable[[str], None])
 
 def prepare_output(out: Path) -> Path:
     """Create the study folder ``out`` and check that it can be written, before any work."""
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out):
-            pass
-    except OSError as exc:
-        raise ValueError(f"cannot write the study to {out} ({exc.strerror or exc})") from None
-    return out
+    return writable_folder(out, f"the study to {out}")
 
 
 def finish_study(
