@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.lltk-setup
 
-.PHONY: setup demo test lint bench study-pinn study-resnet
+.PHONY: setup demo test lint bench study-pinn study-resnet ttk
 
 $(STAMP): scripts/setup.sh pyproject.toml
 	bash scripts/setup.sh
@@ -29,3 +29,7 @@ study-pinn: $(STAMP)
 
 study-resnet: $(STAMP)
 	$(VENV)/bin/lltk study resnet
+
+# TTK 1.2.0 from source against Debian's ParaView (about 15 minutes); see scripts/build-ttk.sh.
+ttk:
+	bash scripts/build-ttk.sh
