@@ -44,6 +44,7 @@ class ResnetStudy:
     recomputed: list[str] = field(default_factory=list)
 
 
+#: Table columns and headers (both definitions of each metric: see the PINN study's).
 COLUMNS = {
     "model": "model",
     "seed": "seed",
@@ -51,20 +52,10 @@ COLUMNS = {
     "TrainLoss": "train loss",
     "top_eigenvalue": "top eigenvalue",
     "trace": "trace",
-    "random_minima": "minima (rand)",
-    "random_saddles": "saddles (rand)",
-    "random_avg_persistence": "avg pers. (rand)",
-    "hessian_minima": "minima (Hess)",
-    "hessian_saddles": "saddles (Hess)",
-    "hessian_avg_persistence": "avg pers. (Hess)",
+    **steps.topology_headers("random", "rand"),
+    **steps.topology_headers("hessian", "Hess"),
 }
-CSV_EXTRA = (
-    "residual",
-    "TestLoss",
-    "trace_stderr",
-    "random_total_persistence",
-    "hessian_total_persistence",
-)
+CSV_EXTRA = ("residual", "TestLoss", "trace_stderr", *steps.extra_topology_columns())
 
 
 def run_resnet_study(

@@ -8,7 +8,8 @@ the same inputs:
 - landscapes: the ``.vti`` itself, reused when its FieldData matches (the conventions'
   keys plus ``StudyKey``, a digest of the weights, directions, grid and whatever else
   defines the loss (``loss_key``, e.g. the number of images it averages);
-- topology metrics: ``<metrics>/<stem>.json``, keyed by the landscape file's digest.
+- topology metrics: ``<metrics>/<stem>.json``, keyed by the landscape file's digest and
+  :data:`METRICS_VERSION`.
 
 Trained models are cached by :mod:`sampling` (``$LLTK_CACHE``).
 """
@@ -222,10 +223,16 @@ def landscape_step(
     return path, True
 
 
+#: Names the metric definitions of :func:`lltk.topology.metrics.landscape_metrics`: a
+#: new one recomputes the cached topology numbers.
+METRICS_VERSION = "all-pairs-1"
+
+
 def topology_step(landscape: Path, out: Path) -> dict[str, float]:
-    """The study's topological numbers of ``landscape`` (minima, saddles, average/total/max
-    persistence of its join tree's minimum-saddle pairs), cached in ``out`` (.json)."""
-    key = file_digest(landscape)
+    """The study's topological numbers of ``landscape`` (minima, saddles, persistence
+    statistics under both definitions: :func:`lltk.topology.metrics.landscape_metrics`),
+    cached in ``out`` (.json)."""
+    key = f"{file_digest(landscape)}-{METRICS_VERSION}"
     cached = read_json(out)
     if isinstance(cached, dict) and cached.get("landscape_digest") == key:
         return cached["metrics"]
@@ -244,14 +251,40 @@ def topology_step(landscape: Path, out: Path) -> dict[str, float]:
 
 
 #: The topological numbers a study row keeps, by their ``landscape_metrics`` key.
+#: ``saddles`` and ``avg_persistence`` are the paper's definitions (type-1 saddles, every
+#: pair); ``saddles_deg`` and ``avg_persistence_ms`` the others (degenerate saddles too,
+#: minimum-saddle pairs only).
 TOPOLOGY_COLUMNS = {
     "MinimaCount": "minima",
-    "SaddleCount": "saddles",
-    "AveragePersistence": "avg_persistence",
-    "TotalPersistence": "total_persistence",
-    "MaxPersistence": "max_persistence",
+    "Type1SaddleCount": "saddles",
+    "SaddleCount": "saddles_deg",
+    "AllPairsAveragePersistence": "avg_persistence",
+    "AveragePersistence": "avg_persistence_ms",
+    "AllPairsTotalPersistence": "total_persistence",
+    "TotalPersistence": "total_persistence_ms",
+    "MaxPersistence": "max_persistence_ms",
 }
 DIRECTIONS = ("random", "hessian")
+#: Table headers of the main topology columns, both definitions side by side.
+_HEADERS = {
+    "minima": "minima",
+    "saddles": "saddles",
+    "saddles_deg": "saddles +deg.",
+    "avg_persistence": "avg pers.",
+    "avg_persistence_ms": "avg pers. (m-s)",
+}
+
+
+def topology_headers(kind: str, label: str) -> dict[str, str]:
+    """Table columns of ``kind``'s landscape (``<kind>_minima``...) and their headers,
+    e.g. ``saddles (rand)``, the paper's definition of each metric beside the other."""
+    return {f"{kind}_{c}": f"{h} ({label})" for c, h in _HEADERS.items()}
+
+
+def extra_topology_columns() -> tuple[str, ...]:
+    """The topology columns only the CSV keeps (totals, maxima) for every direction."""
+    rest = [c for c in TOPOLOGY_COLUMNS.values() if c not in _HEADERS]
+    return tuple(f"{kind}_{c}" for kind in DIRECTIONS for c in rest)
 
 
 def analyse_model(
