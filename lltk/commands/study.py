@@ -56,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Markdown), claims and figures into --out. Every step is cached: a rerun only "
         "recomputes what changed.",
     )
-    sub = p.add_subparsers(dest="study", required=True, metavar="pinn|resnet")
+    sub = p.add_subparsers(dest="study", required=True, metavar="pinn|resnet|reference")
     pinn, resnet = PinnConfig(), ResnetConfig()
     pp = sub.add_parser("pinn", help="the convection PINN over beta")
     pp.add_argument("--betas", type=number_list, default=pinn.betas, help="default 1..10")
@@ -110,6 +110,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--out", type=Path, default=Path("out/study/resnet"), help="default %(default)s"
     )
     _common(pr, resnet)
+    pf = sub.add_parser(
+        "reference",
+        help="the study's metrics and claims on a folder of landscapes others computed",
+        description="Every .vti landscape of DIR (a point array 'Loss', e.g. the authors' "
+        "landscapes in ../shared/ttk-reference): minima, saddles and average persistence "
+        "under both definitions, and the claims of both case studies that the folder "
+        "allows (model, skips, seed, distance and beta from lltk's FieldData or the file "
+        "names).",
+    )
+    pf.add_argument("folder", type=Path, metavar="DIR", help="folder of .vti landscapes")
+    pf.add_argument(
+        "--out", type=Path, default=Path("out/study/reference"), help="default %(default)s"
+    )
     p.set_defaults(func=run)
 
 
@@ -146,6 +159,10 @@ def _common(p: argparse.ArgumentParser, config: object) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the chosen study and print where its results are."""
     start = time.perf_counter()
+    if args.study == "reference":
+        from lltk.study.reference import run_reference
+
+        return _report(run_reference(args.folder, args.out), start)
     if args.threads < 0:
         raise ValueError(f"--threads must be >= 0, not {args.threads}")
     if args.threads:
@@ -183,9 +200,15 @@ def run(args: argparse.Namespace) -> int:
             render=not args.no_render,
         )
         study = run_resnet_study(config, args.out, progress=args.progress)
+    return _report(study, start)
+
+
+def _report(study, start: float) -> int:
+    """Print the claims, the files and the time a study took."""
     for claim in study.claims:
         verdict = "reproduced" if claim.reproduced else "NOT reproduced"
-        print(f"lltk study: {claim.claim}: {verdict} ({claim.evidence})")
+        other = f"; other definition: {claim.other}" if claim.other else ""
+        print(f"lltk study: {claim.claim}: {verdict} ({claim.evidence}){other}")
     for name, path in study.files.items():
         print(f"{name}: {path}")
     steps = ", ".join(f"{k} {v:.0f} s" for k, v in study.timings.items())

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
-import numpy as np
-
 from lltk.study import steps
-from lltk.study.tables import Claim
+from lltk.study.tables import (
+    Claim,
+    both_definitions,
+    paired_claim,
+    spearman_claim,
+    spearman_within,
+)
 
 
 @dataclass
@@ -117,36 +122,60 @@ def run_resnet_study(
     return study
 
 
-def compare_claim(rows: list[dict], column: str, label: str, more: bool) -> Claim:
-    """ "Without skips, ``label`` is higher (``more``) or lower": the means over seeds
-    differ that way and so do most seeds' pairs (same seed with and without skips)."""
-    skip = {r["seed"]: float(r[column]) for r in rows if r["residual"] == 1.0}
-    noskip = {r["seed"]: float(r[column]) for r in rows if r["residual"] == 0.0}
-    seeds = sorted(set(skip) & set(noskip))
-    if not seeds:
-        return Claim(f"without skips, {label}", "no paired seeds", False)
-    a = np.array([skip[s] for s in seeds])
-    b = np.array([noskip[s] for s in seeds])
-    sign = 1 if more else -1
-    wins = int(np.sum(sign * (b - a) > 0))
-    text = (
-        f"mean {b.mean():.4g} without vs {a.mean():.4g} with skips; "
-        f"{wins} of {len(seeds)} seeds agree"
-    )
-    ok = sign * (b.mean() - a.mean()) > 0 and wins > len(seeds) / 2
-    return Claim(f"without skips, {label}", text, bool(ok))
+def resnet_claims(
+    rows: list[dict], pair: tuple[str, ...] = ("seed",), within: tuple[str, ...] = ()
+) -> list[Claim]:
+    """The study's ResNet claims checked on ``rows`` (rows of the same ``pair`` values
+    compared with and without skips), the topological ones judged on the paper's
+    definitions with the other definitions beside: without skips, more saddles and a
+    lower average persistence; saddles inversely related to the average persistence and
+    to the ML metrics present in the rows (test accuracy, top Hessian eigenvalue, trace;
+    "inversely" as the study states it, for each of them). Directions without a pair are
+    left out; ``within`` adds the saddles-persistence correlation inside each value of
+    those columns to the evidence."""
+    claims = []
+    for kind, label in (("random", "random directions"), ("hessian", "Hessian directions")):
+        sub = [r for r in rows if f"{kind}_saddles" in r]
+        keys = [{tuple(r[k] for k in pair) for r in sub if r["residual"] == v} for v in (0, 1)]
+        if not keys[0] & keys[1]:
+            continue
+        for metric, other, text, more in (
+            ("saddles", "saddles_deg", "more saddles", True),
+            ("avg_persistence", "avg_persistence_ms", "lower average persistence", False),
+        ):
+            judge = partial(
+                paired_claim,
+                sub,
+                label=f"without skips, {text} ({label})",
+                split="residual",
+                base=1.0,
+                other=0.0,
+                more=more,
+                pair=pair,
+            )
+            claims.append(both_definitions(judge, f"{kind}_{metric}", f"{kind}_{other}"))
+        saddles = f"saddle count ({label})"
+        judge = partial(spearman_claim, sub, label=saddles, sign=-1, relation="average persistence")
+        paper = (f"{kind}_saddles", f"{kind}_avg_persistence")
+        claim = both_definitions(
+            judge, paper, (f"{kind}_saddles_deg", f"{kind}_avg_persistence_ms")
+        )
+        for group in within:
+            claim.evidence += "; " + spearman_within(sub, *paper, group)
+        claims.append(claim)
+        for column, name in ML_METRICS.items():
+            if all(column in r for r in sub):
+                judge = partial(spearman_claim, sub, column, label=saddles, sign=-1, relation=name)
+                claims.append(both_definitions(judge, f"{kind}_saddles", f"{kind}_saddles_deg"))
+    return claims
 
 
-def resnet_claims(rows: list[dict]) -> list[Claim]:
-    """The study's ResNet claims checked on ``rows``."""
-    return [
-        compare_claim(rows, "random_saddles", "more saddles (random directions)", True),
-        compare_claim(rows, "hessian_saddles", "more saddles (Hessian directions)", True),
-        compare_claim(rows, "random_avg_persistence", "lower average persistence (random)", False),
-        compare_claim(
-            rows, "hessian_avg_persistence", "lower average persistence (Hessian)", False
-        ),
-    ]
+#: The ML metrics the study relates the saddle count to, by column.
+ML_METRICS = {
+    "TestAccuracy": "test accuracy",
+    "top_eigenvalue": "the top Hessian eigenvalue",
+    "trace": "the Hessian trace",
+}
 
 
 def _write_tables(study: ResnetStudy, config: ResnetConfig, out: Path) -> dict[str, Path]:
