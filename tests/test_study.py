@@ -19,8 +19,7 @@ import pytest
 
 from lltk import vtkxml
 from lltk.study.pinn import PinnConfig, failure_claim, pinn_claims, run_pinn_study
-from lltk.study.resnet import compare_claim
-from lltk.study.tables import spearman_claim
+from lltk.study.tables import paired_claim, spearman_claim
 
 gudhi = pytest.importorskip("gudhi")
 
@@ -246,25 +245,30 @@ def test_failure_claim() -> None:
 
 
 _METRIC_COLUMNS = (
-    "random_saddles",
-    "hessian_saddles",
-    "random_avg_persistence",
-    "hessian_avg_persistence",
+    *(
+        f"{kind}_{metric}"
+        for kind in ("random", "hessian")
+        for metric in ("saddles", "saddles_deg", "avg_persistence", "avg_persistence_ms")
+    ),
     "TestAbsError",
     "top_eigenvalue",
     "trace",
 )
 
 
-def test_compare_claim_pairs_seeds() -> None:
+def test_paired_claim_pairs_seeds() -> None:
     rows = [
         {"seed": s, "residual": res, "x": x}
         for s, (a, b) in enumerate([(1, 5), (2, 6), (3, 1)])
         for res, x in ((1.0, a), (0.0, b))
     ]
-    more = compare_claim(rows, "x", "more x", True)
-    assert more.reproduced and "2 of 3 seeds agree" in more.evidence
-    assert not compare_claim(rows, "x", "lower x", False).reproduced
+    more = paired_claim(rows, "x", "more x", "residual", 1.0, 0.0, True)
+    assert more.reproduced and "2 of 3 pairs agree" in more.evidence
+    assert not paired_claim(rows, "x", "lower x", "residual", 1.0, 0.0, False).reproduced
+    # pairs are formed on every pair column: seed 0 at two distances is two pairs
+    wide = [{**r, "d": d} for r in rows for d in (0.1, 1.0)]
+    claim = paired_claim(wide, "x", "more x", "residual", 1.0, 0.0, True, pair=("seed", "d"))
+    assert "4 of 6 pairs agree" in claim.evidence
 
 
 def test_resnet_study_tiny(cache, tmp_path) -> None:
