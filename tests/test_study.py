@@ -276,7 +276,13 @@ def test_resnet_study_tiny(cache, tmp_path) -> None:
     from lltk.study.resnet import ResnetConfig, run_resnet_study
 
     config = ResnetConfig(
-        seeds=(0,), epochs=0, loss_samples=8, resolution=5, hessian_steps=2, render=False
+        seeds=(0,),
+        epochs=0,
+        loss_samples=8,
+        hessian_samples=8,
+        resolution=5,
+        hessian_steps=2,
+        render=False,
     )
     study = run_resnet_study(config, tmp_path, log=lambda _: None)
     assert [r["model"] for r in study.rows] == ["resnet20", "resnet20-noskip"]

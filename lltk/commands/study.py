@@ -107,6 +107,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="training images in the landscape's loss (default %(default)s)",
     )
     pr.add_argument(
+        "--hessian-samples",
+        type=int,
+        default=resnet.hessian_samples,
+        help="training images in the Hessian's loss (default %(default)s, the authors')",
+    )
+    pr.add_argument(
+        "--shortcut",
+        choices=("B", "A"),
+        default=resnet.shortcut,
+        help="shortcut where the shape changes: B, 1x1 conv + BN (default, the authors'), "
+        "or A, zero padding (former)",
+    )
+    pr.add_argument(
+        "--directions",
+        choices=("authors", "filter"),
+        default=resnet.directions,
+        help="random directions: 'authors' (default: layer-normalised Gaussian, the second "
+        "orthogonalised, every parameter, alpha in +-D/2 times the weights' norm) or "
+        "'filter' (former: filter-normalised, 1-D parameters fixed, alpha in +-D)",
+    )
+    pr.add_argument(
         "--out", type=Path, default=Path("out/study/resnet"), help="default %(default)s"
     )
     _common(pr, resnet)
@@ -137,7 +158,8 @@ def _common(p: argparse.ArgumentParser, config: object) -> None:
         "--distance",
         type=float,
         default=config.distance,
-        help="alpha in [-D, D] (default %(default)s)",
+        help="the span D: alpha in [-D, D] along filter-normalised directions, the authors' "
+        "distance d along theirs (default %(default)s)",
     )
     p.add_argument(
         "--hessian-steps",
@@ -194,6 +216,9 @@ def run(args: argparse.Namespace) -> int:
             data=args.data,
             epochs=args.epochs,
             loss_samples=args.loss_samples,
+            hessian_samples=args.hessian_samples,
+            shortcut=args.shortcut,
+            directions=args.directions,
             resolution=args.resolution,
             distance=args.distance,
             hessian_steps=args.hessian_steps,

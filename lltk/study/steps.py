@@ -114,7 +114,7 @@ def hessian_step(
 
     fig = hessian_figures(
         trained.model,
-        trained.loss_fn,
+        trained.extras.get("hessian_loss_fn", trained.loss_fn),
         top_k=top_k,
         seed=seed,
         max_iter=steps,
@@ -176,16 +176,20 @@ def landscape_step(
     hessian: Hessian | None,
     progress: bool = False,
     loss_key: dict | None = None,
+    normalization: str | None = None,
 ) -> tuple[Path, bool]:
     """Sample and write the landscape of ``trained`` along the rows of ``dirs`` unless
-    ``path`` already holds it; returns the path and whether it was (re)computed."""
+    ``path`` already holds it; returns the path and whether it was (re)computed.
+    ``normalization`` names how ``dirs`` were scaled (FieldData ``Normalization``;
+    default: ``filter`` for random directions, ``none`` for the others)."""
     import torch
 
     from sampling import export, landscape
     from sampling.directions import flatten
 
     theta = flatten(trained.params).double().numpy()
-    normalization = "filter" if directions_kind == "random" else "none"
+    if normalization is None:
+        normalization = "filter" if directions_kind == "random" else "none"
     meta = {
         **trained.metadata,
         "Directions": directions_kind,
@@ -300,12 +304,26 @@ def analyse_model(
     recomputed: list[str],
     progress: bool = False,
     loss_key: dict | None = None,
+    directions: str = "filter",
 ) -> tuple[dict[str, float], Hessian]:
     """Hessian figures, the random- and Hessian-direction 2-D landscapes of one trained
     model (``out/landscapes/<name>_<kind>.vti``) and their topology: a row of numbers
     (``top_eigenvalue``, ``trace``, ``trace_stderr``, ``<kind>_<metric>``) and the Hessian
-    figures."""
-    from sampling.directions import random_directions
+    figures.
+
+    ``directions``: ``filter`` (filter-normalised random directions, unit Hessian
+    eigenvectors, ``alpha`` in ``[-distance, distance]``) or ``authors`` (the study
+    authors' random directions, :func:`sampling.directions.authors_directions`, and the
+    Hessian eigenvectors, each scaled to the norm of the weights, ``alpha`` in
+    ``[-distance/2, distance/2]``: the authors' span of ``distance`` times the norm).
+    """
+    from sampling.directions import authors_directions, flatten, random_directions
+
+    if directions not in ("filter", "authors"):
+        raise ValueError(f"directions must be 'filter' or 'authors', not {directions!r}")
+    authors = directions == "authors"
+    span = distance / 2 if authors else distance
+    norm = float(flatten(trained.params).double().norm())
 
     with timed(timings, "hessian"):
         hessian = hessian_step(
@@ -317,14 +335,31 @@ def analyse_model(
         "trace_stderr": hessian.trace_stderr,
     }
     for kind in DIRECTIONS:
-        if kind == "random":
+        if kind == "random" and authors:
+            dirs = authors_directions(trained.model, seed).double().numpy()
+        elif kind == "random":
             dirs = random_directions(trained.model, 2, seed, "filter").double().numpy()
+        elif authors:
+            dirs = hessian.eigenvectors[:2] * norm
         else:
             dirs = hessian.eigenvectors[:2]
         path = out / "landscapes" / f"{name}_{kind}.vti"
+        normalization = None
+        if authors:
+            normalization = "layer-orthogonal" if kind == "random" else "weights-norm"
         with timed(timings, "sample"):
             _, fresh = landscape_step(
-                trained, path, kind, dirs, resolution, distance, seed, hessian, progress, loss_key
+                trained,
+                path,
+                kind,
+                dirs,
+                resolution,
+                span,
+                seed,
+                hessian,
+                progress,
+                loss_key,
+                normalization,
             )
         if fresh:
             recomputed.append(str(path))
