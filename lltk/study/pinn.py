@@ -10,7 +10,7 @@ figure (Figure 6 of Xie, Geniesse et al. 2024) and the per-beta views (their Fig
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 
@@ -46,17 +46,6 @@ class PinnConfig:
     figure_betas: tuple[float, ...] = (1.0, 4.0, 7.0, 10.0)
 
 
-@dataclass
-class PinnStudy:
-    """What a run produced: one row per (beta, seed), claims, files, step timings."""
-
-    rows: list[dict] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-    files: dict[str, Path] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    recomputed: list[str] = field(default_factory=list)
-
-
 def stem(beta: float, seed: int) -> str:
     """File stem of one model, e.g. ``pinn_beta7_seed0`` (landscapes add ``_random``...)."""
     return f"pinn_beta{beta:g}_seed{seed}"
@@ -64,13 +53,13 @@ def stem(beta: float, seed: int) -> str:
 
 def run_pinn_study(
     config: PinnConfig, out: Path, log: Callable[[str], None] = print, progress: bool = False
-) -> PinnStudy:
+) -> steps.Study:
     """Run (or reuse) every step of the PINN study into ``out``; write tables and figures."""
     from sampling.models import train_model
 
     _check(config)
     out = steps.prepare_output(out)
-    study = PinnStudy()
+    study = steps.Study()
     for beta in config.betas:
         for seed in config.seeds:
             with steps.timed(study.timings, "train"):
@@ -211,7 +200,7 @@ def failure_claim(rows: list[dict]) -> Claim:
     return Claim("the PINN fails around beta = 7", text, 6 <= betas[k + 1] <= 8)
 
 
-def _write_tables(study: PinnStudy, config: PinnConfig, out: Path) -> dict[str, Path]:
+def _write_tables(study: steps.Study, config: PinnConfig, out: Path) -> dict[str, Path]:
     from lltk.study import figures
     from lltk.study.tables import write_results
 
@@ -230,7 +219,7 @@ def _write_tables(study: PinnStudy, config: PinnConfig, out: Path) -> dict[str, 
 
 
 def render_sweep(
-    study: PinnStudy, config: PinnConfig, out: Path, log: Callable[[str], None]
+    study: steps.Study, config: PinnConfig, out: Path, log: Callable[[str], None]
 ) -> Path | None:
     """Figure 2: the views of the first seed's random-direction landscapes, a column per
     beta, and a compact copy with the columns of ``config.figure_betas``."""

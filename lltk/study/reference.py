@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -46,17 +45,6 @@ COLUMNS = {
 CSV_EXTRA = ("residual", "total_persistence", "total_persistence_ms", "max_persistence_ms")
 #: FieldData ML metrics a row keeps when a file carries them (column: FieldData key).
 ML_FIELDS = {"TestAccuracy": "TestAccuracy", "trace": "HessianTrace"}
-
-
-@dataclass
-class ReferenceStudy:
-    """One row per landscape, the claims that the folder allows, the files written."""
-
-    rows: list[dict] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-    files: dict[str, Path] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    recomputed: list[str] = field(default_factory=list)
 
 
 def landscape_files(folder: Path) -> list[Path]:
@@ -125,7 +113,7 @@ def describe(path: Path, field_data: dict) -> dict:
     }
 
 
-def run_reference(folder: Path, out: Path, log: Callable[[str], None] = print) -> ReferenceStudy:
+def run_reference(folder: Path, out: Path, log: Callable[[str], None] = print) -> steps.Study:
     """The metrics (both definitions) of every landscape in ``folder`` and the claims it
     allows, written to ``out`` (``reference_results.csv``/``.md``); the folder is checked
     whole before anything is written."""
@@ -133,7 +121,7 @@ def run_reference(folder: Path, out: Path, log: Callable[[str], None] = print) -
 
     paths = landscape_files(Path(folder))
     out = steps.prepare_output(out)
-    study = ReferenceStudy()
+    study = steps.Study()
     for path in paths:
         with steps.timed(study.timings, "topology"):
             metrics = steps.topology_step(path, out / "metrics" / f"{path.stem}.json")
@@ -200,7 +188,7 @@ def reference_claims(rows: list[dict]) -> list[Claim]:
     return claims
 
 
-def _write(study: ReferenceStudy, folder: Path, out: Path) -> dict[str, Path]:
+def _write(study: steps.Study, folder: Path, out: Path) -> dict[str, Path]:
     from lltk.study.tables import write_results
 
     return write_results(

@@ -9,7 +9,7 @@ lower average persistence.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 
@@ -45,17 +45,6 @@ class ResnetConfig:
     render: bool = True
 
 
-@dataclass
-class ResnetStudy:
-    """What a run produced: one row per (variant, seed), claims, files, step timings."""
-
-    rows: list[dict] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-    files: dict[str, Path] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    recomputed: list[str] = field(default_factory=list)
-
-
 #: Table columns and headers (both definitions of each metric: see the PINN study's).
 COLUMNS = {
     "model": "model",
@@ -72,7 +61,7 @@ CSV_EXTRA = ("residual", "TestLoss", "trace_stderr", *steps.extra_topology_colum
 
 def run_resnet_study(
     config: ResnetConfig, out: Path, log: Callable[[str], None] = print, progress: bool = False
-) -> ResnetStudy:
+) -> steps.Study:
     """Run (or reuse) every step of the ResNet study into ``out``; write tables, figure."""
     from sampling.resnet import train_resnet
 
@@ -81,7 +70,7 @@ def run_resnet_study(
     if config.resolution < 3:
         raise ValueError("the resolution must be at least 3 points per axis")
     out = steps.prepare_output(out)
-    study = ResnetStudy()
+    study = steps.Study()
     for seed in config.seeds:
         for residual in (True, False):
             with steps.timed(study.timings, "train"):
@@ -192,7 +181,7 @@ ML_METRICS = {
 }
 
 
-def _write_tables(study: ResnetStudy, config: ResnetConfig, out: Path) -> dict[str, Path]:
+def _write_tables(study: steps.Study, config: ResnetConfig, out: Path) -> dict[str, Path]:
     from lltk.study import figures
     from lltk.study.tables import write_results
 
@@ -210,7 +199,7 @@ def _write_tables(study: ResnetStudy, config: ResnetConfig, out: Path) -> dict[s
     return files
 
 
-def _render(study: ResnetStudy, out: Path, log: Callable[[str], None]) -> Path | None:
+def _render(study: steps.Study, out: Path, log: Callable[[str], None]) -> Path | None:
     """Figure 2 of the first seed: a column per variant (and a 900-pixel-wide copy)."""
     from lltk.study.figures import shrink
 

@@ -22,7 +22,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ import numpy as np
 
 from lltk import vtkxml
 from lltk.atomic import atomic_write, writable_folder
+from lltk.study.tables import Claim
 
 
 def digest(*parts: Any) -> str:
@@ -400,13 +401,25 @@ def render_figure(landscapes: list[Path], out: Path, log: Callable[[str], None])
     return rendered.figure
 
 
+@dataclass
+class Study:
+    """What a study run produced: its rows, the claims judged on them, the files written,
+    the wall time of each step and the files it recomputed."""
+
+    rows: list[dict] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    recomputed: list[str] = field(default_factory=list)
+
+
 def prepare_output(out: Path) -> Path:
     """Create the study folder ``out`` and check that it can be written, before any work."""
     return writable_folder(out, f"the study to {out}")
 
 
 def finish_study(
-    study: Any,
+    study: Study,
     name: str,
     config: dict[str, Any],
     out: Path,
