@@ -289,6 +289,10 @@ def test_resnet_study_tiny(cache, tmp_path) -> None:
     assert all(0.0 <= r["TestAccuracy"] <= 1.0 for r in study.rows)
     for path in sorted((tmp_path / "landscapes").glob("*.vti")):
         assert "solution" not in path.name
+        fd = vtkxml.read(path).field_data
+        # the authors' span: alpha in [-d/2, d/2] along directions as long as the weights
+        assert float(fd["Distance"][0]) == config.distance / 2
+        assert fd["Normalization"] in ("layer-orthogonal", "weights-norm")
         metrics = json.loads((tmp_path / "metrics" / f"{path.stem}.json").read_text())
         assert metrics["metrics"]["MinimaCount"] == _gudhi_zero_dim(path).size + 1
     assert (tmp_path / "resnet_results.md").read_text().count("resnet20") >= 2
