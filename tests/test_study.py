@@ -311,6 +311,7 @@ def test_resnet_study_tiny(cache, tmp_path) -> None:
         (["--betas", "a..b"], "expected a range"),
         (["--betas", "-1"], "beta must be a non-negative number"),
         (["--seeds", "x"], "expected comma-separated integers"),
+        (["--collocation-seed", "x"], "expected an integer seed or 'train'"),
         (["--resolution", "2"], "at least 3 points"),
         (["--out", "/proc/lltk-study"], "cannot write the study to /proc/lltk-study"),
     ],
