@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     import warnings
 
     from lltk import vtkxml
+    from lltk.atomic import writable_folder
     from lltk.cli import UserError
     from lltk.topology import (
         graph_domain,
@@ -88,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         domain = graph_domain(ds.number_of_points, edges, ds.point_coordinates())
     if values.size == 0:
         raise UserError(f"{args.input} has no points")
+    writable_folder(args.out, f"to {args.out}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if args.simplify is not None:
