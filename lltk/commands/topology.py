@@ -34,9 +34,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def pick_array(point_data: dict, name: str | None):
-    """The scalar point array ``name`` (default ``Loss`` or the only array), checked."""
+def pick_array(point_data: dict, name: str | None, cell_data: dict | None = None):
+    """The scalar point array ``name`` (default ``Loss`` or the only array), checked; an
+    array that is (also) cell data is refused, as the ParaView filters refuse it."""
     from lltk.cli import UserError
+    from lltk.vtkxml import cell_data_error
+
+    cell_data = cell_data or {}
+    if name is None and "Loss" in cell_data:
+        name = "Loss"
 
     if name is None:
         if "Loss" in point_data:
@@ -47,6 +53,8 @@ def pick_array(point_data: dict, name: str | None):
             raise UserError(
                 f"choose a point array with --array (found: {', '.join(point_data) or 'none'})"
             )
+    if name in cell_data:
+        raise UserError(cell_data_error(name))
     if name not in point_data:
         raise UserError(f"no point array {name!r} (found: {', '.join(point_data) or 'none'})")
     values = point_data[name]
@@ -79,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         ds = vtkxml.read(args.input)
     except vtkxml.VTKFileError as exc:
         raise UserError(f"cannot read {args.input}: {exc}") from exc
-    _, values = pick_array(ds.point_data, args.array)
+    _, values = pick_array(ds.point_data, args.array, ds.cell_data)
     if ds.kind == "ImageData":
         domain = grid_domain(ds.dimensions, ds.origin, ds.spacing)
     else:
@@ -87,8 +95,8 @@ def run(args: argparse.Namespace) -> int:
         if edges is None:
             raise UserError(f"{args.input} has no cells to define a graph")
         domain = graph_domain(ds.number_of_points, edges, ds.point_coordinates())
-    if values.size == 0:
-        raise UserError(f"{args.input} has no points")
+    if values.size < 2:
+        raise UserError(f"{args.input} has {values.size} point(s): a landscape needs two or more")
     writable_folder(args.out, f"to {args.out}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
