@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk sample``."""
+    from lltk.cli import path_argument
     from sampling.budget import EVALUATION_LIMIT
 
     p = subparsers.add_parser(
@@ -60,7 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help=f"sample grids of more than {EVALUATION_LIMIT:,} points (memory is still checked)",
     )
-    p.add_argument("--out", required=True, help="output .vti (n <= 3) or .vtu")
+    p.add_argument("--out", type=path_argument, required=True, help="output .vti (n <= 3) or .vtu")
     p.set_defaults(func=run)
 
 
@@ -108,7 +109,7 @@ def check_sample_arguments(args: argparse.Namespace) -> None:
     check_grid(args.dim, args.resolution, args.distance)
     suffix = Path(args.out).suffix
     if args.graph != "grid" and suffix != ".vtu":
-        raise ValueError(f"--graph {args.graph} applies to a .vtu output, not {args.out!r}")
+        raise ValueError(f"--graph {args.graph} applies to a .vtu output, not {str(args.out)!r}")
     if args.k is not None and args.graph != "knn":
         raise ValueError("--k applies to --graph knn only")
     points, k = args.resolution**args.dim, 4 * args.dim if args.k is None else args.k

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``topology`` subcommand."""
+    from lltk.cli import path_argument
+
     p = subparsers.add_parser(
         "topology",
         help="merge tree and persistence diagram of a .vti/.vtu/.vtp field, as TTK's CSVs",
@@ -19,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "the edges of their cells as a graph."
         ),
     )
-    p.add_argument("input", type=Path, help="a .vti, .vtu or .vtp file")
+    p.add_argument("input", type=path_argument, help="a .vti, .vtu or .vtp file")
     p.add_argument("--array", default=None, help="point array (default: Loss, or the only one)")
     p.add_argument("--tree", choices=("join", "split"), default="join")
     p.add_argument(
@@ -30,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="first remove minimum-saddle pairs of persistence below T (fraction of range)",
     )
     p.add_argument("--absolute", action="store_true", help="T is an absolute persistence")
-    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--out", type=path_argument, required=True, help="output folder")
     p.set_defaults(func=run)
 
 
