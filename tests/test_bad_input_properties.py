@@ -165,8 +165,9 @@ def topology_case(data: bytes, argv: list[str], expected: dict | None) -> str:
         assert snapshot(root, (out,)) == before, "a file outside --out changed"
         if rc == 0:
             rows = topology_rows(out, "l")
-            if expected is not None and rows != expected["rows"]:
-                outcome = "silent wrong result"
+            if expected is not None:
+                same = rows == expected["rows"]
+                outcome = "read intact, same topology" if same else "silent wrong result"
         OUTCOMES[("topology", outcome)] += 1
         assert outcome != "silent wrong result"
         return outcome
@@ -231,7 +232,7 @@ def damaged_files(draw):
     return layout, how, data, hit
 
 
-@settings(SETTINGS, max_examples=160)
+@settings(SETTINGS, max_examples=140)
 @given(damaged_files())
 def test_damaged_files(case):
     """A damaged file is refused in one line, or read to the undamaged topology; bytes
@@ -301,6 +302,12 @@ def test_topology_arguments(argv):
 
 @st.composite
 def sample_arguments(draw):
+    if draw(st.booleans()):  # a valid run now and then: nothing over-refused
+        dim, resolution = draw(st.integers(1, 2)), draw(st.integers(2, 4))
+        suffix = draw(st.sampled_from([".vti", ".vtu"]))
+        graph = draw(st.sampled_from(["grid", "knn"])) if suffix == ".vtu" else "grid"
+        argv = [f"--dim={dim}", f"--resolution={resolution}", f"--graph={graph}"]
+        return argv + (["--k=1"] if graph == "knn" else []), suffix
     dim, resolution = draw(
         st.one_of(
             st.tuples(st.integers(-1, 3), st.integers(-1, 4)),
@@ -324,7 +331,7 @@ def sample_arguments(draw):
     return argv, suffix
 
 
-@settings(SETTINGS, max_examples=30)
+@settings(SETTINGS, max_examples=16)
 @given(sample_arguments())
 def test_sample_arguments(case):
     """``lltk sample`` with mutated options (a 0-iteration PINN, so a run that is
