@@ -53,6 +53,10 @@ for path, (mode, enc, comp, header) in cfg["modes"]:
                                           "lzma": "LZMA"}[comp])()
     w.SetBlockSize(1000)  # several blocks and a partial last one
     assert w.Write() == 1, path
+w = vtkXMLImageDataWriter()  # VTK's defaults: appended, base64-encoded, zlib
+w.SetInputData(img)
+w.SetFileName(cfg["default"])
+assert w.Write() == 1
 out = {}
 for case in cfg["cases"]:
     reader = simple.OpenDataFile(case["path"])
@@ -115,6 +119,7 @@ def run(pvpython, tmp_path_factory):
         "dims": dims,
         "values": str(tmp / "values.npy"),
         "modes": modes,
+        "default": str(tmp / "default.vti"),
         "cases": cases,
         "out": str(tmp / "out.json"),
     }
@@ -170,10 +175,13 @@ def test_every_vtk_writer_mode_gives_the_same_topology(run):
 
 
 def test_vtk_default_writer_file_through_the_cli(run, tmp_path, capsys):
-    """vtkXMLImageDataWriter's defaults: appended, raw, zlib, UInt64 header."""
-    path = next(p for p, m in run["modes"] if m == ("appended", "raw", "zlib", 64))
-    assert main(["topology", path, "--out", str(tmp_path)]) == 0
+    """vtkXMLImageDataWriter with its defaults (appended base64 data, zlib): the file
+    the issue found refused."""
+    path = run["tmp"] / "default.vti"
+    assert b'encoding="base64"' in path.read_bytes()
+    assert main(["topology", str(path), "--out", str(tmp_path)]) == 0
     assert "nodes" in capsys.readouterr().out
+    np.testing.assert_array_equal(vtkxml.read(path).point_data["Loss"], run["values"])
 
 
 def test_cell_data_loss_is_refused_by_filters_and_cli(run, tmp_path, capsys):
