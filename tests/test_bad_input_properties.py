@@ -146,7 +146,7 @@ def topology_rows(folder: Path, stem: str) -> list[tuple[str, ...]]:
     return tree + pairs
 
 
-def topology_case(data: bytes, argv: list[str], expected: dict | None) -> str:
+def topology_case(data: bytes, argv: list[str], expected: dict | None, family: str) -> str:
     """Run ``lltk topology`` on ``data``; check the contract; classify the outcome.
     ``expected``: the topology a correct run gives (None: any)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -168,7 +168,9 @@ def topology_case(data: bytes, argv: list[str], expected: dict | None) -> str:
             if expected is not None:
                 same = rows == expected["rows"]
                 outcome = "read intact, same topology" if same else "silent wrong result"
-        OUTCOMES[("topology", outcome)] += 1
+        if rc == 0 and expected is None and family == "damaged file":
+            outcome = "read, bytes of uncompressed data changed (undetectable)"
+        OUTCOMES[(family, outcome)] += 1
         assert outcome != "silent wrong result"
         return outcome
 
@@ -241,7 +243,7 @@ def test_damaged_files(case):
     layout, _, data, hit = case
     intact = layout.endswith(("zlib", "lzma")) or not hit
     expected = reference(_loss(), "loss") if intact else None
-    topology_case(data, ["--out", "{out}"], expected)
+    topology_case(data, ["--out", "{out}"], expected, "damaged file")
 
 
 @st.composite
@@ -261,7 +263,8 @@ def odd_values(draw):
 @given(odd_values())
 def test_odd_values(case):
     values, layout = case
-    outcome = topology_case(landscape_bytes(values, layout), ["--out", "{out}"], None)
+    argv = ["--out", "{out}"]
+    outcome = topology_case(landscape_bytes(values, layout), argv, None, "odd losses")
     if np.isfinite(values).any():
         assert outcome == "completed"
 
@@ -297,7 +300,7 @@ def topology_arguments(draw):
 @settings(SETTINGS, max_examples=60)
 @given(topology_arguments())
 def test_topology_arguments(argv):
-    topology_case(landscape_bytes(_loss(), "lltk"), argv, None)
+    topology_case(landscape_bytes(_loss(), "lltk"), argv, None, "topology arguments")
 
 
 @st.composite
@@ -360,7 +363,7 @@ def test_sample_arguments(case):
         if rc == 0:
             ds = vtkxml.read(out)
             assert ds.point_data["Loss"].size == len(ds.point_coordinates())
-        OUTCOMES[("sample", outcome)] += 1
+        OUTCOMES[("sample arguments", outcome)] += 1
 
 
 @pytest.fixture(scope="module", autouse=True)
