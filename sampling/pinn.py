@@ -24,7 +24,7 @@ import torch
 from torch import Tensor, nn
 from torch.func import functional_call, vjp
 
-from sampling.cache import atomic_torch_save, cache_path, load_checkpoint
+from sampling.cache import cache_path, check_cache_writable, load_model_state, save_checkpoint
 from sampling.closure import LossFn, Trained
 
 X_POINTS, T_POINTS = 256, 100
@@ -177,6 +177,8 @@ def train_pinn(
     """
     if max_iter < 0:
         raise ValueError(f"max_iter must be >= 0, not {max_iter}")
+    if not math.isfinite(beta):
+        raise ValueError(f"--beta must be a finite number, not {beta}")
     draw = seed if collocation_seed is None else collocation_seed
     hyper = {"beta": float(beta), "seed": int(seed), "n_f": int(n_f), "max_iter": int(max_iter)}
     # "loss" names the loss implementation: a new one changes the L-BFGS path, so retrain;
@@ -188,12 +190,13 @@ def train_pinn(
     model = ConvectionPINN(tuple(hidden)).to(device)
     loss_fn = convection_loss(model, data)
     if use_cache and path.is_file():
-        state = load_checkpoint(path)
-        model.load_state_dict(state["model"])
+        load_model_state(model, path)
     else:
+        if use_cache:
+            check_cache_writable()
         _lbfgs(model, loss_fn, max_iter, progress)
         if use_cache:
-            atomic_torch_save({"model": model.state_dict(), "hyper": hyper}, path)
+            save_checkpoint(model, hyper, path)
     model.eval()
     with torch.no_grad():
         train_loss = float(loss_fn(dict(model.named_parameters())))

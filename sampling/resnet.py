@@ -18,7 +18,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional
 
-from sampling.cache import atomic_torch_save, cache_path, load_checkpoint
+from sampling.cache import cache_path, check_cache_writable, load_model_state, save_checkpoint
 from sampling.closure import Trained, model_loss_closure
 from sampling.data import load_images
 
@@ -195,8 +195,10 @@ def train_resnet(
     ).to(device)
     path = cache_path("resnet20", hyper)
     if use_cache and path.is_file():
-        model.load_state_dict(load_checkpoint(path)["model"])
+        load_model_state(model, path)
     else:
+        if use_cache:
+            check_cache_writable()
         opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=5e-4)
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(epochs, 1))
         gen = torch.Generator().manual_seed(seed)
@@ -213,7 +215,7 @@ def train_resnet(
                     bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
                 sched.step()
         if use_cache:
-            atomic_torch_save({"model": model.state_dict(), "hyper": hyper}, path)
+            save_checkpoint(model, hyper, path)
     model.eval()
     train_loss, _ = evaluate(model, x, y)
     test_loss, test_acc = evaluate(model, x_test, y_test)

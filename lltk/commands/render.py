@@ -7,6 +7,7 @@ import argparse
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``render`` subcommand."""
+    from lltk.cli import path_argument
     from lltk.render import VIEW_STATES
 
     parser = subparsers.add_parser(
@@ -22,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "landscapes", nargs="+", metavar="LANDSCAPE", help="a sampled landscape (.vti or .vtu)"
     )
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument(
+        "--out", type=path_argument, required=True, metavar="DIR", help="output folder"
+    )
     parser.add_argument(
         "--state",
         action="append",

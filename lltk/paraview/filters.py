@@ -19,6 +19,7 @@ from vtkmodules.vtkCommonDataModel import (
 from lltk import topology
 from lltk.paraview import backend, layout
 from lltk.paraview.vtkdata import (
+    InputError,
     add_arrays,
     field_data,
     polydata,
@@ -34,6 +35,11 @@ from lltk.topology.profile import landscape_profile as topology_profile
 
 def _backend_tag(obj, which: str) -> None:
     set_field_data(obj, {"lltkBackend": which})
+
+
+def _check_threshold(threshold: float) -> None:
+    if np.isnan(threshold):
+        raise InputError("Persistence Threshold is NaN: set a number (0 keeps every pair)")
 
 
 def _ug(geom: layout.Geometry, cell_type: int) -> vtkUnstructuredGrid:
@@ -79,6 +85,7 @@ def diagram(
 ) -> tuple[str, vtkUnstructuredGrid]:
     """The persistence diagram in TTK's layout, restricted to ``pair_types`` (PairType
     codes) with persistence >= ``threshold``."""
+    _check_threshold(threshold)
     field = scalar_input(dataset, array)
     which = backend.choose("persistence_diagram", mode)
     if which == "ttk":
@@ -123,6 +130,7 @@ def simplification(
     """The input with its scalar field simplified (minimum-saddle pairs of persistence
     below the threshold removed); the original values are kept as ``<name>_Original``,
     and NaN or infinite (diverged) values stay as they were."""
+    _check_threshold(threshold)
     field = scalar_input(dataset, array)
     if field.invalid.any() and not absolute:  # relative to the finite losses' range
         finite = field.original[~field.invalid]

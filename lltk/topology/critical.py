@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from lltk.topology._jit import numba
 from lltk.topology._sweep import _find
 from lltk.topology.domain import Domain, sweep_order
 from lltk.topology.tree import (

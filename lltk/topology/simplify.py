@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from lltk.topology._jit import numba
 from lltk.topology.diagram import GLOBAL, MIN_SADDLE, diagram_from_sweep
 from lltk.topology.domain import Domain
 from lltk.topology.tree import sweep

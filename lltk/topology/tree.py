@@ -61,10 +61,12 @@ def plateau_height(finite: np.ndarray) -> float:
 
 
 def check_values(values: np.ndarray, domain: Domain) -> np.ndarray:
-    """The values as float64, NaN replaced by +inf with a warning; shape checked.
+    """The values as float64, NaN and -inf replaced by +inf with a warning; shape checked.
 
-    NaN (a failed loss evaluation) is treated as +inf: such vertices come last in the
-    order, after every finite value, ties broken by vertex id like any other value.
+    NaN or -inf (a failed loss evaluation; the sampler marks every non-finite loss
+    ``Valid`` = 0) is treated as +inf: such vertices come last in the order, after every
+    finite value, ties broken by vertex id like any other value. The ParaView filters
+    follow the same rule.
     """
     v = np.asarray(values)
     if v.ndim != 1:
@@ -78,14 +80,17 @@ def check_values(values: np.ndarray, domain: Domain) -> np.ndarray:
     if not np.issubdtype(v.dtype, np.number) or np.issubdtype(v.dtype, np.complexfloating):
         raise ValueError(f"the scalar field must be real numbers, got dtype {v.dtype}")
     v = v.astype(np.float64)
-    nan = np.isnan(v)
-    if nan.any():
+    nan, neg = np.isnan(v), np.isneginf(v)
+    if nan.any() or neg.any():
+        which = " and ".join(
+            f"{int(m.sum())} {name}" for m, name in ((nan, "NaN"), (neg, "-inf")) if m.any()
+        )
         warnings.warn(
-            f"{int(nan.sum())} NaN value(s) treated as +inf (ordered last, by vertex id)",
+            f"{which} value(s) treated as +inf (diverged samples: ordered last, by vertex id)",
             RuntimeWarning,
             stacklevel=3,
         )
-        v = np.where(nan, np.inf, v)
+        v = np.where(nan | neg, np.inf, v)
     return v
 
 
