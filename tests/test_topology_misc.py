@@ -18,6 +18,7 @@ from lltk.topology import (
     persistence_pairs,
     plateau_height,
     simplify,
+    simplify_with_order,
     split_tree,
 )
 
@@ -34,17 +35,23 @@ def _pairs(dgm) -> set[tuple[int, int, int]]:
 
 
 @pytest.mark.parametrize("dims", [(9, 7), (5, 4, 4), (30,)])
-def test_simplify_removes_exactly_the_pairs_below_threshold(dims) -> None:
+def test_simplify_removes_exactly_the_pairs_up_to_threshold(dims) -> None:
+    """TTK's rule: pairs of persistence <= threshold go, their basins take the saddle's
+    value, and the order array makes exactly the kept minima minima."""
     rng = np.random.default_rng(len(dims))
     domain = grid_domain(dims)
-    for _ in range(60):
+    for i in range(60):
         values = rng.integers(0, 6, size=int(np.prod(dims))) + rng.normal(0, 0.3, size=1)[0]
-        threshold = float(rng.uniform(0, 0.6))
+        threshold = 0.0 if i % 5 == 0 else float(rng.uniform(0, 0.6))
         before = persistence_pairs(values, domain)
         limit = threshold * (values.max() - values.min())
-        removed = (before.pair_type == 0) & (before.persistence < limit)
-        out = simplify(values, domain, threshold)
-        after = persistence_pairs(out, domain)
+        removed = (before.pair_type == 0) & (before.persistence <= limit)
+        out, order = simplify_with_order(values, domain, threshold)
+        np.testing.assert_array_equal(out, simplify(values, domain, threshold))
+        assert sorted(order) == list(range(values.size))
+        ranked = np.argsort(order)
+        assert (np.diff(out[ranked]) >= 0).all()  # the order sorts the new values
+        after = persistence_pairs(order.astype(float), domain)
         kept = {
             (int(b), int(d), int(t))
             for b, d, t, r in zip(
@@ -52,16 +59,16 @@ def test_simplify_removes_exactly_the_pairs_below_threshold(dims) -> None:
             )
             if not r
         }
-        # the essential pair keeps its minimum; its maximum moves only where a removed
-        # basin is raised above the old maximum (a 1-D saddle can be the global maximum).
-        # In 3-D a flattened basin may hold the 1-saddle of a saddle-saddle pair, whose
-        # birth vertex then moves: only the other pairs are compared there.
-        types = (0, 2) if len(dims) == 3 else (0, 1, 2)
-        assert {p for p in _pairs(after) if p[2] in types} == {p for p in kept if p[2] in types}
+        # the essential pair keeps its minimum; its maximum moves only where a flattened
+        # basin ends at the old maximum (a 1-D saddle can be the global maximum). Saddles
+        # of the other pair types inside a flattened basin move with TTK's local order.
+        assert {p for p in _pairs(after) if p[2] == 0} == {p for p in kept if p[2] == 0}
         assert {p[0] for p in _pairs(after) if p[2] == -1} == {p[0] for p in kept if p[2] == -1}
-        # only the removed basins move, and only upwards
+        # only the removed basins move, upwards, each to one value (its saddle's)
         assert (out >= values).all()
-        assert (join_tree(out, domain).node_type == 0).sum() == (
+        moved = out != values
+        assert np.isin(out[moved], values[before.death_vertex[removed]]).all()
+        assert (join_tree(order.astype(float), domain).node_type == 0).sum() == (
             join_tree(values, domain).node_type == 0
         ).sum() - removed.sum()
 
