@@ -231,3 +231,24 @@ def test_plateau_height_orders_like_plus_infinity() -> None:
     np.testing.assert_array_equal(same_dgm.birth_vertex, dgm.birth_vertex)
     np.testing.assert_array_equal(same_dgm.death_vertex, dgm.death_vertex)
     assert plateau_height(np.array([1e20, 1e20 - 1])) > 1e20  # no tie by rounding
+
+
+def test_cli_simplified_diagram_keeps_exactly_the_pairs_above_threshold(tmp_path: Path) -> None:
+    """`lltk topology --simplify` computes on the simplified field in TTK's order: no
+    spurious pairs on the flattened basins, exactly the pairs above the threshold."""
+    rng = np.random.default_rng(11)
+    values = np.round(rng.uniform(0, 1, size=(14, 12)), 1).ravel()
+    path = vtkxml.write(tmp_path / "g.vti", vtkxml.image_data({"Loss": values}, (14, 12)))
+    assert main(["topology", str(path), "--simplify", "0.25", "--out", str(tmp_path)]) == 0
+    rows = (tmp_path / "g_PersistenceDiagram.csv").read_text().splitlines()
+    header = [h.strip('"') for h in rows[0].split(",")]
+    table = np.array([[float(x) for x in r.split(",")] for r in rows[1:]])
+    before = persistence_pairs(values, grid_domain((14, 12)))
+    kept = (before.pair_type == 0) & (before.persistence > 0.25)
+    ctype = table[:, header.index("CriticalType")].reshape(-1, 2)  # (birth, death) rows
+    assert ((ctype[:, 0] == 0) & (ctype[:, 1] == 1)).sum() == kept.sum()
+    flat, order = simplify_with_order(values, grid_domain((14, 12)), 0.25)
+    np.testing.assert_array_equal(
+        persistence_pairs(flat, grid_domain((14, 12)), order).birth_vertex,
+        persistence_pairs(order.astype(float), grid_domain((14, 12))).birth_vertex,
+    )
