@@ -43,8 +43,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Render and print the PNGs written."""
     from lltk.cli import UserError
+    from lltk.commands.paraview import say_ttk
     from lltk.render import RenderError, render
 
+    say_ttk("lltk render")
     try:
         rendered = render(args.landscapes, args.out, views=args.state, figure=args.figure)
     except RenderError as exc:
