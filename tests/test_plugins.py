@@ -223,12 +223,14 @@ class ttkTopologicalSimplificationByPersistence(_Fake):
 
     def RequestData(self, request, inInfo, outInfo):
         f = self.field(inInfo)
-        v = topology.simplify(f.values, f.domain, self.settings["PersistenceThreshold"],
-                              absolute=bool(self.settings["ThresholdIsAbsolute"]))
+        assert self.settings["PairType"] == 1  # minimum-saddle
+        v, o = topology.simplify_with_order(f.values, f.domain,
+                                            self.settings["PersistenceThreshold"],
+                                            absolute=bool(self.settings["ThresholdIsAbsolute"]))
         out = self.GetOutputData(outInfo, 0)
         out.ShallowCopy(self.GetInputData(inInfo, 0, 0))
         out.GetPointData().RemoveArray(f.name)
-        vtkdata.add_arrays(out.GetPointData(), {f.name: v})
+        vtkdata.add_arrays(out.GetPointData(), {f.name: v, f.name + "_Order": o})
         return 1
 '''
 
@@ -565,7 +567,7 @@ def test_simplification_removes_exactly_ttk_pairs_below_threshold(results, ttk_r
         values = vtkxml.read(TTK_REFERENCE / f"{stem}.vti").point_data["Loss"]
         limit = SIMPLIFY_THRESHOLD * (values.max() - values.min())
         pairs = _ttk_pairs(stem)
-        kept = pairs[pairs[:, 3] - pairs[:, 2] >= limit]
+        kept = pairs[pairs[:, 3] - pairs[:, 2] > limit]  # TTK removes those <= limit
         pt = results.get(stem, "SimplifiedDiagram", 0, "cell", "PairType")[:-1]
         pts = results.get(stem, "SimplifiedDiagram", 0, "points")
         got = np.column_stack([pts[0::2, 1], pts[1::2, 1]])[pt == 0]

@@ -17,25 +17,48 @@ from vtkmodules.util import numpy_support
 
 from lltk.paraview.vtkdata import InputError, cell_array, point_array
 
-#: TTK's VTK class for each task.
+#: TTK's VTK class for each task: its name in TTK 1.2.0, then in later versions.
 TTK_CLASSES = {
-    "merge_tree": "ttkFTMTree",
-    "persistence_diagram": "ttkPersistenceDiagram",
-    "critical_points": "ttkScalarFieldCriticalPoints",
-    "simplification": "ttkTopologicalSimplificationByPersistence",
+    "merge_tree": ("ttkFTMTree", "ttkMergeTree"),
+    "persistence_diagram": ("ttkPersistenceDiagram",),
+    "critical_points": ("ttkScalarFieldCriticalPoints",),
+    "simplification": ("ttkTopologicalSimplificationByPersistence",),
 }
+#: TTK's ParaView proxy (filter) for each task, by the same versions.
+TTK_PROXIES = {
+    "merge_tree": ("TTKMergeandContourTreeFTM", "TTKMergeTree"),
+    "persistence_diagram": ("TTKPersistenceDiagram",),
+    "critical_points": ("TTKScalarFieldCriticalPoints",),
+    "simplification": ("TTKTopologicalSimplificationByPersistence",),
+}
+#: TTK's PairType for minimum-saddle pairs in TopologicalSimplificationByPersistence
+#: (0 is extremum-saddle: maxima too).
+MINIMUM_SADDLE = 1
 #: Values of the filters' ``Backend`` property.
 AUTO, LLTK, TTK = 0, 1, 2
 TTK_MODULE = "topologytoolkit"
 
 
 def ttk_class(task: str):
-    """TTK's VTK class for ``task``, or None when TTK's plugin is not loaded."""
+    """TTK's VTK class for ``task`` (by any of its names), or None when TTK's plugin is
+    not loaded."""
     try:
         module = importlib.import_module(TTK_MODULE)
     except ImportError:
         return None
-    return getattr(module, TTK_CLASSES[task], None)
+    for name in TTK_CLASSES[task]:
+        if hasattr(module, name):
+            return getattr(module, name)
+    return None
+
+
+def ttk_proxy(simple, task: str):
+    """The constructor of TTK's ParaView filter for ``task`` in ``paraview.simple`` (by
+    any of its names), or None when TTK's plugin is not loaded."""
+    for name in TTK_PROXIES[task]:
+        if hasattr(simple, name):
+            return getattr(simple, name)
+    return None
 
 
 def choose(task: str, mode: int) -> str:
@@ -45,16 +68,21 @@ def choose(task: str, mode: int) -> str:
     available = ttk_class(task) is not None
     if mode == TTK and not available:
         raise InputError(
-            f"Backend is TTK but TTK's {TTK_CLASSES[task]} is not available: load TTK's "
+            f"Backend is TTK but TTK's {TTK_CLASSES[task][0]} is not available: load TTK's "
             "plugin (Tools > Manage Plugins) or set Backend to Automatic or lltk"
         )
     return "ttk" if available else "lltk"
 
 
-def _run(task: str, dataset, array: str, **settings):
-    """Instantiate TTK's class for ``task`` on ``dataset``, apply setters, update."""
+def run_ttk(task: str, dataset, array: str, **settings):
+    """Instantiate TTK's class for ``task`` on ``dataset``, apply setters, update.
+
+    TTK gets a shallow copy: it adds the order array it computes (``<array>_Order``) to
+    its input, which must not reach the pipeline's data or the filters' outputs."""
     alg = ttk_class(task)()
-    alg.SetInputDataObject(0, dataset)
+    copy = dataset.NewInstance()
+    copy.ShallowCopy(dataset)
+    alg.SetInputDataObject(0, copy)
     alg.SetInputArrayToProcess(0, 0, 0, 0, array)
     for name, value in settings.items():
         getattr(alg, f"Set{name}")(value)
@@ -77,7 +105,7 @@ def ttk_merge_tree(dataset, array: str, kind: str):
     """
     from lltk.topology import MergeTree
 
-    alg = _run("merge_tree", dataset, array, TreeType=0 if kind == "join" else 1)
+    alg = run_ttk("merge_tree", dataset, array, TreeType=0 if kind == "join" else 1)
     nodes, arcs, seg = alg.GetOutput(0), alg.GetOutput(1), alg.GetOutput(2)
     order = np.argsort(_required(point_array(nodes, "NodeId"), "NodeId"))
 
@@ -122,7 +150,7 @@ def ttk_persistence_diagram(dataset, array: str):
     """
     from lltk.topology import PersistenceDiagram
 
-    out = _run("persistence_diagram", dataset, array).GetOutput()
+    out = run_ttk("persistence_diagram", dataset, array).GetOutput()
     ident = _required(cell_array(out, "PairIdentifier"), "PairIdentifier")
     ptype = _required(cell_array(out, "PairType"), "PairType").astype(np.int64)
     finite = cell_array(out, "IsFinite")
@@ -152,21 +180,26 @@ def ttk_persistence_diagram(dataset, array: str):
 
 def ttk_critical_points(dataset, array: str) -> tuple[np.ndarray, np.ndarray]:
     """TTK's critical points as (vertex ids, CriticalType), by ascending vertex id."""
-    out = _run("critical_points", dataset, array, VertexIds=True).GetOutput()
+    out = run_ttk("critical_points", dataset, array, VertexIds=True).GetOutput()
     ids = _required(point_array(out, "ttkVertexScalarField"), "ttkVertexScalarField")
     types = _required(point_array(out, "CriticalType"), "CriticalType")
     order = np.argsort(ids, kind="stable")
     return ids[order].astype(np.int64), types[order].astype(np.int64)
 
 
-def ttk_simplify(dataset, array: str, threshold: float, absolute: bool) -> np.ndarray:
-    """TTK's minimum-saddle simplification by persistence: the simplified values."""
-    out = _run(
+def ttk_simplify(
+    dataset, array: str, threshold: float, absolute: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """TTK's minimum-saddle simplification by persistence: the simplified values and
+    their order array (``<array>_Order``)."""
+    out = run_ttk(
         "simplification",
         dataset,
         array,
         PersistenceThreshold=threshold,
         ThresholdIsAbsolute=absolute,
-        PairType=0,
+        PairType=MINIMUM_SADDLE,
     ).GetOutput()
-    return _required(point_array(out, array), array).astype(np.float64)
+    values = _required(point_array(out, array), array).astype(np.float64)
+    order = _required(point_array(out, f"{array}_Order"), f"{array}_Order")
+    return values, order.astype(np.int64)

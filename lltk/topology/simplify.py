@@ -199,12 +199,12 @@ def _local_order(
 
 
 def _flattened(
-    values: np.ndarray, domain: Domain, threshold: float, absolute: bool
+    values: np.ndarray, domain: Domain, threshold: float, absolute: bool, order: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Checked values, their (value, id) rank, and each vertex's saddle (-1 where kept)."""
+    """Checked values, their rank, and each vertex's saddle (-1 where kept)."""
     if not np.isfinite(threshold) or threshold < 0:
         raise ValueError(f"the persistence threshold must be finite and >= 0, got {threshold}")
-    v, rank, res = sweep(values, domain, "join")
+    v, rank, res = sweep(values, domain, "join", order)
     births, deaths, leaves = res[4], res[5], res[6]
     finite = v[np.isfinite(v)]
     span = float(finite.max() - finite.min()) if finite.size else 0.0
@@ -217,7 +217,11 @@ def _flattened(
 
 
 def simplify(
-    values: np.ndarray, domain: Domain, threshold: float, absolute: bool = False
+    values: np.ndarray,
+    domain: Domain,
+    threshold: float,
+    absolute: bool = False,
+    order: np.ndarray | None = None,
 ) -> np.ndarray:
     """The field without its minimum-saddle pairs of persistence up to ``threshold``.
 
@@ -226,9 +230,9 @@ def simplify(
     or a value; a pair is removed when its persistence is at most the threshold (elder
     rule, ties by vertex id), and every vertex of a removed basin takes its saddle's
     value. :func:`simplify_with_order` also gives the order that TTK puts on the
-    flattened basins.
+    flattened basins; ``order`` (a TTK order array) replaces the (value, id) order.
     """
-    v, _, saddle = _flattened(values, domain, threshold, absolute)
+    v, _, saddle = _flattened(values, domain, threshold, absolute, order)
     return _flat_values(v, saddle)
 
 
@@ -240,12 +244,16 @@ def _flat_values(v: np.ndarray, saddle: np.ndarray) -> np.ndarray:
 
 
 def simplify_with_order(
-    values: np.ndarray, domain: Domain, threshold: float, absolute: bool = False
+    values: np.ndarray,
+    domain: Domain,
+    threshold: float,
+    absolute: bool = False,
+    order: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`simplify`'s values and TTK's ``<name>_Order`` array for them: each
     vertex's rank in the simplified field's vertex order, in which only the kept minima
     are minima (TTK's local order inside each flattened basin)."""
-    v, rank, saddle = _flattened(values, domain, threshold, absolute)
+    v, rank, saddle = _flattened(values, domain, threshold, absolute, order)
     n = v.size
     inverted = n - 1 - rank  # TTK simplifies minima as maxima of the inverted order
     flat = inverted.copy()
