@@ -1,7 +1,8 @@
 """Where TTK is installed (``make ttk``) and the environment that loads it into ParaView.
 
 ``scripts/build-ttk.sh`` installs TTK 1.2.0 into a prefix P (``LLTK_TTK_PREFIX``, by
-default ``~/.local/share/lltk/ttk-1.2.0``): its ParaView plugin
+default ``~/.local/share/lltk/ttk-1.2.0``; lltk also looks in ``lltk/ttk-1.2.0`` under
+``XDG_DATA_DIRS``, such as the image's ``/usr/local/share``): its ParaView plugin
 ``P/bin/plugins/TopologyToolKit/TopologyToolKit.so``, its Python module
 ``topologytoolkit`` under ``P/lib/python3*/``, its libraries in ``P/lib``. ParaView
 finds the plugin through ``PV_PLUGIN_PATH``, Python the module through ``PYTHONPATH``,
@@ -43,25 +44,33 @@ class Install:
 
 
 def prefix() -> Path:
-    """The prefix lltk looks in: ``LLTK_TTK_PREFIX`` when set, else the default."""
+    """The prefix ``make ttk`` installs into: ``LLTK_TTK_PREFIX`` when set, else the default."""
     chosen = os.environ.get("LLTK_TTK_PREFIX")
     return Path(chosen).expanduser() if chosen else default_prefix()
 
 
+def candidates() -> list[Path]:
+    """Where lltk looks for TTK, in order: ``LLTK_TTK_PREFIX`` alone when it is set, else
+    the default prefix, then ``lltk/ttk-1.2.0`` under each of ``XDG_DATA_DIRS``."""
+    if os.environ.get("LLTK_TTK_PREFIX"):
+        return [prefix()]
+    dirs = os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"
+    shared = [Path(d) / "lltk" / "ttk-1.2.0" for d in dirs.split(os.pathsep) if d]
+    return [default_prefix(), *shared]
+
+
 def find() -> Install | None:
-    """The TTK install under :func:`prefix`, or None when it holds no complete one."""
-    root = prefix()
-    if not (root / PLUGIN).is_file():
-        return None
-    modules = sorted(root.glob("lib*/python3*/*-packages/topologytoolkit"))
-    if not modules:
-        return None
-    return Install(
-        prefix=root,
-        plugin_dir=(root / PLUGIN).parent,
-        python_dir=modules[0].parent,
-        lib_dir=root / "lib",
-    )
+    """The first complete TTK install among :func:`candidates`, or None."""
+    for root in candidates():
+        modules = sorted(root.glob("lib*/python3*/*-packages/topologytoolkit"))
+        if (root / PLUGIN).is_file() and modules:
+            return Install(
+                prefix=root,
+                plugin_dir=(root / PLUGIN).parent,
+                python_dir=modules[0].parent,
+                lib_dir=root / "lib",
+            )
+    return None
 
 
 def _prepend(env: dict[str, str], name: str, value: Path) -> None:
