@@ -99,13 +99,22 @@ def _required(values: np.ndarray | None, what: str) -> np.ndarray:
 def ttk_merge_tree(dataset, array: str, kind: str):
     """TTK's FTM join or split tree, as a :class:`lltk.topology.MergeTree`.
 
-    TTK's nodes come in the order lltk uses (leaves, saddles, roots); its arcs are
-    renumbered as lltk numbers them (arc ``a`` leaves node ``a`` upwards) so that the
-    arc and segmentation ids are the same whichever backend ran.
+    TTK's nodes, computed on one thread, come in the order lltk uses (leaves, saddles,
+    roots); its arcs are renumbered as lltk numbers them (arc ``a`` leaves node ``a``
+    upwards) so that the arc and segmentation ids are the same whichever backend ran.
     """
     from lltk.topology import MergeTree
 
-    alg = run_ttk("merge_tree", dataset, array, TreeType=0 if kind == "join" else 1)
+    # one thread: FTM numbers the saddles in the order its threads create them, which
+    # varies from run to run with several; lltk numbers them as one thread does
+    alg = run_ttk(
+        "merge_tree",
+        dataset,
+        array,
+        TreeType=0 if kind == "join" else 1,
+        UseAllCores=False,
+        ThreadNumber=1,
+    )
     nodes, arcs, seg = alg.GetOutput(0), alg.GetOutput(1), alg.GetOutput(2)
     order = np.argsort(_required(point_array(nodes, "NodeId"), "NodeId"))
 
