@@ -128,10 +128,21 @@ class _Fake(VTKPythonAlgorithmBase):
     def GetOutput(self, port=0):
         return self.GetOutputDataObject(port)
 
+    def SetUseAllCores(self, on):  # ttkAlgorithm's thread settings
+        self.threads = None if on else getattr(self, "threads", 1)
+
+    def SetThreadNumber(self, n):
+        self.threads = n
+
     def field(self, inInfo):
         ds = self.GetInputData(inInfo, 0, 0)
         name = self.GetInputArrayInformation(0).Get(vtkDataObject.FIELD_NAME())
         return vtkdata.scalar_input(ds, name)
+
+    def order(self, inInfo):  # TTK orders the vertices by <name>_Order where present
+        ds = self.GetInputData(inInfo, 0, 0)
+        name = self.GetInputArrayInformation(0).Get(vtkDataObject.FIELD_NAME())
+        return vtkdata.point_array(ds, name + "_Order")
 
 
 class ttkFTMTree(_Fake):
@@ -145,7 +156,7 @@ class ttkFTMTree(_Fake):
     def RequestData(self, request, inInfo, outInfo):
         f = self.field(inInfo)
         build = topology.join_tree if self.tree_type == 0 else topology.split_tree
-        t = build(f.values, f.domain)
+        t = build(f.values, f.domain, self.order(inInfo))
         m = t.arc_down.size
         new = m - 1 - np.arange(m)  # TTK numbers arcs its own way
         inv = np.argsort(new)
@@ -168,7 +179,7 @@ class ttkFTMTree(_Fake):
 class ttkPersistenceDiagram(_Fake):
     def RequestData(self, request, inInfo, outInfo):
         f = self.field(inInfo)
-        d = topology.persistence_pairs(f.values, f.domain)
+        d = topology.persistence_pairs(f.values, f.domain, self.order(inInfo))
         k = len(d)
         rows = np.arange(k)[::-1]  # TTK lists pairs in another order
         pts = np.zeros((2 * k + 2, 3))
@@ -198,7 +209,7 @@ class ttkScalarFieldCriticalPoints(_Fake):
 
     def RequestData(self, request, inInfo, outInfo):
         f = self.field(inInfo)
-        ids, types = topology.critical_points(f.values, f.domain)
+        ids, types = topology.critical_points(f.values, f.domain, self.order(inInfo))
         ids, types = ids[::-1], types[::-1]
         out = vtkdata.polydata(f.points[ids], verts=np.arange(ids.size),
             point_data={"CriticalType": types, "ttkVertexScalarField": ids})
@@ -226,7 +237,8 @@ class ttkTopologicalSimplificationByPersistence(_Fake):
         assert self.settings["PairType"] == 1  # minimum-saddle
         v, o = topology.simplify_with_order(f.values, f.domain,
                                             self.settings["PersistenceThreshold"],
-                                            absolute=bool(self.settings["ThresholdIsAbsolute"]))
+                                            bool(self.settings["ThresholdIsAbsolute"]),
+                                            self.order(inInfo))
         out = self.GetOutputData(outInfo, 0)
         out.ShallowCopy(self.GetInputData(inInfo, 0, 0))
         out.GetPointData().RemoveArray(f.name)
