@@ -16,6 +16,7 @@ import numpy as np
 from vtkmodules.util import numpy_support
 
 from lltk.paraview.vtkdata import InputError, cell_array, point_array
+from lltk.topology.domain import sweep_order
 
 #: TTK's VTK class for each task: its name in TTK 1.2.0, then in later versions.
 TTK_CLASSES = {
@@ -167,13 +168,18 @@ def ttk_persistence_diagram(dataset, array: str):
     ctype = _required(point_array(out, "CriticalType"), "CriticalType")
     cells = out.GetCells()
     conn = numpy_support.vtk_to_numpy(cells.GetConnectivityArray()).reshape(-1, 2)
-    xy = numpy_support.vtk_to_numpy(out.GetPoints().GetData())[:, :2]
+    scalars = _required(point_array(dataset, array), array).astype(np.float64)
     keep = ident >= 0
     if finite is not None:
         ptype = np.where(finite == 0, -1, ptype)
     b, d = conn[keep, 0], conn[keep, 1]
-    birth, death = xy[b, 1], xy[d, 1]
-    rows = np.lexsort((-death, vertex[b], birth))
+    # the values at TTK's vertices, in full (its diagram's coordinates may be floats)
+    birth, death = scalars[vertex[b].astype(np.int64)], scalars[vertex[d].astype(np.int64)]
+    # lltk's row order: by the birth's rank, then the death's, descending; the rank is
+    # TTK's (<array>_Order where the input has one, else (value, id))
+    given = point_array(dataset, f"{array}_Order")
+    rank = sweep_order(scalars)[1] if given is None else given.astype(np.int64)
+    rows = np.lexsort((-rank[vertex[d].astype(np.int64)], rank[vertex[b].astype(np.int64)]))
     b, d, birth, death = b[rows], d[rows], birth[rows], death[rows]
     return PersistenceDiagram(
         birth_vertex=vertex[b].astype(np.int64),
