@@ -30,8 +30,10 @@ STAMP=$PREFIX/.lltk-ttk
 # The filters lltk drives (TTK's module names in 1.2.0).
 MODULES=(ttkAlgorithm ttkFTMTree ttkPersistenceDiagram ttkScalarFieldCriticalPoints
          ttkTopologicalSimplificationByPersistence ttkBottleneckDistance)
+# python3-paraview: ParaView's CMake package names its Python modules (vtkmodules/*.so),
+# which paraview-dev does not pull in (found building in a fresh debian:bookworm-slim).
 APT_PACKAGES=(
-  paraview-dev cmake g++ ninja-build curl ca-certificates libboost-dev qtbase5-dev
+  paraview-dev python3-paraview cmake g++ ninja-build curl ca-certificates libboost-dev qtbase5-dev
   qttools5-dev libqt5svg5-dev libqt5x11extras5-dev libqt5opengl5-dev libqt5xmlpatterns5-dev
   qtxmlpatterns5-dev-tools qtmultimedia5-dev libhdf5-dev libnetcdf-dev
   libnetcdf-cxx-legacy-dev libxml2-dev libexpat1-dev libjsoncpp-dev zlib1g-dev liblz4-dev
