@@ -128,12 +128,6 @@ class _Fake(VTKPythonAlgorithmBase):
     def GetOutput(self, port=0):
         return self.GetOutputDataObject(port)
 
-    def SetUseAllCores(self, on):  # ttkAlgorithm's thread settings
-        self.threads = None if on else getattr(self, "threads", 1)
-
-    def SetThreadNumber(self, n):
-        self.threads = n
-
     def field(self, inInfo):
         ds = self.GetInputData(inInfo, 0, 0)
         name = self.GetInputArrayInformation(0).Get(vtkDataObject.FIELD_NAME())
