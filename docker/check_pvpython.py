@@ -47,7 +47,7 @@ if "--ttk" in sys.argv[2:]:
         f.UpdatePipeline()
         f.UpdatePropertyInformation()
         tag = servermanager.Fetch(f).GetFieldData().GetAbstractArray("lltkBackend")
-        used[name] = (str(f.GetProperty("BackendUsed")), tag.GetValue(0) if tag else None)
+        used[name] = (f.GetPropertyValue("BackendUsed"), tag.GetValue(0) if tag else None)
     print(f"lltk's filters ran (BackendUsed, lltkBackend): {used}")
     if not all(proxies.values()) or any(u != ("ttk", "ttk") for u in used.values()):
         sys.exit("TTK check failed")

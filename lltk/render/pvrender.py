@@ -162,7 +162,7 @@ def _backends() -> dict[str, str]:
     for (name, _), source in pv.GetSources().items():
         if source.GetProperty("BackendUsed") is not None:
             source.UpdatePropertyInformation()
-            used[name] = str(source.GetProperty("BackendUsed"))
+            used[name] = source.GetPropertyValue("BackendUsed")
     return used
 
 
