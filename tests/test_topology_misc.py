@@ -178,6 +178,11 @@ def test_bench_prints_one_json_record_per_case(capsys) -> None:
     assert rec["edges"] == 3 * 40 * 40 + 2 * 40  # TTK's triangulation: 6 neighbours
     assert rec["seconds"] > 0 and rec["argsort_seconds"] >= 0
     assert rec["gudhi_seconds"] is None or rec["gudhi_seconds"] > 0
+    from lltk import ttk
+
+    # TTK's time where make ttk installed it (a child process loads it), else null
+    assert (rec["ttk_seconds"] is None) == (ttk.find() is None)
+    assert rec["ttk_seconds"] is None or rec["ttk_seconds"] > 0
 
 
 def test_infinite_values_do_not_make_nan_persistence() -> None:
