@@ -67,3 +67,26 @@ def test_incomplete_install_is_ignored(clean):
     (prefix / ttk.PLUGIN).parent.mkdir(parents=True)
     (prefix / ttk.PLUGIN).write_bytes(b"")  # the plugin without the Python module
     assert ttk.find() is None
+
+
+def test_ttk_names_of_1_2_0_and_later(monkeypatch):
+    """The merge tree is ttkFTMTree / TTKMergeandContourTreeFTM in TTK 1.2.0 and
+    ttkMergeTree / TTKMergeTree after it: the backend finds either."""
+    import sys
+    import types
+
+    from lltk.paraview import backend
+
+    for cls, proxy in (
+        ("ttkFTMTree", "TTKMergeandContourTreeFTM"),
+        ("ttkMergeTree", "TTKMergeTree"),
+    ):
+        module = types.ModuleType("topologytoolkit")
+        setattr(module, cls, object)
+        monkeypatch.setitem(sys.modules, "topologytoolkit", module)
+        assert backend.ttk_class("merge_tree") is object
+        assert backend.ttk_class("persistence_diagram") is None
+        assert backend.choose("merge_tree", backend.AUTO) == "ttk"
+        simple = types.SimpleNamespace(**{proxy: len})
+        assert backend.ttk_proxy(simple, "merge_tree") is len
+        assert backend.ttk_proxy(simple, "simplification") is None
