@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         grid_domain,
         join_tree,
         persistence_pairs,
-        simplify,
+        simplify_with_order,
         split_tree,
         write_merge_tree_csv,
         write_persistence_csv,
@@ -101,10 +101,13 @@ def run(args: argparse.Namespace) -> int:
     writable_folder(args.out, f"to {args.out}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        order = None  # the simplified field's order: TTK's local order in flat basins
         if args.simplify is not None:
-            values = simplify(values, domain, args.simplify, absolute=args.absolute)
-        tree = (split_tree if args.tree == "split" else join_tree)(values, domain)
-        diagram = persistence_pairs(values, domain)
+            values, order = simplify_with_order(
+                values, domain, args.simplify, absolute=args.absolute
+            )
+        tree = (split_tree if args.tree == "split" else join_tree)(values, domain, order)
+        diagram = persistence_pairs(values, domain, order)
     for w in {str(w.message) for w in caught}:
         print(f"lltk topology: warning: {w}")
     coords = ds.point_coordinates()

@@ -202,9 +202,13 @@ def available_views() -> list[str]:
 
 def pvpython_env() -> dict[str, str]:
     """The environment for pvpython: ``plugins/startup`` on ``PYTHONPATH`` so ParaView's
-    loader can import lltk's Python plugins (it restores ``inspect.getargspec``), and
+    loader can import lltk's Python plugins (it restores ``inspect.getargspec``), TTK's
+    plugin, module and libraries where ``make ttk`` installed them (:mod:`lltk.ttk`), and
     unbuffered output, which pvpython otherwise loses when its stdout is a pipe."""
+    from lltk import ttk
+
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    ttk.add_to_env(env)
     paths = [str(PLUGINS_DIR / "startup"), env.get("PYTHONPATH", "")]
     env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     return env

@@ -94,11 +94,24 @@ def check_values(values: np.ndarray, domain: Domain) -> np.ndarray:
     return v
 
 
-def sweep(values: np.ndarray, domain: Domain, kind: str = "join") -> tuple:
+def given_order(order: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(vertices by rank, rank) from a TTK ``<name>_Order`` array (each vertex's rank)."""
+    rank = np.asarray(order).astype(np.int64).ravel()
+    if rank.size != n or not np.array_equal(np.sort(rank), np.arange(n)):
+        raise ValueError(f"an order array must rank the {n} vertices 0..{n - 1} once each")
+    by_rank = np.empty(n, np.int64)
+    by_rank[rank] = np.arange(n)
+    return by_rank, rank
+
+
+def sweep(
+    values: np.ndarray, domain: Domain, kind: str = "join", order: np.ndarray | None = None
+) -> tuple:
     """Checked values, sweep rank (ascending for ``join``, descending for ``split``) and
-    the raw union-find sweep result (see :func:`lltk.topology._sweep.join_sweep`)."""
+    the raw union-find sweep result (see :func:`lltk.topology._sweep.join_sweep`). The
+    vertex order is (value, id) unless ``order`` (TTK's ``<name>_Order``) gives it."""
     v = check_values(values, domain)
-    order, rank = sweep_order(v)
+    order, rank = sweep_order(v) if order is None else given_order(order, v.size)
     if kind == "split":
         order = order[::-1].copy()
         rank = order.size - 1 - rank
@@ -186,11 +199,12 @@ def tree_from_sweep(v: np.ndarray, rank: np.ndarray, res: tuple, domain: Domain,
     )
 
 
-def join_tree(values: np.ndarray, domain: Domain) -> MergeTree:
-    """The join tree (sublevel-set components merging upwards), as TTK's FTM gives it."""
-    return tree_from_sweep(*sweep(values, domain, "join"), domain, "join")
+def join_tree(values: np.ndarray, domain: Domain, order: np.ndarray | None = None) -> MergeTree:
+    """The join tree (sublevel-set components merging upwards), as TTK's FTM gives it;
+    ``order``: a TTK order array that replaces the (value, id) order."""
+    return tree_from_sweep(*sweep(values, domain, "join", order), domain, "join")
 
 
-def split_tree(values: np.ndarray, domain: Domain) -> MergeTree:
+def split_tree(values: np.ndarray, domain: Domain, order: np.ndarray | None = None) -> MergeTree:
     """The split tree (superlevel-set components merging downwards)."""
-    return tree_from_sweep(*sweep(values, domain, "split"), domain, "split")
+    return tree_from_sweep(*sweep(values, domain, "split", order), domain, "split")
