@@ -440,6 +440,8 @@ def write(path: str | os.PathLike, ds: Dataset) -> Path:
             f'    <Piece NumberOfPoints="{len(pts)}" NumberOfCells="{len(offs)}">\n'
             f"{pd}{cd}{points}{cells}    </Piece>\n  </UnstructuredGrid>\n"
         )
+    elif ds.kind == "PolyData":
+        body = _polydata_body(ds, fd, pd, cd)
     else:
         raise ValueError(f"writing {ds.kind} is not supported")
     head = (
@@ -451,6 +453,32 @@ def write(path: str | os.PathLike, ds: Dataset) -> Path:
         f.write(head.encode())
         f.write(tail.encode())
     return path
+
+
+def _polydata_body(ds: Dataset, fd: str, pd: str, cd: str) -> str:
+    """A PolyData piece whose cells are all vertices or all lines / polylines."""
+    pts = np.asarray(ds.points, dtype=np.float64).reshape(-1, 3)
+    offs = np.asarray(ds.offsets, dtype=np.int64)
+    types = set(np.asarray(ds.cell_types, dtype=np.uint8).tolist())
+    if types <= {VTK_VERTEX}:
+        tag = "Verts"
+    elif types <= {VTK_LINE, VTK_POLY_LINE}:
+        tag = "Lines"
+    else:
+        raise ValueError("writing PolyData supports vertex or line cells only")
+    cells = (
+        f"      <{tag}>\n"
+        + _data_array("connectivity", np.asarray(ds.connectivity, np.int64), "        ")
+        + _data_array("offsets", offs, "        ")
+        + f"      </{tag}>\n"
+    )
+    points = "      <Points>\n" + _data_array(None, pts, "        ") + "      </Points>\n"
+    counts = f'NumberOf{tag}="{len(offs)}"'
+    return (
+        f"  <PolyData>\n{fd}"
+        f'    <Piece NumberOfPoints="{len(pts)}" {counts}>\n'
+        f"{pd}{cd}{points}{cells}    </Piece>\n  </PolyData>\n"
+    )
 
 
 def image_data(
