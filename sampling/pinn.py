@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -151,12 +152,15 @@ def train_pinn(
     use_cache: bool = True,
     progress: bool = True,
     device: str | torch.device = "cpu",
+    recorder: Callable[[int, nn.Module], None] | None = None,
 ) -> Trained:
     """Train (or load from the cache) the convection PINN; returns its loss closure too.
 
     L-BFGS runs for at most ``max_iter`` iterations (the paper's tolerances 1e-7); the
     checkpoint is cached under a key made of every argument that changes the result
-    (the device is not one: a checkpoint trained on a GPU is reused on the CPU).
+    (the device is not one: a checkpoint trained on a GPU is reused on the CPU). With a
+    ``recorder`` (:class:`sampling.trajectory.Recorder`) it trains even when cached, the
+    recorder keeping states along the way, and the cache gets this run's final state.
     """
     if max_iter < 0:
         raise ValueError(f"max_iter must be >= 0, not {max_iter}")
@@ -168,11 +172,11 @@ def train_pinn(
     torch.manual_seed(seed)
     model = ConvectionPINN(tuple(hidden)).to(device)
     loss_fn = convection_loss(model, data)
-    if use_cache and path.is_file():
+    if use_cache and path.is_file() and recorder is None:
         state = load_checkpoint(path)
         model.load_state_dict(state["model"])
     else:
-        _lbfgs(model, loss_fn, max_iter, progress)
+        _lbfgs(model, loss_fn, max_iter, progress, recorder)
         if use_cache:
             atomic_torch_save({"model": model.state_dict(), "hyper": hyper}, path)
     model.eval()
@@ -191,8 +195,19 @@ def train_pinn(
     return Trained(model=model, loss_fn=loss_fn, metadata=metadata, extras={"solution": solution})
 
 
-def _lbfgs(model: nn.Module, loss_fn: LossFn, max_iter: int, progress: bool) -> None:
-    """Minimise ``loss_fn`` with the paper's L-BFGS settings, a progress bar on evaluations."""
+def _lbfgs(
+    model: nn.Module,
+    loss_fn: LossFn,
+    max_iter: int,
+    progress: bool,
+    recorder: Callable[[int, nn.Module], None] | None = None,
+) -> None:
+    """Minimise ``loss_fn`` with the paper's L-BFGS settings, a progress bar on evaluations.
+
+    With a ``recorder`` (which has an ``every``), L-BFGS runs in chunks of ``every``
+    iterations -- its history and iteration count carry over between chunks -- and the
+    recorder gets the state before, between chunks and at the end.
+    """
     from tqdm import tqdm
 
     if max_iter == 0:
@@ -220,6 +235,27 @@ def _lbfgs(model: nn.Module, loss_fn: LossFn, max_iter: int, progress: bool) -> 
 
     model.train()
     try:
-        opt.step(closure)
+        if recorder is None:
+            opt.step(closure)
+        else:
+            _lbfgs_chunks(opt, closure, model, max_iter, recorder)
     finally:
         bar.close()
+
+
+def _lbfgs_chunks(opt, closure, model: nn.Module, max_iter: int, recorder) -> None:
+    """Run ``opt`` for ``max_iter`` iterations in chunks of ``recorder.every``, recording
+    the state before the first and after each chunk; stop where L-BFGS converged."""
+    group = opt.param_groups[0]
+    done = 0
+    recorder(0, model)
+    while done < max_iter:
+        chunk = min(recorder.every, max_iter - done)
+        group["max_iter"], group["max_eval"] = chunk, chunk * 5 // 4
+        opt.step(closure)
+        reached = int(opt.state[group["params"][0]].get("n_iter", done))
+        if reached > done:
+            recorder(reached, model)
+        if reached - done < chunk:  # converged within the chunk
+            break
+        done = reached

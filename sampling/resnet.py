@@ -10,7 +10,7 @@ optional; without it the convolutions carry biases.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import torch
 from torch import Tensor, nn
@@ -120,10 +120,13 @@ def train_resnet(
     use_cache: bool = True,
     progress: bool = True,
     device: str | torch.device = "cpu",
+    recorder: Callable[[int, nn.Module], None] | None = None,
 ) -> Trained:
     """Train (or load from the cache) a ResNet-20 with SGD (momentum 0.9, weight decay 5e-4,
     cosine learning rate); the landscape's loss is the cross-entropy on the first
     ``loss_samples`` training images, with batch-norm statistics frozen (eval mode).
+    A ``recorder`` (:class:`sampling.trajectory.Recorder`) gets the model before training
+    and after every ``recorder.every``-th and the last epoch (it trains even when cached).
     """
     from tqdm import tqdm
 
@@ -156,15 +159,17 @@ def train_resnet(
         num_classes=int(images.y_train.max()) + 1, residual=residual, batch_norm=batch_norm
     ).to(device)
     path = cache_path("resnet20", hyper)
-    if use_cache and path.is_file():
+    if use_cache and path.is_file() and recorder is None:
         model.load_state_dict(load_checkpoint(path)["model"])
     else:
         opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=5e-4)
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(epochs, 1))
         gen = torch.Generator().manual_seed(seed)
         steps = epochs * -(-len(y) // batch_size)
+        if recorder is not None:
+            recorder(0, model)
         with tqdm(total=steps, desc="train resnet20", disable=not progress) as bar:
-            for _ in range(epochs):
+            for epoch in range(1, epochs + 1):
                 model.train()
                 for xb, yb in _batches(x, y, batch_size, gen):
                     opt.zero_grad()
@@ -174,6 +179,8 @@ def train_resnet(
                     bar.update()
                     bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
                 sched.step()
+                if recorder is not None and (epoch % recorder.every == 0 or epoch == epochs):
+                    recorder(epoch, model)
         if use_cache:
             atomic_torch_save({"model": model.state_dict(), "hyper": hyper}, path)
     model.eval()
