@@ -245,17 +245,25 @@ def _lbfgs(
 
 def _lbfgs_chunks(opt, closure, model: nn.Module, max_iter: int, recorder) -> None:
     """Run ``opt`` for ``max_iter`` iterations in chunks of ``recorder.every``, recording
-    the state before the first and after each chunk; stop where L-BFGS converged."""
+    the state before the first and after each chunk; stop where one run would: at
+    convergence or when the evaluation budget is spent. Each chunk after the first
+    re-evaluates its starting point once, which the budget does not count."""
     group = opt.param_groups[0]
-    done = 0
+    budget = group["max_eval"]
+    state = opt.state[group["params"][0]]
+    done, chunks = 0, 0
     recorder(0, model)
     while done < max_iter:
         chunk = min(recorder.every, max_iter - done)
-        group["max_iter"], group["max_eval"] = chunk, chunk * 5 // 4
+        used = state.get("func_evals", 0) - max(chunks - 1, 0)
+        group["max_iter"], group["max_eval"] = chunk, budget - used + (chunks > 0)
+        if group["max_eval"] <= 1 and chunks:
+            break
         opt.step(closure)
-        reached = int(opt.state[group["params"][0]].get("n_iter", done))
+        chunks += 1
+        reached = int(state.get("n_iter", done))
         if reached > done:
             recorder(reached, model)
-        if reached - done < chunk:  # converged within the chunk
+        if reached - done < chunk:  # converged, or out of evaluations, within the chunk
             break
         done = reached

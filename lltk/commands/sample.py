@@ -198,6 +198,9 @@ def run(args: argparse.Namespace) -> int:
     export.write_landscape(out, result, meta, graph=args.graph, k=args.k)
     if args.directions == "pca":
         print(f"lltk sample: wrote {path.write(export.side_path(out, '_trajectory.vtp'))}")
+        reach = float(abs(path.coords).max())
+        if reach > args.distance:
+            print(f"lltk sample: the path reaches {reach:.3g}, beyond --distance {args.distance:g}")
     landscape.discard_state(state)
     points = result.loss.size
     seconds = sampled_at - directions_at
