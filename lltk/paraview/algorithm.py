@@ -158,8 +158,12 @@ class LossFilter(VTKPythonAlgorithmBase):
         """The output data objects for ``dataset`` (one per port)."""
         raise NotImplementedError
 
+    def input_data(self, inInfo):
+        """What :meth:`compute` gets: the input dataset (a list where the port repeats)."""
+        return self.GetInputData(inInfo, 0, 0)
+
     def RequestData(self, request, inInfo, outInfo) -> int:
-        dataset = self.GetInputData(inInfo, 0, 0)
+        dataset = self.input_data(inInfo)
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
