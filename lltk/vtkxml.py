@@ -501,3 +501,19 @@ def image_data(
         origin=tuple(o),
         spacing=tuple(s),
     )  # type: ignore[arg-type]
+
+
+def polyline(coords: np.ndarray, point_data: dict[str, np.ndarray]) -> Dataset:
+    """A PolyData of one polyline through ``coords`` (k, n): the first three coordinates
+    are the points (missing ones 0)."""
+    coords = np.asarray(coords, np.float64)
+    points = np.zeros((len(coords), 3))
+    points[:, : min(3, coords.shape[1])] = coords[:, :3]
+    return Dataset(
+        kind="PolyData",
+        point_data=dict(point_data),
+        points=points,
+        connectivity=np.arange(len(coords), dtype=np.int64),
+        offsets=np.array([len(coords)], np.int64),
+        cell_types=np.array([VTK_POLY_LINE], np.uint8),
+    )

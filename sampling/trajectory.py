@@ -128,19 +128,13 @@ def write_path(
     """The trajectory as a ``.vtp`` polyline through each checkpoint's coordinates (first
     three, z = 0 in 2-D), point arrays ``Step``, ``Loss`` (the loss at the checkpoint
     itself) and ``Coordinates`` (all n)."""
-    points = np.zeros((len(coords), 3))
-    points[:, : min(3, coords.shape[1])] = coords[:, :3]
-    ds = vtkxml.Dataset(
-        kind="PolyData",
-        point_data={
+    ds = vtkxml.polyline(
+        coords,
+        {
             "Step": np.asarray(steps, np.int64),
             "Loss": np.asarray(loss, np.float64),
             "Coordinates": np.asarray(coords, np.float64),
         },
-        points=points,
-        connectivity=np.arange(len(coords), dtype=np.int64),
-        offsets=np.array([len(coords)], np.int64),
-        cell_types=np.array([vtkxml.VTK_POLY_LINE], np.uint8),
     )
     return vtkxml.write(path, ds)
 

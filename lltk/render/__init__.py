@@ -26,6 +26,7 @@ PLUGINS_DIR = REPO / "plugins"
 SIDE_FILES = {
     "landscape_hessian_density.csv": "_hessian_density.csv",
     "landscape_solution.vti": "_solution.vti",
+    "landscape_trajectory.vtp": "_trajectory.vtp",
 }
 #: Which state draws each view.
 VIEW_STATES = {
@@ -196,6 +197,8 @@ def states_for(
         state = VIEW_STATES[view]
         if state == "landscape" and kind != "surface":
             state = f"landscape_{kind}"
+        elif state == "landscape" and _side(landscape, "_trajectory.vtp").is_file():
+            state = "landscape_trajectory"  # the training path drawn on the surface
         if state == "layout" and kind != "surface":
             continue
         if (
