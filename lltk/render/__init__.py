@@ -290,7 +290,9 @@ def _render(
     rendered = Rendered(records=result["landscapes"])
     for path, record in zip(paths, result["landscapes"], strict=False):
         rendered.views[path] = {
-            v: Path(p) for v, p in record["views"].items() if v in views or v == "layout"
+            v: Path(p)
+            for v, p in record["views"].items()
+            if v in views or v == "layout" or (v == "trajectory" and "landscape" in views)
         }
     if "figure" in result:
         rendered.figure = Path(result["figure"])
