@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from lltk.atomic import atomic_write
+from lltk.study.figures import _pyplot
 from lltk.topology.distance import classical_mds
 
 #: How the figures name the pair sets and metrics.
@@ -18,15 +19,6 @@ METRIC_TITLES = {
     "wasserstein1": "Wasserstein p=1",
     "wasserstein2": "Wasserstein p=2",
 }
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
