@@ -54,11 +54,11 @@ def test_hand_built_distances() -> None:
     assert diagram_distance(ms_a, half, np.inf) == pytest.approx(0.45)
 
 
-def _hera(x: np.ndarray, y: np.ndarray, p: float) -> float:
+def _hera(x: np.ndarray, y: np.ndarray, p: float, ground: float = np.inf) -> float:
     """gudhi's (hera's) Wasserstein distance, L-inf ground metric, relative error 1e-8."""
     from gudhi.hera import wasserstein_distance as hera
 
-    return hera(x, y, order=p, internal_p=np.inf, delta=1e-8)
+    return hera(x, y, order=p, internal_p=ground, delta=1e-8)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -69,6 +69,10 @@ def test_wasserstein_equals_gudhi(seed: int) -> None:
     px, py = diagram_points(dx, (0,)), diagram_points(dy, (0,))
     for p in (1.0, 2.0):
         assert diagram_distance(px, py, p) == pytest.approx(_hera(x, y, p), rel=1e-7)
+        for q in (1.0, 2.0):  # other ground metrics (TTK's is L1)
+            assert wasserstein_distance(x, y, p, ground=q) == pytest.approx(
+                _hera(x, y, p, q), rel=1e-7
+            )
     assert diagram_distance(px, py, np.inf) == gudhi.bottleneck_distance(x, y)
     assert wasserstein_distance(x, np.zeros((0, 2)), 1.0) == pytest.approx(
         np.sum(x[:, 1] - x[:, 0]) / 2

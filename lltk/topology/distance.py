@@ -84,21 +84,25 @@ def diagram_distance(a: DiagramPoints, b: DiagramPoints, order: float) -> float:
     return float(values.max() if np.isinf(order) else np.sum(values**order) ** (1.0 / order))
 
 
-def wasserstein_distance(x: np.ndarray, y: np.ndarray, order: float) -> float:
-    """Exact p-Wasserstein distance between (k, 2) point sets: L-infinity ground metric,
-    half the persistence to the diagonal. Each point of ``x`` is matched to one of ``y`` or
-    to its own diagonal copy; diagonal copies match each other for free."""
+def wasserstein_distance(
+    x: np.ndarray, y: np.ndarray, order: float, ground: float = np.inf
+) -> float:
+    """Exact p-Wasserstein distance between (k, 2) point sets. ``ground`` is the L_q norm
+    between points (inf, gudhi's default: a point is half its persistence from the
+    diagonal; 1: its whole persistence, as TTK's ttkBottleneckDistance counts it). Each
+    point of ``x`` is matched to one of ``y`` or to its own diagonal copy; diagonal copies
+    match each other for free."""
     from scipy.optimize import linear_sum_assignment
 
     n, m = len(x), len(y)
     if n + m == 0:
         return 0.0
-    cost = np.zeros((n + m, m + n))
-    cost[:n, :m] = np.abs(x[:, None, :] - y[None, :, :]).max(axis=2) ** order
-    cost[:n, m:] = np.inf
-    cost[np.arange(n), m + np.arange(n)] = ((x[:, 1] - x[:, 0]) / 2) ** order
-    cost[n:, :m] = np.inf
-    cost[n + np.arange(m), np.arange(m)] = ((y[:, 1] - y[:, 0]) / 2) ** order
+    to_diagonal = 2.0 ** (1.0 / ground) / 2.0  # L_q distance to the diagonal per unit persistence
+    cost = np.full((n + m, m + n), np.inf)
+    cost[:n, :m] = np.linalg.norm(x[:, None, :] - y[None, :, :], ord=ground, axis=2) ** order
+    cost[np.arange(n), m + np.arange(n)] = (to_diagonal * (x[:, 1] - x[:, 0])) ** order
+    cost[n + np.arange(m), np.arange(m)] = (to_diagonal * (y[:, 1] - y[:, 0])) ** order
+    cost[n:, m:] = 0.0
     rows, cols = linear_sum_assignment(cost)
     return float(cost[rows, cols].sum() ** (1.0 / order))
 
