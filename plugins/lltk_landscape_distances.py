@@ -21,21 +21,6 @@ from lltk.topology.distance import METRICS, PAIR_SETS
 
 paraview_plugin_name = "LandscapeDistances"
 
-_INPUTS_XML = """
-<InputProperty name="Input" command="AddInputConnection" clean_command="RemoveAllInputs"
-    multiple_input="1">
-  <ProxyGroupDomain name="groups"><Group name="sources"/><Group name="filters"/></ProxyGroupDomain>
-  <DataTypeDomain name="input_type">
-    <DataType value="vtkImageData"/>
-    <DataType value="vtkUnstructuredGrid"/>
-    <DataType value="vtkPolyData"/>
-  </DataTypeDomain>
-  <Documentation>Two or more loss landscapes of one dimension (the sampler's .vti or
-  .vtu files), compared pairwise; the table names them input 0, input 1, ... in the
-  order they are connected.</Documentation>
-</InputProperty>
-"""
-
 
 def _enum_xml(name: str, label: str, entries: list[str], doc: str) -> str:
     options = "".join(f'<Entry value="{i}" text="{e}"/>' for i, e in enumerate(entries))
@@ -48,7 +33,7 @@ def _enum_xml(name: str, label: str, entries: list[str], doc: str) -> str:
 
 
 @smproxy.filter(name="LandscapeDistances", label="Landscape Distances")
-@smproperty.xml(_INPUTS_XML)
+@smproperty.xml(algorithm.input_xml(multiple=True))
 @smproperty.xml(
     algorithm.proxy_xml(
         "Pairwise bottleneck or Wasserstein distances between the persistence diagrams of "

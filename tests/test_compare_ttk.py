@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import run_driver
 
 from lltk.commands.topology import read_field
 from lltk.topology.distance import diagram_points, landscape_diagram, wasserstein_distance
@@ -36,7 +36,7 @@ from vtkmodules.vtkCommonDataModel import vtkMultiBlockDataSet
 from vtkmodules.vtkIOXML import vtkXMLImageDataReader
 import topologytoolkit as ttk
 
-cfg = json.load(open(sys.argv[1]))
+cfg = json.load(open(sys.argv[2]))
 out = []
 for a, b in cfg["cases"]:
     blocks = vtkMultiBlockDataSet()
@@ -68,20 +68,11 @@ def test_wasserstein1_equals_ttk(pvpython, ttk_reference, tmp_path) -> None:
         pytest.skip(f"TTK not installed at {PREFIX} (make ttk, or set LLTK_TTK_PREFIX)")
     files = [[str(ttk_reference / f"{s}.vti") for s in case] for case in CASES]
     cfg = {"cases": files, "out": str(tmp_path / "ttk.json")}
-    (tmp_path / "cfg.json").write_text(json.dumps(cfg))
-    (tmp_path / "driver.py").write_text(DRIVER)
     env = {
-        **os.environ,
         "LD_LIBRARY_PATH": f"{PREFIX / 'lib'}:{os.environ.get('LD_LIBRARY_PATH', '')}",
         "PYTHONPATH": str(PREFIX / "lib" / "python3" / "dist-packages"),
     }
-    run = subprocess.run(
-        [*pvpython, str(tmp_path / "driver.py"), str(tmp_path / "cfg.json")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
+    run = run_driver(pvpython, DRIVER, cfg, tmp_path, env)
     assert run.returncode == 0, run.stderr[-2000:]
     ttk_costs = json.loads((tmp_path / "ttk.json").read_text())
     for (a, b), expected in zip(files, ttk_costs, strict=True):

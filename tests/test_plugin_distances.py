@@ -5,12 +5,10 @@ in the output window, not a crash."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import REPO, run_driver
 
 from lltk import vtkxml
 from lltk.topology import grid_domain
@@ -58,15 +56,8 @@ def test_distance_table_equals_compare(pvpython, tmp_path) -> None:
         "cases": {"good": files, "mixed": [files[0], str(cube)]},
         "out": str(tmp_path / "o.json"),
     }
-    (tmp_path / "cfg.json").write_text(json.dumps(cfg))
-    (tmp_path / "driver.py").write_text(DRIVER)
-    env = {**os.environ, "PYTHONPATH": str(REPO / "plugins" / "startup")}
-    run = subprocess.run(
-        [*pvpython, str(tmp_path / "driver.py"), str(REPO), str(tmp_path / "cfg.json")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
+    run = run_driver(
+        pvpython, DRIVER, cfg, tmp_path, {"PYTHONPATH": str(REPO / "plugins" / "startup")}
     )
     assert run.returncode == 0, run.stderr[-2000:]
     out = json.loads((tmp_path / "o.json").read_text())

@@ -243,16 +243,7 @@ def landscape_view(reader: object) -> object:
     surface = _lifted(finite, finite, "surface")
     rep = pv.Show(surface, view)
     _scalar_bar(rep, view, "Loss", "Loss", "Viridis (matplotlib)")
-    lines = pv.Contour(registrationName="contour lines", Input=surface)
-    lines.ContourBy = ["POINTS", "LossFraction"]
-    lines.Isosurfaces = [i / 15 for i in range(1, 15)]
-    lines.ComputeScalars = 0
-    lrep = pv.Show(lines, view)
-    lrep.ColorArrayName = ["POINTS", ""]
-    lrep.AmbientColor = WHITE
-    lrep.DiffuseColor = WHITE
-    lrep.LineWidth = 1.0
-    lrep.Opacity = 0.7
+    _contour_lines(surface, view, "contour lines")
     crit = getattr(pv, NEEDS["critical_points"], None)
     if crit is not None:
         critical = crit(reader, registrationName="critical points")
@@ -317,14 +308,7 @@ def _trajectory_map(finite: object, path: object) -> object:
     frac = pv.PythonCalculator(registrationName="map loss fraction", Input=[finite, finite])
     frac.Expression = _fraction_expression()
     frac.ArrayName = "LossFraction"
-    lines = pv.Contour(registrationName="map contour lines", Input=frac)
-    lines.ContourBy = ["POINTS", "LossFraction"]
-    lines.Isosurfaces = [i / 15 for i in range(1, 15)]
-    lines.ComputeScalars = 0
-    lrep = pv.Show(lines, view)
-    lrep.ColorArrayName = ["POINTS", ""]
-    lrep.AmbientColor = lrep.DiffuseColor = WHITE
-    lrep.Opacity = 0.7
+    _contour_lines(frac, view, "map contour lines")
     raised = pv.Transform(registrationName="trajectory over map", Input=path)
     _show_path(raised, view, " (map)")
     _axes(view, "direction 1", "direction 2")
@@ -332,6 +316,20 @@ def _trajectory_map(finite: object, path: object) -> object:
     _planar(view)
     fit_planar(view, finite.GetDataInformation().GetBounds())
     return view
+
+
+def _contour_lines(source: object, view: object, name: str) -> None:
+    """White lines at 14 equally spaced values of ``source``'s ``LossFraction``."""
+    lines = pv.Contour(registrationName=name, Input=source)
+    lines.ContourBy = ["POINTS", "LossFraction"]
+    lines.Isosurfaces = [i / 15 for i in range(1, 15)]
+    lines.ComputeScalars = 0
+    lrep = pv.Show(lines, view)
+    lrep.ColorArrayName = ["POINTS", ""]
+    lrep.AmbientColor = WHITE
+    lrep.DiffuseColor = WHITE
+    lrep.LineWidth = 1.0
+    lrep.Opacity = 0.7
 
 
 def _finite(reader: object) -> object:
