@@ -311,6 +311,8 @@ def _trajectory_map(finite: object, path: object) -> object:
     _contour_lines(frac, view, "map contour lines")
     raised = pv.Transform(registrationName="trajectory over map", Input=path)
     _show_path(raised, view, " (map)")
+    # right of the map, above the loss legend (the left edge holds the axis title)
+    pv.GetScalarBar(pv.GetColorTransferFunction("Step"), view).Position = [0.84, 0.52]
     _axes(view, "direction 1", "direction 2")
     _title(view, "Training path (PCA directions)", "trajectory title")
     _planar(view)
