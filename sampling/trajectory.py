@@ -162,6 +162,11 @@ def trajectory_pca(
     centre_t = flatten(params)
     centre = centre_t.detach().cpu().double().numpy()
     traj = load_trajectory(folder, params)
+    if n > len(traj.files) - 1:
+        raise ValueError(
+            f"--trajectory {folder}: {n} PCA directions need at least {n + 1} checkpoints, "
+            f"it has {len(traj.files)} (save more often with --save-every)"
+        )
     check_final(traj, centre)
     directions, coords = pca_directions(traj.weights, centre, n)
     with torch.no_grad():

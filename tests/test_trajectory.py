@@ -103,6 +103,8 @@ def test_bad_trajectories_name_the_file(tmp_path) -> None:
         (few / src.name).write_bytes(src.read_bytes())
     with pytest.raises(ValueError, match=re.escape(f"{few}: 2 checkpoint")):
         trajectory_pca(few, trained, 2)
+    with pytest.raises(ValueError, match=re.escape(f"{folder}: 4 PCA directions need at least 5")):
+        trajectory_pca(folder, trained, 4)
     _, other_folder = _train(tmp_path / "wide", seed=1)
     wide = _model(0, width=6)
     Recorder(tmp_path / "mixed", 1, "wide")(3, wide)
