@@ -537,6 +537,8 @@ def write(path: str | os.PathLike, ds: Dataset) -> Path:
             f'    <Piece NumberOfPoints="{len(pts)}" NumberOfCells="{len(offs)}">\n'
             f"{pd}{cd}{points}{cells}    </Piece>\n  </UnstructuredGrid>\n"
         )
+    elif ds.kind == "PolyData":
+        body = _polydata_body(ds, fd, pd, cd)
     else:
         raise ValueError(f"writing {ds.kind} is not supported")
     head = (
@@ -548,6 +550,32 @@ def write(path: str | os.PathLike, ds: Dataset) -> Path:
         f.write(head.encode())
         f.write(tail.encode())
     return path
+
+
+def _polydata_body(ds: Dataset, fd: str, pd: str, cd: str) -> str:
+    """A PolyData piece whose cells are all vertices or all lines / polylines."""
+    pts = np.asarray(ds.points, dtype=np.float64).reshape(-1, 3)
+    offs = np.asarray(ds.offsets, dtype=np.int64)
+    types = set(np.asarray(ds.cell_types, dtype=np.uint8).tolist())
+    if types <= {VTK_VERTEX}:
+        tag = "Verts"
+    elif types <= {VTK_LINE, VTK_POLY_LINE}:
+        tag = "Lines"
+    else:
+        raise ValueError("writing PolyData supports vertex or line cells only")
+    cells = (
+        f"      <{tag}>\n"
+        + _data_array("connectivity", np.asarray(ds.connectivity, np.int64), "        ")
+        + _data_array("offsets", offs, "        ")
+        + f"      </{tag}>\n"
+    )
+    points = "      <Points>\n" + _data_array(None, pts, "        ") + "      </Points>\n"
+    counts = f'NumberOf{tag}="{len(offs)}"'
+    return (
+        f"  <PolyData>\n{fd}"
+        f'    <Piece NumberOfPoints="{len(pts)}" {counts}>\n'
+        f"{pd}{cd}{points}{cells}    </Piece>\n  </PolyData>\n"
+    )
 
 
 def image_data(
@@ -570,3 +598,19 @@ def image_data(
         origin=tuple(o),
         spacing=tuple(s),
     )  # type: ignore[arg-type]
+
+
+def polyline(coords: np.ndarray, point_data: dict[str, np.ndarray]) -> Dataset:
+    """A PolyData of one polyline through ``coords`` (k, n): the first three coordinates
+    are the points (missing ones 0)."""
+    coords = np.asarray(coords, np.float64)
+    points = np.zeros((len(coords), 3))
+    points[:, : min(3, coords.shape[1])] = coords[:, :3]
+    return Dataset(
+        kind="PolyData",
+        point_data=dict(point_data),
+        points=points,
+        connectivity=np.arange(len(coords), dtype=np.int64),
+        offsets=np.array([len(coords)], np.int64),
+        cell_types=np.array([VTK_POLY_LINE], np.uint8),
+    )

@@ -8,7 +8,9 @@ from sampling.closure import Trained
 
 MODELS = ("pinn", "resnet20", "resnet20-noskip")
 
-_PINN_KEYS = ("beta", "seed", "n_f", "max_iter", "collocation_seed", "use_cache", "device")
+_PINN_KEYS = (
+    "beta", "seed", "n_f", "max_iter", "collocation_seed", "use_cache", "device", "recorder"
+)
 _RESNET_KEYS = (
     "batch_norm",
     "data",
@@ -19,6 +21,7 @@ _RESNET_KEYS = (
     "train_subset",
     "loss_samples",
     "use_cache",
+    "recorder",
 )
 
 

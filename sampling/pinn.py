@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -165,6 +166,7 @@ def train_pinn(
     use_cache: bool = True,
     progress: bool = True,
     device: str | torch.device = "cpu",
+    recorder: Callable[[int, nn.Module], None] | None = None,
 ) -> Trained:
     """Train (or load from the cache) the convection PINN; returns its loss closure too.
 
@@ -173,7 +175,9 @@ def train_pinn(
 
     L-BFGS runs for at most ``max_iter`` iterations (the paper's tolerances 1e-7); the
     checkpoint is cached under a key made of every argument that changes the result
-    (the device is not one: a checkpoint trained on a GPU is reused on the CPU).
+    (the device is not one: a checkpoint trained on a GPU is reused on the CPU). With a
+    ``recorder`` (:class:`sampling.trajectory.Recorder`) it trains even when cached, the
+    recorder keeping states along the way, and the cache gets this run's final state.
     """
     if max_iter < 0:
         raise ValueError(f"max_iter must be >= 0, not {max_iter}")
@@ -189,12 +193,12 @@ def train_pinn(
     torch.manual_seed(seed)
     model = ConvectionPINN(tuple(hidden)).to(device)
     loss_fn = convection_loss(model, data)
-    if use_cache and path.is_file():
+    if use_cache and path.is_file() and recorder is None:
         load_model_state(model, path)
     else:
         if use_cache:
             check_cache_writable()
-        _lbfgs(model, loss_fn, max_iter, progress)
+        _lbfgs(model, loss_fn, max_iter, progress, recorder)
         if use_cache:
             save_checkpoint(model, hyper, path)
     model.eval()
@@ -214,8 +218,19 @@ def train_pinn(
     return Trained(model=model, loss_fn=loss_fn, metadata=metadata, extras={"solution": solution})
 
 
-def _lbfgs(model: nn.Module, loss_fn: LossFn, max_iter: int, progress: bool) -> None:
-    """Minimise ``loss_fn`` with the paper's L-BFGS settings, a progress bar on evaluations."""
+def _lbfgs(
+    model: nn.Module,
+    loss_fn: LossFn,
+    max_iter: int,
+    progress: bool,
+    recorder: Callable[[int, nn.Module], None] | None = None,
+) -> None:
+    """Minimise ``loss_fn`` with the paper's L-BFGS settings, a progress bar on evaluations.
+
+    With a ``recorder`` (which has an ``every``), L-BFGS runs in chunks of ``every``
+    iterations -- its history and iteration count carry over between chunks -- and the
+    recorder gets the state before, between chunks and at the end.
+    """
     from tqdm import tqdm
 
     if max_iter == 0:
@@ -243,6 +258,35 @@ def _lbfgs(model: nn.Module, loss_fn: LossFn, max_iter: int, progress: bool) -> 
 
     model.train()
     try:
-        opt.step(closure)
+        if recorder is None:
+            opt.step(closure)
+        else:
+            _lbfgs_chunks(opt, closure, model, max_iter, recorder)
     finally:
         bar.close()
+
+
+def _lbfgs_chunks(opt, closure, model: nn.Module, max_iter: int, recorder) -> None:
+    """Run ``opt`` for ``max_iter`` iterations in chunks of ``recorder.every``, recording
+    the state before the first and after each chunk; stop where one run would: at
+    convergence or when the evaluation budget is spent. Each chunk after the first
+    re-evaluates its starting point once, which the budget does not count."""
+    group = opt.param_groups[0]
+    budget = group["max_eval"]
+    state = opt.state[group["params"][0]]
+    done, chunks = 0, 0
+    recorder(0, model)
+    while done < max_iter:
+        chunk = min(recorder.every, max_iter - done)
+        used = state.get("func_evals", 0) - max(chunks - 1, 0)
+        group["max_iter"], group["max_eval"] = chunk, budget - used + (chunks > 0)
+        if group["max_eval"] <= 1 and chunks:
+            break
+        opt.step(closure)
+        chunks += 1
+        reached = int(state.get("n_iter", done))
+        if reached > done:
+            recorder(reached, model)
+        if reached - done < chunk:  # converged, or out of evaluations, within the chunk
+            break
+        done = reached

@@ -12,7 +12,7 @@ biases.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import torch
 from torch import Tensor, nn
@@ -150,12 +150,15 @@ def train_resnet(
     use_cache: bool = True,
     progress: bool = True,
     device: str | torch.device = "cpu",
+    recorder: Callable[[int, nn.Module], None] | None = None,
 ) -> Trained:
     """Train (or load from the cache) a ResNet-20 with SGD (momentum 0.9, weight decay 5e-4,
     cosine learning rate); the landscape's loss is the cross-entropy on the first
     ``loss_samples`` training images, with batch-norm statistics frozen (eval mode);
     with ``hessian_samples``, ``extras["hessian_loss_fn"]`` is the same loss on that
-    many images (the study's Hessian: the authors use 1,024).
+    many images (the study's Hessian: the authors use 1,024). A ``recorder``
+    (:class:`sampling.trajectory.Recorder`) gets the model before training and after
+    every ``recorder.every``-th and the last epoch (it trains even when cached).
     """
     from tqdm import tqdm
 
@@ -194,7 +197,7 @@ def train_resnet(
         shortcut=shortcut,
     ).to(device)
     path = cache_path("resnet20", hyper)
-    if use_cache and path.is_file():
+    if use_cache and path.is_file() and recorder is None:
         load_model_state(model, path)
     else:
         if use_cache:
@@ -203,8 +206,10 @@ def train_resnet(
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(epochs, 1))
         gen = torch.Generator().manual_seed(seed)
         steps = epochs * -(-len(y) // batch_size)
+        if recorder is not None:
+            recorder(0, model)
         with tqdm(total=steps, desc="train resnet20", disable=not progress) as bar:
-            for _ in range(epochs):
+            for epoch in range(1, epochs + 1):
                 model.train()
                 for xb, yb in _batches(x, y, batch_size, gen):
                     opt.zero_grad()
@@ -214,6 +219,8 @@ def train_resnet(
                     bar.update()
                     bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
                 sched.step()
+                if recorder is not None and (epoch % recorder.every == 0 or epoch == epochs):
+                    recorder(epoch, model)
         if use_cache:
             save_checkpoint(model, hyper, path)
     model.eval()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -44,3 +46,19 @@ def pvpython() -> list[str]:
     if xvfb is None:
         pytest.skip("xvfb-run not found (make test installs Debian's xvfb)")
     return [xvfb, "-a", exe]
+
+
+def run_driver(
+    pvpython: list[str], driver: str, cfg: dict, tmp_path: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess:
+    """Run the pvpython script ``driver`` with ``cfg`` (written as JSON, its path the
+    script's last argument; the repository root comes before it), five minutes at most."""
+    (tmp_path / "cfg.json").write_text(json.dumps(cfg))
+    (tmp_path / "driver.py").write_text(driver)
+    return subprocess.run(
+        [*pvpython, str(tmp_path / "driver.py"), str(REPO), str(tmp_path / "cfg.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **env},
+    )

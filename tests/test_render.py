@@ -16,7 +16,7 @@ from conftest import TTK_REFERENCE
 
 from lltk import topology, vtkxml
 from lltk.render import FIGURE_ROWS, available_views, render, stage
-from lltk.render.synthetic import write_graph, write_landscape, write_volume
+from lltk.render.synthetic import write_graph, write_landscape, write_trajectory, write_volume
 
 REFERENCE_CASE = "pinn_convection_beta1.0_seed0"
 
@@ -189,3 +189,19 @@ def test_nan_losses_still_get_their_topology_views(tmp_path, pvpython):
     for png in result.views[path.absolute()].values():
         px = _pixels(png).astype(float)[:, :720]
         assert int((px.max(axis=2) - px.min(axis=2) > 60).sum()) > 50, png
+
+
+@pytest.mark.slow
+@pytest.mark.paraview
+def test_training_path_is_drawn_on_the_landscape_and_from_above(tmp_path, pvpython):
+    """A landscape with a ``_trajectory.vtp`` beside it renders through the trajectory
+    state: the landscape view and a ``trajectory`` view, whose dark path is on the map."""
+    path = write_trajectory(write_landscape(tmp_path, stem="walk", resolution=15, side_files=False))
+    result = render([path], tmp_path / "out", views=["landscape"])
+    assert result.records[0]["states"] == ["landscape_trajectory"]
+    pngs = result.views[path.absolute()]
+    assert sorted(pngs) == ["landscape", "trajectory"]
+    px = _pixels(pngs["trajectory"]).astype(float)
+    inner = px[200:520, 250:650]  # inside the map: no text there, and viridis has no black
+    dark = int((inner.max(axis=2) < 60).sum())  # the path's tube
+    assert dark > 200, dark

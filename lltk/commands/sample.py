@@ -29,7 +29,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--dim", type=int, default=2, help="number of directions n (default 2)")
     p.add_argument("--resolution", type=int, default=41, help="points per axis (default 41)")
     p.add_argument("--distance", type=float, default=1.0, help="alpha in [-D, D] (default 1)")
-    p.add_argument("--directions", choices=("random", "hessian"), default="random")
+    p.add_argument("--directions", choices=("random", "hessian", "pca"), default="random")
+    p.add_argument(
+        "--trajectory",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="--directions pca: the checkpoints of lltk train --save-every (their top PCA "
+        "directions; the path is written to <out stem>_trajectory.vtp)",
+    )
     p.add_argument("--normalization", choices=("filter", "layer", "none"), default="filter")
     p.add_argument(
         "--graph",
@@ -126,11 +134,14 @@ def check_sample_arguments(args: argparse.Namespace) -> None:
     top_k = max(2, args.dim) if args.top_k is None else args.top_k
     if top_k < 1 or (args.directions == "hessian" and top_k < args.dim):
         raise ValueError(f"--top-k must be >= 1 and, for Hessian directions, >= --dim {args.dim}")
+    if (args.directions == "pca") != (args.trajectory is not None):
+        raise ValueError("--directions pca and --trajectory DIR go together")
     check_size(args.dim, args.resolution, suffix, allow_large=args.allow_large)
 
 
-def train_from_args(args: argparse.Namespace) -> Trained:
-    """Train or load the model the arguments describe."""
+def train_from_args(args: argparse.Namespace, **extra: object) -> Trained:
+    """Train or load the model the arguments describe (``extra``: more keyword arguments
+    of :func:`sampling.models.train_model`)."""
     from sampling.models import train_model
 
     check_model_arguments(args)
@@ -149,6 +160,7 @@ def train_from_args(args: argparse.Namespace) -> Trained:
         loss_samples=args.loss_samples,
         use_cache=not args.no_cache,
         device=_device(args.device),
+        **extra,
     )
 
 
@@ -192,6 +204,11 @@ def run(args: argparse.Namespace) -> int:
     if args.directions == "random":
         normalization = args.normalization
         dirs = directions.random_directions(trained.model, args.dim, args.seed, normalization)
+    elif args.directions == "pca":
+        from sampling.trajectory import trajectory_pca
+
+        normalization = "none"
+        dirs, path = trajectory_pca(args.trajectory, trained, args.dim)
     else:
         normalization = "none"
         dirs = figures.eigenvectors[: args.dim]
@@ -222,6 +239,11 @@ def run(args: argparse.Namespace) -> int:
     if "solution" in trained.extras:
         export.write_solution(out, trained.extras["solution"])
     export.write_landscape(out, result, meta, graph=args.graph, k=args.k)
+    if args.directions == "pca":
+        print(f"lltk sample: wrote {path.write(export.side_path(out, '_trajectory.vtp'))}")
+        reach = float(abs(path.coords).max())
+        if reach > args.distance:
+            print(f"lltk sample: the path reaches {reach:.3g}, beyond --distance {args.distance:g}")
     landscape.discard_state(state)
     points = result.loss.size
     seconds = sampled_at - directions_at

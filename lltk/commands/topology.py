@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,16 +65,41 @@ def pick_array(point_data: dict, name: str | None, cell_data: dict | None = None
     return name, values
 
 
+def read_field(path: Path, array: str | None):
+    """Read a .vti/.vtu/.vtp landscape: (dataset, array name, values, domain), or a
+    :class:`lltk.cli.UserError` naming the file."""
+    from lltk import vtkxml
+    from lltk.cli import UserError
+    from lltk.topology import graph_domain, grid_domain
+
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        ds = vtkxml.read(path)
+    except vtkxml.VTKFileError as exc:
+        raise UserError(f"cannot read {path}: {exc}") from exc
+    try:
+        name, values = pick_array(ds.point_data, array, ds.cell_data)
+    except UserError as exc:
+        raise UserError(f"{path}: {exc}") from None
+    if ds.kind == "ImageData":
+        domain = grid_domain(ds.dimensions, ds.origin, ds.spacing)
+    else:
+        edges = vtkxml.cell_edges(ds) if ds.connectivity is not None else None
+        if edges is None:
+            raise UserError(f"{path} has no cells to define a graph")
+        domain = graph_domain(ds.number_of_points, edges, ds.point_coordinates())
+    if values.size < 2:
+        raise UserError(f"{path} has {values.size} point(s): a landscape needs two or more")
+    return ds, name, values, domain
+
+
 def run(args: argparse.Namespace) -> int:
     """Read the input, compute, write the two CSVs."""
     import warnings
 
-    from lltk import vtkxml
     from lltk.atomic import writable_folder
-    from lltk.cli import UserError
     from lltk.topology import (
-        graph_domain,
-        grid_domain,
         join_tree,
         persistence_pairs,
         simplify_with_order,
@@ -82,22 +108,7 @@ def run(args: argparse.Namespace) -> int:
         write_persistence_csv,
     )
 
-    if not args.input.is_file():
-        raise FileNotFoundError(f"no such file: {args.input}")
-    try:
-        ds = vtkxml.read(args.input)
-    except vtkxml.VTKFileError as exc:
-        raise UserError(f"cannot read {args.input}: {exc}") from exc
-    _, values = pick_array(ds.point_data, args.array, ds.cell_data)
-    if ds.kind == "ImageData":
-        domain = grid_domain(ds.dimensions, ds.origin, ds.spacing)
-    else:
-        edges = vtkxml.cell_edges(ds) if ds.connectivity is not None else None
-        if edges is None:
-            raise UserError(f"{args.input} has no cells to define a graph")
-        domain = graph_domain(ds.number_of_points, edges, ds.point_coordinates())
-    if values.size < 2:
-        raise UserError(f"{args.input} has {values.size} point(s): a landscape needs two or more")
+    ds, _, values, domain = read_field(args.input, args.array)
     writable_folder(args.out, f"to {args.out}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -16,14 +17,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "default ~/.cache/lltk) and print its train/test metrics.",
     )
     add_model_arguments(p)
+    p.add_argument(
+        "--save-every",
+        type=int,
+        default=None,
+        metavar="K",
+        help="keep the parameters every K steps (PINN: L-BFGS iterations, ResNet: epochs), "
+        "and the first and last, in --trajectory DIR (trains even when cached)",
+    )
+    p.add_argument("--trajectory", type=Path, default=None, metavar="DIR", help="see --save-every")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Train or load, then print the metrics."""
+    from lltk.cli import UserError
     from lltk.commands.sample import train_from_args
 
-    trained = train_from_args(args)
+    extra = {}
+    if (args.save_every is None) != (args.trajectory is None):
+        raise UserError("--save-every K and --trajectory DIR go together")
+    if args.save_every is not None:
+        from sampling.trajectory import Recorder
+
+        extra["recorder"] = Recorder(args.trajectory, args.save_every, args.model)
+    trained = train_from_args(args, **extra)
     figures = ", ".join(
         f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}" for k, v in trained.metadata.items()
     )

@@ -25,9 +25,18 @@ from lltk.paraview_compat import VTKPythonAlgorithmBase
 #: ``output_types`` entry for an output of the same type as the input.
 SAME_AS_INPUT = "same"
 
-#: The input port: image data, or an unstructured grid / poly data graph.
-INPUT_XML = """
-<InputProperty name="Input" command="SetInputConnection">
+
+def input_xml(multiple: bool = False) -> str:
+    """The input port: image data, or an unstructured grid / poly data graph; with
+    ``multiple``, any number of them (connected in order)."""
+    command = (
+        'command="AddInputConnection" clean_command="RemoveAllInputs" multiple_input="1"'
+        if multiple
+        else 'command="SetInputConnection"'
+    )
+    more = " Select several landscapes to connect them all." if multiple else ""
+    return f"""
+<InputProperty name="Input" {command}>
   <ProxyGroupDomain name="groups"><Group name="sources"/><Group name="filters"/></ProxyGroupDomain>
   <DataTypeDomain name="input_type">
     <DataType value="vtkImageData"/>
@@ -36,9 +45,14 @@ INPUT_XML = """
   </DataTypeDomain>
   <InputArrayDomain name="input_array" attribute_type="point" number_of_components="1"/>
   <Documentation>A loss landscape: the sampler's .vti (regular grid, TTK's implicit
-  triangulation) or .vtu (a neighbourhood graph whose line cells are the edges).</Documentation>
+  triangulation) or .vtu (a neighbourhood graph whose line cells are the edges).{more}
+  </Documentation>
 </InputProperty>
 """
+
+
+#: The input port of the one-landscape filters.
+INPUT_XML = input_xml()
 
 #: The scalar array (``Loss`` preselected when present).
 SCALAR_ARRAY_XML = f"""
@@ -158,8 +172,12 @@ class LossFilter(VTKPythonAlgorithmBase):
         """The output data objects for ``dataset`` (one per port)."""
         raise NotImplementedError
 
+    def input_data(self, inInfo):
+        """What :meth:`compute` gets: the input dataset (a list where the port repeats)."""
+        return self.GetInputData(inInfo, 0, 0)
+
     def RequestData(self, request, inInfo, outInfo) -> int:
-        dataset = self.GetInputData(inInfo, 0, 0)
+        dataset = self.input_data(inInfo)
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")

@@ -28,6 +28,7 @@ PLUGINS_DIR = REPO / "plugins"
 SIDE_FILES = {
     "landscape_hessian_density.csv": "_hessian_density.csv",
     "landscape_solution.vti": "_solution.vti",
+    "landscape_trajectory.vtp": "_trajectory.vtp",
 }
 #: Which state draws each view.
 VIEW_STATES = {
@@ -227,6 +228,8 @@ def states_for(
         state = VIEW_STATES[view]
         if state == "landscape" and kind != "surface":
             state = f"landscape_{kind}"
+        elif state == "landscape" and _side(landscape, "_trajectory.vtp").is_file():
+            state = "landscape_trajectory"  # the training path drawn on the surface
         if state == "layout" and kind != "surface":
             continue
         if (
@@ -319,7 +322,9 @@ def _render(
     rendered = Rendered(records=result["landscapes"])
     for path, record in zip(paths, result["landscapes"], strict=False):
         rendered.views[path] = {
-            v: Path(p) for v, p in record["views"].items() if v in views or v == "layout"
+            v: Path(p)
+            for v, p in record["views"].items()
+            if v in views or v == "layout" or (v == "trajectory" and "landscape" in views)
         }
     if "figure" in result:
         rendered.figure = Path(result["figure"])

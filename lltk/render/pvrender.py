@@ -73,6 +73,8 @@ def _finish_views(label: str) -> None:
     glyphs = pv.FindSource("critical point glyphs")
     if glyphs is not None:
         glyphs.ScaleFactor = scene.GLYPH_SIZE * scene.width(landscape)
+    if pv.FindSource(scene.FILES["trajectory"]) is not None:
+        scene.fit_trajectory(scene.width(landscape))
     reader = pv.FindSource(scene.FILES["solution"])
     if reader is not None:
         arrays = ("u_pred", "u_exact")

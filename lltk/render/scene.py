@@ -24,6 +24,7 @@ FILES = {
     "landscape": "landscape.pvd",
     "hessian_density": "landscape_hessian_density.csv",
     "solution": "landscape_solution.vti",
+    "trajectory": "landscape_trajectory.vtp",
 }
 #: The plugin filters (lltk's plugins/) that a view needs, by view name.
 NEEDS = {
@@ -242,16 +243,7 @@ def landscape_view(reader: object) -> object:
     surface = _lifted(finite, finite, "surface")
     rep = pv.Show(surface, view)
     _scalar_bar(rep, view, "Loss", "Loss", "Viridis (matplotlib)")
-    lines = pv.Contour(registrationName="contour lines", Input=surface)
-    lines.ContourBy = ["POINTS", "LossFraction"]
-    lines.Isosurfaces = [i / 15 for i in range(1, 15)]
-    lines.ComputeScalars = 0
-    lrep = pv.Show(lines, view)
-    lrep.ColorArrayName = ["POINTS", ""]
-    lrep.AmbientColor = WHITE
-    lrep.DiffuseColor = WHITE
-    lrep.LineWidth = 1.0
-    lrep.Opacity = 0.7
+    _contour_lines(surface, view, "contour lines")
     crit = getattr(pv, NEEDS["critical_points"], None)
     if crit is not None:
         critical = crit(reader, registrationName="critical points")
@@ -263,6 +255,83 @@ def landscape_view(reader: object) -> object:
     _title(view, "Loss landscape", "landscape title")
     aim_landscape_camera(view)
     return view
+
+
+def landscape_trajectory_views(reader: object, data_dir: Path) -> list[object]:
+    """The training path (``lltk sample --directions pca``) on the landscape view, a dark
+    line through the checkpoints (spheres coloured by step) on the surface, and on a map
+    seen from above (``trajectory``), as Li et al. (2018) draw it on contour plots."""
+    view = landscape_view(reader)
+    path = pv.XMLPolyDataReader(
+        registrationName=FILES["trajectory"], FileName=[str(data_dir / FILES["trajectory"])]
+    )
+    path.PointArrayStatus = ["Step", "Coordinates"]  # its own Loss is not the surface's
+    finite = pv.FindSource("finite loss")
+    on_surface = pv.ResampleWithDataset(
+        registrationName="trajectory on surface", SourceDataArrays=finite, DestinationMesh=path
+    )
+    on_surface.PassPointArrays = 1
+    lifted = _lifted(on_surface, finite, "trajectory lifted")
+    above = pv.Transform(registrationName="trajectory above surface", Input=lifted)
+    _show_path(above, view, "")
+    views = [view, _trajectory_map(finite, path)]
+    fit_trajectory(width(reader))
+    return views
+
+
+def fit_trajectory(size: float) -> None:
+    """Size the path's tubes and spheres, and lift it off the surface, for a landscape
+    ``size`` wide (the states keep the sizes of the landscape they were built on)."""
+    for suffix in ("", " (map)"):
+        pv.FindSource(f"trajectory tube{suffix}").Radius = 0.008 * size
+        pv.FindSource(f"checkpoints{suffix}").ScaleFactor = GLYPH_SIZE * size
+    pv.FindSource("trajectory above surface").Transform.Translate = [0.0, 0.0, 0.015 * size]
+    pv.FindSource("trajectory over map").Transform.Translate = [0.0, 0.0, 0.01 * size]
+
+
+def _show_path(source: object, view: object, suffix: str) -> None:
+    """A dark tube through ``source``'s points and a sphere at each, coloured by step."""
+    tube = pv.Tube(registrationName=f"trajectory tube{suffix}", Input=source)
+    line = pv.Show(tube, view)
+    line.ColorArrayName = ["POINTS", ""]
+    line.AmbientColor = line.DiffuseColor = [0.1, 0.1, 0.1]
+    dots = pv.Show(_glyphs(source, f"checkpoints{suffix}", 1.0), view)
+    lut = _scalar_bar(dots, view, "Step", "step", "Blue Orange (divergent)")
+    pv.GetScalarBar(lut, view).Position = [0.05, 0.06]
+
+
+def _trajectory_map(finite: object, path: object) -> object:
+    """The landscape from above (loss colours, contour lines) with the path on it."""
+    view = _white_view("RenderView", "trajectory")
+    rep = pv.Show(finite, view)
+    _scalar_bar(rep, view, "Loss", "Loss", "Viridis (matplotlib)")
+    frac = pv.PythonCalculator(registrationName="map loss fraction", Input=[finite, finite])
+    frac.Expression = _fraction_expression()
+    frac.ArrayName = "LossFraction"
+    _contour_lines(frac, view, "map contour lines")
+    raised = pv.Transform(registrationName="trajectory over map", Input=path)
+    _show_path(raised, view, " (map)")
+    # right of the map, above the loss legend (the left edge holds the axis title)
+    pv.GetScalarBar(pv.GetColorTransferFunction("Step"), view).Position = [0.84, 0.52]
+    _axes(view, "direction 1", "direction 2")
+    _title(view, "Training path (PCA directions)", "trajectory title")
+    _planar(view)
+    fit_planar(view, finite.GetDataInformation().GetBounds())
+    return view
+
+
+def _contour_lines(source: object, view: object, name: str) -> None:
+    """White lines at 14 equally spaced values of ``source``'s ``LossFraction``."""
+    lines = pv.Contour(registrationName=name, Input=source)
+    lines.ContourBy = ["POINTS", "LossFraction"]
+    lines.Isosurfaces = [i / 15 for i in range(1, 15)]
+    lines.ComputeScalars = 0
+    lrep = pv.Show(lines, view)
+    lrep.ColorArrayName = ["POINTS", ""]
+    lrep.AmbientColor = WHITE
+    lrep.DiffuseColor = WHITE
+    lrep.LineWidth = 1.0
+    lrep.Opacity = 0.7
 
 
 def _finite(reader: object) -> object:
@@ -519,6 +588,8 @@ def build(state: str, data_dir: Path) -> list[object]:
     reader = open_landscape(data_dir)
     if state == "landscape":
         return [landscape_view(reader)]
+    if state == "landscape_trajectory":
+        return landscape_trajectory_views(reader, data_dir)
     if state == "landscape_volume":
         return [landscape_volume_view(reader)]
     if state == "landscape_points":
@@ -544,6 +615,7 @@ VIEW_BUILDERS = {
 #: Every state, in the order of the figure's rows.
 STATES = (
     "landscape",
+    "landscape_trajectory",
     "landscape_volume",
     "landscape_points",
     "merge_tree",
@@ -616,7 +688,12 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(repo))
     load_plugins(repo / "plugins")
     from lltk.render import stage
-    from lltk.render.synthetic import write_graph, write_landscape, write_volume
+    from lltk.render.synthetic import (
+        write_graph,
+        write_landscape,
+        write_trajectory,
+        write_volume,
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "src"
@@ -624,6 +701,9 @@ def main(argv: list[str]) -> int:
             "surface": write_landscape(src, stem="pinn_example"),
             "volume": write_volume(src),
             "points": write_graph(src),
+            "trajectory": write_trajectory(
+                write_landscape(src, stem="pinn_path", side_files=False)
+            ),
         }
         data = {kind: stage(path, Path(tmp) / kind) for kind, path in examples.items()}
         for p in save_states(Path(argv[0]), data):

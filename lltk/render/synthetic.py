@@ -157,3 +157,22 @@ def write_solution(path: str | Path, beta: float) -> Path:
         spacing=(x[1] - x[0], t[1] - t[0]),
     )
     return vtkxml.write(path, ds)
+
+
+def write_trajectory(landscape: str | Path, steps: int = 12) -> Path:
+    """Write ``<stem>_trajectory.vtp`` beside ``landscape``: a spiral that ends at the
+    origin, like the projection ``lltk sample --directions pca`` writes; returns the
+    landscape path."""
+    landscape = Path(landscape)
+    t = np.linspace(0.0, 1.0, steps)
+    radius = 0.9 * (1.0 - t) ** 1.5
+    coords = np.column_stack([-radius * np.cos(4.0 * t), radius * np.sin(4.0 * t)])
+    arrays = {
+        "Step": 10 * np.arange(steps),
+        "Loss": 1.0 + np.sum(coords**2, axis=1),
+        "Coordinates": coords,
+    }
+    vtkxml.write(
+        landscape.with_name(landscape.stem + "_trajectory.vtp"), vtkxml.polyline(coords, arrays)
+    )
+    return landscape

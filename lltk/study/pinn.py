@@ -93,6 +93,9 @@ def run_pinn_study(
             if beta in config.profile_betas and seed == config.seeds[0]:
                 with steps.timed(study.timings, "profile"):
                     _profile(trained, hessian, beta, seed, config, out, study, progress)
+    from lltk.study.distances import add_distance_column
+
+    add_distance_column(study.rows, out)
     study.claims = pinn_claims(study.rows)
     steps.finish_study(
         study,
@@ -106,6 +109,9 @@ def run_pinn_study(
 
 
 _PINN_METRICS = ("TrainLoss", "TestAbsError", "TestRelError", "TestLinfError")
+#: Each landscape's distance to beta = 1's (lltk.study.distances: Wasserstein-2 between
+#: the minimum-saddle pairs of the random-direction landscapes, losses normalised).
+DISTANCE_COLUMN = "random_wasserstein2_to_beta1"
 #: Table columns and headers, in order. "saddles" and "avg pers." are the paper's
 #: definitions (TTK type-1 saddles; every persistence pair), "+deg." and "(m-s)" the
 #: others (degenerate saddles too; minimum-saddle pairs only).
@@ -119,6 +125,7 @@ COLUMNS = {
     "trace": "trace",
     **steps.topology_headers("random", "rand"),
     **steps.topology_headers("hessian", "Hess"),
+    DISTANCE_COLUMN: "W2 to beta=1 (rand)",
 }
 CSV_EXTRA = (
     "TestLinfError",
@@ -214,7 +221,12 @@ def _write_tables(study: steps.Study, config: PinnConfig, out: Path) -> dict[str
         CSV_EXTRA,
         study.claims,
     )
+    from lltk.study.distances import distance_figure
+
     files["metrics_figure"] = figures.pinn_metrics_figure(study.rows, out / "pinn_metrics.png")
+    files["distance_figure"] = distance_figure(
+        study.rows, DISTANCE_COLUMN, out / "pinn_distance_to_beta1.png"
+    )
     return files
 
 

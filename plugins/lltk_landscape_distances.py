@@ -1,0 +1,125 @@
+"""ParaView plugin: Landscape Distances (bottleneck / Wasserstein distances between the
+persistence diagrams of several landscapes, as a table; what ``lltk compare`` computes).
+
+Load with Tools > Manage Plugins > Load New, ``PV_PLUGIN_PATH=<repo>/plugins``, or
+``LoadPlugin(path, ns=globals())`` in pvpython. Select two or more landscapes in the
+Pipeline Browser, then apply the filter.
+"""
+
+import sys
+from pathlib import Path
+
+if str(Path(__file__).resolve().parents[1]) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
+
+from lltk.paraview import algorithm, filters
+from lltk.paraview.vtkdata import DEFAULT_ARRAY
+from lltk.paraview_compat import smproperty, smproxy
+from lltk.topology.distance import METRICS, PAIR_SETS
+
+paraview_plugin_name = "LandscapeDistances"
+
+
+def _enum_xml(name: str, label: str, entries: list[str], doc: str) -> str:
+    options = "".join(f'<Entry value="{i}" text="{e}"/>' for i, e in enumerate(entries))
+    return f"""
+    <IntVectorProperty name="{name}" label="{label}" command="Set{name}"
+        number_of_elements="1" default_values="0">
+      <EnumerationDomain name="enum">{options}</EnumerationDomain>
+      <Documentation>{doc}</Documentation>
+    </IntVectorProperty>"""
+
+
+@smproxy.filter(name="LandscapeDistances", label="Landscape Distances")
+@smproperty.xml(algorithm.input_xml(multiple=True))
+@smproperty.xml(
+    algorithm.proxy_xml(
+        "Pairwise bottleneck or Wasserstein distances between the persistence diagrams of "
+        "several landscapes, and their 2-D MDS coordinates, as a table (Spreadsheet View).",
+        ["Distances"],
+    )
+)
+class LandscapeDistances(algorithm.LossFilter):
+    """The distance matrix of several landscapes' diagrams, as a vtkTable."""
+
+    label = "Landscape Distances"
+    output_types = ("vtkTable",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.array = DEFAULT_ARRAY
+        self.pair_set, self.metric, self.normalize = 0, 0, False
+
+    def FillInputPortInformation(self, port: int, info) -> int:
+        super().FillInputPortInformation(port, info)
+        info.Set(vtkAlgorithm.INPUT_IS_REPEATABLE(), 1)
+        return 1
+
+    def input_data(self, inInfo) -> list:
+        return [
+            self.GetInputData(inInfo, 0, i)
+            for i in range(inInfo[0].GetNumberOfInformationObjects())
+        ]
+
+    def _set(self, attr: str, value) -> None:
+        if getattr(self, attr) != value:
+            setattr(self, attr, value)
+            self.Modified()
+
+    @smproperty.xml(
+        f"""
+        <StringVectorProperty name="ScalarArray" label="Scalar Array" command="SetScalarArray"
+            number_of_elements="1" default_values="{DEFAULT_ARRAY}">
+          <Documentation>The point array holding the loss in every input.</Documentation>
+        </StringVectorProperty>"""
+    )
+    def SetScalarArray(self, name: str) -> None:
+        self._set("array", str(name) or DEFAULT_ARRAY)
+
+    @smproperty.xml(
+        _enum_xml(
+            "Pairs",
+            "Pairs",
+            list(PAIR_SETS),
+            "min-saddle: the minimum-saddle pairs (basins); all: every pair, pair types "
+            "matched apart.",
+        )
+    )
+    def SetPairs(self, index: int) -> None:
+        self._set("pair_set", int(index))
+
+    @smproperty.xml(
+        _enum_xml(
+            "Metric",
+            "Metric",
+            list(METRICS),
+            "Bottleneck, or Wasserstein with p = 1 or 2 (L-infinity ground metric).",
+        )
+    )
+    def SetMetric(self, index: int) -> None:
+        self._set("metric", int(index))
+
+    @smproperty.xml(
+        """
+        <IntVectorProperty name="Normalize" label="Normalize Losses" command="SetNormalize"
+            number_of_elements="1" default_values="0">
+          <BooleanDomain name="bool"/>
+          <Documentation>Map each landscape's losses to [0, 1] before comparing.</Documentation>
+        </IntVectorProperty>"""
+    )
+    def SetNormalize(self, on: int) -> None:
+        self._set("normalize", bool(on))
+
+    def compute(self, datasets) -> list:
+        self.backend_used = "lltk"
+        return [
+            filters.landscape_distances(
+                datasets,
+                self.array,
+                list(PAIR_SETS)[self.pair_set],
+                list(METRICS)[self.metric],
+                self.normalize,
+            )
+        ]

@@ -1,0 +1,74 @@
+"""The Landscape Distances ParaView filter (several inputs -> a distance table), in one
+pvpython run: its table equals lltk compare's matrices; mismatched inputs are an error
+in the output window, not a crash."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from conftest import REPO, run_driver
+
+from lltk import vtkxml
+from lltk.topology import grid_domain
+from lltk.topology.distance import distance_matrices, landscape_diagram
+
+pytestmark = [pytest.mark.paraview, pytest.mark.slow]
+
+DRIVER = r"""
+import json, sys
+from paraview import simple
+from vtkmodules.util.numpy_support import vtk_to_numpy
+simple.LoadPlugin(sys.argv[1] + "/plugins/lltk_landscape_distances.py", ns=globals())
+cfg = json.load(open(sys.argv[2]))
+out = {}
+for name, files in cfg["cases"].items():
+    readers = [simple.XMLImageDataReader(FileName=[f]) for f in files]
+    f = LandscapeDistances(Input=readers)
+    f.Pairs, f.Metric, f.NormalizeLosses = 1, 2, 1
+    f.UpdatePipeline()
+    t = simple.servermanager.Fetch(f)
+    out[name] = {
+        t.GetColumn(i).GetName(): vtk_to_numpy(t.GetColumn(i)).tolist()
+        for i in range(1, t.GetNumberOfColumns())
+    }
+    fd = t.GetFieldData()
+    keys = ("Pairs", "Metric", "Losses") if fd.GetAbstractArray("Losses") else ()
+    out[name]["fields"] = [fd.GetAbstractArray(k).GetValue(0) for k in keys]
+json.dump(out, open(cfg["out"], "w"))
+"""
+
+
+def test_distance_table_equals_compare(pvpython, tmp_path) -> None:
+    rng = np.random.default_rng(5)
+    files, values = [], []
+    for i in range(3):
+        v = rng.random(144) * (i + 1)
+        values.append(v)
+        files.append(
+            str(vtkxml.write(tmp_path / f"l{i}.vti", vtkxml.image_data({"Loss": v}, (12, 12))))
+        )
+    cube = vtkxml.write(
+        tmp_path / "cube.vti", vtkxml.image_data({"Loss": rng.random(64)}, (4, 4, 4))
+    )
+    cfg = {
+        "cases": {"good": files, "mixed": [files[0], str(cube)]},
+        "out": str(tmp_path / "o.json"),
+    }
+    run = run_driver(
+        pvpython, DRIVER, cfg, tmp_path, {"PYTHONPATH": str(REPO / "plugins" / "startup")}
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = json.loads((tmp_path / "o.json").read_text())
+    made = [landscape_diagram(v, grid_domain((12, 12)), True) for v in values]
+    expected = distance_matrices([m[0] for m in made], [m[1] for m in made])["all", "wasserstein2"]
+    got = np.column_stack([out["good"][f"input {i}"] for i in range(3)])
+    assert np.allclose(got, expected, rtol=1e-12, atol=1e-15)
+    assert out["good"]["fields"] == ["all", "wasserstein2", "normalized"]
+    assert len(out["good"]["MDS1"]) == 3
+    assert out["mixed"] == {"fields": []}  # no table ...
+    assert (
+        "input 1 is a 3-D grid with array 'Loss', input 0 a 2-D grid" in run.stderr
+    )  # ... an error
+    assert "Traceback" not in run.stderr
