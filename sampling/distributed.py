@@ -177,7 +177,9 @@ class Ranks:
                 groups: dict[str, list[int]] = {}
                 for rank, value in enumerate(values):
                     groups.setdefault(value, []).append(rank)
-                split = " vs ".join(f"ranks {_ranges(r)}" for r in groups.values())
+                split = " vs ".join(
+                    f"rank{'s' * (len(r) > 1)} {_ranges(r)}" for r in groups.values()
+                )
                 raise RankError(
                     f"the {self.world_size} ranks disagree on {key} ({split}); "
                     "start every rank with the same command, model and data"

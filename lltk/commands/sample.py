@@ -160,8 +160,12 @@ def run(args: argparse.Namespace) -> int:
             return _sample(args, ranks)
     except RankError as exc:
         state = state_file(Path(args.out), ranks.rank, ranks.world_size)
-        kept = f"; finished chunks kept in {state}" if state.is_file() else ""
-        raise UserError(f"{exc}{kept}; run the same command again to resume") from None
+        kept = (
+            f"; finished chunks kept in {state}; run the same command again to resume"
+            if state.is_file()
+            else ""
+        )
+        raise UserError(f"{exc}{kept}") from None
 
 
 def landscape_checks(args: argparse.Namespace) -> None:
@@ -184,7 +188,7 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
     start = time.perf_counter()
     out = Path(args.out)
     top_k = max(2, args.dim) if args.top_k is None else args.top_k
-    ranks.agree("the arguments", {"arguments": digest(_argument_values(args))})
+    ranks.agree("the arguments", {"the arguments": digest(_argument_values(args))})
     args.device = ranks.device(args.device)
     trained = ranks.root_first(lambda: train_from_args(args), "waiting for rank 0's model")
     trained_at = time.perf_counter()
