@@ -176,6 +176,8 @@ def test_chunk_shares_cover_the_grid_once(total, chunk, parts):
 def test_user_model_matches_its_own_loss(tmp_path):
     import torch
 
+    from lltk.cli import main
+
     sys.path.insert(0, str(HERE))
     try:
         import user_model
@@ -183,9 +185,7 @@ def test_user_model_matches_its_own_loss(tmp_path):
         sys.path.remove(str(HERE))
     model, batches, loss = user_model.make()
     out = tmp_path / "u.vtu"
-    cmd = _lltk_sample(out, "--dim", "1")
-    done = subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    assert main(_lltk_sample(out, "--dim", "1")[3:]) == 0
     ds = vtkxml.read(out)
     assert ds.field_data["Model"] == MODEL
     # The centre of the 1-D line (alpha = 0) is the model as make() returned it.
@@ -200,14 +200,32 @@ def test_user_model_matches_its_own_loss(tmp_path):
         ("python:nowhere_module_xyz:make", "no module 'nowhere_module_xyz'"),
         (f"python:{HERE / 'user_model.py'}:missing", "has no function missing()"),
         (f"python:{HERE / 'user_model.py'}:not_a_triple", "must return (model, batches, loss)"),
-        ("python:only_a_module", "is not python:MODULE:FUNCTION"),
     ],
 )
-def test_bad_user_model_is_one_clear_line(tmp_path, model, message):
+def test_bad_user_model_is_one_clear_line(tmp_path, capsys, model, message):
+    from lltk.cli import main
+
     out = tmp_path / "u.vti"
-    cmd = [sys.executable, "-m", "lltk", "sample", model, *GRID, "--out", str(out)]
-    done = subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2
-    assert message in done.stderr
-    assert "Traceback" not in done.stderr
+    assert main(["sample", model, *GRID, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
     assert not out.exists()
+
+
+def test_malformed_user_model_is_a_usage_error(capsys):
+    from lltk.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["sample", "python:only_a_module", "--out", "x.vti"])
+    assert stop.value.code == 2
+    assert "is not python:MODULE:FUNCTION" in capsys.readouterr().err
+
+
+def test_sigterm_becomes_an_orderly_stop():
+    from sampling.distributed import Ranks
+
+    ranks = Ranks(Launch())
+    with pytest.raises(RankError, match="stopped by signal 15"), ranks.stop_on_sigterm():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL

@@ -253,8 +253,8 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
         progress=not args.quiet and ranks.is_root,
         share=(ranks.rank, ranks.world_size),
     )
-    sampled_at = time.perf_counter()
     result = ranks.gather(result, chunk_size)
+    sampled_at = time.perf_counter()
     if result is not None:
         meta = {
             **trained.metadata,
