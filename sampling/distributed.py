@@ -128,8 +128,13 @@ class Ranks:
         return self.launch.rank == 0
 
     def device(self, name: str) -> str:
-        """A torch device name for this rank: a bare ``cuda`` becomes ``cuda:LOCAL_RANK``."""
-        return f"cuda:{self.launch.local_rank}" if name == "cuda" and self.world_size > 1 else name
+        """A torch device name for this rank: a bare ``cuda`` becomes ``cuda:LOCAL_RANK``
+        (modulo the GPUs this process sees, for launchers that give each rank its own)."""
+        if name != "cuda" or self.world_size == 1:
+            return name
+        import torch
+
+        return f"cuda:{self.launch.local_rank % max(1, torch.cuda.device_count())}"
 
     def close(self) -> None:
         """Leave the group (nothing for one process)."""
