@@ -21,6 +21,7 @@ import datetime
 import hashlib
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -242,6 +243,9 @@ class Ranks:
                 "(another rank failed, or the job was cancelled)"
             )
 
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signal handlers belong to the main thread
+            return
         previous = signal.signal(signal.SIGTERM, stop)
         try:
             yield
