@@ -232,10 +232,13 @@ def roofline(trained: pinn.Trained, peers: list[float], chunk: int) -> None:
     )
 
 
-def _agreement(values: np.ndarray, lltk: np.ndarray) -> tuple[int, float]:
-    """(points compared, largest relative difference from lltk's loss there)."""
+def _agreement(values: np.ndarray, lltk: np.ndarray) -> tuple[int, float, float]:
+    """(points compared, largest relative difference from lltk's loss there, largest
+    absolute difference over lltk's loss range)."""
     both = np.isfinite(values) & np.isfinite(lltk)
-    return int(both.sum()), float(np.max(np.abs(values[both] - lltk[both]) / np.abs(lltk[both])))
+    diff = np.abs(values[both] - lltk[both])
+    span = np.nanmax(lltk) - np.nanmin(lltk)
+    return int(both.sum()), float(np.max(diff / np.abs(lltk[both]))), float(diff.max() / span)
 
 
 def main() -> None:
@@ -301,19 +304,30 @@ def main() -> None:
     )
     print(
         "| method | median s | min-max s | evaluations/s (median) | lltk's speed-up "
-        "| points compared | max relative difference from lltk |"
+        "| points compared | max relative difference from lltk | max difference / loss range |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     ours = float(np.median(seconds[methods[0][0]]))
     for name, _ in methods:
         med = float(np.median(seconds[name]))
-        compared, worst = _agreement(values[name], reference)
+        compared, worst, of_range = _agreement(values[name], reference)
         print(
             f"| {name} | {med:.2f} | {min(seconds[name]):.2f}-{max(seconds[name]):.2f} "
-            f"| {points / med:.0f} | {med / ours:.1f}x | {compared} | {worst:.1e} |"
+            f"| {points / med:.0f} | {med / ours:.1f}x | {compared} | {worst:.1e} "
+            f"| {of_range:.1e} |"
         )
     for name in missing:
-        print(f"| {name} | | | | | | |")
+        print(f"| {name} | | | | | | | |")
+    # Rounding control: the same grid written as alpha in [-c, c] times the steps themselves.
+    control = landscape.sample_landscape(
+        trained.loss_fn, trained.params, steps[:2], r, float(r // 2), progress=False
+    ).loss
+    _, worst, of_range = _agreement(control, reference)
+    print(
+        f"\nRounding control: lltk on the same grid written as alpha in [-{r // 2}, {r // 2}] "
+        f"times the steps differs from the row above by up to {worst:.1e} relative "
+        f"({of_range:.1e} of the loss range)."
+    )
     rates = [
         points / float(np.median(seconds[n])) for n, _ in methods if n.startswith("Landscaper")
     ]
