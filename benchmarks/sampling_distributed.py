@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,33 +29,13 @@ from pathlib import Path
 import numpy as np
 
 from lltk import vtkxml
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from sampling.distributed import local_torchrun
 
 
 def _command(ranks: int, sample: list[str]) -> list[str]:
     if ranks == 1:
         return [sys.executable, "-m", "lltk", *sample]
-    return [
-        sys.executable,
-        "-m",
-        "torch.distributed.run",
-        "--nnodes",
-        "1",
-        "--nproc_per_node",
-        str(ranks),
-        "--master_addr",
-        "127.0.0.1",
-        "--master_port",
-        str(_free_port()),
-        "-m",
-        "lltk",
-        *sample,
-    ]
+    return [*local_torchrun(ranks), "-m", "lltk", *sample]
 
 
 def _run(ranks: int, threads: int | None, sample: list[str]) -> tuple[float, float]:

@@ -21,6 +21,8 @@ import datetime
 import hashlib
 import os
 import signal
+import socket
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -72,6 +74,31 @@ def launch_from_environment(env: Mapping[str, str] = os.environ) -> Launch:
             'MASTER_ADDR=$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1)'
         )
     return Launch(rank, world, local)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (for a rendezvous on this machine)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def local_torchrun(nproc: int) -> list[str]:
+    """The command that starts ``nproc`` ranks of a module with torchrun on this machine
+    only (127.0.0.1, a free port); append ``-m lltk sample ...``."""
+    return [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--nnodes",
+        "1",
+        "--nproc_per_node",
+        str(nproc),
+        "--master_addr",
+        "127.0.0.1",
+        "--master_port",
+        str(free_port()),
+    ]
 
 
 def digest(*parts: object) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,18 +17,18 @@ import numpy as np
 import pytest
 
 from lltk import vtkxml
-from sampling.distributed import Launch, RankError, launch_from_environment
+from sampling.distributed import (
+    Launch,
+    RankError,
+    free_port,
+    launch_from_environment,
+    local_torchrun,
+)
 from sampling.landscape import chunk_points, chunk_share
 
 HERE = Path(__file__).resolve().parent
 MODEL = f"python:{HERE / 'user_model.py'}:make"
 GRID = ["--resolution", "9", "--chunk-size", "4", "--quiet"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -45,7 +44,7 @@ def _lltk_sample(out: Path, *extra: str) -> list[str]:
 def _start_ranks(out: Path, per_rank=None, **extra: str) -> list[subprocess.Popen]:
     """Two ranks started by hand, as srun would (RANK, WORLD_SIZE, MASTER_ADDR/PORT);
     ``per_rank(rank)`` gives a rank's own extra (environment, arguments)."""
-    port = str(_free_port())
+    port = str(free_port())
     procs = []
     for rank in range(2):
         env = _env(
@@ -85,20 +84,7 @@ def single(tmp_path_factory) -> bytes:
 
 def test_torchrun_two_ranks_write_the_single_process_bytes(tmp_path, single):
     out = tmp_path / "u.vti"
-    cmd = [
-        sys.executable,
-        "-m",
-        "torch.distributed.run",
-        "--nnodes",
-        "1",
-        "--nproc_per_node",
-        "2",
-        "--master_addr",
-        "127.0.0.1",
-        "--master_port",
-        str(_free_port()),
-        *_lltk_sample(out)[1:],
-    ]
+    cmd = [*local_torchrun(2), *_lltk_sample(out)[1:]]
     done = subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
     assert "on 2 ranks" in done.stdout
