@@ -1,9 +1,10 @@
 """Split a landscape over processes started by torchrun, SLURM's srun or by hand.
 
 Each rank evaluates its share of the grid's chunks (:func:`sampling.landscape.chunk_share`)
-on its own device and keeps its own resumable state; the ranks talk only twice, on the
-CPU over gloo: before sampling, to check that they agree on the arguments, the model, the
-directions and the losses of the first chunk (digests), and after, when rank 0 gathers the
+on its own device and keeps its own resumable state. The ranks talk on the CPU over gloo,
+and only outside the sampling loop: before it, to wait for rank 0's checkpoint, receive
+its Hessian directions and check that they agree on the arguments, the model, the
+directions and the losses of the first chunk (digests); after it, when rank 0 gathers the
 losses and writes the landscape. GPUs evaluate but never exchange tensors, so no NCCL is
 needed. A rank that dies is noticed at the next exchange; torchrun (and ``srun
 --kill-on-bad-exit``) stop the others with SIGTERM, which :meth:`Ranks.stop_on_sigterm`
