@@ -1,15 +1,21 @@
 """Loss evaluations per second on the 41 x 41 landscape of the beta = 1 convection PINN.
 
 lltk's batched sampler against Landscaper 1.3.1 (``compute_loss_landscape``) and
-loss-landscapes 3.0.6 (``random_plane``), in one process, on the same trained model, the
-same data and the same loss code (``sampling.pinn.convection_loss``), two threads each;
-then the wall time of lltk's 41^3 landscape. Each library builds its grid from the two
-directions in its own way (Landscaper and loss-landscapes rescale them), so the loss
-values differ but every method evaluates the same number of weight vectors of the same
-model. Each peer runs twice: with lltk's own loss closure (the same code, so the
-difference is batching alone) and with the paper-style loss (residual by reverse-mode
-input gradients, as Krishnapriyan et al.'s code and a peer's user would write it). The
-peers need numpy 2-era packages; run them from a separate venv::
+loss-landscapes 3.0.6 (``planar_interpolation``), in one process, on the same trained
+model, the same data and the same grid, two threads each. The grid is the one Landscaper
+builds from two seeded filter-normalised directions (each tensor rescaled to norm
+sqrt(numel), then each step to ||theta|| * distance / (r / 2)); lltk gets those steps as
+its directions and loss-landscapes gets the grid's corners as its end models. Each
+landscape is compared with lltk's point by point (Landscaper adds random noise to its
+largest value, and loss-landscapes' walk shifts its even columns by one step along the
+second direction: those points are matched accordingly or left out, as the table says).
+Each method is timed ``--repeats`` times, the methods taking turns so that a busy moment
+hits them all alike; the table gives the median, the spread (min-max) and the load average.
+
+Each peer runs twice: with lltk's own loss closure (the same code, so the difference is
+batching alone) and with the paper-style loss (residual by reverse-mode input gradients,
+as Krishnapriyan et al.'s code and a peer's user would write it). The peers need numpy
+2-era packages; run them from a separate venv::
 
     python3 -m venv .venv-bench
     .venv-bench/bin/pip install /opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl
@@ -29,23 +35,53 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import functools
+import importlib.util
 import io
+import math
+import os
 import time
 from collections.abc import Callable
 
+import numpy as np
 import torch
-from torch import nn
+from torch import Tensor, nn
 
 from sampling import directions, landscape, pinn
 
+#: Seconds one method took and its landscape, indexed as lltk's (NaN: not compared).
+Measured = tuple[float, np.ndarray]
 
-def _ours(trained: pinn.Trained, dirs: torch.Tensor, r: int, n: int, chunk: int) -> float:
+
+def landscaper_steps(params: dict[str, Tensor], dirs: Tensor, r: int, distance: float) -> Tensor:
+    """The (n, P) grid steps Landscaper 1.3.1 makes of ``dirs``: each tensor of a direction
+    rescaled to norm sqrt(numel), then the whole step to norm ||theta|| * distance / (r / 2)."""
+    theta_norm = directions.flatten(params).norm()
+    steps = []
+    for row in dirs:
+        parts = directions.unflatten(row, params)
+        flat = directions.flatten(
+            {k: d * (math.sqrt(d.numel()) / (float(d.norm()) + 1e-10)) for k, d in parts.items()}
+        )
+        steps.append(flat * (theta_norm * distance / (r / 2) / flat.norm()))
+    return torch.stack(steps)
+
+
+def _ours(trained: pinn.Trained, steps: Tensor, r: int, n: int, chunk: int) -> Measured:
+    """lltk on the grid ``theta + (i - c) s_0 + (j - c) s_1``: directions ``c s_k``, alpha
+    in [-1, 1] (c = r // 2)."""
     start = time.perf_counter()
-    landscape.sample_landscape(
-        trained.loss_fn, trained.params, dirs[:n], r, 1.0, chunk_size=chunk, progress=False
+    result = landscape.sample_landscape(
+        trained.loss_fn,
+        trained.params,
+        steps[:n] * (r // 2),
+        r,
+        1.0,
+        chunk_size=chunk,
+        progress=False,
     )
-    return time.perf_counter() - start
+    return time.perf_counter() - start, result.loss
 
 
 def paper_loss(model: torch.nn.Module, data: pinn.ConvectionData) -> float:
@@ -73,7 +109,10 @@ def _scalar_fn(trained: pinn.Trained, loss: str) -> Callable[[torch.nn.Module], 
     return closure
 
 
-def _landscaper(trained: pinn.Trained, dirs: torch.Tensor, r: int, loss: str) -> float:
+def _landscaper(
+    trained: pinn.Trained, dirs: Tensor, lltk: np.ndarray, r: int, loss: str
+) -> Measured:
+    """Landscaper's own grid from ``dirs``; its noised maximum (lltk's argmax) left out."""
     from landscaper.compute import compute_loss_landscape
 
     named = trained.params
@@ -84,14 +123,23 @@ def _landscaper(trained: pinn.Trained, dirs: torch.Tensor, r: int, loss: str) ->
         return evaluate(model)
 
     start = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()):
-        compute_loss_landscape(
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        values, _ = compute_loss_landscape(
             trained.model, None, per_param, scalar_fn, steps=r, distance=1.0, dim=2, device="cpu"
         )
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    values = np.array(values, dtype=np.float64)
+    values[np.unravel_index(np.nanargmax(lltk), lltk.shape)] = np.nan
+    return seconds, values
 
 
-def _loss_landscapes(trained: pinn.Trained, r: int, loss: str) -> float:
+def _loss_landscapes(trained: pinn.Trained, steps: Tensor, r: int, loss: str) -> Measured:
+    """``planar_interpolation`` from the grid's corner to one step beyond its two far edges.
+
+    Its walk evaluates column i at ``corner + i s_0 + (j + [i even]) s_1`` (j = 0..r-1):
+    even columns are shifted by one step, so their first point is never sampled and
+    their last lies outside the grid; both are left out of the comparison.
+    """
     import loss_landscapes
     from loss_landscapes.metrics import Metric
 
@@ -102,16 +150,20 @@ def _loss_landscapes(trained: pinn.Trained, r: int, loss: str) -> float:
             with torch.no_grad():
                 return evaluate(model_wrapper.get_modules()[0])
 
+    def model_at(vector: Tensor) -> nn.Module:
+        model = copy.deepcopy(trained.model)
+        torch.nn.utils.vector_to_parameters(vector, model.parameters())
+        return model
+
+    corner = directions.flatten(trained.params) - (r // 2) * (steps[0] + steps[1])
+    ends = [model_at(corner), model_at(corner + r * steps[0]), model_at(corner + r * steps[1])]
     start = time.perf_counter()
-    loss_landscapes.random_plane(
-        trained.model,
-        PinnLoss(),
-        distance=1.0,
-        steps=r,
-        normalization="filter",
-        deepcopy_model=True,
-    )
-    return time.perf_counter() - start
+    walked = loss_landscapes.planar_interpolation(*ends, PinnLoss(), steps=r, deepcopy_model=True)
+    seconds = time.perf_counter() - start
+    values = np.full((r, r), np.nan)
+    values[1::2] = walked[1::2]
+    values[::2, 1:] = walked[::2, :-1]
+    return seconds, values
 
 
 def _row_count(data: pinn.ConvectionData) -> int:
@@ -180,56 +232,109 @@ def roofline(trained: pinn.Trained, peers: list[float], chunk: int) -> None:
     )
 
 
+def _agreement(values: np.ndarray, lltk: np.ndarray) -> tuple[int, float, float]:
+    """(points compared, largest relative difference from lltk's loss there, largest
+    absolute difference over lltk's loss range)."""
+    both = np.isfinite(values) & np.isfinite(lltk)
+    diff = np.abs(values[both] - lltk[both])
+    span = np.nanmax(lltk) - np.nanmin(lltk)
+    return int(both.sum()), float(np.max(diff / np.abs(lltk[both]))), float(diff.max() / span)
+
+
 def main() -> None:
     """Print the side-by-side table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--resolution", type=int, default=41)
-    parser.add_argument("--cube", type=int, default=41, help="resolution of the 3-D run (0: skip)")
+    parser.add_argument("--resolution", type=int, default=41, help="odd points per axis")
+    parser.add_argument("--cube", type=int, default=0, help="resolution of a 3-D lltk run")
     parser.add_argument("--chunk-size", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=5, help="timings of each method")
     parser.add_argument(
         "--n-f", type=int, default=1000, help="PINN collocation points (default 1000, the paper's)"
     )
     args = parser.parse_args()
+    if args.resolution % 2 == 0:
+        parser.error("--resolution must be odd (Landscaper's grid is centred on the model)")
     torch.set_num_threads(args.threads)
     r = args.resolution
     trained = pinn.train_pinn(beta=1.0, seed=0, n_f=args.n_f, progress=False)
     dirs = directions.random_directions(trained.model, 3, seed=0)
+    steps = landscaper_steps(trained.params, dirs, r, 1.0)
     centre = (
         _scalar_fn(trained, "same")(trained.model),
         _scalar_fn(trained, "paper")(trained.model),
     )
-    rows = [(f"lltk (vmap, chunk {args.chunk_size})", _ours(trained, dirs, r, 2, args.chunk_size))]
-    for loss in ("same", "paper"):
-        label = "lltk's loss closure" if loss == "same" else "paper-style autograd loss"
-        for name, run in (
-            ("Landscaper 1.3.1", _landscaper),
-            ("loss-landscapes 3.0.6", _loss_landscapes),
-        ):
-            args_ = (trained, dirs, r, loss) if run is _landscaper else (trained, r, loss)
-            try:
-                rows.append((f"{name}, {label}", run(*args_)))
-            except ImportError as exc:
-                rows.append((f"{name} (not installed: {exc.name})", float("nan")))
-                break
+    _, reference = _ours(trained, steps, r, 2, args.chunk_size)
+    methods: list[tuple[str, Callable[[], Measured]]] = [
+        (
+            f"lltk (vmap, chunk {args.chunk_size})",
+            lambda: _ours(trained, steps, r, 2, args.chunk_size),
+        )
+    ]
+    missing = []
+    for name, module in (
+        ("Landscaper 1.3.1", "landscaper"),
+        ("loss-landscapes 3.0.6", "loss_landscapes"),
+    ):
+        if importlib.util.find_spec(module) is None:
+            missing.append(f"{name} (not installed: {module})")
+            continue
+        for loss in ("same", "paper"):
+            label = "lltk's loss closure" if loss == "same" else "paper-style autograd loss"
+            if module == "landscaper":
+                run = functools.partial(_landscaper, trained, dirs, reference, r, loss)
+            else:
+                run = functools.partial(_loss_landscapes, trained, steps, r, loss)
+            methods.append((f"{name}, {label}", run))
+    load_before = os.getloadavg()
+    seconds: dict[str, list[float]] = {name: [] for name, _ in methods}
+    values: dict[str, np.ndarray] = {}
+    for _ in range(args.repeats):
+        for name, run in methods:
+            secs, values[name] = run()
+            seconds[name].append(secs)
+    load_after = os.getloadavg()
     points = r * r
     print(
         f"\n{r}x{r} landscape of the beta=1 PINN, {args.n_f} collocation points "
-        f"({points} loss evaluations, "
-        f"{args.threads} threads, torch {torch.__version__}); loss at the centre: "
-        f"closure {centre[0]:.9g}, paper-style {centre[1]:.9g}\n"
+        f"({points} loss evaluations, {args.threads} threads, torch {torch.__version__}, "
+        f"{args.repeats} timings each, methods in turn); loss at the centre: "
+        f"closure {centre[0]:.9g}, paper-style {centre[1]:.9g}; load average "
+        f"{load_before[0]:.1f} before, {load_after[0]:.1f} after\n"
     )
-    print("| method | seconds | evaluations/s | lltk's speed-up |")
-    print("| --- | ---: | ---: | ---: |")
-    for name, secs in rows:
-        print(f"| {name} | {secs:.2f} | {points / secs:.0f} | {secs / rows[0][1]:.1f}x |")
-    roofline(
-        trained,
-        [points / secs for name, secs in rows if name.startswith("Landscaper")] or [float("nan")],
-        args.chunk_size,
+    print(
+        "| method | median s | min-max s | evaluations/s (median) | lltk's speed-up "
+        "| points compared | max relative difference from lltk | max difference / loss range |"
     )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    ours = float(np.median(seconds[methods[0][0]]))
+    for name, _ in methods:
+        med = float(np.median(seconds[name]))
+        compared, worst, of_range = _agreement(values[name], reference)
+        print(
+            f"| {name} | {med:.2f} | {min(seconds[name]):.2f}-{max(seconds[name]):.2f} "
+            f"| {points / med:.0f} | {med / ours:.1f}x | {compared} | {worst:.1e} "
+            f"| {of_range:.1e} |"
+        )
+    for name in missing:
+        print(f"| {name} | | | | | | | |")
+    # Rounding control: the same grid written as alpha in [-c, c] times the steps themselves.
+    control = landscape.sample_landscape(
+        trained.loss_fn, trained.params, steps[:2], r, float(r // 2), progress=False
+    ).loss
+    _, worst, of_range = _agreement(control, reference)
+    print(
+        f"\nRounding control: lltk on the same grid written as alpha in [-{r // 2}, {r // 2}] "
+        f"times the steps differs from the row above by up to {worst:.1e} relative "
+        f"({of_range:.1e} of the loss range)."
+    )
+    rates = [
+        points / float(np.median(seconds[n])) for n, _ in methods if n.startswith("Landscaper")
+    ]
+    roofline(trained, rates or [float("nan")], args.chunk_size)
     if args.cube:
-        secs = _ours(trained, dirs, args.cube, 3, args.chunk_size)
+        cube_steps = landscaper_steps(trained.params, dirs, args.cube, 1.0)
+        secs, _ = _ours(trained, cube_steps, args.cube, 3, args.chunk_size)
         print(
             f"\nlltk {args.cube}^3 landscape ({args.cube**3} evaluations): {secs:.1f} s "
             f"({args.cube**3 / secs:.0f} evaluations/s)"

@@ -32,23 +32,28 @@ def atomic_torch_save(obj: Any, path: Path) -> None:
         torch.save(obj, f)
 
 
-def load_checkpoint(path: Path) -> dict[str, Any]:
-    """Load a checkpoint written by :func:`atomic_torch_save`, with a clear error when bad.
-
-    Only tensors and plain containers are unpickled (``weights_only=True``): a pickle
-    planted in the cache cannot run code, it is refused like any unreadable file.
-    """
+def read_torch_file(path: Path) -> Any:
+    """``torch.load`` of tensors and plain containers only (``weights_only=True``): a
+    pickle planted in the file cannot run code; a ``ValueError`` naming the file when it
+    cannot be read."""
     import torch
 
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint not found: {path}")
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
+        return torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ValueError(
-            f"checkpoint {path} cannot be read ({reason}); delete it to retrain"
-        ) from None
+        raise ValueError(f"{path} cannot be read ({reason})") from None
+
+
+def load_checkpoint(path: Path) -> dict[str, Any]:
+    """Load a checkpoint written by :func:`save_checkpoint` (:func:`read_torch_file`), with
+    a clear error when it is bad."""
+    try:
+        state = read_torch_file(path)
+    except ValueError as exc:
+        raise ValueError(f"checkpoint {exc}; delete it to retrain") from None
     if not isinstance(state, dict) or not isinstance(state.get("model"), dict):
         raise ValueError(f"checkpoint {path} holds no model state; delete it to retrain")
     return state

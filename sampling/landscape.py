@@ -84,6 +84,60 @@ def check_grid(n: int, resolution: int, distance: float) -> None:
         raise ValueError(f"a {resolution}^{n} grid has too many points ({resolution**n})")
 
 
+def chunk_share(n_chunks: int, part: int, parts: int) -> np.ndarray:
+    """The chunks part ``part`` of ``parts`` evaluates: every ``parts``-th one from ``part``
+    (interleaved, so that parts running at the same speed finish together)."""
+    if not 0 <= part < parts:
+        raise ValueError(f"part {part} of {parts} does not exist")
+    return np.arange(part, n_chunks, parts)
+
+
+def chunk_points(total: int, chunk_size: int, chunks: np.ndarray) -> np.ndarray:
+    """The flat grid indices of ``chunks``; chunk c holds ``c * chunk_size`` onwards."""
+    index = (np.asarray(chunks)[:, None] * chunk_size + np.arange(chunk_size)).ravel()
+    return index[index < total]
+
+
+def evaluate_chunk(
+    loss_fn: LossFn,
+    params: dict[str, Tensor],
+    directions: Tensor,
+    resolution: int,
+    distance: float,
+    chunk_size: int,
+    chunk: int,
+    vectorized: bool = True,
+) -> np.ndarray:
+    """The losses of one chunk of the grid, computed as :func:`sample_landscape` computes them."""
+    theta = flatten(params).detach()
+    directions = torch.as_tensor(directions).to(theta)
+    evaluate = torch.func.vmap(loss_fn) if vectorized else None
+    total = resolution ** directions.shape[0]
+    index = np.arange(chunk * chunk_size, min(total, (chunk + 1) * chunk_size))
+    return _evaluate(loss_fn, evaluate, params, theta, directions, resolution, distance, index)
+
+
+def _evaluate(
+    loss_fn: LossFn,
+    evaluate: LossFn | None,
+    params: dict[str, Tensor],
+    theta: Tensor,
+    directions: Tensor,
+    resolution: int,
+    distance: float,
+    index: np.ndarray,
+) -> np.ndarray:
+    """Losses at the grid points ``index``: one vmap call, or a loop when ``evaluate`` is None."""
+    alphas = torch.as_tensor(grid_alphas(directions.shape[0], resolution, distance, index))
+    weights = theta + alphas.to(theta) @ directions
+    with torch.no_grad():
+        if evaluate is not None:
+            values = evaluate(unflatten(weights, params))
+        else:
+            values = torch.stack([loss_fn(unflatten(w, params)) for w in weights])
+    return values.detach().double().cpu().numpy()
+
+
 def sample_landscape(
     loss_fn: LossFn,
     params: dict[str, Tensor],
@@ -95,6 +149,7 @@ def sample_landscape(
     vectorized: bool = True,
     state_path: str | os.PathLike | None = None,
     progress: bool = True,
+    share: tuple[int, int] = (0, 1),
 ) -> LandscapeResult:
     """Evaluate ``loss_fn`` on the ``resolution^n`` grid ``alpha in [-distance, distance]^n``.
 
@@ -102,6 +157,8 @@ def sample_landscape(
     Hessian eigenvectors). With ``state_path`` the finished chunks are saved there every
     few seconds and a later call with the same inputs continues from them; delete the file
     with :func:`discard_state` once the result is written. NaN/inf losses are kept (NaN).
+    ``share=(k, m)`` evaluates only the chunks :func:`chunk_share` gives part ``k`` of ``m``
+    (one rank's part of a distributed run); the other points stay NaN.
     """
     from tqdm import tqdm
 
@@ -122,12 +179,13 @@ def sample_landscape(
     directions = directions.to(theta)
     total = resolution**n
     n_chunks = -(-total // chunk_size)
-    key = _fingerprint(theta, directions, resolution, distance, chunk_size)
+    mine = chunk_share(n_chunks, *share)
+    key = _fingerprint(theta, directions, resolution, distance, chunk_size, share)
     loss, done = _load_state(state_path, key, total, n_chunks)
     evaluate = torch.func.vmap(loss_fn) if vectorized else None
     bar = tqdm(
-        total=total,
-        initial=int(sum(min(chunk_size, total - c * chunk_size) for c in np.flatnonzero(done))),
+        total=len(chunk_points(total, chunk_size, mine)),
+        initial=len(chunk_points(total, chunk_size, mine[done[mine]])),
         desc=f"sample {resolution}^{n} landscape",
         unit="pt",
         disable=not progress,
@@ -136,18 +194,13 @@ def sample_landscape(
     save_every = float(os.environ.get("LLTK_STATE_SAVE_SECONDS", SAVE_EVERY))
     last_save = time.monotonic()
     try:
-        for c in np.flatnonzero(~done):
-            start, stop = c * chunk_size, min(total, (c + 1) * chunk_size)
-            alphas = torch.as_tensor(grid_alphas(n, resolution, distance, np.arange(start, stop)))
-            weights = theta + alphas.to(theta) @ directions
-            with torch.no_grad():
-                if evaluate is not None:
-                    values = evaluate(unflatten(weights, params))
-                else:
-                    values = torch.stack([loss_fn(unflatten(w, params)) for w in weights])
-            loss[start:stop] = values.detach().double().cpu().numpy()
+        for c in mine[~done[mine]]:
+            index = np.arange(c * chunk_size, min(total, (c + 1) * chunk_size))
+            loss[index] = _evaluate(
+                loss_fn, evaluate, params, theta, directions, resolution, distance, index
+            )
             done[c] = True
-            bar.update(stop - start)
+            bar.update(len(index))
             if state_path is not None and time.monotonic() - last_save >= save_every:
                 _save_state(state_path, key, loss, done)
                 last_save = time.monotonic()
@@ -167,11 +220,14 @@ def discard_state(state_path: str | os.PathLike) -> None:
     Path(state_path).unlink(missing_ok=True)
 
 
-def _fingerprint(theta: Tensor, directions: Tensor, r: int, d: float, chunk: int) -> str:
+def _fingerprint(
+    theta: Tensor, directions: Tensor, r: int, d: float, chunk: int, share: tuple[int, int]
+) -> str:
     h = hashlib.sha256()
     h.update(theta.cpu().numpy().tobytes())
     h.update(directions.cpu().numpy().tobytes())
-    h.update(repr((r, float(d), chunk, tuple(directions.shape))).encode())
+    shape = tuple(directions.shape)
+    h.update(repr((r, float(d), chunk, shape) + ((share,) if share != (0, 1) else ())).encode())
     return h.hexdigest()
 
 

@@ -26,7 +26,12 @@ _RESNET_KEYS = (
 
 
 def train_model(name: str, progress: bool = True, **hyper: Any) -> Trained:
-    """Train (or load from the cache) model ``name``, ignoring hyper-parameters it lacks."""
+    """Train (or load from the cache) model ``name``, ignoring hyper-parameters it lacks;
+    ``python:MODULE:FUNCTION`` is a user's model (:mod:`sampling.usermodel`)."""
+    if name.startswith("python:"):
+        from sampling.usermodel import load_user_model
+
+        return load_user_model(name, hyper.get("device", "cpu"))
     if name == "pinn":
         from sampling.pinn import train_pinn
 

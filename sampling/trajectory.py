@@ -21,7 +21,7 @@ import torch
 from torch import Tensor, nn
 
 from lltk import vtkxml
-from sampling.cache import atomic_torch_save, load_checkpoint
+from sampling.cache import atomic_torch_save, read_torch_file
 from sampling.closure import Trained
 from sampling.directions import flatten, unflatten
 
@@ -77,7 +77,7 @@ def load_trajectory(folder: str | os.PathLike, like: dict[str, Tensor]) -> Traje
     shapes = {k: tuple(v.shape) for k, v in like.items()}
     rows, steps = [], []
     for path in files:
-        state = load_checkpoint(path)
+        state = read_torch_file(path)
         params = state.get("params") if isinstance(state, dict) else None
         if not isinstance(params, dict):
             raise ValueError(f"{path}: not a trajectory checkpoint (no 'params')")

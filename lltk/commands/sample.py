@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     import torch
 
     from sampling.closure import Trained
+    from sampling.distributed import Ranks
+    from sampling.hessian import HessianFigures
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -77,7 +79,13 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
     """The model and training options shared by ``lltk sample`` and ``lltk train``."""
     from sampling.models import MODELS
 
-    p.add_argument("model", choices=MODELS, help="model to train and sample")
+    p.add_argument(
+        "model",
+        type=_model_name,
+        metavar="MODEL",
+        help=f"{', '.join(MODELS)}, or python:MODULE:FUNCTION for your own model "
+        "(FUNCTION() returns (model, batches, loss); see the README)",
+    )
     p.add_argument("--beta", type=float, default=1.0, help="PINN convection speed (default 1)")
     p.add_argument("--seed", type=int, default=0, help="seed of training and directions")
     p.add_argument("--n-f", type=int, default=1000, help="PINN collocation points (default 1000)")
@@ -99,6 +107,24 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--device", default="cpu", help="torch device: cpu (default), cuda, cuda:1, ...")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _model_name(text: str) -> str:
+    """A built-in model's name or a well-formed ``python:MODULE:FUNCTION``."""
+    from sampling.models import MODELS
+
+    if text.startswith("python:"):
+        from sampling.usermodel import check_spec
+
+        try:
+            check_spec(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    elif text not in MODELS:
+        raise argparse.ArgumentTypeError(
+            f"invalid choice: {text!r} (choose from {', '.join(MODELS)}, or python:MODULE:FUNCTION)"
+        )
+    return text
 
 
 def check_model_arguments(args: argparse.Namespace) -> None:
@@ -178,21 +204,50 @@ def _device(name: str) -> torch.device:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train, sample, write; report invalid points and timings."""
+    """Train, sample, write; report invalid points and timings. Under torchrun or srun the
+    ranks split the grid (:mod:`sampling.distributed`) and rank 0 writes."""
+    from lltk.cli import UserError
+    from sampling import export
+    from sampling.distributed import RankError, Ranks
+
+    check_sample_arguments(args)
+    export.check_output(args.out, args.dim)
+    try:
+        ranks = Ranks.from_environment()
+    except RankError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        with ranks, ranks.stop_on_sigterm():
+            return _sample(args, ranks)
+    except RankError as exc:
+        state = state_file(Path(args.out), ranks.rank, ranks.world_size)
+        kept = (
+            f"; finished chunks kept in {state}; run the same command again to resume"
+            if state.is_file()
+            else ""
+        )
+        raise UserError(f"{exc}{kept}") from None
+
+
+def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
     from sampling import directions, export, landscape
+    from sampling.distributed import digest
 
     start = time.perf_counter()
-    check_sample_arguments(args)
-    out = export.check_output(args.out, args.dim)
+    out = Path(args.out)
     top_k = max(2, args.dim) if args.top_k is None else args.top_k
-    trained = train_from_args(args)
+    ranks.agree("the arguments", {"the arguments": digest(_argument_values(args))})
+    args.device = ranks.device(args.device)
+    trained = ranks.root_first(lambda: train_from_args(args), "waiting for rank 0's model")
     trained_at = time.perf_counter()
-    figures = None
-    if args.hessian or args.directions == "hessian":
+
+    def hessian() -> HessianFigures | None:
+        if not (args.hessian or args.directions == "hessian"):
+            return None
         from sampling.hessian import hessian_figures
 
         steps = args.hessian_iter or 100
-        figures = hessian_figures(
+        return hessian_figures(
             trained.model,
             trained.loss_fn,
             top_k=top_k,
@@ -201,6 +256,8 @@ def run(args: argparse.Namespace) -> int:
             trace_iter=steps,
             lanczos_steps=steps,
         )
+
+    figures = hessian() if ranks.is_root else None
     if args.directions == "random":
         normalization = args.normalization
         dirs = directions.random_directions(trained.model, args.dim, args.seed, normalization)
@@ -211,9 +268,31 @@ def run(args: argparse.Namespace) -> int:
         dirs, path = trajectory_pca(args.trajectory, trained, args.dim)
     else:
         normalization = "none"
-        dirs = figures.eigenvectors[: args.dim]
-    state = state_file(out)
+        dirs = ranks.from_root(
+            lambda: figures.eigenvectors[: args.dim].cpu(), "waiting for rank 0's Hessian"
+        )
     trained_device = next(trained.model.parameters()).device
+    chunk_size = args.chunk_size or (32 if trained_device.type == "cpu" else 2048)
+    if ranks.world_size > 1:
+        probe = landscape.evaluate_chunk(
+            trained.loss_fn,
+            trained.params,
+            dirs,
+            args.resolution,
+            args.distance,
+            chunk_size,
+            0,
+            trained.vectorized,
+        )
+        ranks.agree(
+            "the model and data",
+            {
+                "the model's weights": digest(*trained.params.values()),
+                "the directions": digest(dirs),
+                "the losses of the first grid points (different data or devices?)": digest(probe),
+            },
+        )
+    state = state_file(out, ranks.rank, ranks.world_size)
     directions_at = time.perf_counter()
     result = landscape.sample_landscape(
         trained.loss_fn,
@@ -221,43 +300,59 @@ def run(args: argparse.Namespace) -> int:
         dirs,
         args.resolution,
         args.distance,
-        chunk_size=args.chunk_size or (32 if trained_device.type == "cpu" else 2048),
+        chunk_size=chunk_size,
         vectorized=trained.vectorized,
         state_path=state,
-        progress=not args.quiet,
+        progress=not args.quiet and ranks.is_root,
+        share=(ranks.rank, ranks.world_size),
     )
+    result = ranks.gather(result, chunk_size)
     sampled_at = time.perf_counter()
-    meta = {
-        **trained.metadata,
-        "Directions": args.directions,
-        "Normalization": normalization,
-        "Seed": float(args.seed),
-    }
-    if figures is not None:
-        meta.update(figures.metadata())
-        export.write_density(out, *figures.density())
-    if "solution" in trained.extras:
-        export.write_solution(out, trained.extras["solution"])
-    export.write_landscape(out, result, meta, graph=args.graph, k=args.k)
-    if args.directions == "pca":
-        print(f"lltk sample: wrote {path.write(export.side_path(out, '_trajectory.vtp'))}")
-        reach = float(abs(path.coords).max())
-        if reach > args.distance:
-            print(f"lltk sample: the path reaches {reach:.3g}, beyond --distance {args.distance:g}")
+    if result is not None:
+        meta = {
+            **trained.metadata,
+            "Directions": args.directions,
+            "Normalization": normalization,
+            "Seed": float(args.seed),
+        }
+        if figures is not None:
+            meta.update(figures.metadata())
+            export.write_density(out, *figures.density())
+        if "solution" in trained.extras:
+            export.write_solution(out, trained.extras["solution"])
+        export.write_landscape(out, result, meta, graph=args.graph, k=args.k)
+        if args.directions == "pca":
+            print(f"lltk sample: wrote {path.write(export.side_path(out, '_trajectory.vtp'))}")
+            reach = float(abs(path.coords).max())
+            if reach > args.distance:
+                print(
+                    f"lltk sample: the path reaches {reach:.3g}, "
+                    f"beyond --distance {args.distance:g}"
+                )
+    ranks.barrier("waiting for rank 0 to write the landscape")
     landscape.discard_state(state)
+    if result is None:
+        return 0
     points = result.loss.size
     seconds = sampled_at - directions_at
+    on = f" on {ranks.world_size} ranks" if ranks.world_size > 1 else ""
     print(
         f"lltk sample: wrote {out} ({points} points, {result.invalid_count} invalid); "
         f"train/load {trained_at - start:.1f} s, "
         f"directions/Hessian {directions_at - trained_at:.1f} s, "
-        f"sample {seconds:.1f} s ({points / max(seconds, 1e-9):.0f} evaluations/s)"
+        f"sample {seconds:.1f} s{on} ({points / max(seconds, 1e-9):.0f} evaluations/s)"
     )
     if result.invalid_count:
         print(f"lltk sample: {result.invalid_count} points had a NaN or inf loss (Valid = 0)")
     return 0
 
 
-def state_file(out: Path) -> Path:
-    """Where the resumable state of a run writing ``out`` lives."""
-    return out.with_name(f".{out.name}.lltk-state.npz")
+def _argument_values(args: argparse.Namespace) -> list[tuple[str, object]]:
+    """The parsed options that decide the landscape, for comparing ranks."""
+    return sorted((k, v) for k, v in vars(args).items() if not callable(v))
+
+
+def state_file(out: Path, rank: int = 0, world_size: int = 1) -> Path:
+    """Where the resumable state of a run writing ``out`` (of rank ``rank``) lives."""
+    part = f".rank{rank}-of-{world_size}" if world_size > 1 else ""
+    return out.with_name(f".{out.name}{part}.lltk-state.npz")

@@ -1,0 +1,116 @@
+"""A user's own model on the command line: ``lltk sample python:MODULE:FUNCTION``.
+
+The contract: ``FUNCTION()`` takes no arguments and returns ``(model, batches, loss)``:
+
+- ``model``: a ``torch.nn.Module`` holding the trained weights (the landscape's centre);
+- ``batches``: a list (or any iterable) of ``(inputs, targets)`` tensor pairs, the data
+  the landscape's loss averages over (kept in memory; a few thousand samples is typical);
+- ``loss``: ``loss(model(inputs), targets) -> scalar tensor``, e.g.
+  ``torch.nn.CrossEntropyLoss()`` (mean reduction).
+
+lltk moves the model and the batches to ``--device``, puts the model in eval mode (batch
+norm uses its running statistics), and evaluates ``mean over batches of loss`` at every
+grid point. ``MODULE`` is imported from the current folder or ``PYTHONPATH``, or given as
+a path to a ``.py`` file. ``FUNCTION`` must be deterministic (seed any randomness): under
+torchrun every rank calls it and the ranks check that they got the same model and data.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from sampling.closure import Trained, model_loss_closure
+
+PREFIX = "python:"
+
+
+def check_spec(name: str) -> tuple[str, str]:
+    """``(MODULE, FUNCTION)`` of ``python:MODULE:FUNCTION``; ValueError when malformed."""
+    module, sep, function = name[len(PREFIX) :].rpartition(":")
+    if not (name.startswith(PREFIX) and sep and module and function.isidentifier()):
+        raise ValueError(
+            f"{name!r} is not python:MODULE:FUNCTION (e.g. python:my_module:make or "
+            "python:path/to/file.py:make)"
+        )
+    return module, function
+
+
+def _import(module: str) -> object:
+    """Import a module by dotted name (current folder first) or by ``.py`` path."""
+    if module.endswith(".py"):
+        path = Path(module)
+        if not path.is_file():
+            raise ValueError(f"python model: no file {module}")
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            raise ValueError(
+                f"python model: no module {module!r} in the current folder or on PYTHONPATH"
+            ) from None
+        raise
+
+
+def load_user_model(name: str, device: str | torch.device = "cpu") -> Trained:
+    """Call the user's ``FUNCTION()`` and build the loss closure from what it returns."""
+    module, function = check_spec(name)
+    make = getattr(_import(module), function, None)
+    if not callable(make):
+        raise ValueError(f"python model: {module} has no function {function}()")
+    made = make()
+    if not (isinstance(made, tuple) and len(made) == 3):
+        raise ValueError(
+            f"python model: {function}() must return (model, batches, loss), "
+            f"not {type(made).__name__}"
+        )
+    model, batches, criterion = made
+    if not isinstance(model, nn.Module):
+        raise ValueError(
+            f"python model: {function}() returned {type(model).__name__}, not a torch Module"
+        )
+    if not callable(criterion):
+        raise ValueError(f"python model: the loss {function}() returned is not callable")
+    pairs = []
+    for item in batches:
+        if not (isinstance(item, tuple | list) and len(item) == 2):
+            raise ValueError("python model: each batch must be an (inputs, targets) pair")
+        pairs.append(tuple(torch.as_tensor(t).to(device) for t in item))
+    model = model.to(device).eval()
+    loss_fn = model_loss_closure(model, pairs, criterion)
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    with torch.no_grad():
+        centre = loss_fn(params)
+    return Trained(
+        model=model,
+        loss_fn=loss_fn,
+        metadata={"Model": name, "TrainLoss": float(centre)},
+        vectorized=_vmaps(loss_fn, params, centre),
+    )
+
+
+def _vmaps(loss_fn: Callable, params: dict[str, torch.Tensor], centre: torch.Tensor) -> bool:
+    """Whether ``loss_fn`` runs under vmap and gives the centre's loss there (else: a loop)."""
+    pair = {k: torch.stack([v, v]) for k, v in params.items()}
+    try:
+        with torch.no_grad():
+            values = torch.func.vmap(loss_fn)(pair)
+        ok = torch.allclose(values, centre.expand(2), rtol=1e-4, atol=1e-6, equal_nan=True)
+    except (RuntimeError, ValueError, TypeError, NotImplementedError):
+        ok = False
+    if not ok:
+        print("lltk: the model does not run under torch.func.vmap; evaluating one point at a time")
+    return ok
