@@ -106,7 +106,7 @@ def ttk_merge_tree(dataset, array: str, kind: str):
         node_type=node("CriticalType").astype(np.int64),
         node_arc=node_arc,
         region_size=node("RegionSize").astype(np.int64),
-        region_span=node("RegionSpan").astype(np.int64),
+        region_span=node("RegionSpan").astype(np.float64),
         arc_down=np.arange(down.size, dtype=np.int64),
         arc_up=arc_up,
         segmentation=ours[segmentation.astype(np.int64)],
