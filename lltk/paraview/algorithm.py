@@ -119,6 +119,12 @@ def hints_xml(
     if keep_input:
         xml.append('<Visibility replace_input="0"/>')
     xml += [f'<View type="{view}" port="{port}"/>' for port, view in views.items()]
+    # the Pipeline Browser knows icons of ParaView's own views only
+    xml += [
+        f'<PipelineIcon name="GEOMETRY" port="{port}"/>'
+        for port, view in views.items()
+        if view == PLANAR_VIEW
+    ]
     xml += [
         f'<RepresentationType view="{views.get(port, "RenderView")}" type="{kind}" port="{port}"/>'
         for port, kind in (representations or {}).items()

@@ -27,11 +27,6 @@ sys.path.insert(0, str(REPO))
 from lltk.render import scene  # noqa: E402
 
 
-def _views() -> dict[str, object]:
-    pxm = servermanager.ProxyManager()
-    return {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
-
-
 def _critical_points() -> dict[str, object] | None:
     """How many glyphs mark critical points (or merge-tree nodes), by ``CriticalType``."""
     source = pv.FindSource("critical point glyphs")
@@ -62,13 +57,7 @@ def render_job(job: dict, states_dir: Path, size: list[int]) -> dict:
     for state in job["states"]:
         started = time.perf_counter()
         pv.ResetSession()
-        pv.LoadState(
-            str(states_dir / f"{state}.pvsm"),
-            data_directory=job["data_dir"],
-            restrict_to_data_directory=True,
-        )
-        scene.fit_views(_views(), pv.FindSource(scene.FILES["landscape"]), job["label"])
-        views = _views()
+        views = scene.load_state(states_dir / f"{state}.pvsm", Path(job["data_dir"]), job["label"])
         if state.startswith("landscape"):
             record["critical_points"] = _critical_points()
             if record["critical_points"] is None:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from paraview import servermanager
 from paraview import simple as pv
+from vtkmodules.vtkCommonCore import vtkOutputWindow
 
 #: The file names a state reads, relative to its data directory.
 FILES = {
@@ -722,6 +723,68 @@ def landscape_file(source: object) -> Path | None:
     return None
 
 
+def landscape_label(source: object) -> str:
+    """The one-line label of the landscape ``source`` reads (model, beta, ...; see
+    :func:`lltk.render.describe`), or "" when it reads no sampled landscape file."""
+    from lltk.render import describe
+
+    path = landscape_file(source)
+    return describe(path) if path is not None and path.suffix in (".vti", ".vtu") else ""
+
+
+def clear_pipeline() -> None:
+    """Delete every view, layout and pipeline source (consumers before their inputs), so
+    that a state replaces what the session shows instead of piling onto it."""
+    for view in pv.GetViews():
+        pv.Delete(view)
+    pxm = servermanager.ProxyManager()
+    for (name, _), layout in pxm.GetProxiesInGroup("layouts").items():
+        pxm.UnRegisterProxy("layouts", name, layout)
+    sources = list(pv.GetSources().values())
+    while sources:
+        inputs = {id(up.SMProxy) for s in sources for up in _chain(s)[1:]}
+        for source in [s for s in sources if id(s.SMProxy) not in inputs]:
+            pv.Delete(source)
+        sources = [s for s in sources if id(s.SMProxy) in inputs]
+
+
+def load_state(state: Path, data_dir: Path, label: str = "") -> dict[str, object]:
+    """Replace the session's scene by lltk's ``state`` (.pvsm) read from the staged
+    ``data_dir`` (:func:`lltk.render.stage`), its titles, colours (log when the loss spans
+    decades) and cameras fitted to that landscape; returns the views by name."""
+    clear_pipeline()
+    pv.LoadState(str(state), data_directory=str(data_dir), restrict_to_data_directory=True)
+    pxm = servermanager.ProxyManager()
+    views = {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
+    fit_views(views, pv.FindSource(FILES["landscape"]), label)
+    return views
+
+
+def report_errors(title: str, action: object, *args: object) -> object:
+    """Run ``action(*args)`` for a GUI menu entry: a ValueError (a bad selection) becomes
+    one line in ParaView's Output Messages instead of a Python traceback."""
+    try:
+        return action(*args)
+    except ValueError as exc:
+        vtkOutputWindow.GetInstance().DisplayErrorText(f"{title}: {exc}\n")
+        return None
+
+
+def load_state_on_active(state: str) -> dict[str, object]:
+    """What lltk's Python states (``pvstates/<state>.py``, *File › Load State* in the GUI)
+    run: the selected landscape (or the one upstream of the selected filter) staged into
+    a temporary folder, shown by ``pvstates/<state>.pvsm`` in place of the session's scene."""
+    from lltk.render import STATES_DIR, stage
+
+    landscape = find_landscape(pv.GetActiveSource())
+    path = landscape_file(landscape)
+    if path is None or path.suffix not in (".vti", ".vtu"):
+        raise ValueError("the selected landscape is not read from a .vti or .vtu file")
+    label = landscape_label(landscape)
+    data_dir = stage(path, tempfile.mkdtemp(prefix="lltk-state-"))
+    return load_state(STATES_DIR / f"{state}.pvsm", data_dir, label)
+
+
 def study_layout(source: object, label: str = "") -> object:
     """The study's views of the landscape at or upstream of ``source`` in a new layout
     (tab) of their own, side by side, cameras and colour ranges fitted; returns the
@@ -779,9 +842,21 @@ def _split(layout: object, cell: int, count: int, vertical: bool) -> list[int]:
     return leaves
 
 
+PYTHON_STATE = '''"""ParaView Python state (File > Load State in the GUI): lltk's {state} view of
+the selected landscape, fitted to it, in place of what the session showed. Written by
+lltk/render/scene.py with {state}.pvsm, which it loads."""
+
+from lltk.render import scene
+
+scene.report_errors("lltk state {state}", scene.load_state_on_active, "{state}")
+'''
+
+
 def save_states(out_dir: Path, data_dirs: dict[str, Path]) -> list[Path]:
     """Write every available state as ``<state>.pvsm`` into ``out_dir``, each built on the
-    staged landscape of its kind (``data_dirs``: "surface", "volume", "points")."""
+    staged landscape of its kind (``data_dirs``: "surface", "volume", "points"), and
+    beside it ``<state>.py``, the Python state that shows the GUI's selected landscape
+    through it."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for state in available_states():
@@ -791,7 +866,8 @@ def save_states(out_dir: Path, data_dirs: dict[str, Path]) -> list[Path]:
         lay_out(views, state)
         path = out_dir / f"{state}.pvsm"
         pv.SaveState(str(path))
-        written.append(path)
+        path.with_suffix(".py").write_text(PYTHON_STATE.format(state=state))
+        written += [path, path.with_suffix(".py")]
     return written
 
 

@@ -9,34 +9,15 @@ ranges fitted to this landscape. It builds the scene ``lltk render`` draws
 (:func:`lltk.render.scene.study_layout`).
 """
 
-import os
-import sys
-from pathlib import Path
-
 from paraview import simple
-from vtkmodules.vtkCommonCore import vtkOutputWindow
 
-
-def _lltk_checkout() -> None:
-    """Put the lltk checkout on ``sys.path``: the plugins' folder is on PV_PLUGIN_PATH."""
-    for folder in os.environ.get("PV_PLUGIN_PATH", "").split(os.pathsep):
-        repo = Path(folder).resolve().parent
-        if (repo / "lltk" / "render" / "scene.py").is_file() and str(repo) not in sys.path:
-            sys.path.insert(0, str(repo))
+from lltk.render import scene  # on sys.path through plugins/startup
 
 
 def _run() -> None:
-    _lltk_checkout()
-    from lltk.render import describe, scene
-
-    try:
-        landscape = scene.find_landscape(simple.GetActiveSource())
-        path = scene.landscape_file(landscape)
-        label = describe(path) if path is not None and path.suffix in (".vti", ".vtu") else ""
-        simple.SetActiveView(None)
-        scene.study_layout(landscape, label)
-    except ValueError as exc:
-        vtkOutputWindow.GetInstance().DisplayErrorText(f"Loss Landscape Views: {exc}\n")
+    landscape = scene.find_landscape(simple.GetActiveSource())
+    simple.SetActiveView(None)
+    scene.study_layout(landscape, scene.landscape_label(landscape))
 
 
-_run()
+scene.report_errors("Loss Landscape Views", _run)

@@ -1,0 +1,7 @@
+"""ParaView Python state (File > Load State in the GUI): lltk's landscape_volume view of
+the selected landscape, fitted to it, in place of what the session showed. Written by
+lltk/render/scene.py with landscape_volume.pvsm, which it loads."""
+
+from lltk.render import scene
+
+scene.report_errors("lltk state landscape_volume", scene.load_state_on_active, "landscape_volume")
