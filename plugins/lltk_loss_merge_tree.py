@@ -11,7 +11,7 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lltk.paraview import algorithm, filters
-from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D view)
+from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D views)
 from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LossMergeTree"
@@ -32,7 +32,8 @@ TREE_TYPE_XML = """
 @smproxy.filter(name="LossMergeTree", label="Loss Merge Tree", support_reload=False)
 @smhint.xml(
     algorithm.hints_xml(
-        views={3: algorithm.PLANAR_VIEW}, representations={0: "Point Gaussian", 3: "Surface"}
+        views={3: algorithm.PLANAR_VIEWS["merge_tree"]},
+        representations={0: "Point Gaussian", 3: "Surface"},
     )
 )
 @smproperty.xml(

@@ -11,7 +11,7 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lltk.paraview import algorithm, filters
-from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D view)
+from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D views)
 from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LossPersistenceDiagram"
@@ -73,7 +73,7 @@ PAIRS_XML = [
 @smproxy.filter(
     name="LossPersistenceDiagram", label="Loss Persistence Diagram", support_reload=False
 )
-@smhint.xml(algorithm.hints_xml(views={0: algorithm.PLANAR_VIEW}))
+@smhint.xml(algorithm.hints_xml(views={0: algorithm.PLANAR_VIEWS["persistence_diagram"]}))
 @smproperty.xml(
     algorithm.proxy_xml(
         "Persistence diagram of a loss landscape: a bar from the diagonal to (birth, death) "

@@ -12,7 +12,7 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lltk.paraview import algorithm, filters
-from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D view)
+from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D views)
 from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "TopologicalLandscapeProfile"
@@ -23,7 +23,7 @@ paraview_plugin_name = "TopologicalLandscapeProfile"
 )
 @smhint.xml(
     algorithm.hints_xml(
-        views={0: algorithm.PLANAR_VIEW, 1: algorithm.PLANAR_VIEW},
+        views={0: algorithm.PLANAR_VIEWS["profile"], 1: algorithm.PLANAR_VIEWS["profile"]},
         representations={1: "Point Gaussian"},
     )
 )

@@ -7,7 +7,7 @@
 #
 # Without a landscape it uses a synthetic PINN one (with a Hessian density beside it).
 # It starts `lltk paraview LANDSCAPE` with a throw-away settings folder (ParaView's
-# defaults), then: Filters > Loss Landscape (menu), Loss Merge Tree, Loss Persistence Diagram and
+# defaults; LLTK_GUI_AUTOAPPLY=1 turns Auto Apply on), then: Filters > Loss Landscape (menu), Loss Merge Tree, Loss Persistence Diagram and
 # Topological Landscape Profile on the landscape, and the Loss Landscape Views macro.
 # OUT_DIR (default /tmp/lltk-gui-check) gets one PNG per step.
 set -euo pipefail
@@ -36,6 +36,11 @@ display=90
 while [[ -e /tmp/.X11-unix/X$display || -e /tmp/.X$display-lock ]]; do display=$((display + 1)); done
 export DISPLAY=:$display
 settings=$(mktemp -d)
+if [[ ${LLTK_GUI_AUTOAPPLY:-0} == 1 ]]; then  # a user who turned Auto Apply on
+    mkdir -p "$settings/ParaView"
+    echo '{"settings": {"GeneralSettings": {"AutoApply": 1}}}' \
+        >"$settings/ParaView/ParaView-UserSettings.json"
+fi
 Xvfb "$DISPLAY" -screen 0 1920x1080x24 -nolisten tcp >"$OUT/xvfb.log" 2>&1 &
 xvfb=$!
 sleep 2
@@ -91,5 +96,5 @@ loss_filter 5
 shot 05-profile
 landscape_row
 click 1425 82  # the Loss Landscape Views macro in the Macros toolbar
-sleep $((3 * WAIT))
+sleep $((6 * WAIT))  # the macro builds and fits five views
 shot 06-study-views

@@ -85,22 +85,36 @@ BACKEND_USED_XML = """
 #: The Filters menu category of every lltk filter.
 CATEGORY = "Loss Landscape"
 
-#: A render view for 2-D plots (planar merge tree, persistence diagram, profile): a
-#: render view under its own name, so that ParaView opens the outputs whose hints name it
-#: in a view of their own instead of over the landscape (a hint naming "RenderView" would
-#: reuse the landscape's view).
-PLANAR_VIEW = "LossPlanarView"
-PLANAR_VIEW_XML = f"""<ServerManagerConfiguration><ProxyGroup name="views">
-<RenderViewProxy name="{PLANAR_VIEW}" label="Loss Landscape 2D View" class="vtkPVRenderView"
-    processes="client|renderserver|dataserver" base_proxygroup="views"
-    base_proxyname="RenderView"/>
-</ProxyGroup></ServerManagerConfiguration>"""
+#: Render views for the 2-D plots, by plot, with their labels. Each is a render view under
+#: a name of its own, so that ParaView opens the outputs whose hints name it in a view of
+#: their own instead of over the landscape (a hint naming "RenderView" would reuse the
+#: landscape's view), and a second diagram joins the first one's view, not the tree's.
+PLANAR_VIEWS = {
+    "merge_tree": "LossMergeTreeView",
+    "persistence_diagram": "LossDiagramView",
+    "profile": "LossProfileView",
+}
+_VIEW_LABELS = {
+    "merge_tree": "Merge Tree View",
+    "persistence_diagram": "Persistence Diagram View",
+    "profile": "Landscape Profile View",
+}
+PLANAR_VIEW_XML = (
+    '<ServerManagerConfiguration><ProxyGroup name="views">'
+    + "".join(
+        f'<RenderViewProxy name="{name}" label="{_VIEW_LABELS[key]}" class="vtkPVRenderView" '
+        'processes="client|renderserver|dataserver" base_proxygroup="views" '
+        'base_proxyname="RenderView"/>'
+        for key, name in PLANAR_VIEWS.items()
+    )
+    + "</ProxyGroup></ServerManagerConfiguration>"
+)
 
 
 class PlanarView:
     """Carries :data:`PLANAR_VIEW_XML` into a plugin: ParaView's Python-plugin loader reads
     the ``_pvsm_proxy_xml`` of every class in a plugin module. Import it into the modules
-    whose outputs open in that view."""
+    whose outputs open in these views."""
 
     _pvsm_proxy_xml = PLANAR_VIEW_XML
 
@@ -123,7 +137,7 @@ def hints_xml(
     xml += [
         f'<PipelineIcon name="GEOMETRY" port="{port}"/>'
         for port, view in views.items()
-        if view == PLANAR_VIEW
+        if view in PLANAR_VIEWS.values()
     ]
     xml += [
         f'<RepresentationType view="{views.get(port, "RenderView")}" type="{kind}" port="{port}"/>'

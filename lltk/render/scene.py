@@ -426,6 +426,15 @@ def set_log_axes(views: dict[str, object], log: bool) -> None:
             view.AxesGrid.YTitle = f"log10 {y_title}" if log and "y" in axes else y_title
 
 
+def _inputs(source: object) -> list[object]:
+    """The pipeline objects connected to ``source``'s input (none for a reader)."""
+    prop = source.SMProxy.GetProperty("Input")
+    if prop is None or not prop.IsA("vtkSMInputProperty"):
+        return []
+    proxies = (prop.GetProxy(i) for i in range(prop.GetNumberOfProxies()))
+    return [servermanager._getPyProxy(p) for p in proxies if p is not None]
+
+
 def sources_of(views: object) -> list[object]:
     """The pipeline sources that feed the representations of ``views``, upstream included
     (each once), so that fitting one scene leaves the rest of a GUI session alone."""
@@ -433,12 +442,11 @@ def sources_of(views: object) -> list[object]:
     stack = [rep.Input for view in views for rep in view.Representations if hasattr(rep, "Input")]
     while stack:
         source = stack.pop()
-        source = getattr(source, "Proxy", source)  # an OutputPort's pipeline object
-        if source is None or id(source.SMProxy) in found:
+        source = getattr(source, "Proxy", source)  # the pipeline object of an OutputPort
+        if source is None or source.GetGlobalID() in found:
             continue
-        found[id(source.SMProxy)] = source
-        inputs = source.Input if hasattr(source, "Input") else []
-        stack.extend(inputs if isinstance(inputs, list) else [inputs])
+        found[source.GetGlobalID()] = source
+        stack.extend(_inputs(source))
     return list(found.values())
 
 
@@ -693,11 +701,11 @@ def study_views(landscape: object, hessian_csv: Path | None = None) -> dict[str,
 def _chain(source: object) -> list[object]:
     """``source`` and its first inputs up to a source without input (a reader)."""
     chain = []
+    source = getattr(source, "Proxy", source)  # the pipeline object of an OutputPort
     while source is not None:
-        source = getattr(source, "Proxy", source)  # an OutputPort's pipeline object
         chain.append(source)
-        inputs = source.Input if hasattr(source, "Input") else None
-        source = inputs[0] if isinstance(inputs, list) and inputs else inputs
+        inputs = _inputs(source)
+        source = inputs[0] if inputs else None
     return chain
 
 
@@ -738,14 +746,17 @@ def clear_pipeline() -> None:
     for view in pv.GetViews():
         pv.Delete(view)
     pxm = servermanager.ProxyManager()
-    for (name, _), layout in pxm.GetProxiesInGroup("layouts").items():
-        pxm.UnRegisterProxy("layouts", name, layout)
+    # colour maps too: a state registers its own under the same names, and the old ones
+    # would be the ones GetColorTransferFunction (and so the fitting) finds
+    for group in ("layouts", "lookup_tables", "piecewise_functions"):
+        for (name, _), proxy in pxm.GetProxiesInGroup(group).items():
+            pxm.UnRegisterProxy(group, name, proxy)
     sources = list(pv.GetSources().values())
     while sources:
-        inputs = {id(up.SMProxy) for s in sources for up in _chain(s)[1:]}
-        for source in [s for s in sources if id(s.SMProxy) not in inputs]:
+        inputs = {up.GetGlobalID() for s in sources for up in _inputs(s)}
+        for source in [s for s in sources if s.GetGlobalID() not in inputs]:
             pv.Delete(source)
-        sources = [s for s in sources if id(s.SMProxy) in inputs]
+        sources = [s for s in sources if s.GetGlobalID() in inputs]
 
 
 def load_state(state: Path, data_dir: Path, label: str = "") -> dict[str, object]:

@@ -17,7 +17,16 @@ from lltk.render import scene  # on sys.path through plugins/startup
 def _run() -> None:
     landscape = scene.find_landscape(simple.GetActiveSource())
     simple.SetActiveView(None)
-    scene.study_layout(landscape, scene.landscape_label(landscape))
+    # With Auto Apply on, the GUI would apply each filter as the scene creates it, showing
+    # it in the active view and hiding its input there (the warped surface under its
+    # contour lines): build the scene with it off.
+    settings = simple.GetSettingsProxy("GeneralSettings")
+    auto_apply = settings.AutoApply
+    settings.AutoApply = 0
+    try:
+        scene.study_layout(landscape, scene.landscape_label(landscape))
+    finally:
+        settings.AutoApply = auto_apply
 
 
 scene.report_errors("Loss Landscape Views", _run)
