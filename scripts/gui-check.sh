@@ -77,10 +77,13 @@ sleep "$WAIT"
 apply
 shot 01-landscape-opened
 
-landscape_row() { click 100 195; }  # the landscape in the Pipeline Browser
+landscape_row() { click 100 195; sleep 2; }  # the landscape in the Pipeline Browser
 loss_filter() {  # loss_filter ROW: Filters > Loss Landscape > the ROW-th entry (0-based)
+    landscape_row
     click 215 10
+    sleep 2
     click 272 311
+    sleep 2
     [[ ${2:-} == shot ]] && shot 02-filters-menu
     click 540 $((311 + 25 * $1))
     apply
@@ -88,10 +91,8 @@ loss_filter() {  # loss_filter ROW: Filters > Loss Landscape > the ROW-th entry 
 
 loss_filter 2 shot
 shot 03-merge-tree
-landscape_row
 loss_filter 3
 shot 04-persistence-diagram
-landscape_row
 loss_filter 5
 shot 05-profile
 landscape_row
