@@ -4,4 +4,5 @@ lltk/render/scene.py with hessian_density.pvsm, which it loads."""
 
 from lltk.render import scene
 
-scene.report_errors("lltk state hessian_density", scene.load_state_on_active, "hessian_density")
+STATE = "hessian_density"
+scene.report_errors(f"lltk state {STATE}", scene.load_state_on_active, STATE)

@@ -4,4 +4,5 @@ lltk/render/scene.py with landscape.pvsm, which it loads."""
 
 from lltk.render import scene
 
-scene.report_errors("lltk state landscape", scene.load_state_on_active, "landscape")
+STATE = "landscape"
+scene.report_errors(f"lltk state {STATE}", scene.load_state_on_active, STATE)

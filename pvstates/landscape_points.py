@@ -4,4 +4,5 @@ lltk/render/scene.py with landscape_points.pvsm, which it loads."""
 
 from lltk.render import scene
 
-scene.report_errors("lltk state landscape_points", scene.load_state_on_active, "landscape_points")
+STATE = "landscape_points"
+scene.report_errors(f"lltk state {STATE}", scene.load_state_on_active, STATE)

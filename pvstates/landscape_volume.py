@@ -4,4 +4,5 @@ lltk/render/scene.py with landscape_volume.pvsm, which it loads."""
 
 from lltk.render import scene
 
-scene.report_errors("lltk state landscape_volume", scene.load_state_on_active, "landscape_volume")
+STATE = "landscape_volume"
+scene.report_errors(f"lltk state {STATE}", scene.load_state_on_active, STATE)

@@ -4,4 +4,5 @@ lltk/render/scene.py with layout.pvsm, which it loads."""
 
 from lltk.render import scene
 
-scene.report_errors("lltk state layout", scene.load_state_on_active, "layout")
+STATE = "layout"
+scene.report_errors(f"lltk state {STATE}", scene.load_state_on_active, STATE)

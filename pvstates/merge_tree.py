@@ -4,4 +4,5 @@ lltk/render/scene.py with merge_tree.pvsm, which it loads."""
 
 from lltk.render import scene
 
-scene.report_errors("lltk state merge_tree", scene.load_state_on_active, "merge_tree")
+STATE = "merge_tree"
+scene.report_errors(f"lltk state {STATE}", scene.load_state_on_active, STATE)

@@ -4,4 +4,5 @@ lltk/render/scene.py with persistence_diagram.pvsm, which it loads."""
 
 from lltk.render import scene
 
-scene.report_errors("lltk state persistence_diagram", scene.load_state_on_active, "persistence_diagram")
+STATE = "persistence_diagram"
+scene.report_errors(f"lltk state {STATE}", scene.load_state_on_active, STATE)

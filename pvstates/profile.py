@@ -4,4 +4,5 @@ lltk/render/scene.py with profile.pvsm, which it loads."""
 
 from lltk.render import scene
 
-scene.report_errors("lltk state profile", scene.load_state_on_active, "profile")
+STATE = "profile"
+scene.report_errors(f"lltk state {STATE}", scene.load_state_on_active, STATE)

@@ -4,4 +4,5 @@ lltk/render/scene.py with solution.pvsm, which it loads."""
 
 from lltk.render import scene
 
-scene.report_errors("lltk state solution", scene.load_state_on_active, "solution")
+STATE = "solution"
+scene.report_errors(f"lltk state {STATE}", scene.load_state_on_active, STATE)

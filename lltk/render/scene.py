@@ -859,7 +859,8 @@ lltk/render/scene.py with {state}.pvsm, which it loads."""
 
 from lltk.render import scene
 
-scene.report_errors("lltk state {state}", scene.load_state_on_active, "{state}")
+STATE = "{state}"
+scene.report_errors(f"lltk state {{STATE}}", scene.load_state_on_active, STATE)
 '''
 
 
