@@ -77,9 +77,10 @@ sleep "$WAIT"
 apply
 shot 01-landscape-opened
 
-landscape_row() { click 100 195; sleep 2; }  # the landscape in the Pipeline Browser
+# the landscape in the Pipeline Browser (a click on it while it is selected would start
+# renaming it: select it only when another source is)
+landscape_row() { click 100 195; sleep 2; }
 loss_filter() {  # loss_filter ROW: Filters > Loss Landscape > the ROW-th entry (0-based)
-    landscape_row
     click 215 10
     sleep 2
     click 272 311
@@ -91,8 +92,10 @@ loss_filter() {  # loss_filter ROW: Filters > Loss Landscape > the ROW-th entry 
 
 loss_filter 2 shot
 shot 03-merge-tree
+landscape_row
 loss_filter 3
 shot 04-persistence-diagram
+landscape_row
 loss_filter 5
 shot 05-profile
 landscape_row
