@@ -64,13 +64,18 @@ for _ in $(seq 90); do
     sleep 2
 done
 [[ -n $main ]] || { echo "gui-check: ParaView did not start (see $OUT/paraview.log)" >&2; exit 1; }
-for _ in $(seq 10); do
+for _ in $(seq 30); do
     welcome=$(xdotool search --onlyvisible --name 'Welcome to ParaView' 2>/dev/null | head -1 || true)
     if [[ -n $welcome ]]; then
-        xdotool windowfocus --sync "$welcome" key --window "$welcome" Escape
-        break
+        xdotool windowfocus --sync "$welcome"
+        xdotool key Escape
+        sleep 2
+        xdotool search --onlyvisible --name 'Welcome to ParaView' >/dev/null 2>&1 || break
     fi
     sleep 2
+done
+xdotool search --onlyvisible --name '.' 2>/dev/null | while read -r w; do
+    echo "window $w: $(xdotool getwindowname "$w")" >>"$OUT/windows.log"
 done
 xdotool windowsize "$main" 1920 1080 windowmove "$main" 0 0
 sleep "$WAIT"
@@ -80,11 +85,23 @@ shot 01-landscape-opened
 # the landscape in the Pipeline Browser (a click on it while it is selected would start
 # renaming it: select it only when another source is)
 landscape_row() { click 100 195; sleep 2; }
+windows() { xdotool search --onlyvisible --class paraview 2>/dev/null | wc -l; }
+menu() {  # menu X Y: click X Y until a menu (one more window) shows; a busy GUI may miss it
+    local before
+    before=$(windows)
+    for _ in 1 2 3; do
+        click "$1" "$2"
+        for _ in $(seq 10); do
+            [[ $(windows) -gt $before ]] && return 0
+            sleep 1
+        done
+    done
+    echo "gui-check: no menu opened at $1,$2" >&2
+    return 1
+}
 loss_filter() {  # loss_filter ROW: Filters > Loss Landscape > the ROW-th entry (0-based)
-    click 215 10
-    sleep 2
-    click 272 311
-    sleep 2
+    menu 215 10
+    menu 272 311
     [[ ${2:-} == shot ]] && shot 02-filters-menu
     click 540 $((311 + 25 * $1))
     apply
