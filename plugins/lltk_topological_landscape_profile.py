@@ -23,7 +23,7 @@ paraview_plugin_name = "TopologicalLandscapeProfile"
 )
 @smhint.xml(
     algorithm.hints_xml(
-        views={0: algorithm.PLANAR_VIEWS["profile"], 1: algorithm.PLANAR_VIEWS["profile"]},
+        views={0: algorithm.PLANAR_VIEWS["profile"], 1: "None"},
         representations={1: "Point Gaussian"},
     )
 )
@@ -32,7 +32,8 @@ paraview_plugin_name = "TopologicalLandscapeProfile"
         "A 2-D profile of a landscape of any dimension, in a 2-D view of its own: each "
         "basin of the join tree is a valley whose width is its region size and whose depth "
         "is its persistence, sub-basins nested inside, coloured by MeanLoss. Port 1 marks "
-        "minima and saddles.",
+        "minima and saddles (not shown at first: click its eye with the profile's view "
+        "active).",
         ["Basins", "Critical Points"],
         [algorithm.SCALAR_ARRAY_XML],
     )

@@ -183,7 +183,7 @@ def test_each_output_port_opens_in_a_view_that_suits_it(session):
     }
     assert views["LossMergeTree"] == {"3": "LossMergeTreeView"}
     assert views["LossPersistenceDiagram"] == {"0": "LossDiagramView"}
-    assert views["TopologicalLandscapeProfile"] == {"0": "LossProfileView", "1": "LossProfileView"}
+    assert views["TopologicalLandscapeProfile"] == {"0": "LossProfileView", "1": "None"}
     assert views["LandscapeMetrics"] == {"0": "SpreadSheetView"}
     assert views["LossCriticalPoints"] == {}
     reps = {
