@@ -12,19 +12,20 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lltk.paraview import algorithm, filters
-from lltk.paraview_compat import smproperty, smproxy
+from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LandscapeMetrics"
 
 
-@smproxy.filter(name="LandscapeMetrics", label="Landscape Metrics")
-@smproperty.xml(algorithm.INPUT_XML)
+@smproxy.filter(name="LandscapeMetrics", label="Landscape Metrics", support_reload=False)
+@smhint.xml(algorithm.hints_xml(views={0: "SpreadSheetView"}))
 @smproperty.xml(
     algorithm.proxy_xml(
         "One table row: number of minima and saddles, average, total and maximum "
         "persistence of the minimum-saddle pairs, then the Hessian and model figures the "
-        "sampler stored (FieldData). Show it in a Spreadsheet View.",
+        "sampler stored (FieldData); shown in a spreadsheet view.",
         ["Metrics"],
+        [algorithm.SCALAR_ARRAY_XML],
     )
 )
 class LandscapeMetrics(algorithm.LossFilter):
@@ -32,10 +33,6 @@ class LandscapeMetrics(algorithm.LossFilter):
 
     label = "Landscape Metrics"
     output_types = ("vtkTable",)
-
-    @smproperty.xml(algorithm.SCALAR_ARRAY_XML)
-    def SetInputArrayToProcess(self, idx, port, connection, field, name):
-        return super().SetInputArrayToProcess(idx, port, connection, field, name)
 
     def compute(self, dataset) -> list:
         self.backend_used = "lltk"

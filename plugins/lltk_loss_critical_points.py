@@ -11,18 +11,21 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lltk.paraview import algorithm, filters
-from lltk.paraview_compat import smproperty, smproxy
+from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LossCriticalPoints"
 
 
-@smproxy.filter(name="LossCriticalPoints", label="Loss Critical Points")
-@smproperty.xml(algorithm.INPUT_XML)
+@smproxy.filter(name="LossCriticalPoints", label="Loss Critical Points", support_reload=False)
+@smhint.xml(algorithm.hints_xml(representations={0: "Point Gaussian"}))
 @smproperty.xml(
     algorithm.proxy_xml(
-        "Critical points of a loss landscape (minima, saddles, maxima) as vertices with "
-        "CriticalType 0 minimum, 1 1-saddle, 2 2-saddle, 3 maximum, 4 degenerate.",
+        "Critical points of a loss landscape as vertices with TTK's CriticalType: 0 "
+        "minimum, 1 saddle (1-saddle on a 3-D grid), 2 2-saddle (3-D grids), 3 maximum, 4 "
+        "degenerate; shown as spheres coloured by type.",
         ["Critical Points"],
+        [algorithm.SCALAR_ARRAY_XML, algorithm.BACKEND_XML, algorithm.BACKEND_USED_XML],
+        {"Engine": ["Backend", "BackendUsed"]},
     )
 )
 class LossCriticalPoints(algorithm.LossFilter):
@@ -30,18 +33,7 @@ class LossCriticalPoints(algorithm.LossFilter):
 
     label = "Loss Critical Points"
     output_types = ("vtkPolyData",)
-
-    @smproperty.xml(algorithm.SCALAR_ARRAY_XML)
-    def SetInputArrayToProcess(self, idx, port, connection, field, name):
-        return super().SetInputArrayToProcess(idx, port, connection, field, name)
-
-    @smproperty.xml(algorithm.BACKEND_XML)
-    def SetBackend(self, mode: int) -> None:
-        super().SetBackend(mode)
-
-    @smproperty.xml(algorithm.BACKEND_USED_XML)
-    def GetBackendUsed(self) -> str:
-        return super().GetBackendUsed()
+    colour_by = ((0, "point", "CriticalType"),)
 
     def compute(self, dataset) -> list:
         self.backend_used, out = filters.critical_points(

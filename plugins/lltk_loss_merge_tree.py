@@ -11,17 +11,44 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lltk.paraview import algorithm, filters
-from lltk.paraview_compat import smproperty, smproxy
+from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D views)
+from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LossMergeTree"
 
+TREE_TYPE_XML = """
+<IntVectorProperty name="TreeType" label="Tree Type" command="SetTreeType"
+    number_of_elements="1" default_values="0">
+  <EnumerationDomain name="enum">
+    <Entry value="0" text="Join Tree"/>
+    <Entry value="1" text="Split Tree"/>
+  </EnumerationDomain>
+  <Documentation>Join Tree: how basins (sublevel sets, grown from the minima) merge as
+  the loss rises; its leaves are the local minima. Split Tree: the same for superlevel
+  sets, from the maxima down.</Documentation>
+</IntVectorProperty>"""
 
-@smproxy.filter(name="LossMergeTree", label="Loss Merge Tree")
-@smproperty.xml(algorithm.INPUT_XML)
+
+@smproxy.filter(name="LossMergeTree", label="Loss Merge Tree", support_reload=False)
+@smhint.xml(
+    algorithm.hints_xml(
+        views={3: algorithm.PLANAR_VIEWS["merge_tree"]},
+        representations={0: "Point Gaussian", 3: "Surface"},
+    )
+)
 @smproperty.xml(
     algorithm.proxy_xml(
-        "Merge tree (join or split) of a loss landscape, as TTK's FTM gives it.",
+        "Merge tree (join or split) of a loss landscape, as TTK's FTM gives it: its nodes "
+        "(CriticalType), arcs, the landscape segmented by arc, and a planar layout of the "
+        "tree (loss upwards, one vertical segment per branch) in a 2-D view of its own.",
         ["Skeleton Nodes", "Skeleton Arcs", "Segmentation", "Planar Tree"],
+        [
+            algorithm.SCALAR_ARRAY_XML,
+            TREE_TYPE_XML,
+            algorithm.BACKEND_XML,
+            algorithm.BACKEND_USED_XML,
+        ],
+        {"Engine": ["Backend", "BackendUsed"]},
     )
 )
 class LossMergeTree(algorithm.LossFilter):
@@ -35,40 +62,21 @@ class LossMergeTree(algorithm.LossFilter):
         algorithm.SAME_AS_INPUT,
         "vtkPolyData",
     )
+    colour_by = (
+        (0, "point", "CriticalType"),
+        (2, "point", "SegmentationId"),
+        (3, "point", "Scalar"),
+    )
 
     def __init__(self) -> None:
         super().__init__()
         self.tree_type = 0
 
-    @smproperty.xml(algorithm.SCALAR_ARRAY_XML)
-    def SetInputArrayToProcess(self, idx, port, connection, field, name):
-        return super().SetInputArrayToProcess(idx, port, connection, field, name)
-
-    @smproperty.xml(
-        """
-        <IntVectorProperty name="TreeType" label="Tree Type" command="SetTreeType"
-            number_of_elements="1" default_values="0">
-          <EnumerationDomain name="enum">
-            <Entry value="0" text="Join Tree"/>
-            <Entry value="1" text="Split Tree"/>
-          </EnumerationDomain>
-          <Documentation>Join Tree: how basins (sublevel sets, grown from the minima)
-          merge as the loss rises; its leaves are the local minima. Split Tree: the same
-          for superlevel sets, from the maxima down.</Documentation>
-        </IntVectorProperty>"""
-    )
     def SetTreeType(self, tree_type: int) -> None:
+        """0 join tree, 1 split tree (see TREE_TYPE_XML)."""
         if int(tree_type) != self.tree_type:
             self.tree_type = int(tree_type)
             self.Modified()
-
-    @smproperty.xml(algorithm.BACKEND_XML)
-    def SetBackend(self, mode: int) -> None:
-        super().SetBackend(mode)
-
-    @smproperty.xml(algorithm.BACKEND_USED_XML)
-    def GetBackendUsed(self) -> str:
-        return super().GetBackendUsed()
 
     def compute(self, dataset) -> list:
         kind = "join" if self.tree_type == 0 else "split"

@@ -11,7 +11,8 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lltk.paraview import algorithm, filters
-from lltk.paraview_compat import smproperty, smproxy
+from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D views)
+from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LossPersistenceDiagram"
 
@@ -23,21 +24,78 @@ _PAIR_TYPES = {
 }
 
 
-def _bool_xml(name: str, label: str, doc: str) -> str:
+def _bool_xml(name: str, label: str, doc: str, advanced: bool = False) -> str:
+    visibility = ' panel_visibility="advanced"' if advanced else ""
     return f"""
     <IntVectorProperty name="{name}" label="{label}" command="Set{name}"
-        number_of_elements="1" default_values="1">
+        number_of_elements="1" default_values="1"{visibility}>
       <BooleanDomain name="bool"/>
       <Documentation>{doc}</Documentation>
     </IntVectorProperty>"""
 
 
-@smproxy.filter(name="LossPersistenceDiagram", label="Loss Persistence Diagram")
-@smproperty.xml(algorithm.INPUT_XML)
+THRESHOLD_XML = """
+<DoubleVectorProperty name="PersistenceThreshold" label="Persistence Threshold"
+    command="SetPersistenceThreshold" number_of_elements="1" default_values="0">
+  <Documentation>Only pairs whose persistence (death - birth, in loss units) is at least
+  this value are shown; 0 shows them all.</Documentation>
+</DoubleVectorProperty>"""
+
+PAIRS_XML = [
+    _bool_xml(
+        "MinimumSaddle",
+        "Minimum-Saddle Pairs",
+        "Show the pairs of a local minimum (a basin) and the saddle where it merges into an "
+        "older basin (PairType 0): the basins the study counts.",
+    ),
+    _bool_xml(
+        "SaddleMaximum",
+        "Saddle-Maximum Pairs",
+        "Show the pairs of a saddle and a local maximum (PairType 2; grids only). On a 2-D "
+        "landscape their saddle carries TTK's CriticalType 2 although it is the landscape's "
+        "only kind of saddle.",
+    ),
+    _bool_xml(
+        "GlobalMinimumMaximum",
+        "Global Minimum-Maximum Pair",
+        "Show the pair of the global minimum and the global maximum (PairType -1, IsFinite 0).",
+    ),
+    _bool_xml(
+        "SaddleSaddle",
+        "Saddle-Saddle Pairs",
+        "Show saddle-saddle pairs (PairType 1). Only a 3-D grid has them: on a 2-D grid or a "
+        "graph this option changes nothing, so it is an advanced one (gear button).",
+        advanced=True,
+    ),
+]
+
+
+@smproxy.filter(
+    name="LossPersistenceDiagram", label="Loss Persistence Diagram", support_reload=False
+)
+@smhint.xml(algorithm.hints_xml(views={0: algorithm.PLANAR_VIEWS["persistence_diagram"]}))
 @smproperty.xml(
     algorithm.proxy_xml(
-        "Persistence diagram of a loss landscape: a point per pair at (birth, death).",
+        "Persistence diagram of a loss landscape: a bar from the diagonal to (birth, death) "
+        "per pair, in a 2-D view of its own, coloured by persistence.",
         ["Persistence Diagram"],
+        [
+            algorithm.SCALAR_ARRAY_XML,
+            THRESHOLD_XML,
+            *PAIRS_XML,
+            algorithm.BACKEND_XML,
+            algorithm.BACKEND_USED_XML,
+        ],
+        {
+            "Pairs": [
+                "PersistenceThreshold",
+                "MinimumSaddle",
+                "SaddleMaximum",
+                "GlobalMinimumMaximum",
+                "SaddleSaddle",
+            ],
+            "Engine": ["Backend", "BackendUsed"],
+        },
     )
 )
 class LossPersistenceDiagram(algorithm.LossFilter):
@@ -45,6 +103,7 @@ class LossPersistenceDiagram(algorithm.LossFilter):
 
     label = "Loss Persistence Diagram"
     output_types = ("vtkUnstructuredGrid",)
+    colour_by = ((0, "cell", "Persistence"),)
 
     def __init__(self) -> None:
         super().__init__()
@@ -56,71 +115,27 @@ class LossPersistenceDiagram(algorithm.LossFilter):
             self.pair_types[key] = bool(on)
             self.Modified()
 
-    @smproperty.xml(algorithm.SCALAR_ARRAY_XML)
-    def SetInputArrayToProcess(self, idx, port, connection, field, name):
-        return super().SetInputArrayToProcess(idx, port, connection, field, name)
-
-    @smproperty.xml(
-        _bool_xml(
-            "MinimumSaddle",
-            "Minimum-Saddle Pairs",
-            "Show the pairs of a local minimum (a basin) and the saddle where it merges "
-            "into an older basin (PairType 0).",
-        )
-    )
     def SetMinimumSaddle(self, on: int) -> None:
+        """Show minimum-saddle pairs."""
         self._set_pair("MinimumSaddle", on)
 
-    @smproperty.xml(
-        _bool_xml(
-            "SaddleSaddle",
-            "Saddle-Saddle Pairs",
-            "Show saddle-saddle pairs (PairType 1; 3-D grids only).",
-        )
-    )
     def SetSaddleSaddle(self, on: int) -> None:
+        """Show saddle-saddle pairs."""
         self._set_pair("SaddleSaddle", on)
 
-    @smproperty.xml(
-        _bool_xml(
-            "SaddleMaximum",
-            "Saddle-Maximum Pairs",
-            "Show the pairs of a saddle and a local maximum (PairType 2; grids only).",
-        )
-    )
     def SetSaddleMaximum(self, on: int) -> None:
+        """Show saddle-maximum pairs."""
         self._set_pair("SaddleMaximum", on)
 
-    @smproperty.xml(
-        _bool_xml(
-            "GlobalMinimumMaximum",
-            "Global Minimum-Maximum Pair",
-            "Show the pair of the global minimum and the global maximum (PairType -1, IsFinite 0).",
-        )
-    )
     def SetGlobalMinimumMaximum(self, on: int) -> None:
+        """Show the global minimum-maximum pair."""
         self._set_pair("GlobalMinimumMaximum", on)
 
-    @smproperty.xml(
-        """
-        <DoubleVectorProperty name="PersistenceThreshold" label="Persistence Threshold"
-            command="SetPersistenceThreshold" number_of_elements="1" default_values="0">
-          <Documentation>Only pairs whose persistence (death - birth, in loss units) is
-          at least this value are shown; 0 shows them all.</Documentation>
-        </DoubleVectorProperty>"""
-    )
     def SetPersistenceThreshold(self, value: float) -> None:
+        """Hide pairs less persistent than ``value`` (loss units)."""
         if float(value) != self.threshold:
             self.threshold = float(value)
             self.Modified()
-
-    @smproperty.xml(algorithm.BACKEND_XML)
-    def SetBackend(self, mode: int) -> None:
-        super().SetBackend(mode)
-
-    @smproperty.xml(algorithm.BACKEND_USED_XML)
-    def GetBackendUsed(self) -> str:
-        return super().GetBackendUsed()
 
     def compute(self, dataset) -> list:
         kinds = tuple(code for key, code in _PAIR_TYPES.items() if self.pair_types[key])

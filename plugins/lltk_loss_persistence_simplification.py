@@ -12,18 +12,49 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lltk.paraview import algorithm, filters
-from lltk.paraview_compat import smproperty, smproxy
+from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LossPersistenceSimplification"
 
+THRESHOLD_XML = """
+<DoubleVectorProperty name="PersistenceThreshold" label="Persistence Threshold"
+    command="SetPersistenceThreshold" number_of_elements="1" default_values="0">
+  <Documentation>Minimum-saddle pairs with a persistence below this are removed.
+  Relative to the loss range (max - min) unless Threshold Is Absolute is on, as in TTK;
+  0 changes nothing.</Documentation>
+</DoubleVectorProperty>"""
 
-@smproxy.filter(name="LossPersistenceSimplification", label="Loss Persistence Simplification")
-@smproperty.xml(algorithm.INPUT_XML)
+ABSOLUTE_XML = """
+<IntVectorProperty name="ThresholdIsAbsolute" label="Threshold Is Absolute"
+    command="SetThresholdIsAbsolute" number_of_elements="1" default_values="0">
+  <BooleanDomain name="bool"/>
+  <Documentation>Read Persistence Threshold in loss units instead of as a fraction of
+  the loss range.</Documentation>
+</IntVectorProperty>"""
+
+
+@smproxy.filter(
+    name="LossPersistenceSimplification",
+    label="Loss Persistence Simplification",
+    support_reload=False,
+)
+@smhint.xml(algorithm.hints_xml(keep_input=False))
 @smproperty.xml(
     algorithm.proxy_xml(
         "Removes the basins (minimum-saddle pairs) of a loss landscape whose persistence "
         "is below a threshold, by filling them up to their saddle.",
         ["Simplified Landscape"],
+        [
+            algorithm.SCALAR_ARRAY_XML,
+            THRESHOLD_XML,
+            ABSOLUTE_XML,
+            algorithm.BACKEND_XML,
+            algorithm.BACKEND_USED_XML,
+        ],
+        {
+            "Simplification": ["PersistenceThreshold", "ThresholdIsAbsolute"],
+            "Engine": ["Backend", "BackendUsed"],
+        },
     )
 )
 class LossPersistenceSimplification(algorithm.LossFilter):
@@ -37,45 +68,17 @@ class LossPersistenceSimplification(algorithm.LossFilter):
         self.threshold = 0.0
         self.absolute = False
 
-    @smproperty.xml(algorithm.SCALAR_ARRAY_XML)
-    def SetInputArrayToProcess(self, idx, port, connection, field, name):
-        return super().SetInputArrayToProcess(idx, port, connection, field, name)
-
-    @smproperty.xml(
-        """
-        <DoubleVectorProperty name="PersistenceThreshold" label="Persistence Threshold"
-            command="SetPersistenceThreshold" number_of_elements="1" default_values="0">
-          <Documentation>Minimum-saddle pairs with a persistence below this are removed.
-          Relative to the loss range (max - min) unless Threshold Is Absolute is on, as
-          in TTK; 0 changes nothing.</Documentation>
-        </DoubleVectorProperty>"""
-    )
     def SetPersistenceThreshold(self, value: float) -> None:
+        """Persistence below which basins are filled."""
         if float(value) != self.threshold:
             self.threshold = float(value)
             self.Modified()
 
-    @smproperty.xml(
-        """
-        <IntVectorProperty name="ThresholdIsAbsolute" label="Threshold Is Absolute"
-            command="SetThresholdIsAbsolute" number_of_elements="1" default_values="0">
-          <BooleanDomain name="bool"/>
-          <Documentation>Read Persistence Threshold in loss units instead of as a
-          fraction of the loss range.</Documentation>
-        </IntVectorProperty>"""
-    )
     def SetThresholdIsAbsolute(self, on: int) -> None:
+        """Read the threshold in loss units."""
         if bool(on) != self.absolute:
             self.absolute = bool(on)
             self.Modified()
-
-    @smproperty.xml(algorithm.BACKEND_XML)
-    def SetBackend(self, mode: int) -> None:
-        super().SetBackend(mode)
-
-    @smproperty.xml(algorithm.BACKEND_USED_XML)
-    def GetBackendUsed(self) -> str:
-        return super().GetBackendUsed()
 
     def compute(self, dataset) -> list:
         self.backend_used, out = filters.simplification(

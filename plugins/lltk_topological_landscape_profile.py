@@ -12,19 +12,30 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lltk.paraview import algorithm, filters
-from lltk.paraview_compat import smproperty, smproxy
+from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D views)
+from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "TopologicalLandscapeProfile"
 
 
-@smproxy.filter(name="TopologicalLandscapeProfile", label="Topological Landscape Profile")
-@smproperty.xml(algorithm.INPUT_XML)
+@smproxy.filter(
+    name="TopologicalLandscapeProfile", label="Topological Landscape Profile", support_reload=False
+)
+@smhint.xml(
+    algorithm.hints_xml(
+        views={0: algorithm.PLANAR_VIEWS["profile"], 1: "None"},
+        representations={1: "Point Gaussian"},
+    )
+)
 @smproperty.xml(
     algorithm.proxy_xml(
-        "A 2-D profile of a landscape of any dimension: each basin of the join tree is a "
-        "valley whose width is its region size and whose depth is its persistence, "
-        "sub-basins nested inside; colour by MeanLoss. Port 1 marks minima and saddles.",
+        "A 2-D profile of a landscape of any dimension, in a 2-D view of its own: each "
+        "basin of the join tree is a valley whose width is its region size and whose depth "
+        "is its persistence, sub-basins nested inside, coloured by MeanLoss. Port 1 marks "
+        "minima and saddles (not shown at first: click its eye with the profile's view "
+        "active).",
         ["Basins", "Critical Points"],
+        [algorithm.SCALAR_ARRAY_XML],
     )
 )
 class TopologicalLandscapeProfile(algorithm.LossFilter):
@@ -32,10 +43,7 @@ class TopologicalLandscapeProfile(algorithm.LossFilter):
 
     label = "Topological Landscape Profile"
     output_types = ("vtkPolyData", "vtkPolyData")
-
-    @smproperty.xml(algorithm.SCALAR_ARRAY_XML)
-    def SetInputArrayToProcess(self, idx, port, connection, field, name):
-        return super().SetInputArrayToProcess(idx, port, connection, field, name)
+    colour_by = ((0, "cell", "MeanLoss"), (1, "point", "CriticalType"))
 
     def compute(self, dataset) -> list:
         self.backend_used = "lltk"

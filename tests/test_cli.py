@@ -90,3 +90,33 @@ def test_demo_end_to_end(tmp_path):
         _, pixels, spread = line.split()
         assert int(pixels) > 100_000 and float(spread) > 10, line
     assert (tmp_path / "pinn_beta1_seed0_MergeTree.csv").is_file()
+
+
+@pytest.mark.parametrize(
+    ("given", "passed"),
+    [
+        (["--script=x.py"], ["--script=x.py"]),
+        (["--state=s.pvsm", "--version"], ["--state=s.pvsm", "--version"]),
+        (["--", "--script=x.py"], ["--script=x.py"]),
+        (["run.vti", "--script=x.py"], ["run.vti", "--script=x.py"]),
+    ],
+)
+def test_paraview_launcher_hands_options_to_paraview(tmp_path, given, passed):
+    """`lltk paraview --script=x.py` reached ParaView as "unrecognized arguments" before;
+    a stand-in `paraview` on PATH records what it gets and where it finds the macros."""
+    fake = tmp_path / "paraview"
+    fake.write_text(
+        '#!/bin/sh\nfor a in "$@"; do echo "arg $a"; done\n'
+        'echo "plugins $PV_PLUGIN_PATH"\necho "macros $PV_MACRO_PATH"\n'
+    )
+    fake.chmod(0o755)
+    env = dict(os.environ, PATH=f"{tmp_path}{os.pathsep}{os.environ['PATH']}", DISPLAY=":0")
+    out = subprocess.run(
+        [*LLTK, "paraview", *given], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert [ln[4:] for ln in lines if ln.startswith("arg ")] == passed
+    repo = Path(__file__).resolve().parents[1]
+    assert f"plugins {repo / 'plugins'}" in lines
+    assert f"macros {repo / 'plugins' / 'macros'}" in lines

@@ -439,6 +439,8 @@ def test_merge_tree_nodes_equal_ttk(results, ttk_reference):
         ref = _reference(stem, "MergeTree")
         for col in ("NodeId", "VertexId", "CriticalType", "RegionSize", "RegionSpan"):
             got = results.get(stem, "LossMergeTree", 0, "point", col)
+            if col == "RegionSpan":  # TTK truncates the node's span to an integer
+                got = np.trunc(got)
             np.testing.assert_array_equal(got, ref[col], err_msg=f"{stem} {col}")
         np.testing.assert_allclose(
             results.get(stem, "LossMergeTree", 0, "point", "Scalar"), ref["Scalar"], rtol=1e-7

@@ -257,3 +257,20 @@ def test_cli_simplified_diagram_keeps_exactly_the_pairs_above_threshold(tmp_path
         persistence_pairs(flat, grid_domain((14, 12)), order).birth_vertex,
         persistence_pairs(order.astype(float), grid_domain((14, 12))).birth_vertex,
     )
+
+
+def test_region_span_is_the_distance_between_arc_ends_on_a_small_grid() -> None:
+    """On a [-1, 1]^2 grid every span is below 3: truncated to an integer it was 0, 1 or 2.
+    RegionSpan is the Euclidean distance between an arc's end vertices (TTK's definition)."""
+    n = 21
+    x = np.linspace(-1.0, 1.0, n)
+    xx, yy = np.meshgrid(x, x)
+    values = (np.sin(4 * xx) * np.cos(3 * yy) + 0.1 * xx).ravel()
+    domain = grid_domain((n, n), origin=(-1.0, -1.0), spacing=(x[1] - x[0],) * 2)
+    tree = join_tree(values, domain)
+    ends = np.column_stack([tree.node_vertex[tree.arc_down], tree.node_vertex[tree.arc_up]])
+    grid = np.column_stack([xx.ravel(), yy.ravel()])
+    expected = np.hypot(*(grid[ends[:, 0]] - grid[ends[:, 1]]).T)
+    assert tree.region_span.dtype == np.float64
+    np.testing.assert_allclose(tree.region_span[tree.arc_down], expected, rtol=1e-12)
+    assert np.any(expected % 1 > 0.1)  # the case truncation got wrong

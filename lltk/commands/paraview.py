@@ -1,9 +1,12 @@
-"""``lltk paraview`` / ``lltk pvpython``: ParaView with lltk's plugins loaded.
+"""``lltk paraview`` / ``lltk pvpython``: ParaView with lltk's plugins and macros loaded.
 
-Both set ``PV_PLUGIN_PATH`` to ``plugins/`` (so the six filters load at start-up) and put
-``plugins/startup`` on ``PYTHONPATH`` (Debian's ParaView 5.11 on Python 3.11 needs it to
-load Python plugins at all), add TTK where ``make ttk`` installed it (and say so), then
-replace themselves with the ParaView program.
+Both set ``PV_PLUGIN_PATH`` to ``plugins/`` (so the six filters load at start-up),
+``PV_MACRO_PATH`` to ``plugins/macros`` (the GUI's *Macros* menu then offers *Loss
+Landscape Views*) and put ``plugins/startup`` on ``PYTHONPATH`` (Debian's ParaView 5.11 on
+Python 3.11 needs it to load Python plugins at all), add TTK where ``make ttk`` installed
+it (and say so), then replace themselves with the ParaView program. Every argument after
+the command goes to ParaView unchanged, options included (``lltk paraview --script=x.py``,
+``--state=s.pvsm``, ``--version``); a first ``--`` is dropped, as argparse does.
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ import sys
 
 from lltk.cli import UserError
 
+#: The prefix of lltk's own options here: none is recognised, so ``--script=...`` and
+#: friends reach ParaView (argparse's REMAINDER refuses a first argument that looks like
+#: an option).
+_NO_OPTIONS = "\x01"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk paraview`` and ``lltk pvpython``."""
@@ -22,20 +30,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p = subparsers.add_parser(
             program,
             help=f"start {what} with lltk's plugins loaded",
-            description=f"Start {what} with lltk's ParaView plugins loaded; the remaining "
-            f"arguments go to {program} unchanged.",
+            description=f"Start {what} with lltk's ParaView plugins (and the Loss Landscape "
+            f"Views macro) loaded. Every argument goes to {program} unchanged, options "
+            f"included; `lltk {program} -- --help` shows {program}'s own help.",
+            prefix_chars=_NO_OPTIONS,
+            add_help=False,
         )
-        p.add_argument("args", nargs=argparse.REMAINDER, help=f"arguments for {program}")
-        p.set_defaults(func=run, program=program)
+        p.add_argument("args", nargs="*", help=f"arguments for {program}")
+        p.set_defaults(func=run, program=program, parser=p)
 
 
 def plugin_env() -> dict[str, str]:
-    """The environment in which ParaView finds and can load lltk's plugins."""
-    from lltk.render import PLUGINS_DIR, pvpython_env
+    """The environment in which ParaView finds and can load lltk's plugins and macros."""
+    from lltk.render import MACROS_DIR, PLUGINS_DIR, pvpython_env
 
     env = pvpython_env()
-    paths = [str(PLUGINS_DIR), env.get("PV_PLUGIN_PATH", "")]
-    env["PV_PLUGIN_PATH"] = os.pathsep.join(p for p in paths if p)
+    for name, folder in (("PV_PLUGIN_PATH", PLUGINS_DIR), ("PV_MACRO_PATH", MACROS_DIR)):
+        paths = [str(folder), env.get(name, "")]
+        env[name] = os.pathsep.join(p for p in paths if p)
     return env
 
 
@@ -52,14 +64,16 @@ def say_ttk(who: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Replace this process with ParaView (never returns on success)."""
+    if args.args in (["-h"], ["--help"]):
+        args.parser.print_help()
+        return 0
     exe = shutil.which(args.program)
     if exe is None:
         raise UserError(f"{args.program} not found: install Debian's paraview (make setup)")
-    command = [exe, *args.args]
     if args.program == "paraview" and not os.environ.get("DISPLAY"):
         raise UserError("no $DISPLAY: the GUI needs a screen (use lltk render for batch images)")
     env = plugin_env()
     say_ttk(f"lltk {args.program}")
     sys.stderr.flush()
-    os.execve(exe, command, env)
+    os.execve(exe, [exe, *args.args], env)
     return 0

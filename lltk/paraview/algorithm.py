@@ -54,17 +54,19 @@ def input_xml(multiple: bool = False) -> str:
 #: The input port of the one-landscape filters.
 INPUT_XML = input_xml()
 
-#: The scalar array (``Loss`` preselected when present).
+#: The scalar array (``Loss`` preselected when present). The full five-value default keeps
+#: paraview.simple from filling the array in from the active source when a script (or a
+#: trace) passes ``Input=`` by keyword: the choice then comes from the filter's own input.
 SCALAR_ARRAY_XML = f"""
 <StringVectorProperty name="ScalarArray" label="Scalar Array" command="SetInputArrayToProcess"
     number_of_elements="5" element_types="0 0 0 0 2"
-    default_values="{DEFAULT_ARRAY}"
+    default_values_delimiter=";" default_values="{DEFAULT_ARRAY};0;0;0;{DEFAULT_ARRAY}"
     animateable="0">
   <ArrayListDomain name="array_list" attribute_type="Scalars" input_domain_name="input_array">
     <RequiredProperties><Property name="Input" function="Input"/></RequiredProperties>
   </ArrayListDomain>
   <Documentation>The point array holding the loss at each sample ({DEFAULT_ARRAY} when the
-  input has it). It must be a finite, one-component array.</Documentation>
+  filter's input has it). It must be a one-component array.</Documentation>
 </StringVectorProperty>
 """
 
@@ -89,15 +91,92 @@ BACKEND_USED_XML = """
 <StringVectorProperty name="BackendUsed" label="Backend Used" command="GetBackendUsed"
     information_only="1" number_of_elements="1" default_values="none">
   <SimpleStringInformationHelper/>
-  <Documentation>The engine that ran the last update: ttk or lltk (read only).</Documentation>
+  <Documentation>The engine that ran the last update: ttk or lltk (read only; in the GUI
+  the Information panel lists it as the field data lltkBackend).</Documentation>
 </StringVectorProperty>
 """
 
+#: The Filters menu category of every lltk filter.
+CATEGORY = "Loss Landscape"
 
-def proxy_xml(help_text: str, ports: list[str]) -> str:
-    """The proxy's panel documentation and the names of its output ports."""
+#: Render views for the 2-D plots, by plot, with their labels. Each is a render view under
+#: a name of its own, so that ParaView opens the outputs whose hints name it in a view of
+#: their own instead of over the landscape (a hint naming "RenderView" would reuse the
+#: landscape's view), and a second diagram joins the first one's view, not the tree's.
+PLANAR_VIEWS = {
+    "merge_tree": "LossMergeTreeView",
+    "persistence_diagram": "LossDiagramView",
+    "profile": "LossProfileView",
+}
+_VIEW_LABELS = {
+    "merge_tree": "Merge Tree View",
+    "persistence_diagram": "Persistence Diagram View",
+    "profile": "Landscape Profile View",
+}
+PLANAR_VIEW_XML = (
+    '<ServerManagerConfiguration><ProxyGroup name="views">'
+    + "".join(
+        f'<RenderViewProxy name="{name}" label="{_VIEW_LABELS[key]}" class="vtkPVRenderView" '
+        'processes="client|renderserver|dataserver" base_proxygroup="views" '
+        'base_proxyname="RenderView"/>'
+        for key, name in PLANAR_VIEWS.items()
+    )
+    + "</ProxyGroup></ServerManagerConfiguration>"
+)
+
+
+class PlanarView:
+    """Carries :data:`PLANAR_VIEW_XML` into a plugin: ParaView's Python-plugin loader reads
+    the ``_pvsm_proxy_xml`` of every class in a plugin module. Import it into the modules
+    whose outputs open in these views."""
+
+    _pvsm_proxy_xml = PLANAR_VIEW_XML
+
+
+def hints_xml(
+    views: dict[int, str] | None = None,
+    representations: dict[int, str] | None = None,
+    keep_input: bool = True,
+) -> str:
+    """The proxy's hints: listed under *Filters › Loss Landscape*, its input left visible
+    (unless not ``keep_input``), output port ``p`` shown in a new view of type ``views[p]``
+    (default: the active render view) and drawn as ``representations[p]`` ("Points",
+    "Surface", ...)."""
+    views = views or {}
+    xml = [f'<ShowInMenu category="{CATEGORY}"/>']
+    if keep_input:
+        xml.append('<Visibility replace_input="0"/>')
+    xml += [f'<View type="{view}" port="{port}"/>' for port, view in views.items()]
+    # the Pipeline Browser knows icons of ParaView's own views only
+    xml += [
+        f'<PipelineIcon name="GEOMETRY" port="{port}"/>'
+        for port, view in views.items()
+        if view in PLANAR_VIEWS.values()
+    ]
+    xml += [
+        f'<RepresentationType view="{views.get(port, "RenderView")}" type="{kind}" port="{port}"/>'
+        for port, kind in (representations or {}).items()
+    ]
+    return "".join(xml)
+
+
+def _group_xml(label: str, names: list[str]) -> str:
+    members = "".join(f'<Property name="{name}"/>' for name in names)
+    return f'<PropertyGroup label="{label}">{members}</PropertyGroup>'
+
+
+def proxy_xml(
+    help_text: str,
+    ports: list[str],
+    properties: list[str],
+    groups: dict[str, list[str]] | None = None,
+) -> str:
+    """The proxy's documentation, input, properties in panel order (decorators on methods
+    would list them alphabetically by setter), output port names and labelled groups."""
     named = "".join(f'<OutputPort name="{name}" index="{i}"/>' for i, name in enumerate(ports))
-    return f'<Documentation short_help="{help_text}">{help_text}</Documentation>{named}'
+    grouped = "".join(_group_xml(label, names) for label, names in (groups or {}).items())
+    doc = f'<Documentation short_help="{help_text}" long_help="{help_text}">'
+    return doc + f"{help_text}</Documentation>" + INPUT_XML + "".join(properties) + named + grouped
 
 
 def report_error(label: str, message: str) -> None:
@@ -115,6 +194,9 @@ class LossFilter(VTKPythonAlgorithmBase):
 
     label = "lltk filter"
     output_types: tuple[str, ...] = ("vtkPolyData",)
+    #: (output port, ``"point"`` or ``"cell"``, array): what ParaView colours the port by
+    #: when it first shows it (the active scalars).
+    colour_by: tuple[tuple[int, str, str], ...] = ()
 
     def __init__(self) -> None:
         super().__init__(
@@ -205,4 +287,7 @@ class LossFilter(VTKPythonAlgorithmBase):
         self._reported = None
         for port, result in enumerate(outputs):
             self.GetOutputData(outInfo, port).ShallowCopy(result)
+        for port, where, name in self.colour_by:
+            out = self.GetOutputData(outInfo, port)
+            (out.GetPointData() if where == "point" else out.GetCellData()).SetActiveScalars(name)
         return 1

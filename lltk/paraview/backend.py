@@ -170,7 +170,7 @@ def ttk_merge_tree(dataset, array: str, kind: str):
         node_type=node("CriticalType")[perm].astype(np.int64),
         node_arc=node_arc,
         region_size=node("RegionSize")[perm].astype(np.int64),
-        region_span=node("RegionSpan")[perm].astype(np.int64),
+        region_span=node("RegionSpan")[perm].astype(np.float64),
         arc_down=np.arange(n_arcs, dtype=np.int64),
         arc_up=arc_up,
         segmentation=arc_of[segmentation.astype(np.int64)],

@@ -36,18 +36,18 @@ def tree_nodes(tree, positions: np.ndarray) -> Geometry:
             "VertexId": vertex,
             "CriticalType": np.asarray(tree.node_type, np.int64),
             "RegionSize": np.asarray(tree.region_size, np.int64),
-            "RegionSpan": np.asarray(tree.region_span, np.int64),
+            "RegionSpan": np.asarray(tree.region_span, np.float64),
         },
     )
 
 
 def _arc_regions(tree) -> tuple[np.ndarray, np.ndarray]:
-    """Regular vertices per arc and truncated distance between its end nodes' vertices,
+    """Regular vertices per arc and the distance between its end nodes' vertices,
     as the arc's lower node reports them."""
     down = np.asarray(tree.arc_down, np.int64)
     return (
         np.asarray(tree.region_size, np.int64)[down],
-        np.asarray(tree.region_span, np.int64)[down],
+        np.asarray(tree.region_span, np.float64)[down],
     )
 
 
@@ -131,7 +131,7 @@ def planar_tree(tree) -> Geometry:
             "VertexId": np.asarray(tree.node_vertex, np.int64)[node],
             "CriticalType": np.asarray(tree.node_type, np.int64)[node],
             "RegionSize": np.asarray(tree.region_size, np.int64)[node],
-            "RegionSpan": np.asarray(tree.region_span, np.int64)[node],
+            "RegionSpan": np.asarray(tree.region_span, np.float64)[node],
             "Persistence": br.persistence[branch],
             "BranchNodeID": branch,
             "isDummyNode": dummy,

@@ -24,6 +24,8 @@ from lltk.atomic import atomic_write, writable_folder
 REPO = Path(__file__).resolve().parents[2]
 STATES_DIR = REPO / "pvstates"
 PLUGINS_DIR = REPO / "plugins"
+#: The GUI macros (``PV_MACRO_PATH``) that ``lltk paraview`` offers.
+MACROS_DIR = PLUGINS_DIR / "macros"
 #: Side files (suffix after the stem) that the states read, by staged name.
 SIDE_FILES = {
     "landscape_hessian_density.csv": "_hessian_density.csv",

@@ -26,78 +26,6 @@ sys.path.insert(0, str(REPO))
 
 from lltk.render import scene  # noqa: E402
 
-#: Arrays coloured by loss, and the titles of their legends.
-LOSS_COLOURS = {"Loss": "Loss", "Scalar": "Loss", "MeanLoss": "Mean loss"}
-
-
-def _views() -> dict[str, object]:
-    pxm = servermanager.ProxyManager()
-    return {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
-
-
-def _finish_views(label: str) -> None:
-    """Fit titles, log scales, 2-D axes, colour ranges and cameras to the loaded landscape.
-
-    The 2-D views are fitted before anything renders: their axes grids still carry the
-    bounds of the landscape the state was built on, which can make the first render crawl.
-    """
-    for (name, _), source in pv.GetSources().items():
-        if name.endswith(" title") and label:
-            source.Text = f"{source.Text.splitlines()[0]}\n{label}"
-    views = _views()
-    if "hessian_density" in views and label:
-        views["hessian_density"].ChartTitle = f"Hessian eigenvalue density\n{label}"
-    landscape = pv.FindSource(scene.FILES["landscape"])
-    log = False
-    if landscape is not None:
-        landscape.UpdatePipeline()
-        lo, hi = landscape.PointData["Loss"].GetRange()  # VTK's range skips NaN
-        log = scene.uses_log_scale(lo, hi)
-        scene.set_log_axes(views, log)
-    for name, view in views.items():
-        if name != "landscape" and hasattr(view, "CameraParallelScale"):
-            scene.fit_planar(view, _visible_bounds(view))
-    for view in views.values():
-        pv.Render(view)
-        for rep in view.Representations:
-            colour = getattr(rep, "ColorArrayName", None)
-            if colour and colour[1] not in ("", "CriticalType"):
-                rep.RescaleTransferFunctionToDataRange(False, True)
-    for array, title in LOSS_COLOURS.items():
-        lut = pv.GetColorTransferFunction(array)
-        lut.UseLogScale = int(log)
-        for view in views.values():
-            for bar in view.Representations:
-                if bar.GetXMLName() == "ScalarBarWidgetRepresentation" and bar.LookupTable == lut:
-                    bar.Title = f"{title} (log scale)" if log else title
-    glyphs = pv.FindSource("critical point glyphs")
-    if glyphs is not None:
-        glyphs.ScaleFactor = scene.GLYPH_SIZE * scene.width(landscape)
-    if pv.FindSource(scene.FILES["trajectory"]) is not None:
-        scene.fit_trajectory(scene.width(landscape))
-    reader = pv.FindSource(scene.FILES["solution"])
-    if reader is not None:
-        arrays = ("u_pred", "u_exact")
-        bound = max(abs(x) for a in arrays for x in reader.PointData[a].GetRange())
-        for array in arrays:
-            pv.GetColorTransferFunction(array).RescaleTransferFunction(-bound, bound)
-    if "landscape" in views:
-        scene.aim_landscape_camera(views["landscape"])
-
-
-def _visible_bounds(view: object) -> list[float]:
-    """The union of the bounds of the view's visible datasets (x and y)."""
-    lo, hi = [np.inf, np.inf], [-np.inf, -np.inf]
-    for rep in view.Representations:
-        if not getattr(rep, "Visibility", 0) or not hasattr(rep, "Input"):
-            continue
-        rep.Input.UpdatePipeline()
-        b = rep.Input.GetDataInformation().GetBounds()
-        if b[0] <= b[1]:
-            lo = [min(lo[0], b[0]), min(lo[1], b[2])]
-            hi = [max(hi[0], b[1]), max(hi[1], b[3])]
-    return [lo[0], hi[0], lo[1], hi[1]]
-
 
 def _critical_points() -> dict[str, object] | None:
     """How many glyphs mark critical points (or merge-tree nodes), by ``CriticalType``."""
@@ -129,13 +57,7 @@ def render_job(job: dict, states_dir: Path, size: list[int]) -> dict:
     for state in job["states"]:
         started = time.perf_counter()
         pv.ResetSession()
-        pv.LoadState(
-            str(states_dir / f"{state}.pvsm"),
-            data_directory=job["data_dir"],
-            restrict_to_data_directory=True,
-        )
-        _finish_views(job["label"])
-        views = _views()
+        views = scene.load_state(states_dir / f"{state}.pvsm", Path(job["data_dir"]), job["label"])
         if state.startswith("landscape"):
             record["critical_points"] = _critical_points()
             if record["critical_points"] is None:
@@ -216,7 +138,7 @@ def compose(records: list[dict], rows: list[str], path: Path, size: list[int]) -
 def main(argv: list[str]) -> int:
     """Run the job file ``argv[0]``; prints the JSON of what was rendered."""
     job = json.loads(Path(argv[0]).read_text())
-    pv._DisableFirstRenderCameraReset()  # the views are aimed by _finish_views
+    pv._DisableFirstRenderCameraReset()  # the views are aimed by scene.fit_views
     scene.load_plugins(Path(job["plugins_dir"]))
     size = job.get("size", [900, 700])
     records = [render_job(j, Path(job["states_dir"]), size) for j in job["landscapes"]]

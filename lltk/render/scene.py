@@ -17,7 +17,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from paraview import servermanager
 from paraview import simple as pv
+from vtkmodules.vtkCommonCore import vtkOutputWindow
 
 #: The file names a state reads, relative to its data directory.
 FILES = {
@@ -35,10 +37,10 @@ NEEDS = {
 }
 BLACK = [0.0, 0.0, 0.0]
 WHITE = [1.0, 1.0, 1.0]
-#: TTK's CriticalType codes and the colours of their glyphs.
+#: TTK's CriticalType codes and the colours of their glyphs on a 3-D grid landscape.
 CRITICAL_COLOURS = {
     0: ("minimum", [0.13, 0.40, 0.90]),
-    1: ("saddle", [0.98, 0.85, 0.10]),
+    1: ("1-saddle", [0.98, 0.85, 0.10]),
     2: ("2-saddle", [1.00, 0.55, 0.00]),
     3: ("maximum", [0.85, 0.10, 0.10]),
     4: ("degenerate", [0.60, 0.20, 0.70]),
@@ -155,13 +157,32 @@ def fit_planar(view: object, bounds: list[float] | tuple[float, ...]) -> None:
     view.CameraParallelScale = half
 
 
+def critical_names(kind: str) -> dict[int, tuple[str, list[float]]]:
+    """TTK's CriticalType codes named (and coloured) by what they are in a landscape of
+    ``kind`` (:func:`landscape_kind`). TTK's codes stay in the arrays: on a 2-D grid a
+    saddle is 1 in the critical points and 2 in a saddle-maximum pair of the diagram, yet
+    a 2-D landscape has one kind of saddle; only a 3-D grid has 1- and 2-saddles."""
+    if kind == "volume":
+        return dict(CRITICAL_COLOURS)
+    names = dict(CRITICAL_COLOURS)
+    names[1] = names[2] = ("saddle", CRITICAL_COLOURS[1][1])
+    return names
+
+
+def set_critical_names(kind: str) -> None:
+    """Label the ``CriticalType`` colours for a landscape of ``kind``."""
+    names = critical_names(kind)
+    lut = pv.GetColorTransferFunction("CriticalType")
+    lut.InterpretValuesAsCategories = 1
+    lut.Annotations = [x for k, (label, _) in names.items() for x in (str(k), label)]
+    lut.IndexedColors = [c for _, colour in names.values() for c in colour]
+
+
 def _critical_type_legend(rep: object, view: object, title: str) -> None:
     """Colour ``rep`` by ``CriticalType`` with TTK's categories and a legend."""
     pv.ColorBy(rep, ("POINTS", "CriticalType"))
+    set_critical_names("volume")
     lut = pv.GetColorTransferFunction("CriticalType")
-    lut.InterpretValuesAsCategories = 1
-    lut.Annotations = [x for k, (label, _) in CRITICAL_COLOURS.items() for x in (str(k), label)]
-    lut.IndexedColors = [c for _, colour in CRITICAL_COLOURS.values() for c in colour]
     rep.SetScalarBarVisibility(view, True)
     bar = pv.GetScalarBar(lut, view)
     bar.Title = title
@@ -461,7 +482,7 @@ def _axes_function(log_axes: str) -> str:
 
 def set_log_axes(views: dict[str, object], log: bool) -> None:
     """Switch the loss axes of the 2-D views between loss and log10 loss."""
-    for calc in pv.GetSources().values():
+    for calc in sources_of(views.values()):
         name = calc.ResultArrayName if hasattr(calc, "CoordinateResults") else ""
         view_name = name.removesuffix(" coordinates")
         if view_name not in LOSS_AXES:
@@ -472,6 +493,114 @@ def set_log_axes(views: dict[str, object], log: bool) -> None:
         if view is not None:
             view.AxesGrid.XTitle = f"log10 {x_title}" if log and "x" in axes else x_title
             view.AxesGrid.YTitle = f"log10 {y_title}" if log and "y" in axes else y_title
+
+
+def _inputs(source: object) -> list[object]:
+    """The pipeline objects connected to ``source``'s input (none for a reader)."""
+    prop = source.SMProxy.GetProperty("Input")
+    if prop is None or not prop.IsA("vtkSMInputProperty"):
+        return []
+    proxies = (prop.GetProxy(i) for i in range(prop.GetNumberOfProxies()))
+    return [servermanager._getPyProxy(p) for p in proxies if p is not None]
+
+
+def sources_of(views: object) -> list[object]:
+    """The pipeline sources that feed the representations of ``views``, upstream included
+    (each once), so that fitting one scene leaves the rest of a GUI session alone."""
+    found: dict[int, object] = {}
+    stack = [rep.Input for view in views for rep in view.Representations if hasattr(rep, "Input")]
+    while stack:
+        source = stack.pop()
+        source = getattr(source, "Proxy", source)  # the pipeline object of an OutputPort
+        if source is None or source.GetGlobalID() in found:
+            continue
+        found[source.GetGlobalID()] = source
+        stack.extend(_inputs(source))
+    return list(found.values())
+
+
+def _registered_name(source: object) -> str:
+    return servermanager.ProxyManager().GetProxyName("sources", source.SMProxy) or ""
+
+
+def landscape_kind(source: object) -> str:
+    """``"surface"`` (2-D grid), ``"volume"`` (3-D grid) or ``"points"`` (a graph, .vtu)."""
+    info = source.GetDataInformation()
+    if info.GetDataSetTypeAsString() != "vtkImageData":
+        return "points"
+    extent = info.GetExtent()
+    axes = sum(extent[2 * a + 1] > extent[2 * a] for a in range(3))
+    return "volume" if axes == 3 else "surface"
+
+
+def visible_bounds(view: object) -> list[float]:
+    """The union of the bounds of the view's visible datasets (x and y)."""
+    lo, hi = [np.inf, np.inf], [-np.inf, -np.inf]
+    for rep in view.Representations:
+        if not getattr(rep, "Visibility", 0) or not hasattr(rep, "Input"):
+            continue
+        rep.Input.UpdatePipeline()
+        b = rep.Input.GetDataInformation().GetBounds()
+        if b[0] <= b[1]:
+            lo = [min(lo[0], b[0]), min(lo[1], b[2])]
+            hi = [max(hi[0], b[1]), max(hi[1], b[3])]
+    return [lo[0], hi[0], lo[1], hi[1]]
+
+
+#: Arrays coloured by loss, and the titles of their legends.
+LOSS_COLOURS = {"Loss": "Loss", "Scalar": "Loss", "MeanLoss": "Mean loss"}
+
+
+def fit_views(views: dict[str, object], landscape: object | None, label: str = "") -> None:
+    """Fit titles, log scales, 2-D axes, colour ranges and cameras of ``views`` (by name, as
+    the builders register them) to ``landscape``, the source they were built on.
+
+    The 2-D views are fitted before anything renders: their axes grids may still carry the
+    bounds of the landscape a state was built on, which can make the first render crawl.
+    """
+    sources = sources_of(views.values())
+    names = {id(s.SMProxy): _registered_name(s) for s in sources}
+    for source in sources:
+        if names[id(source.SMProxy)].endswith(" title") and label:
+            source.Text = f"{source.Text.splitlines()[0]}\n{label}"
+    if "hessian_density" in views and label:
+        views["hessian_density"].ChartTitle = f"Hessian eigenvalue density\n{label}"
+    log = False
+    if landscape is not None:
+        landscape.UpdatePipeline()
+        lo, hi = landscape.PointData["Loss"].GetRange()  # VTK's range skips NaN
+        log = uses_log_scale(lo, hi)
+        set_log_axes(views, log)
+        set_critical_names(landscape_kind(landscape))
+        for source in sources:
+            if source.GetXMLName() == "Glyph":
+                source.ScaleFactor = GLYPH_SIZE * width(landscape)
+        if FILES["trajectory"] in names.values():
+            fit_trajectory(width(landscape))
+    for name, view in views.items():
+        if name != "landscape" and hasattr(view, "CameraParallelScale"):
+            fit_planar(view, visible_bounds(view))
+    for view in views.values():
+        pv.Render(view)
+        for rep in view.Representations:
+            colour = getattr(rep, "ColorArrayName", None)
+            if colour and colour[1] not in ("", "CriticalType"):
+                rep.RescaleTransferFunctionToDataRange(False, True)
+    for array, title in LOSS_COLOURS.items():
+        lut = pv.GetColorTransferFunction(array)
+        lut.UseLogScale = int(log)
+        for view in views.values():
+            for bar in view.Representations:
+                if bar.GetXMLName() == "ScalarBarWidgetRepresentation" and bar.LookupTable == lut:
+                    bar.Title = f"{title} (log scale)" if log else title
+    for reader in sources:
+        if names[id(reader.SMProxy)] == FILES["solution"]:
+            arrays = ("u_pred", "u_exact")
+            bound = max(abs(x) for a in arrays for x in reader.PointData[a].GetRange())
+            for array in arrays:
+                pv.GetColorTransferFunction(array).RescaleTransferFunction(-bound, bound)
+    if "landscape" in views:
+        aim_landscape_camera(views["landscape"])
 
 
 def merge_tree_view(reader: object) -> object:
@@ -528,13 +657,11 @@ def profile_view(reader: object) -> object:
     return view
 
 
-def hessian_density_view(data_dir: Path) -> object:
-    """The SLQ eigenvalue density on a log scale, as PyHessian plots it."""
+def hessian_density_view(path: Path) -> object:
+    """The SLQ eigenvalue density (the CSV at ``path``) on a log scale, as PyHessian plots
+    it."""
     view = _white_view("XYChartView", "hessian_density")
-    csv = pv.CSVReader(
-        registrationName=FILES["hessian_density"],
-        FileName=[str(data_dir / FILES["hessian_density"])],
-    )
+    csv = pv.CSVReader(registrationName=path.name, FileName=[str(path)])
     # PyHessian adds 1e-7 before its log plot so that empty bins stay on the chart.
     shifted = pv.Calculator(registrationName="density + 1e-7", Input=csv)
     shifted.AttributeType = "Row Data"
@@ -582,7 +709,7 @@ def solution_views(data_dir: Path) -> list[object]:
 def build(state: str, data_dir: Path) -> list[object]:
     """Create the pipeline and views of one state; returns its views."""
     if state == "hessian_density":
-        return [hessian_density_view(data_dir)]
+        return [hessian_density_view(data_dir / FILES["hessian_density"])]
     if state == "solution":
         return solution_views(data_dir)
     reader = open_landscape(data_dir)
@@ -601,9 +728,7 @@ def build(state: str, data_dir: Path) -> list[object]:
     if state == "profile":
         return [profile_view(reader)]
     if state == "layout":
-        views = [landscape_view(reader)]
-        views += [f(reader) for n, f in VIEW_BUILDERS.items() if has_filter(NEEDS[n])]
-        return [*views, hessian_density_view(data_dir)]
+        return list(study_views(reader, data_dir / FILES["hessian_density"]).values())
     raise ValueError(f"unknown state {state!r}; known: {', '.join(STATES)}")
 
 
@@ -627,6 +752,139 @@ STATES = (
 )
 
 
+LANDSCAPE_BUILDERS = {
+    "surface": landscape_view,
+    "volume": landscape_volume_view,
+    "points": landscape_points_view,
+}
+
+
+def study_views(landscape: object, hessian_csv: Path | None = None) -> dict[str, object]:
+    """The study's views of ``landscape`` by name: the landscape as its kind is drawn, the
+    merge tree, persistence diagram and profile (those whose filter is loaded) and, when
+    ``hessian_csv`` exists, the Hessian eigenvalue density."""
+    views = {"landscape": LANDSCAPE_BUILDERS[landscape_kind(landscape)](landscape)}
+    for name, builder in VIEW_BUILDERS.items():
+        if has_filter(NEEDS[name]):
+            views[name] = builder(landscape)
+    if hessian_csv is not None and hessian_csv.is_file():
+        views["hessian_density"] = hessian_density_view(hessian_csv)
+    return views
+
+
+def _chain(source: object) -> list[object]:
+    """``source`` and its first inputs up to a source without input (a reader)."""
+    chain = []
+    source = getattr(source, "Proxy", source)  # the pipeline object of an OutputPort
+    while source is not None:
+        chain.append(source)
+        inputs = _inputs(source)
+        source = inputs[0] if inputs else None
+    return chain
+
+
+def find_landscape(source: object) -> object:
+    """``source`` if it carries a point array ``Loss``, else the nearest upstream source
+    that does (so the macro works with a filter of the landscape selected)."""
+    for current in _chain(source):
+        if current.PointData.GetArray("Loss") is not None:
+            return current
+    name = _registered_name(source) if source is not None else "nothing"
+    raise ValueError(
+        f"{name} is not a loss landscape and has none upstream (no point array 'Loss'): "
+        "select a landscape the sampler wrote (.vti or .vtu) in the Pipeline Browser"
+    )
+
+
+def landscape_file(source: object) -> Path | None:
+    """The file ``source`` (or the reader upstream of it) reads, if any."""
+    for current in _chain(source):
+        name = getattr(current, "FileName", None)
+        if name:
+            return Path(name if isinstance(name, str) else name[0])
+    return None
+
+
+def landscape_label(source: object) -> str:
+    """The one-line label of the landscape ``source`` reads (model, beta, ...; see
+    :func:`lltk.render.describe`), or "" when it reads no sampled landscape file."""
+    from lltk.render import describe
+
+    path = landscape_file(source)
+    return describe(path) if path is not None and path.suffix in (".vti", ".vtu") else ""
+
+
+def clear_pipeline() -> None:
+    """Delete every view, layout and pipeline source (consumers before their inputs), so
+    that a state replaces what the session shows instead of piling onto it."""
+    for view in pv.GetViews():
+        pv.Delete(view)
+    pxm = servermanager.ProxyManager()
+    # colour maps too: a state registers its own under the same names, and the old ones
+    # would be the ones GetColorTransferFunction (and so the fitting) finds
+    for group in ("layouts", "lookup_tables", "piecewise_functions"):
+        for (name, _), proxy in pxm.GetProxiesInGroup(group).items():
+            pxm.UnRegisterProxy(group, name, proxy)
+    sources = list(pv.GetSources().values())
+    while sources:
+        inputs = {up.GetGlobalID() for s in sources for up in _inputs(s)}
+        for source in [s for s in sources if s.GetGlobalID() not in inputs]:
+            pv.Delete(source)
+        sources = [s for s in sources if s.GetGlobalID() in inputs]
+
+
+def load_state(state: Path, data_dir: Path, label: str = "") -> dict[str, object]:
+    """Replace the session's scene by lltk's ``state`` (.pvsm) read from the staged
+    ``data_dir`` (:func:`lltk.render.stage`), its titles, colours (log when the loss spans
+    decades) and cameras fitted to that landscape; returns the views by name."""
+    clear_pipeline()
+    pv.LoadState(str(state), data_directory=str(data_dir), restrict_to_data_directory=True)
+    pxm = servermanager.ProxyManager()
+    views = {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
+    fit_views(views, pv.FindSource(FILES["landscape"]), label)
+    return views
+
+
+def report_errors(title: str, action: object, *args: object) -> object:
+    """Run ``action(*args)`` for a GUI menu entry: a ValueError (a bad selection) becomes
+    one line in ParaView's Output Messages instead of a Python traceback."""
+    try:
+        return action(*args)
+    except ValueError as exc:
+        vtkOutputWindow.GetInstance().DisplayErrorText(f"{title}: {exc}\n")
+        return None
+
+
+def load_state_on_active(state: str) -> dict[str, object]:
+    """What lltk's Python states (``pvstates/<state>.py``, *File › Load State* in the GUI)
+    run: the selected landscape (or the one upstream of the selected filter) staged into
+    a temporary folder, shown by ``pvstates/<state>.pvsm`` in place of the session's scene."""
+    from lltk.render import STATES_DIR, stage
+
+    landscape = find_landscape(pv.GetActiveSource())
+    path = landscape_file(landscape)
+    if path is None or path.suffix not in (".vti", ".vtu"):
+        raise ValueError("the selected landscape is not read from a .vti or .vtu file")
+    label = landscape_label(landscape)
+    data_dir = stage(path, tempfile.mkdtemp(prefix="lltk-state-"))
+    return load_state(STATES_DIR / f"{state}.pvsm", data_dir, label)
+
+
+def study_layout(source: object, label: str = "") -> object:
+    """The study's views of the landscape at or upstream of ``source`` in a new layout
+    (tab) of their own, side by side, cameras and colour ranges fitted; returns the
+    layout. What the GUI's *Loss Landscape Views* macro runs."""
+    landscape = find_landscape(source)
+    path = landscape_file(landscape)
+    csv = path.with_name(path.stem + "_hessian_density.csv") if path else None
+    views = study_views(landscape, csv)
+    layout = lay_out(
+        list(views.values()), f"Loss landscape: {label or _registered_name(landscape)}"
+    )
+    fit_views(views, landscape, label)
+    return layout
+
+
 def available_states() -> list[str]:
     """The states whose filters are loaded in this session."""
     return [s for s in STATES if s not in NEEDS or has_filter(NEEDS[s])]
@@ -635,6 +893,10 @@ def available_states() -> list[str]:
 def lay_out(views: list[object], name: str) -> object:
     """One layout with ``views`` side by side (two rows when there are more than three)."""
     layout = pv.CreateLayout(name)
+    for view in views:  # the GUI puts a new view into the active layout
+        old = pv.GetLayout(view)
+        if old is not None:
+            old.RemoveView(view)
     for view, cell in zip(views, _grid_cells(layout, len(views)), strict=False):
         pv.AssignViewToLayout(view, layout, cell)
     return layout
@@ -665,9 +927,22 @@ def _split(layout: object, cell: int, count: int, vertical: bool) -> list[int]:
     return leaves
 
 
+PYTHON_STATE = '''"""ParaView Python state (File > Load State in the GUI): lltk's {state} view of
+the selected landscape, fitted to it, in place of what the session showed. Written by
+lltk/render/scene.py with {state}.pvsm, which it loads."""
+
+from lltk.render import scene
+
+STATE = "{state}"
+scene.report_errors(f"lltk state {{STATE}}", scene.load_state_on_active, STATE)
+'''
+
+
 def save_states(out_dir: Path, data_dirs: dict[str, Path]) -> list[Path]:
     """Write every available state as ``<state>.pvsm`` into ``out_dir``, each built on the
-    staged landscape of its kind (``data_dirs``: "surface", "volume", "points")."""
+    staged landscape of its kind (``data_dirs``: "surface", "volume", "points"), and
+    beside it ``<state>.py``, the Python state that shows the GUI's selected landscape
+    through it."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for state in available_states():
@@ -677,7 +952,8 @@ def save_states(out_dir: Path, data_dirs: dict[str, Path]) -> list[Path]:
         lay_out(views, state)
         path = out_dir / f"{state}.pvsm"
         pv.SaveState(str(path))
-        written.append(path)
+        path.with_suffix(".py").write_text(PYTHON_STATE.format(state=state))
+        written += [path, path.with_suffix(".py")]
     return written
 
 

@@ -33,7 +33,8 @@ def _coords(coords: np.ndarray) -> np.ndarray:
 
 
 def write_merge_tree_csv(path: str | os.PathLike, tree: MergeTree, coords: np.ndarray) -> Path:
-    """Write ``tree``'s nodes like TTK's ``*_MergeTree.csv`` (``coords``: per vertex)."""
+    """Write ``tree``'s nodes like TTK's ``*_MergeTree.csv`` (``coords``: per vertex;
+    ``RegionSpan`` truncated to an integer, as TTK stores it on nodes)."""
     c = _coords(coords)
     header = ["NodeId", "Scalar", "VertexId", "CriticalType", "RegionSize", "RegionSpan"]
     header += ["Points:0", "Points:1", "Points:2"]

@@ -32,7 +32,8 @@ class MergeTree:
     Arc ``a`` goes from ``arc_down[a]`` (a non-root node, ``a``) to
     ``arc_up[a]``; ``node_arc`` is the arc each node reports (its upward arc; a root
     reports the arc that ends at it), and ``region_size`` / ``region_span`` are that
-    arc's number of regular vertices and the truncated distance between its end nodes.
+    arc's number of regular vertices and the distance between its end nodes (a float; TTK's
+    node output truncates it to an integer, :mod:`lltk.topology.csvio` writes it so).
     ``segmentation`` gives each vertex its arc id.
     """
 
@@ -179,9 +180,9 @@ def tree_from_sweep(v: np.ndarray, rank: np.ndarray, res: tuple, domain: Domain,
     if domain.points is not None and n_arcs:
         p = domain.points
         dist = np.linalg.norm(p[node_vertex_o[arc_down]] - p[node_vertex_o[arc_up]], axis=1)
-        arc_span = np.trunc(dist).astype(np.int64)
+        arc_span = dist
     else:
-        arc_span = np.zeros(n_arcs, np.int64)
+        arc_span = np.zeros(n_arcs)
     has_arc = node_arc >= 0
     region_size = np.where(has_arc, region[np.maximum(node_arc, 0)] if n_arcs else 0, 0)
     region_span = np.where(has_arc, arc_span[np.maximum(node_arc, 0)] if n_arcs else 0, 0)
@@ -192,7 +193,7 @@ def tree_from_sweep(v: np.ndarray, rank: np.ndarray, res: tuple, domain: Domain,
         node_type=ntype[perm].astype(np.int64),
         node_arc=node_arc,
         region_size=region_size.astype(np.int64),
-        region_span=region_span.astype(np.int64),
+        region_span=region_span.astype(np.float64),
         arc_down=arc_down,
         arc_up=arc_up.astype(np.int64),
         segmentation=segmentation,

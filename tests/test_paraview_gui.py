@@ -1,0 +1,253 @@
+"""What a ParaView GUI user gets from lltk, checked in one pvpython session: the filters'
+declarations (menu category, panel order, views per port, colours), a trace's
+``Input=`` keyword, the Loss Landscape Views macro and the states fitted to the landscape
+they show without piling up. scripts/gui-check.sh drives the real GUI (manual check)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lltk import vtkxml
+from lltk.render import REPO, stage
+
+pytestmark = pytest.mark.paraview
+
+DRIVER = r"""
+import json, sys
+from pathlib import Path
+from paraview import servermanager as sm
+from paraview import simple as pv
+from paraview.modules.vtkRemotingServerManager import vtkSMOrderedPropertyIterator
+from lltk.render import scene
+
+cfg = json.loads(Path(sys.argv[1]).read_text())
+out = {}
+
+def hints(proxy):
+    h = proxy.SMProxy.GetHints()
+    items = [h.GetNestedElement(i) for i in range(h.GetNumberOfNestedElements())]
+    return [(e.GetName(), e.GetAttribute("category"), e.GetAttribute("type"),
+             e.GetAttribute("port"), e.GetAttribute("replace_input")) for e in items]
+
+def panel(proxy):
+    it = vtkSMOrderedPropertyIterator()  # the order of the XML, which the panel shows
+    it.SetProxy(proxy.SMProxy)
+    it.Begin()
+    names = []
+    while not it.IsAtEnd():
+        prop = it.GetProperty()
+        names.append((it.GetKey(), prop.GetPanelVisibility(), bool(prop.GetInformationOnly())))
+        it.Next()
+    return names
+
+small = pv.OpenDataFile(cfg["small"])
+filters = ["LossMergeTree", "LossPersistenceDiagram", "LossCriticalPoints",
+           "LandscapeMetrics", "TopologicalLandscapeProfile", "LossPersistenceSimplification"]
+out["hints"] = {f: hints(getattr(pv, f)(small)) for f in filters}
+out["panel"] = {f: panel(pv.FindSource(f + "1")) for f in filters}
+
+# a trace replays `Filter(Input=src)` with another filter active: the array list must
+# come from the filter's own input
+diagram = pv.FindSource("LossPersistenceDiagram1")
+diagram.UpdatePipeline()
+pv.SetActiveSource(diagram)
+crit = pv.LossCriticalPoints(Input=small)
+crit.UpdatePipeline()
+out["keyword_input"] = [list(crit.ScalarArray), crit.GetDataInformation().GetNumberOfPoints()]
+profile = pv.FindSource("TopologicalLandscapeProfile1")
+profile.UpdatePipeline()
+info = {"profile": profile.GetDataInformation().DataInformation.GetCellDataInformation(),
+        "critical": crit.GetDataInformation().DataInformation.GetPointDataInformation()}
+out["active_scalars"] = {k: v.GetAttributeInformation(0).GetName() for k, v in info.items()}
+out["names"] = {k: {str(c): n for c, (n, _) in scene.critical_names(k).items()}
+                for k in ("surface", "volume", "points")}
+
+# the macro, with a filter of the landscape selected
+pv.SetActiveSource(pv.FindSource("LossMergeTree1"))
+exec(Path(cfg["macro"]).read_text())
+layouts = [name for name, _ in pv.GetLayouts()]
+out["macro_layouts"] = layouts
+pxm = sm.ProxyManager()
+views = {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
+out["macro_views"] = sorted(views)
+lut = pv.GetColorTransferFunction("Loss")
+out["macro_loss_lut"] = [lut.RGBPoints[0], lut.RGBPoints[-4], lut.UseLogScale]
+
+# the states: each load replaces the scene and fits it to its landscape
+counts, fitted = [], []
+for data_dir in cfg["data_dirs"]:
+    views = scene.load_state(Path(cfg["state"]), Path(data_dir), "label")
+    counts.append([len(pv.GetSources()), len(pv.GetViews())])
+    lut = pv.GetColorTransferFunction("Loss")
+    tree = views["merge_tree"]
+    fitted.append({
+        "lut": [lut.RGBPoints[0], lut.RGBPoints[-4], lut.UseLogScale],
+        "tree_focal": list(tree.CameraFocalPoint),
+        "tree_scale": tree.CameraParallelScale,
+        "tree_bounds": scene.visible_bounds(tree),
+    })
+out["state_counts"] = counts
+out["state_fitted"] = fitted
+
+# a Python state, as File > Load State runs it, on the selected landscape
+pv.SetActiveSource(pv.OpenDataFile(cfg["small"]))
+exec(Path(cfg["python_state"]).read_text())
+out["python_state_views"] = sorted(pxm.GetProxyName("views", v.SMProxy) for v in pv.GetViews())
+print("RESULT " + json.dumps(out), flush=True)
+"""
+
+
+def _landscape(path: Path, scale: float, decades: float) -> Path:
+    """A 2-D landscape with two basins whose loss spans ``decades`` decades from
+    ``scale``, on [-1, 1]^2, with a Hessian density beside it."""
+    n = 25
+    x = np.linspace(-1.0, 1.0, n)
+    xx, yy = np.meshgrid(x, x)
+    bowl = ((xx - 0.4) ** 2 + yy**2) * ((xx + 0.5) ** 2 + (yy - 0.3) ** 2 + 0.05)
+    loss = scale * 10 ** (decades * bowl / bowl.max())
+    vtkxml.write(
+        path,
+        vtkxml.image_data(
+            {"Loss": loss.ravel()},
+            dims=(n, n),
+            origin=(-1, -1, 0),
+            spacing=(x[1] - x[0], x[1] - x[0], 1),
+        ),
+    )
+    path.with_name(path.stem + "_hessian_density.csv").write_text(
+        "eigenvalue,density\n0,0.5\n1,0.3\n2,0.2\n"
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory, pvpython) -> dict:
+    tmp = tmp_path_factory.mktemp("gui")
+    small = _landscape(tmp / "small.vti", 1.0, 0.5)
+    steep = _landscape(tmp / "steep.vti", 1e-3, 3.0)
+    cfg = {
+        "small": str(small),
+        "macro": str(REPO / "plugins" / "macros" / "Loss Landscape Views.py"),
+        "state": str(REPO / "pvstates" / "layout.pvsm"),
+        "python_state": str(REPO / "pvstates" / "landscape.py"),
+        "data_dirs": [str(stage(small, tmp / "a")), str(stage(steep, tmp / "b"))],
+    }
+    (tmp / "cfg.json").write_text(json.dumps(cfg))
+    (tmp / "driver.py").write_text(DRIVER)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "plugins" / "startup"), str(REPO)])
+    env["PV_PLUGIN_PATH"] = str(REPO / "plugins")
+    for _ in range(2):  # xvfb-run -a can lose its display to another one starting at once
+        proc = subprocess.run(
+            [*pvpython, str(tmp / "driver.py"), str(tmp / "cfg.json")],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+            cwd=tmp,
+        )
+        if "bad X server connection" not in proc.stderr and "CreateAWindow" not in proc.stderr:
+            break
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+    assert lines, (proc.stdout + proc.stderr)[-4000:]
+    result = json.loads(lines[-1][len("RESULT ") :])
+    result["log"] = proc.stdout + proc.stderr
+    result["ranges"] = [
+        [
+            float(vtkxml.read(p).point_data["Loss"].min()),
+            float(vtkxml.read(p).point_data["Loss"].max()),
+        ]
+        for p in (small, steep)
+    ]
+    return result
+
+
+def test_filters_share_one_menu_category_and_keep_their_input_visible(session):
+    for name, hints in session["hints"].items():
+        menu = [h for h in hints if h[0] == "ShowInMenu"]
+        assert menu and menu[0][1] == "Loss Landscape", name
+        replace = [h[4] for h in hints if h[0] == "Visibility"]
+        expected = [] if name == "LossPersistenceSimplification" else ["0"]
+        assert replace == expected, name
+
+
+def test_each_output_port_opens_in_a_view_that_suits_it(session):
+    views = {
+        n: {h[3]: h[2] for h in hints if h[0] == "View"} for n, hints in session["hints"].items()
+    }
+    assert views["LossMergeTree"] == {"3": "LossMergeTreeView"}
+    assert views["LossPersistenceDiagram"] == {"0": "LossDiagramView"}
+    assert views["TopologicalLandscapeProfile"] == {"0": "LossProfileView", "1": "None"}
+    assert views["LandscapeMetrics"] == {"0": "SpreadSheetView"}
+    assert views["LossCriticalPoints"] == {}
+    reps = {
+        h[3]: h[2] for h in session["hints"]["LossCriticalPoints"] if h[0] == "RepresentationType"
+    }
+    assert reps == {"0": "Point Gaussian"}
+    assert session["active_scalars"] == {"profile": "MeanLoss", "critical": "CriticalType"}
+
+
+def test_panels_list_properties_in_reading_order(session):
+    """ParaView's Python decorators listed them alphabetically by setter (Global
+    Minimum-Maximum Pair first) with a Reload Python Module button on top."""
+    panel = session["panel"]["LossPersistenceDiagram"]
+    names = [n for n, _, _ in panel]
+    assert names == [
+        "Input",
+        "ScalarArray",
+        "PersistenceThreshold",
+        "MinimumSaddle",
+        "SaddleMaximum",
+        "GlobalMinimumMaximum",
+        "SaddleSaddle",
+        "Backend",
+        "BackendUsed",
+    ]
+    visibility = {n: v for n, v, _ in panel}
+    assert visibility["SaddleSaddle"] == "advanced" and visibility["MinimumSaddle"] == "default"
+    for name, props in session["panel"].items():
+        assert "Reload Python Module" not in [n for n, _, _ in props], name
+
+
+def test_keyword_input_takes_the_array_from_the_filters_own_input(session):
+    """`LossCriticalPoints(Input=src)` right after a diagram took 'CriticalType' from the
+    active diagram and produced nothing."""
+    array, points = session["keyword_input"]
+    assert array == ["POINTS", "Loss"]
+    assert points > 0
+
+
+def test_saddles_are_named_by_the_landscapes_dimension(session):
+    names = session["names"]
+    assert names["surface"]["1"] == names["surface"]["2"] == "saddle"
+    assert names["points"]["2"] == "saddle"
+    assert (names["volume"]["1"], names["volume"]["2"]) == ("1-saddle", "2-saddle")
+
+
+def test_macro_lays_out_the_study_views_fitted_to_the_landscape(session):
+    assert any(name.startswith("Loss landscape") for name in session["macro_layouts"])
+    for view in ("landscape", "merge_tree", "persistence_diagram", "profile", "hessian_density"):
+        assert view in session["macro_views"]
+    lo, hi, log = session["macro_loss_lut"]
+    np.testing.assert_allclose([lo, hi], session["ranges"][0], rtol=1e-6)
+    assert log == 0  # half a decade: linear colours
+
+
+def test_states_replace_the_scene_and_fit_each_landscape(session):
+    first, second = session["state_counts"]
+    assert first == second  # the second state did not pile onto the first
+    for fitted, (lo, hi), log in zip(
+        session["state_fitted"], session["ranges"], (0, 1), strict=True
+    ):
+        np.testing.assert_allclose(fitted["lut"][:2], [lo, hi], rtol=1e-6)
+        assert fitted["lut"][2] == log  # three decades: log colours
+        x0, x1, y0, y1 = fitted["tree_bounds"]
+        fx, fy, _ = fitted["tree_focal"]
+        assert x0 <= fx <= x1 and y0 - fitted["tree_scale"] <= fy <= y1 + fitted["tree_scale"]
+    assert "landscape" in session["python_state_views"]
