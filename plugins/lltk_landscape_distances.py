@@ -16,7 +16,7 @@ from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
 from lltk.paraview import algorithm, filters
 from lltk.paraview.vtkdata import DEFAULT_ARRAY
-from lltk.paraview_compat import smproperty, smproxy
+from lltk.paraview_compat import smhint, smproperty, smproxy
 from lltk.topology.distance import METRICS, PAIR_SETS
 
 paraview_plugin_name = "LandscapeDistances"
@@ -32,13 +32,44 @@ def _enum_xml(name: str, label: str, entries: list[str], doc: str) -> str:
     </IntVectorProperty>"""
 
 
-@smproxy.filter(name="LandscapeDistances", label="Landscape Distances")
-@smproperty.xml(algorithm.input_xml(multiple=True))
+_SCALAR_ARRAY_XML = f"""
+<StringVectorProperty name="ScalarArray" label="Scalar Array" command="SetScalarArray"
+    number_of_elements="1" default_values="{DEFAULT_ARRAY}">
+  <Documentation>The point array holding the loss in every input.</Documentation>
+</StringVectorProperty>"""
+_NORMALIZE_XML = """
+<IntVectorProperty name="Normalize" label="Normalize Losses" command="SetNormalize"
+    number_of_elements="1" default_values="0">
+  <BooleanDomain name="bool"/>
+  <Documentation>Map each landscape's losses to [0, 1] before comparing.</Documentation>
+</IntVectorProperty>"""
+
+
+@smproxy.filter(name="LandscapeDistances", label="Landscape Distances", support_reload=False)
+@smhint.xml(algorithm.hints_xml(views={0: "SpreadSheetView"}))
 @smproperty.xml(
     algorithm.proxy_xml(
         "Pairwise bottleneck or Wasserstein distances between the persistence diagrams of "
         "several landscapes, and their 2-D MDS coordinates, as a table (Spreadsheet View).",
         ["Distances"],
+        [
+            _SCALAR_ARRAY_XML,
+            _enum_xml(
+                "Pairs",
+                "Pairs",
+                list(PAIR_SETS),
+                "min-saddle: the minimum-saddle pairs (basins); all: every pair, pair types "
+                "matched apart.",
+            ),
+            _enum_xml(
+                "Metric",
+                "Metric",
+                list(METRICS),
+                "Bottleneck, or Wasserstein with p = 1 or 2 (L-infinity ground metric).",
+            ),
+            _NORMALIZE_XML,
+        ],
+        input_port=algorithm.input_xml(multiple=True),
     )
 )
 class LandscapeDistances(algorithm.LossFilter):
@@ -68,47 +99,15 @@ class LandscapeDistances(algorithm.LossFilter):
             setattr(self, attr, value)
             self.Modified()
 
-    @smproperty.xml(
-        f"""
-        <StringVectorProperty name="ScalarArray" label="Scalar Array" command="SetScalarArray"
-            number_of_elements="1" default_values="{DEFAULT_ARRAY}">
-          <Documentation>The point array holding the loss in every input.</Documentation>
-        </StringVectorProperty>"""
-    )
     def SetScalarArray(self, name: str) -> None:
         self._set("array", str(name) or DEFAULT_ARRAY)
 
-    @smproperty.xml(
-        _enum_xml(
-            "Pairs",
-            "Pairs",
-            list(PAIR_SETS),
-            "min-saddle: the minimum-saddle pairs (basins); all: every pair, pair types "
-            "matched apart.",
-        )
-    )
     def SetPairs(self, index: int) -> None:
         self._set("pair_set", int(index))
 
-    @smproperty.xml(
-        _enum_xml(
-            "Metric",
-            "Metric",
-            list(METRICS),
-            "Bottleneck, or Wasserstein with p = 1 or 2 (L-infinity ground metric).",
-        )
-    )
     def SetMetric(self, index: int) -> None:
         self._set("metric", int(index))
 
-    @smproperty.xml(
-        """
-        <IntVectorProperty name="Normalize" label="Normalize Losses" command="SetNormalize"
-            number_of_elements="1" default_values="0">
-          <BooleanDomain name="bool"/>
-          <Documentation>Map each landscape's losses to [0, 1] before comparing.</Documentation>
-        </IntVectorProperty>"""
-    )
     def SetNormalize(self, on: int) -> None:
         self._set("normalize", bool(on))
 

@@ -170,13 +170,15 @@ def proxy_xml(
     ports: list[str],
     properties: list[str],
     groups: dict[str, list[str]] | None = None,
+    input_port: str = INPUT_XML,
 ) -> str:
-    """The proxy's documentation, input, properties in panel order (decorators on methods
-    would list them alphabetically by setter), output port names and labelled groups."""
+    """The proxy's documentation, input (``input_port``: :func:`input_xml`), properties in
+    panel order (decorators on methods would list them alphabetically by setter), output
+    port names and labelled groups."""
     named = "".join(f'<OutputPort name="{name}" index="{i}"/>' for i, name in enumerate(ports))
     grouped = "".join(_group_xml(label, names) for label, names in (groups or {}).items())
     doc = f'<Documentation short_help="{help_text}" long_help="{help_text}">'
-    return doc + f"{help_text}</Documentation>" + INPUT_XML + "".join(properties) + named + grouped
+    return doc + f"{help_text}</Documentation>" + input_port + "".join(properties) + named + grouped
 
 
 def report_error(label: str, message: str) -> None:
