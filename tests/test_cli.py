@@ -118,5 +118,6 @@ def test_paraview_launcher_hands_options_to_paraview(tmp_path, given, passed):
     lines = out.stdout.splitlines()
     assert [ln[4:] for ln in lines if ln.startswith("arg ")] == passed
     repo = Path(__file__).resolve().parents[1]
-    assert f"plugins {repo / 'plugins'}" in lines
+    plugin_path = next(ln[len("plugins ") :] for ln in lines if ln.startswith("plugins "))
+    assert plugin_path.split(os.pathsep)[0] == str(repo / "plugins")  # TTK's may follow
     assert f"macros {repo / 'plugins' / 'macros'}" in lines

@@ -15,10 +15,10 @@ import importlib
 import numpy as np
 from vtkmodules.util import numpy_support
 
-from lltk.paraview.vtkdata import InputError, cell_array, point_array
+from lltk.paraview.vtkdata import InputError, cell_array, point_array, point_coordinates
 from lltk.topology.diagram import SADDLE_MAX
 from lltk.topology.domain import sweep_order
-from lltk.topology.tree import MAXIMUM
+from lltk.topology.tree import MAXIMUM, region_spans
 
 #: TTK's VTK class for each task: its name in TTK 1.2.0, then in later versions.
 TTK_CLASSES = {
@@ -163,15 +163,19 @@ def ttk_merge_tree(dataset, array: str, kind: str):
     np.maximum.at(last, arc_up, np.arange(n_arcs))
     node_arc[n_arcs:] = last[n_arcs:]
     segmentation = _required(point_array(seg, "SegmentationId"), "SegmentationId")
+    node_vertex = vertex[perm]
+    arc_down = np.arange(n_arcs, dtype=np.int64)
+    # TTK 1.2.0 truncates RegionSpan to an integer; the span is the arc ends' distance
+    points = point_coordinates(dataset)
     return MergeTree(
         kind=kind,
-        node_vertex=vertex[perm],
-        node_scalar=scalars[vertex[perm]],
+        node_vertex=node_vertex,
+        node_scalar=scalars[node_vertex],
         node_type=node("CriticalType")[perm].astype(np.int64),
         node_arc=node_arc,
         region_size=node("RegionSize")[perm].astype(np.int64),
-        region_span=node("RegionSpan")[perm].astype(np.float64),
-        arc_down=np.arange(n_arcs, dtype=np.int64),
+        region_span=region_spans(points, node_vertex, node_arc, arc_down, arc_up),
+        arc_down=arc_down,
         arc_up=arc_up,
         segmentation=arc_of[segmentation.astype(np.int64)],
     )

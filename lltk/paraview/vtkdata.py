@@ -74,7 +74,8 @@ def array_name(dataset: vtkDataSet, requested: str | None) -> str:
     raise InputError("the input has no scalar point array: load a landscape with a Loss array")
 
 
-def _points(dataset: vtkDataSet) -> np.ndarray:
+def point_coordinates(dataset: vtkDataSet) -> np.ndarray:
+    """The (n, 3) coordinates of the dataset's points (image data's from its grid)."""
     n = dataset.GetNumberOfPoints()
     if isinstance(dataset, vtkImageData):
         dims = dataset.GetDimensions()
@@ -163,7 +164,7 @@ def scalar_input(dataset: vtkDataSet | None, requested: str | None) -> ScalarInp
             RuntimeWarning,
             stacklevel=2,
         )
-    points = _points(dataset)
+    points = point_coordinates(dataset)
     if isinstance(dataset, vtkImageData):
         domain = grid_domain(
             dataset.GetDimensions(), origin=dataset.GetOrigin(), spacing=dataset.GetSpacing()

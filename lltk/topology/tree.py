@@ -177,15 +177,9 @@ def tree_from_sweep(v: np.ndarray, rank: np.ndarray, res: tuple, domain: Domain,
     region = np.bincount(segmentation[~is_node], minlength=max(n_arcs, 1))[: max(n_arcs, 0)]
     node_arc = np.arange(perm.size, dtype=np.int64)
     node_arc[n_arcs:] = last_arc[n_arcs:]
-    if domain.points is not None and n_arcs:
-        p = domain.points
-        dist = np.linalg.norm(p[node_vertex_o[arc_down]] - p[node_vertex_o[arc_up]], axis=1)
-        arc_span = dist
-    else:
-        arc_span = np.zeros(n_arcs)
     has_arc = node_arc >= 0
     region_size = np.where(has_arc, region[np.maximum(node_arc, 0)] if n_arcs else 0, 0)
-    region_span = np.where(has_arc, arc_span[np.maximum(node_arc, 0)] if n_arcs else 0, 0)
+    region_span = region_spans(domain.points, node_vertex_o, node_arc, arc_down, arc_up)
     return MergeTree(
         kind=kind,
         node_vertex=node_vertex_o,
@@ -193,7 +187,7 @@ def tree_from_sweep(v: np.ndarray, rank: np.ndarray, res: tuple, domain: Domain,
         node_type=ntype[perm].astype(np.int64),
         node_arc=node_arc,
         region_size=region_size.astype(np.int64),
-        region_span=region_span.astype(np.float64),
+        region_span=region_span,
         arc_down=arc_down,
         arc_up=arc_up.astype(np.int64),
         segmentation=segmentation,
@@ -209,3 +203,22 @@ def join_tree(values: np.ndarray, domain: Domain, order: np.ndarray | None = Non
 def split_tree(values: np.ndarray, domain: Domain, order: np.ndarray | None = None) -> MergeTree:
     """The split tree (superlevel-set components merging downwards)."""
     return tree_from_sweep(*sweep(values, domain, "split", order), domain, "split")
+
+
+def region_spans(
+    points: np.ndarray | None,
+    node_vertex: np.ndarray,
+    node_arc: np.ndarray,
+    arc_down: np.ndarray,
+    arc_up: np.ndarray,
+) -> np.ndarray:
+    """Each node's ``RegionSpan``: the Euclidean distance between the end vertices of the
+    arc it reports (``node_arc``; 0 for a node without one, or without coordinates)."""
+    span = np.zeros(node_vertex.size, np.float64)
+    has_arc = node_arc >= 0
+    if points is None or not has_arc.any():
+        return span
+    arcs = node_arc[has_arc]
+    ends = points[node_vertex[arc_down[arcs]]] - points[node_vertex[arc_up[arcs]]]
+    span[has_arc] = np.linalg.norm(ends, axis=1)
+    return span
