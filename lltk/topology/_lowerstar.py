@@ -39,7 +39,8 @@ def kuhn_tables(d: int) -> dict[str, np.ndarray]:
     ``fac_nb`` (F, d - 1): the facets through the vertex, ``fac_cof``/``fac_extra``
     (F, 2) the top-cell index of each of its two cofaces and the neighbour that the
     coface adds; ``partners`` (K, P): per edge, the neighbours that span a triangle
-    with it (-1 padded); ``code`` (27,): neighbour index of each offset (-1 none).
+    with it (-1 padded); ``fac_of`` (K, K): the facet index of the neighbours (i, j)
+    ((i, i) in 2-D); ``code`` (27,): neighbour index of each offset (-1 none).
     """
     flip = np.ones(3, np.int64)
     flip[0] = -1  # TTK's diagonal: Kuhn's triangulation with x reversed
@@ -77,6 +78,9 @@ def kuhn_tables(d: int) -> dict[str, np.ndarray]:
     partners = np.full((len(nb), width), -1, np.int64)
     for k, s in pairs.items():
         partners[k, : len(s)] = sorted(s)
+    fac_of = np.full((len(nb), len(nb)), -1, np.int64)
+    for fi, f in enumerate(fac):
+        fac_of[f[0], f[-1]] = fac_of[f[-1], f[0]] = fi
     code = np.full(27, -1, np.int64)
     for k, (x, y, z) in enumerate(nb):
         code[(x + 1) + 3 * (y + 1) + 9 * (z + 1)] = k
@@ -90,6 +94,7 @@ def kuhn_tables(d: int) -> dict[str, np.ndarray]:
         "fac_cof": np.array([[ti for ti, _ in facets[f]] for f in fac], np.int64),
         "fac_extra": np.array([[x for _, x in facets[f]] for f in fac], np.int64),
         "partners": partners,
+        "fac_of": fac_of,
         "code": code,
     }
 
@@ -146,38 +151,148 @@ def _cell_birth(cell: int, n_types: int, chain_lin: np.ndarray, rank: np.ndarray
 
 
 @numba.njit(cache=True, inline="always")
-def _coface_root(parent, f, c, v, nv, fac_extra, fac_cof, clin, top_type, n_types, outer) -> int:
-    """Union-find root of facet ``f``'s coface ``c`` (the outside if it leaves the grid)."""
-    if nv[fac_extra[f, c]] < 0:
-        return _find(parent, outer)
-    t = fac_cof[f, c]
-    return _find(parent, (v + clin[t]) * n_types + top_type[t])
+def _facet_kind(f, r, nr, fac_nb, fac_extra, partners) -> int:
+    """Facet ``f`` of the loaded star: -1 not in the lower star, 0 critical, 1 paired
+    with its youngest face, 2 paired with its oldest coface (apparent pairs)."""
+    d = fac_nb.shape[1] + 1
+    a = fac_nb[f, 0]
+    b = fac_nb[f, d - 2]
+    if nr[a] < nr[b]:
+        a, b = b, a
+    if nr[a] >= r:
+        return -1
+    if min(nr[fac_extra[f, 0]], nr[fac_extra[f, 1]]) < nr[b]:
+        return 2
+    lowest = _OUTSIDE
+    if d == 3:
+        for p in partners[a]:
+            if p >= 0:
+                lowest = min(lowest, nr[p])
+        return 1 if lowest == nr[b] else 0
+    for k in range(nr.size):
+        lowest = min(lowest, nr[k])
+    return 1 if lowest == nr[a] else 0
+
+
+@numba.njit(cache=True, parallel=True)
+def critical_facets(rank, shape, nb, fac_nb, fac_extra, partners) -> np.ndarray:
+    """Per vertex, the bit mask of the critical facets of its lower star."""
+    n = rank.size
+    nlin = _linear(nb, shape[0], shape[1])
+    mask = np.zeros(n, np.uint64)
+    for v in numba.prange(n):
+        nv = np.empty(nb.shape[0], np.int64)
+        nr = np.empty(nb.shape[0], np.int64)
+        _load_star(v, rank, shape, nb, nlin, nv, nr)
+        r = rank[v]
+        m = np.uint64(0)
+        for f in range(fac_nb.shape[0]):
+            if _facet_kind(f, r, nr, fac_nb, fac_extra, partners) == 0:
+                m |= np.uint64(1) << np.uint64(f)
+        mask[v] = m
+    return mask
+
+
+@numba.njit(cache=True)
+def critical_list(mask, rank, nb, fac_nb, shape):
+    """(vertex, facet index, rank of each facet vertex, highest first) of the set bits."""
+    nlin = _linear(nb, shape[0], shape[1])
+    total = 0
+    for v in range(mask.size):
+        m = mask[v]
+        while m:
+            m &= m - np.uint64(1)
+            total += 1
+    d = fac_nb.shape[1] + 1
+    fv = np.empty(total, np.int64)
+    ff = np.empty(total, np.int64)
+    fr = np.empty((d, total), np.int64)
+    i = 0
+    for v in range(mask.size):
+        m = mask[v]
+        f = 0
+        while m:
+            if m & np.uint64(1):
+                a = rank[v + nlin[fac_nb[f, 0]]]
+                b = rank[v + nlin[fac_nb[f, d - 2]]]
+                fv[i] = v
+                ff[i] = f
+                fr[0, i] = rank[v]
+                fr[1, i] = max(a, b)
+                fr[d - 1, i] = min(a, b)
+                i += 1
+            m >>= np.uint64(1)
+            f += 1
+    return fv, ff, fr
+
+
+@numba.njit(cache=True, inline="always")
+def _neighbour(h, u, shape, code) -> int:
+    """Neighbour index of vertex ``u`` around vertex ``h``."""
+    nx, ny = shape[0], shape[1]
+    dx = u % nx - h % nx
+    dy = (u // nx) % ny - (h // nx) % ny
+    dz = u // (nx * ny) - h // (nx * ny)
+    return code[(dx + 1) + 3 * (dy + 1) + 9 * (dz + 1)]
+
+
+@numba.njit(cache=True)
+def _ascend(cell, rank, shape, nb, nlin, code, chain_lin, fac_of, fac_extra, fac_cof, clin, top_type, outer):
+    """Next top cell on the ascending gradient path from ``cell``: the other coface of
+    the facet it is paired with (``outer`` beyond the grid), or -1 if it is critical."""
+    n_types = chain_lin.shape[0]
+    corner = cell // n_types
+    kind = cell % n_types
+    hv = -1
+    lv = -1
+    hr = -1
+    lr = _OUTSIDE
+    for i in range(chain_lin.shape[1]):
+        u = corner + chain_lin[kind, i]
+        if rank[u] > hr:
+            hr = rank[u]
+            hv = u
+        if rank[u] < lr:
+            lr = rank[u]
+            lv = u
+    m0 = -1
+    m1 = -1
+    for i in range(chain_lin.shape[1]):
+        u = corner + chain_lin[kind, i]
+        if u != hv and u != lv:
+            m1 = _neighbour(hv, u, shape, code)
+            if m0 < 0:
+                m0 = m1
+    f = fac_of[m0, m1]
+    slot = 1 if fac_extra[f, 0] == _neighbour(hv, lv, shape, code) else 0
+    k = fac_extra[f, slot]
+    nx, ny, nz = shape[0], shape[1], shape[2]
+    x = hv % nx + nb[k, 0]
+    y = (hv // nx) % ny + nb[k, 1]
+    z = hv // (nx * ny) + nb[k, 2]
+    if not (0 <= x < nx and 0 <= y < ny and 0 <= z < nz):
+        return outer
+    if rank[hv + nlin[k]] < lr:
+        return -1
+    t = fac_cof[f, slot]
+    return (hv + clin[t]) * n_types + top_type[t]
 
 
 @numba.njit(cache=True)
 def dual_pairs(
-    rank: np.ndarray,
-    order: np.ndarray,
-    shape: np.ndarray,
-    nb: np.ndarray,
-    top_nb: np.ndarray,
-    top_corner: np.ndarray,
-    top_type: np.ndarray,
-    chain: np.ndarray,
-    fac_nb: np.ndarray,
-    fac_cof: np.ndarray,
-    fac_extra: np.ndarray,
-    partners: np.ndarray,
+    fv, ff, rank, order, shape, nb, top_corner, top_type, chain, fac_nb, fac_cof, fac_extra, fac_of, code
 ):
-    """Saddle-maximum vertex pairs by the downward dual sweep of the lower stars.
+    """Saddle-maximum vertex pairs from the critical facets, highest first.
 
-    Returns (saddle, maximum) vertex arrays of the pairs of non-zero persistence and,
-    on 3-D grids, the saddle-saddle columns: triangles (v, a, b), ranks v > a > b,
-    that close a dual cycle and are not apparent pairs, in ascending filtration order.
+    Each facet's two cofaces are followed up their gradient paths to a critical top
+    cell (or the outside, born at +inf); a union-find over those with the elder rule
+    gives the pairs of non-zero persistence. Returns (saddle, maximum) vertex arrays
+    and, on 3-D grids, the critical triangles (v, a, b), ranks v > a > b, that closed
+    no dual cycle (the saddle-saddle columns) in ascending order.
     """
     n = rank.size
-    nx, ny = shape[0], shape[1]
-    d = top_nb.shape[1]
+    nx, ny, nz = shape[0], shape[1], shape[2]
+    d = fac_nb.shape[1] + 1
     n_types = chain.shape[0]
     nlin = _linear(nb, nx, ny)
     clin = _linear(top_corner, nx, ny)
@@ -185,82 +300,76 @@ def dual_pairs(
     for t in range(n_types):
         chain_lin[t] = _linear(chain[t], nx, ny)
     outer = n * n_types
-    parent = np.empty(outer + 1, np.int32)
-    parent[outer] = outer
-    nv = np.empty(nb.shape[0], np.int64)
-    nr = np.empty(nb.shape[0], np.int64)
-    fl = np.empty(fac_nb.shape[0], np.int64)
-    fk = np.empty(fac_nb.shape[0], np.int64)
+    dest = np.full(outer + 1, -1, np.int32)
+    dest[outer] = outer
+    path = np.empty(64, np.int64)
     saddle = np.empty(64, np.int64)
     maxv = np.empty(64, np.int64)
     npairs = 0
     cols = np.empty((64, 3), np.int64)
     ncols = 0
-    for r in range(n - 1, -1, -1):
-        v = order[r]
-        _load_star(v, rank, shape, nb, nlin, nv, nr)
-        for t in range(top_nb.shape[0]):
-            low = True
-            for i in range(d):
-                if nr[top_nb[t, i]] >= r:
-                    low = False
-            if low:
-                cell = (v + clin[t]) * n_types + top_type[t]
-                parent[cell] = cell
-        nf = 0
-        for f in range(fac_nb.shape[0]):
-            hi = -1
-            lo = _OUTSIDE
-            for i in range(d - 1):
-                hi = max(hi, nr[fac_nb[f, i]])
-                lo = min(lo, nr[fac_nb[f, i]])
-            if hi >= r:
+    roots = np.empty(2, np.int64)
+    for q in range(fv.size):
+        v = fv[q]
+        f = ff[q]
+        r = rank[v]
+        x = v % nx
+        y = (v // nx) % ny
+        z = v // (nx * ny)
+        for c in range(2):
+            k = fac_extra[f, c]
+            xx = x + nb[k, 0]
+            yy = y + nb[k, 1]
+            zz = z + nb[k, 2]
+            if not (0 <= xx < nx and 0 <= yy < ny and 0 <= zz < nz):
+                roots[c] = _find(dest, outer)
                 continue
-            key = hi * n + lo if d == 3 else hi
-            j = nf
-            while j > 0 and fk[j - 1] < key:  # insertion sort, descending
-                fk[j] = fk[j - 1]
-                fl[j] = fl[j - 1]
-                j -= 1
-            fk[j] = key
-            fl[j] = f
-            nf += 1
-        for q in range(nf):
-            f = fl[q]
-            ra = _coface_root(parent, f, 0, v, nv, fac_extra, fac_cof, clin, top_type, n_types, outer)
-            rb = _coface_root(parent, f, 1, v, nv, fac_extra, fac_cof, clin, top_type, n_types, outer)
-            if ra == rb:
-                if d == 3:
-                    a, b = fac_nb[f, 0], fac_nb[f, 1]
-                    if nr[a] < nr[b]:
-                        a, b = b, a
-                    lowest = _OUTSIDE
-                    for p in partners[a]:
-                        if p >= 0:
-                            lowest = min(lowest, nr[p])
-                    if lowest != nr[b]:  # not the oldest coface of its youngest edge
-                        if ncols == cols.shape[0]:
-                            bigger = np.empty((2 * ncols, 3), np.int64)
-                            bigger[:ncols] = cols
-                            cols = bigger
-                        cols[ncols, 0] = v
-                        cols[ncols, 1] = nv[a]
-                        cols[ncols, 2] = nv[b]
-                        ncols += 1
-                continue
-            ba = _OUTSIDE if ra == outer else _cell_birth(ra, n_types, chain_lin, rank)
-            bb = _OUTSIDE if rb == outer else _cell_birth(rb, n_types, chain_lin, rank)
-            if ba < bb:
-                ra, rb = rb, ra
-                ba, bb = bb, ba
-            if bb != r:  # rb, the younger component, dies here
-                if npairs == saddle.size:
-                    saddle = np.concatenate((saddle, np.empty(npairs, np.int64)))
-                    maxv = np.concatenate((maxv, np.empty(npairs, np.int64)))
-                saddle[npairs] = v
-                maxv[npairs] = order[bb]
-                npairs += 1
-            parent[rb] = ra
+            t = fac_cof[f, c]
+            cell = (v + clin[t]) * n_types + top_type[t]
+            m = 0
+            while dest[cell] < 0:
+                nxt = _ascend(cell, rank, shape, nb, nlin, code, chain_lin, fac_of, fac_extra, fac_cof, clin, top_type, outer)
+                if nxt < 0:
+                    dest[cell] = cell
+                    break
+                if m == path.size:
+                    path = np.concatenate((path, np.empty(m, np.int64)))
+                path[m] = cell
+                m += 1
+                cell = nxt
+            root = _find(dest, cell)
+            for i in range(m):
+                dest[path[i]] = root
+            roots[c] = root
+        ra, rb = roots[0], roots[1]
+        if ra == rb:
+            if d == 3:
+                a = v + nlin[fac_nb[f, 0]]
+                b = v + nlin[fac_nb[f, 1]]
+                if rank[a] < rank[b]:
+                    a, b = b, a
+                if ncols == cols.shape[0]:
+                    bigger = np.empty((2 * ncols, 3), np.int64)
+                    bigger[:ncols] = cols
+                    cols = bigger
+                cols[ncols, 0] = v
+                cols[ncols, 1] = a
+                cols[ncols, 2] = b
+                ncols += 1
+            continue
+        ba = _OUTSIDE if ra == outer else _cell_birth(ra, n_types, chain_lin, rank)
+        bb = _OUTSIDE if rb == outer else _cell_birth(rb, n_types, chain_lin, rank)
+        if ba < bb:
+            ra, rb = rb, ra
+            ba, bb = bb, ba
+        if bb != r:  # rb, the younger component, dies here
+            if npairs == saddle.size:
+                saddle = np.concatenate((saddle, np.empty(npairs, np.int64)))
+                maxv = np.concatenate((maxv, np.empty(npairs, np.int64)))
+            saddle[npairs] = v
+            maxv[npairs] = order[bb]
+            npairs += 1
+        dest[rb] = ra
     return saddle[:npairs], maxv[:npairs], cols[:ncols][::-1].copy()
 
 

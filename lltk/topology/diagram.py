@@ -6,7 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lltk.topology._lowerstar import dual_pairs, kuhn_tables, saddle_saddle_pairs
+from lltk.topology._lowerstar import (
+    critical_facets,
+    critical_list,
+    dual_pairs,
+    kuhn_tables,
+    saddle_saddle_pairs,
+)
 from lltk.topology.domain import Domain
 from lltk.topology.tree import (
     MAXIMUM,
@@ -63,12 +69,26 @@ def saddle_max_pairs(domain: Domain, rank: np.ndarray) -> tuple[np.ndarray, ...]
     shape = np.array([*domain.dims, 1][:3], np.int64)
     order = np.empty(rank.size, np.int64)
     order[rank] = np.arange(rank.size)
+    mask = critical_facets(
+        rank, shape, tables["nb"], tables["fac_nb"], tables["fac_extra"], tables["partners"]
+    )
+    fv, ff, fr = critical_list(mask, rank, tables["nb"], tables["fac_nb"], shape)
+    del mask
+    if float(rank.size) ** d < 2.0**62:
+        key = fr[0] * rank.size + fr[1]
+        if d == 3:
+            key = key * rank.size + fr[2]
+        down = np.argsort(key)[::-1]
+    else:
+        down = np.lexsort(fr[::-1])[::-1]
     saddle, maximum, columns = dual_pairs(
+        fv[down],
+        ff[down],
         rank,
         order,
         shape,
-        *(tables[k] for k in ("nb", "top_nb", "top_corner", "top_type", "chain")),
-        *(tables[k] for k in ("fac_nb", "fac_cof", "fac_extra", "partners")),
+        *(tables[k] for k in ("nb", "top_corner", "top_type", "chain", "fac_nb", "fac_cof")),
+        *(tables[k] for k in ("fac_extra", "fac_of", "code")),
     )
     if d < 3:
         return saddle, maximum, empty, empty
