@@ -40,7 +40,10 @@ def kuhn_tables(d: int) -> dict[str, np.ndarray]:
     (F, 2) the top-cell index of each of its two cofaces and the neighbour that the
     coface adds; ``partners`` (K, P): per edge, the neighbours that span a triangle
     with it (-1 padded); ``fac_of`` (K, K): the facet index of the neighbours (i, j)
-    ((i, i) in 2-D); ``code`` (27,): neighbour index of each offset (-1 none).
+    ((i, i) in 2-D); ``asc`` (types, d + 1, d + 1, 2): for a top cell whose chain
+    vertices ih, il are its highest and lowest, the facet (index around ih) left when
+    il is removed and the slot of the other coface; ``code`` (27,): neighbour index of
+    each offset (-1 none).
     """
     flip = np.ones(3, np.int64)
     flip[0] = -1  # TTK's diagonal: Kuhn's triangulation with x reversed
@@ -84,17 +87,27 @@ def kuhn_tables(d: int) -> dict[str, np.ndarray]:
     code = np.full(27, -1, np.int64)
     for k, (x, y, z) in enumerate(nb):
         code[(x + 1) + 3 * (y + 1) + 9 * (z + 1)] = k
+    chain_vec = np.array([[vec(s) for s in seq] for seq in chains], np.int64)
+    asc = np.full((len(chains), d + 1, d + 1, 2), -1, np.int64)
+    for t, ih, il in itertools.product(range(len(chains)), range(d + 1), range(d + 1)):
+        if ih == il:
+            continue
+        rel = [index.get(tuple(int(c) for c in chain_vec[t, i] - chain_vec[t, ih]), -1) for i in range(d + 1)]
+        mid = [rel[i] for i in range(d + 1) if i not in (ih, il)]
+        f = int(fac_of[mid[0], mid[-1]])
+        asc[t, ih, il] = f, 1 if facets[fac[f]][0][1] == rel[il] else 0
     return {
         "nb": np.array(nb, np.int64),
         "top_nb": np.array([o for o, _, _ in tops], np.int64),
         "top_corner": np.array([c for _, c, _ in tops], np.int64),
         "top_type": np.array([t for _, _, t in tops], np.int64),
-        "chain": np.array([[vec(s) for s in seq] for seq in chains], np.int64),
+        "chain": chain_vec,
         "fac_nb": np.array(fac, np.int64).reshape(len(fac), d - 1),
         "fac_cof": np.array([[ti for ti, _ in facets[f]] for f in fac], np.int64),
         "fac_extra": np.array([[x for _, x in facets[f]] for f in fac], np.int64),
         "partners": partners,
         "fac_of": fac_of,
+        "asc": asc,
         "code": code,
     }
 
@@ -150,80 +163,74 @@ def _cell_birth(cell: int, n_types: int, chain_lin: np.ndarray, rank: np.ndarray
     return best
 
 
-@numba.njit(cache=True, inline="always")
-def _facet_kind(f, r, nr, fac_nb, fac_extra, partners) -> int:
-    """Facet ``f`` of the loaded star: -1 not in the lower star, 0 critical, 1 paired
-    with its youngest face, 2 paired with its oldest coface (apparent pairs)."""
+@numba.njit(cache=True)
+def _mask_rows(rank, shape, nb, nlin, fac_nb, fac_extra, partners, lo, hi, mask, steep) -> None:
+    """Critical facets (bit masks) and steepest edges of the vertices lo..hi-1.
+
+    Apparent pairs of the lexicographic order: a facet is paired with its oldest coface
+    when a coface adds a vertex below it, with its youngest face when it is that
+    face's oldest coface (in 3-D: the edge (v, a) pairs with the triangle (v, a, b),
+    b its lowest partner; in 2-D the vertex pairs with its steepest edge).
+    """
     d = fac_nb.shape[1] + 1
-    a = fac_nb[f, 0]
-    b = fac_nb[f, d - 2]
-    if nr[a] < nr[b]:
-        a, b = b, a
-    if nr[a] >= r:
-        return -1
-    if min(nr[fac_extra[f, 0]], nr[fac_extra[f, 1]]) < nr[b]:
-        return 2
-    lowest = _OUTSIDE
-    if d == 3:
-        for p in partners[a]:
-            if p >= 0:
-                lowest = min(lowest, nr[p])
-        return 1 if lowest == nr[b] else 0
-    for k in range(nr.size):
-        lowest = min(lowest, nr[k])
-    return 1 if lowest == nr[a] else 0
+    nv = np.empty(nb.shape[0], np.int64)
+    nr = np.empty(nb.shape[0], np.int64)
+    lowest = np.empty(nb.shape[0], np.int64)
+    for v in range(lo, hi):
+        _load_star(v, rank, shape, nb, nlin, nv, nr)
+        r = rank[v]
+        sk = -1
+        sr = r
+        for k in range(nb.shape[0]):
+            if nr[k] < sr:
+                sr = nr[k]
+                sk = k
+        steep[v] = sk
+        m = np.uint64(0)
+        if sk >= 0:
+            if d == 3:
+                for k in range(nb.shape[0]):
+                    low = _OUTSIDE
+                    if nr[k] < r:
+                        for p in partners[k]:
+                            if p >= 0:
+                                low = min(low, nr[p])
+                    lowest[k] = low
+            for f in range(fac_nb.shape[0]):
+                a = fac_nb[f, 0]
+                b = fac_nb[f, d - 2]
+                if nr[a] < nr[b]:
+                    a, b = b, a
+                if nr[a] >= r or min(nr[fac_extra[f, 0]], nr[fac_extra[f, 1]]) < nr[b]:
+                    continue
+                if (lowest[a] if d == 3 else sr) == nr[b]:
+                    continue
+                m |= np.uint64(1) << np.uint64(f)
+        mask[v] = m
 
 
 @numba.njit(cache=True, parallel=True)
-def critical_facets(rank, shape, nb, fac_nb, fac_extra, partners) -> np.ndarray:
-    """Per vertex, the bit mask of the critical facets of its lower star."""
-    n = rank.size
-    nlin = _linear(nb, shape[0], shape[1])
-    mask = np.zeros(n, np.uint64)
-    for v in numba.prange(n):
-        nv = np.empty(nb.shape[0], np.int64)
-        nr = np.empty(nb.shape[0], np.int64)
-        _load_star(v, rank, shape, nb, nlin, nv, nr)
-        r = rank[v]
-        m = np.uint64(0)
-        for f in range(fac_nb.shape[0]):
-            if _facet_kind(f, r, nr, fac_nb, fac_extra, partners) == 0:
-                m |= np.uint64(1) << np.uint64(f)
-        mask[v] = m
-    return mask
+def _mask_parallel(rank, shape, nb, nlin, fac_nb, fac_extra, partners, mask, steep) -> None:
+    chunks = 64
+    step = (rank.size + chunks - 1) // chunks
+    for c in numba.prange(chunks):
+        lo = min(c * step, rank.size)
+        hi = min(lo + step, rank.size)
+        _mask_rows(rank, shape, nb, nlin, fac_nb, fac_extra, partners, lo, hi, mask, steep)
 
 
-@numba.njit(cache=True)
-def critical_list(mask, rank, nb, fac_nb, shape):
-    """(vertex, facet index, rank of each facet vertex, highest first) of the set bits."""
-    nlin = _linear(nb, shape[0], shape[1])
-    total = 0
-    for v in range(mask.size):
-        m = mask[v]
-        while m:
-            m &= m - np.uint64(1)
-            total += 1
-    d = fac_nb.shape[1] + 1
-    fv = np.empty(total, np.int64)
-    ff = np.empty(total, np.int64)
-    fr = np.empty((d, total), np.int64)
-    i = 0
-    for v in range(mask.size):
-        m = mask[v]
-        f = 0
-        while m:
-            if m & np.uint64(1):
-                a = rank[v + nlin[fac_nb[f, 0]]]
-                b = rank[v + nlin[fac_nb[f, d - 2]]]
-                fv[i] = v
-                ff[i] = f
-                fr[0, i] = rank[v]
-                fr[1, i] = max(a, b)
-                fr[d - 1, i] = min(a, b)
-                i += 1
-            m >>= np.uint64(1)
-            f += 1
-    return fv, ff, fr
+def critical_facets(rank, shape, nb, fac_nb, fac_extra, partners) -> tuple[np.ndarray, ...]:
+    """Per vertex, the bit mask of the critical facets of its lower star and the index
+    of its steepest (lowest) neighbour, -1 at minima (on several threads when large)."""
+    mask = np.empty(rank.size, np.uint64)
+    steep = np.empty(rank.size, np.int8)
+    nlin = nb[:, 0] + shape[0] * (nb[:, 1] + shape[1] * nb[:, 2])
+    args = (rank, shape, nb, nlin, fac_nb, fac_extra, partners)
+    if rank.size < 1 << 16:
+        _mask_rows(*args, 0, rank.size, mask, steep)
+    else:
+        _mask_parallel(*args, mask, steep)
+    return mask, steep
 
 
 @numba.njit(cache=True, inline="always")
@@ -236,59 +243,47 @@ def _neighbour(h, u, shape, code) -> int:
     return code[(dx + 1) + 3 * (dy + 1) + 9 * (dz + 1)]
 
 
-@numba.njit(cache=True)
-def _ascend(cell, rank, shape, nb, nlin, code, chain_lin, fac_of, fac_extra, fac_cof, clin, top_type, outer):
+@numba.njit(cache=True, inline="always")
+def _ascend(cell, rank, shape, nb, nlin, chain, chain_lin, asc, fac_extra, fac_cof, clin, top_type):
     """Next top cell on the ascending gradient path from ``cell``: the other coface of
-    the facet it is paired with (``outer`` beyond the grid), or -1 if it is critical."""
+    the facet it is paired with, -2 beyond the grid, or -1 if the cell is critical."""
     n_types = chain_lin.shape[0]
     corner = cell // n_types
     kind = cell % n_types
-    hv = -1
-    lv = -1
-    hr = -1
-    lr = _OUTSIDE
-    for i in range(chain_lin.shape[1]):
-        u = corner + chain_lin[kind, i]
-        if rank[u] > hr:
-            hr = rank[u]
-            hv = u
-        if rank[u] < lr:
-            lr = rank[u]
-            lv = u
-    m0 = -1
-    m1 = -1
-    for i in range(chain_lin.shape[1]):
-        u = corner + chain_lin[kind, i]
-        if u != hv and u != lv:
-            m1 = _neighbour(hv, u, shape, code)
-            if m0 < 0:
-                m0 = m1
-    f = fac_of[m0, m1]
-    slot = 1 if fac_extra[f, 0] == _neighbour(hv, lv, shape, code) else 0
+    ih = 0
+    il = 0
+    for i in range(1, chain_lin.shape[1]):
+        ru = rank[corner + chain_lin[kind, i]]
+        if ru > rank[corner + chain_lin[kind, ih]]:
+            ih = i
+        if ru < rank[corner + chain_lin[kind, il]]:
+            il = i
+    f = asc[kind, ih, il, 0]
+    slot = asc[kind, ih, il, 1]
     k = fac_extra[f, slot]
     nx, ny, nz = shape[0], shape[1], shape[2]
-    x = hv % nx + nb[k, 0]
-    y = (hv // nx) % ny + nb[k, 1]
-    z = hv // (nx * ny) + nb[k, 2]
+    x = corner % nx + chain[kind, ih, 0] + nb[k, 0]
+    y = (corner // nx) % ny + chain[kind, ih, 1] + nb[k, 1]
+    z = corner // (nx * ny) + chain[kind, ih, 2] + nb[k, 2]
     if not (0 <= x < nx and 0 <= y < ny and 0 <= z < nz):
-        return outer
-    if rank[hv + nlin[k]] < lr:
+        return -2
+    hv = corner + chain_lin[kind, ih]
+    if rank[hv + nlin[k]] < rank[corner + chain_lin[kind, il]]:
         return -1
     t = fac_cof[f, slot]
     return (hv + clin[t]) * n_types + top_type[t]
 
 
 @numba.njit(cache=True)
-def dual_pairs(
-    fv, ff, rank, order, shape, nb, top_corner, top_type, chain, fac_nb, fac_cof, fac_extra, fac_of, code
-):
-    """Saddle-maximum vertex pairs from the critical facets, highest first.
+def critical_cells(mask, rank, shape, nb, top_corner, top_type, chain, fac_nb, fac_cof, fac_extra, asc):
+    """The critical facets (bits of ``mask``) in vertex order, with the critical top
+    cells their two cofaces' ascending gradient paths end at.
 
-    Each facet's two cofaces are followed up their gradient paths to a critical top
-    cell (or the outside, born at +inf); a union-find over those with the elder rule
-    gives the pairs of non-zero persistence. Returns (saddle, maximum) vertex arrays
-    and, on 3-D grids, the critical triangles (v, a, b), ranks v > a > b, that closed
-    no dual cycle (the saddle-saddle columns) in ascending order.
+    Paths are followed in vertex order (neighbouring facets share most of theirs), each
+    top cell once: ``dest`` remembers where a visited cell's path ends. Returns the
+    facets' vertex, facet index (around it), vertex ranks (highest first, (d, m)) and
+    both ends (m, 2) as critical-cell numbers, -1 for the outside; then each critical
+    cell's birth (rank of its highest vertex).
     """
     n = rank.size
     nx, ny, nz = shape[0], shape[1], shape[2]
@@ -299,53 +294,105 @@ def dual_pairs(
     chain_lin = np.empty((n_types, chain.shape[1]), np.int64)
     for t in range(n_types):
         chain_lin[t] = _linear(chain[t], nx, ny)
-    outer = n * n_types
-    dest = np.full(outer + 1, -1, np.int32)
-    dest[outer] = outer
+    total = 0
+    for v in range(n):
+        m = mask[v]
+        while m:
+            m &= m - np.uint64(1)
+            total += 1
+    fv = np.empty(total, np.int64)
+    ff = np.empty(total, np.int64)
+    fr = np.empty((d, total), np.int64)
+    ends = np.empty((total, 2), np.int64)
+    dest = np.full(n * n_types, -1, np.int32)
+    birth = np.empty(64, np.int64)
+    ncrit = 0
     path = np.empty(64, np.int64)
+    i = 0
+    for v in range(n):
+        m = mask[v]
+        f = 0
+        x = v % nx
+        y = (v // nx) % ny
+        z = v // (nx * ny)
+        while m:
+            if m & np.uint64(1):
+                a = rank[v + nlin[fac_nb[f, 0]]]
+                b = rank[v + nlin[fac_nb[f, d - 2]]]
+                fv[i] = v
+                ff[i] = f
+                fr[0, i] = rank[v]
+                fr[1, i] = max(a, b)
+                fr[d - 1, i] = min(a, b)
+                for c in range(2):
+                    k = fac_extra[f, c]
+                    xx = x + nb[k, 0]
+                    yy = y + nb[k, 1]
+                    zz = z + nb[k, 2]
+                    if not (0 <= xx < nx and 0 <= yy < ny and 0 <= zz < nz):
+                        ends[i, c] = -1
+                        continue
+                    t = fac_cof[f, c]
+                    cell = (v + clin[t]) * n_types + top_type[t]
+                    depth = 0
+                    end = -1
+                    while True:
+                        if dest[cell] != -1:
+                            end = dest[cell]
+                            break
+                        nxt = _ascend(
+                            cell, rank, shape, nb, nlin, chain, chain_lin, asc, fac_extra, fac_cof, clin, top_type
+                        )
+                        if nxt == -1:
+                            if ncrit == birth.size:
+                                birth = np.concatenate((birth, np.empty(ncrit, np.int64)))
+                            birth[ncrit] = _cell_birth(cell, n_types, chain_lin, rank)
+                            end = ncrit
+                            ncrit += 1
+                            dest[cell] = end
+                            break
+                        if depth == path.size:
+                            path = np.concatenate((path, np.empty(depth, np.int64)))
+                        path[depth] = cell
+                        depth += 1
+                        if nxt == -2:
+                            end = -2
+                            break
+                        cell = nxt
+                    for p in range(depth):
+                        dest[path[p]] = end
+                    ends[i, c] = -1 if end == -2 else end
+                i += 1
+            m >>= np.uint64(1)
+            f += 1
+    return fv, ff, fr, ends, birth[:ncrit]
+
+
+@numba.njit(cache=True)
+def dual_pairs(fv, ff, ends, birth, rank, order, shape, nb, fac_nb):
+    """Saddle-maximum vertex pairs: the critical facets, highest first, join the
+    critical top cells at their ends (union-find, elder rule; the outside is born at
+    +inf). Returns (saddle, maximum) vertex arrays of the pairs of non-zero persistence
+    and, on 3-D grids, the critical triangles (v, a, b), ranks v > a > b, that closed no
+    dual cycle (the saddle-saddle columns) in ascending order.
+    """
+    d = fac_nb.shape[1] + 1
+    nlin = _linear(nb, shape[0], shape[1])
+    outer = birth.size
+    parent = np.arange(outer + 1).astype(np.int32)
     saddle = np.empty(64, np.int64)
     maxv = np.empty(64, np.int64)
     npairs = 0
     cols = np.empty((64, 3), np.int64)
     ncols = 0
-    roots = np.empty(2, np.int64)
     for q in range(fv.size):
         v = fv[q]
-        f = ff[q]
-        r = rank[v]
-        x = v % nx
-        y = (v // nx) % ny
-        z = v // (nx * ny)
-        for c in range(2):
-            k = fac_extra[f, c]
-            xx = x + nb[k, 0]
-            yy = y + nb[k, 1]
-            zz = z + nb[k, 2]
-            if not (0 <= xx < nx and 0 <= yy < ny and 0 <= zz < nz):
-                roots[c] = _find(dest, outer)
-                continue
-            t = fac_cof[f, c]
-            cell = (v + clin[t]) * n_types + top_type[t]
-            m = 0
-            while dest[cell] < 0:
-                nxt = _ascend(cell, rank, shape, nb, nlin, code, chain_lin, fac_of, fac_extra, fac_cof, clin, top_type, outer)
-                if nxt < 0:
-                    dest[cell] = cell
-                    break
-                if m == path.size:
-                    path = np.concatenate((path, np.empty(m, np.int64)))
-                path[m] = cell
-                m += 1
-                cell = nxt
-            root = _find(dest, cell)
-            for i in range(m):
-                dest[path[i]] = root
-            roots[c] = root
-        ra, rb = roots[0], roots[1]
+        ra = _find(parent, outer if ends[q, 0] < 0 else ends[q, 0])
+        rb = _find(parent, outer if ends[q, 1] < 0 else ends[q, 1])
         if ra == rb:
             if d == 3:
-                a = v + nlin[fac_nb[f, 0]]
-                b = v + nlin[fac_nb[f, 1]]
+                a = v + nlin[fac_nb[ff[q], 0]]
+                b = v + nlin[fac_nb[ff[q], 1]]
                 if rank[a] < rank[b]:
                     a, b = b, a
                 if ncols == cols.shape[0]:
@@ -357,19 +404,19 @@ def dual_pairs(
                 cols[ncols, 2] = b
                 ncols += 1
             continue
-        ba = _OUTSIDE if ra == outer else _cell_birth(ra, n_types, chain_lin, rank)
-        bb = _OUTSIDE if rb == outer else _cell_birth(rb, n_types, chain_lin, rank)
+        ba = _OUTSIDE if ra == outer else birth[ra]
+        bb = _OUTSIDE if rb == outer else birth[rb]
         if ba < bb:
             ra, rb = rb, ra
             ba, bb = bb, ba
-        if bb != r:  # rb, the younger component, dies here
+        if bb != rank[v]:  # rb, the younger component, dies here
             if npairs == saddle.size:
                 saddle = np.concatenate((saddle, np.empty(npairs, np.int64)))
                 maxv = np.concatenate((maxv, np.empty(npairs, np.int64)))
             saddle[npairs] = v
             maxv[npairs] = order[bb]
             npairs += 1
-        dest[rb] = ra
+        parent[rb] = ra
     return saddle[:npairs], maxv[:npairs], cols[:ncols][::-1].copy()
 
 
@@ -414,6 +461,7 @@ def _pop(heap: np.ndarray, size: int) -> int:
 @numba.njit(cache=True)
 def saddle_saddle_pairs(
     columns: np.ndarray,
+    steep: np.ndarray,
     rank: np.ndarray,
     order: np.ndarray,
     shape: np.ndarray,
@@ -433,8 +481,7 @@ def saddle_saddle_pairs(
     n = rank.size
     nx, ny = shape[0], shape[1]
     nlin = _linear(nb, nx, ny)
-    nv = np.empty(nb.shape[0], np.int64)
-    nr = np.empty(nb.shape[0], np.int64)
+    nz = shape[2]
     pivot = dict()
     pivot[np.int64(-1)] = np.int64(-1)
     start = np.zeros(columns.shape[0] + 1, np.int64)
@@ -469,22 +516,22 @@ def saddle_saddle_pairs(
             rl = e - rh * n
             h = order[rh]
             lo = order[rl]
-            _load_star(h, rank, shape, nb, nlin, nv, nr)
-            steepest = _OUTSIDE
-            for k in range(nb.shape[0]):
-                steepest = min(steepest, nr[k])
-            if steepest == rl:
+            k = _neighbour(h, lo, shape, code)
+            if steep[h] == k:
                 continue  # paired with its high vertex
-            dx = lo % nx - h % nx
-            dy = (lo // nx) % ny - (h // nx) % ny
-            dz = lo // (nx * ny) - h // (nx * ny)
-            k = code[(dx + 1) + 3 * (dy + 1) + 9 * (dz + 1)]
+            hx = h % nx
+            hy = (h // nx) % ny
+            hz = h // (nx * ny)
             third = -1
             best = rl
             for p in partners[k]:
-                if p >= 0 and nr[p] < best:
-                    best = nr[p]
-                    third = p
+                if p >= 0:
+                    x = hx + nb[p, 0]
+                    y = hy + nb[p, 1]
+                    z = hz + nb[p, 2]
+                    if 0 <= x < nx and 0 <= y < ny and 0 <= z < nz and rank[h + nlin[p]] < best:
+                        best = rank[h + nlin[p]]
+                        third = p
             if third >= 0:  # paired with the triangle (h, lo, third)
                 heap = _push(heap, size, rh * n + best)
                 size += 1

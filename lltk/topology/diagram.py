@@ -8,7 +8,7 @@ import numpy as np
 
 from lltk.topology._lowerstar import (
     critical_facets,
-    critical_list,
+    critical_cells,
     dual_pairs,
     kuhn_tables,
     saddle_saddle_pairs,
@@ -69,10 +69,16 @@ def saddle_max_pairs(domain: Domain, rank: np.ndarray) -> tuple[np.ndarray, ...]
     shape = np.array([*domain.dims, 1][:3], np.int64)
     order = np.empty(rank.size, np.int64)
     order[rank] = np.arange(rank.size)
-    mask = critical_facets(
+    mask, steep = critical_facets(
         rank, shape, tables["nb"], tables["fac_nb"], tables["fac_extra"], tables["partners"]
     )
-    fv, ff, fr = critical_list(mask, rank, tables["nb"], tables["fac_nb"], shape)
+    fv, ff, fr, ends, birth = critical_cells(
+        mask,
+        rank,
+        shape,
+        *(tables[k] for k in ("nb", "top_corner", "top_type", "chain", "fac_nb", "fac_cof")),
+        *(tables[k] for k in ("fac_extra", "asc")),
+    )
     del mask
     if float(rank.size) ** d < 2.0**62:
         key = fr[0] * rank.size + fr[1]
@@ -82,18 +88,12 @@ def saddle_max_pairs(domain: Domain, rank: np.ndarray) -> tuple[np.ndarray, ...]
     else:
         down = np.lexsort(fr[::-1])[::-1]
     saddle, maximum, columns = dual_pairs(
-        fv[down],
-        ff[down],
-        rank,
-        order,
-        shape,
-        *(tables[k] for k in ("nb", "top_corner", "top_type", "chain", "fac_nb", "fac_cof")),
-        *(tables[k] for k in ("fac_extra", "fac_of", "code")),
+        fv[down], ff[down], ends[down], birth, rank, order, shape, tables["nb"], tables["fac_nb"]
     )
     if d < 3:
         return saddle, maximum, empty, empty
     ev, tv = saddle_saddle_pairs(
-        columns, rank, order, shape, tables["nb"], tables["partners"], tables["code"]
+        columns, steep, rank, order, shape, tables["nb"], tables["partners"], tables["code"]
     )
     keep = ev != tv
     return saddle, maximum, ev[keep], tv[keep]
