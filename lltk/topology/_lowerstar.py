@@ -458,6 +458,16 @@ def _pop(heap: np.ndarray, size: int) -> int:
     return top
 
 
+@numba.njit(cache=True, inline="always")
+def _slot(table: np.ndarray, key: int) -> int:
+    """Slot of ``key`` in the open-addressing ``table`` (power-of-two size, -1 empty)."""
+    mask = table.size - 1
+    i = ((key * 0x5851F42D4C957F2D) >> 17) & mask
+    while table[i] != -1 and table[i] != key:
+        i = (i + 1) & mask
+    return i
+
+
 @numba.njit(cache=True)
 def saddle_saddle_pairs(
     columns: np.ndarray,
@@ -482,8 +492,11 @@ def saddle_saddle_pairs(
     nx, ny = shape[0], shape[1]
     nlin = _linear(nb, nx, ny)
     nz = shape[2]
-    pivot = dict()
-    pivot[np.int64(-1)] = np.int64(-1)
+    cap = 16
+    while cap < 2 * columns.shape[0]:
+        cap *= 2
+    pivot_edge = np.full(cap, -1, np.int64)  # open addressing: pivot edge -> column
+    pivot_col = np.empty(cap, np.int64)
     start = np.zeros(columns.shape[0] + 1, np.int64)
     store = np.empty(64, np.int64)
     used = 0
@@ -538,13 +551,15 @@ def saddle_saddle_pairs(
                 heap = _push(heap, size, rl * n + best)
                 size += 1
                 continue
-            if e in pivot:
-                owner = pivot[e]
+            slot = _slot(pivot_edge, e)
+            if pivot_edge[slot] == e:
+                owner = pivot_col[slot]
                 for i in range(start[owner], start[owner + 1]):
                     heap = _push(heap, size, store[i])
                     size += 1
                 continue
-            pivot[e] = j
+            pivot_edge[slot] = e
+            pivot_col[slot] = j
             if used + size > store.size:
                 store = np.concatenate((store, np.empty(used + size, np.int64)))
             store[used : used + size] = heap[:size]
