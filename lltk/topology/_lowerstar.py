@@ -33,17 +33,15 @@ def kuhn_tables(d: int) -> dict[str, np.ndarray]:
     """Offset tables of the simplices around one vertex of a d-D grid (d = 2 or 3).
 
     Vectors are (dx, dy, dz) in vertex-index axes (x fastest; z = 0 in 2-D).
-    ``nb`` (K, 3): the neighbours; ``top_nb`` (T, d): each top cell through the
-    vertex as neighbour indices, ``top_corner``/``top_type`` its corner offset and
-    type (``chain[type]``, (d + 1, 3), lists a type's vertices from its corner);
-    ``fac_nb`` (F, d - 1): the facets through the vertex, ``fac_cof``/``fac_extra``
-    (F, 2) the top-cell index of each of its two cofaces and the neighbour that the
-    coface adds; ``partners`` (K, P): per edge, the neighbours that span a triangle
-    with it (-1 padded); ``fac_of`` (K, K): the facet index of the neighbours (i, j)
-    ((i, i) in 2-D); ``asc`` (types, d + 1, d + 1, 2): for a top cell whose chain
-    vertices ih, il are its highest and lowest, the facet (index around ih) left when
-    il is removed and the slot of the other coface; ``code`` (27,): neighbour index of
-    each offset (-1 none).
+    ``nb`` (K, 3): the neighbours; the top cells through the vertex have corner offset
+    ``top_corner`` and type ``top_type`` (``chain[type]``, (d + 1, 3), lists a type's
+    vertices from its corner); ``fac_nb`` (F, d - 1): the facets through the vertex
+    as neighbour indices, ``fac_cof``/``fac_extra`` (F, 2) the top-cell index of each
+    of its two cofaces and the neighbour that the coface adds; ``partners`` (K, P): per
+    edge, the neighbours that span a triangle with it (-1 padded); ``asc`` (types,
+    d + 1, d + 1, 2): for a top cell whose chain vertices ih, il are its highest and
+    lowest, the facet (index around ih) left when il is removed and the slot of the
+    other coface; ``code`` (27,): neighbour index of each offset (-1 none).
     """
     flip = np.ones(3, np.int64)
     flip[0] = -1  # TTK's diagonal: Kuhn's triangulation with x reversed
@@ -92,13 +90,15 @@ def kuhn_tables(d: int) -> dict[str, np.ndarray]:
     for t, ih, il in itertools.product(range(len(chains)), range(d + 1), range(d + 1)):
         if ih == il:
             continue
-        rel = [index.get(tuple(int(c) for c in chain_vec[t, i] - chain_vec[t, ih]), -1) for i in range(d + 1)]
+        rel = [
+            index.get(tuple(int(c) for c in chain_vec[t, i] - chain_vec[t, ih]), -1)
+            for i in range(d + 1)
+        ]
         mid = [rel[i] for i in range(d + 1) if i not in (ih, il)]
         f = int(fac_of[mid[0], mid[-1]])
         asc[t, ih, il] = f, 1 if facets[fac[f]][0][1] == rel[il] else 0
     return {
         "nb": np.array(nb, np.int64),
-        "top_nb": np.array([o for o, _, _ in tops], np.int64),
         "top_corner": np.array([c for _, c, _ in tops], np.int64),
         "top_type": np.array([t for _, _, t in tops], np.int64),
         "chain": chain_vec,
@@ -106,7 +106,6 @@ def kuhn_tables(d: int) -> dict[str, np.ndarray]:
         "fac_cof": np.array([[ti for ti, _ in facets[f]] for f in fac], np.int64),
         "fac_extra": np.array([[x for _, x in facets[f]] for f in fac], np.int64),
         "partners": partners,
-        "fac_of": fac_of,
         "asc": asc,
         "code": code,
     }
@@ -275,7 +274,9 @@ def _ascend(cell, rank, shape, nb, nlin, chain, chain_lin, asc, fac_extra, fac_c
 
 
 @numba.njit(cache=True)
-def critical_cells(mask, rank, shape, nb, top_corner, top_type, chain, fac_nb, fac_cof, fac_extra, asc):
+def critical_cells(
+    mask, rank, shape, nb, top_corner, top_type, chain, fac_nb, fac_cof, fac_extra, asc
+):
     """The critical facets (bits of ``mask``) in vertex order, with the critical top
     cells their two cofaces' ascending gradient paths end at.
 
@@ -341,7 +342,18 @@ def critical_cells(mask, rank, shape, nb, top_corner, top_type, chain, fac_nb, f
                             end = dest[cell]
                             break
                         nxt = _ascend(
-                            cell, rank, shape, nb, nlin, chain, chain_lin, asc, fac_extra, fac_cof, clin, top_type
+                            cell,
+                            rank,
+                            shape,
+                            nb,
+                            nlin,
+                            chain,
+                            chain_lin,
+                            asc,
+                            fac_extra,
+                            fac_cof,
+                            clin,
+                            top_type,
                         )
                         if nxt == -1:
                             if ncrit == birth.size:

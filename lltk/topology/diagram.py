@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lltk.topology._lowerstar import (
-    critical_facets,
     critical_cells,
+    critical_facets,
     dual_pairs,
     kuhn_tables,
     saddle_saddle_pairs,
