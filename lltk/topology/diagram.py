@@ -69,6 +69,7 @@ def saddle_max_pairs(domain: Domain, rank: np.ndarray) -> tuple[np.ndarray, ...]
     shape = np.array([*domain.dims, 1][:3], np.int64)
     order = np.empty(rank.size, np.int64)
     order[rank] = np.arange(rank.size)
+    rank = rank.astype(np.int32) if rank.size < 2**31 else rank  # half the cache misses
     mask, steep = critical_facets(
         rank, shape, tables["nb"], tables["fac_nb"], tables["fac_extra"], tables["partners"]
     )
