@@ -225,7 +225,7 @@ def critical_facets(rank, shape, nb, fac_nb, fac_extra, partners) -> tuple[np.nd
     steep = np.empty(rank.size, np.int8)
     nlin = nb[:, 0] + shape[0] * (nb[:, 1] + shape[1] * nb[:, 2])
     args = (rank, shape, nb, nlin, fac_nb, fac_extra, partners)
-    if rank.size < 1 << 16:
+    if rank.size < 1 << 18:
         _mask_rows(*args, 0, rank.size, mask, steep)
     else:
         _mask_parallel(*args, mask, steep)
