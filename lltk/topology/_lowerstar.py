@@ -3,17 +3,18 @@
 TTK's implicit grid triangulation is the Kuhn (Freudenthal) triangulation with the x
 axis reversed (see :mod:`lltk.topology.domain`). Every simplex containing a vertex is
 one of a fixed set of offset patterns, so the kernels here never list simplices: they
-visit each vertex's lower star (the simplices whose highest-ranked vertex it is) from
-small tables of neighbour offsets, and name a top cell by its corner vertex and type.
+visit each vertex's star from small tables of neighbour offsets, and name a top cell
+(triangle in 2-D, tetrahedron in 3-D) by its corner vertex and type.
 
 Simplices are ordered lexicographically by their vertex ranks, highest first (a
-refinement of the lower-star filtration). The top-dimensional pairs come from the
-dual graph swept downwards (top cells are nodes, facets join their one or two
-cofaces, the outside is one node born at +inf); on 3-D grids the facets that close no
-dual cycle and are not apparent pairs of that order (a triangle that is the oldest
-coface of its youngest edge) are the boundary columns of the saddle-saddle pairs,
-reduced over the discrete gradient of the apparent pairs: an edge is expanded through
-its paired triangle until the highest remaining edge is critical.
+refinement of the lower-star filtration); its apparent pairs (a simplex and its
+youngest face, when it is that face's oldest coface) form a discrete gradient whose
+paths descend in that order. As in the Discrete Morse Sandwich (Guillou, Vidal,
+Tierny, IEEE TVCG 2023), only critical cells are paired: the critical facets join the
+critical top cells that their cofaces' ascending gradient paths reach (union-find,
+elder rule; the grid's outside is a node born at +inf), which gives the
+saddle-maximum pairs; on 3-D grids the critical triangles that close no cycle there are
+reduced in the Morse complex, which gives the saddle-saddle pairs.
 """
 
 from __future__ import annotations
@@ -218,7 +219,14 @@ def _mask_parallel(rank, shape, nb, nlin, fac_nb, fac_extra, partners, mask, ste
         _mask_rows(rank, shape, nb, nlin, fac_nb, fac_extra, partners, lo, hi, mask, steep)
 
 
-def critical_facets(rank, shape, nb, fac_nb, fac_extra, partners) -> tuple[np.ndarray, ...]:
+def critical_facets(
+    rank: np.ndarray,
+    shape: np.ndarray,
+    nb: np.ndarray,
+    fac_nb: np.ndarray,
+    fac_extra: np.ndarray,
+    partners: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Per vertex, the bit mask of the critical facets of its lower star and the index
     of its steepest (lowest) neighbour, -1 at minima (on several threads when large)."""
     mask = np.empty(rank.size, np.uint64)
@@ -275,8 +283,18 @@ def _ascend(cell, rank, shape, nb, nlin, chain, chain_lin, asc, fac_extra, fac_c
 
 @numba.njit(cache=True)
 def critical_cells(
-    mask, rank, shape, nb, top_corner, top_type, chain, fac_nb, fac_cof, fac_extra, asc
-):
+    mask: np.ndarray,
+    rank: np.ndarray,
+    shape: np.ndarray,
+    nb: np.ndarray,
+    top_corner: np.ndarray,
+    top_type: np.ndarray,
+    chain: np.ndarray,
+    fac_nb: np.ndarray,
+    fac_cof: np.ndarray,
+    fac_extra: np.ndarray,
+    asc: np.ndarray,
+) -> tuple[np.ndarray, ...]:
     """The critical facets (bits of ``mask``) in vertex order, with the critical top
     cells their two cofaces' ascending gradient paths end at.
 
@@ -381,7 +399,17 @@ def critical_cells(
 
 
 @numba.njit(cache=True)
-def dual_pairs(fv, ff, ends, birth, rank, order, shape, nb, fac_nb):
+def dual_pairs(
+    fv: np.ndarray,
+    ff: np.ndarray,
+    ends: np.ndarray,
+    birth: np.ndarray,
+    rank: np.ndarray,
+    order: np.ndarray,
+    shape: np.ndarray,
+    nb: np.ndarray,
+    fac_nb: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Saddle-maximum vertex pairs: the critical facets, highest first, join the
     critical top cells at their ends (union-find, elder rule; the outside is born at
     +inf). Returns (saddle, maximum) vertex arrays of the pairs of non-zero persistence
@@ -490,7 +518,7 @@ def saddle_saddle_pairs(
     nb: np.ndarray,
     partners: np.ndarray,
     code: np.ndarray,
-):
+) -> tuple[np.ndarray, np.ndarray]:
     """(edge vertex, triangle vertex) pairs of the saddle-saddle columns of a 3-D grid.
 
     ``columns`` (triangles from :func:`dual_pairs`, ascending) are reduced in the
