@@ -134,12 +134,15 @@ def _linear(vecs: np.ndarray, nx: int, ny: int) -> np.ndarray:
 
 
 @numba.njit(cache=True, inline="always")
-def _load_star(v, rank, shape, nb, nlin, nv, nr):
-    """Ids (``nv``, -1 outside) and ranks (``nr``, +inf outside) of v's neighbours."""
+def _load_star(v, x, y, z, rank, shape, nb, nlin, nv, nr):
+    """Ids (``nv``, -1 outside) and ranks (``nr``, +inf outside) of the neighbours of
+    vertex ``v`` at grid position (x, y, z)."""
     nx, ny, nz = shape[0], shape[1], shape[2]
-    x = v % nx
-    y = (v // nx) % ny
-    z = v // (nx * ny)
+    if 0 < x < nx - 1 and 0 < y < ny - 1 and (nz == 1 or 0 < z < nz - 1):
+        for k in range(nb.shape[0]):
+            nv[k] = v + nlin[k]
+            nr[k] = rank[v + nlin[k]]
+        return
     for k in range(nb.shape[0]):
         xx = x + nb[k, 0]
         yy = y + nb[k, 1]
@@ -176,8 +179,19 @@ def _mask_rows(rank, shape, nb, nlin, fac_nb, fac_extra, partners, lo, hi, mask,
     nv = np.empty(nb.shape[0], np.int64)
     nr = np.empty(nb.shape[0], np.int64)
     lowest = np.empty(nb.shape[0], np.int64)
+    nx, ny = shape[0], shape[1]
+    x = lo % nx
+    y = (lo // nx) % ny
+    z = lo // (nx * ny)
     for v in range(lo, hi):
-        _load_star(v, rank, shape, nb, nlin, nv, nr)
+        _load_star(v, x, y, z, rank, shape, nb, nlin, nv, nr)
+        x += 1
+        if x == nx:
+            x = 0
+            y += 1
+            if y == ny:
+                y = 0
+                z += 1
         r = rank[v]
         sk = -1
         sr = r
@@ -330,6 +344,8 @@ def critical_cells(
     i = 0
     for v in range(n):
         m = mask[v]
+        if not m:
+            continue
         f = 0
         x = v % nx
         y = (v // nx) % ny
