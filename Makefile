@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.lltk-setup
 
-.PHONY: setup demo test lint bench study-pinn study-resnet ttk
+.PHONY: setup demo test lint bench study-pinn study-resnet study-reference ttk
 
 $(STAMP): scripts/setup.sh pyproject.toml
 	bash scripts/setup.sh
@@ -29,6 +29,10 @@ study-pinn: $(STAMP)
 
 study-resnet: $(STAMP)
 	$(VENV)/bin/lltk study resnet
+
+# The study's metrics and claims on the authors' own landscapes (beside the checkout).
+study-reference: $(STAMP)
+	$(VENV)/bin/lltk study reference ../shared/ttk-reference
 
 # TTK 1.2.0 from source against Debian's ParaView (about 15 minutes); see scripts/build-ttk.sh.
 ttk:

@@ -4,9 +4,11 @@ docker/verify-rootfs.sh uses it to prove docker/Dockerfile on a debootstrapped D
 ``build`` runs the instructions in order (RUN through the Dockerfile's SHELL inside the
 chroot, as its USER, with its ENV, ARGs and WORKDIR; COPY from the build context honouring
 .dockerignore) and stores the image's config in the root; ``run`` then starts the
-ENTRYPOINT as ``docker run IMAGE ARGS...`` would. It knows FROM, ARG, ENV, LABEL, WORKDIR,
-COPY [--chown], USER, RUN (shell form), SHELL, ENTRYPOINT and CMD (exec form); anything else
-is an error, so the Dockerfile cannot drift away from what the verification proves.
+ENTRYPOINT as ``docker run IMAGE ARGS...`` would. It knows FROM [AS name], ARG, ENV, LABEL,
+WORKDIR, COPY [--chown] [--from=stage], USER, RUN (shell form), SHELL, ENTRYPOINT and CMD
+(exec form); anything else is an error, so the Dockerfile cannot drift away from what the
+verification proves. A named build stage runs in its own fresh root (``--stage-root
+NAME=DIR``, prepared by the caller); the last stage is the image.
 Standard library only: it runs on the host's python3.
 """
 
@@ -132,18 +134,30 @@ def _is_ignored(rel: str, patterns: list[str]) -> bool:
     return False
 
 
-def _copy(context: Path, root: Path, args: str, env: dict[str, str]) -> None:
+def _copy(
+    context: Path, root: Path, args: str, env: dict[str, str], stages: dict[str, Path]
+) -> None:
     words = shlex.split(args)
     chown = None
+    stage = None
     while words and words[0].startswith("--"):
         flag = words.pop(0)
-        if not flag.startswith("--chown="):
+        if flag.startswith("--from="):
+            stage = flag.split("=", 1)[1]
+            if stage not in stages:
+                raise ReplayError(f"COPY {flag}: no build stage {stage!r} before it")
+        elif flag.startswith("--chown="):
+            chown = expand(flag.split("=", 1)[1], env)
+        else:
             raise ReplayError(f"COPY {flag} is not supported")
-        chown = expand(flag.split("=", 1)[1], env)
     if len(words) < 2:
         raise ReplayError(f"COPY needs a source and a destination: {args}")
     *sources, dest = (expand(w, env) for w in words)
-    patterns = _ignored(context)
+    if stage is None:
+        patterns = _ignored(context)
+    else:  # a stage's files by their absolute paths there; no .dockerignore
+        context, patterns = stages[stage], []
+        sources = [src.lstrip("/") for src in sources]
     into_dir = dest.endswith("/") or len(sources) > 1
     target = root / dest.lstrip("/")
     copied: list[Path] = []
@@ -177,9 +191,12 @@ def _copy(context: Path, root: Path, args: str, env: dict[str, str]) -> None:
 
 def build(args: argparse.Namespace) -> None:
     """Run the Dockerfile's instructions in the root; store the image config there."""
-    root, context = Path(args.rootfs), Path(args.context)
+    image, context = Path(args.rootfs), Path(args.context)
+    stage_roots = {k: Path(v) for k, v in (kv.split("=", 1) for kv in args.stage_root)}
+    stages: dict[str, Path] = {}
     build_args = dict(kv.split("=", 1) for kv in args.build_arg)
     build_env = dict(kv.split("=", 1) for kv in args.build_env)
+    root = image
     env: dict[str, str] = {}
     arg_env: dict[str, str] = {}
     shell = ["/bin/sh", "-c"]
@@ -187,12 +204,26 @@ def build(args: argparse.Namespace) -> None:
     entrypoint: list[str] = []
     cmd: list[str] = []
     steps = instructions(Path(args.dockerfile))
+    last_from = max((i for i, (k, _) in enumerate(steps, 1) if k == "FROM"), default=0)
     for i, (keyword, rest) in enumerate(steps, 1):
         print(f"--- step {i}/{len(steps)}: {keyword} {rest[:150]}", flush=True)
         scope = {**arg_env, **env}
         if keyword == "FROM":
-            if rest.split()[0] != "debian:bookworm-slim":
+            words = rest.split()
+            if words[0] != "debian:bookworm-slim":
                 raise ReplayError(f"the root is Debian bookworm, not {rest}")
+            name = words[2] if len(words) == 3 and words[1].upper() == "AS" else None
+            if len(words) not in (1, 3) or (len(words) == 3 and name is None):
+                raise ReplayError(f"FROM takes an image and optionally AS name: {rest}")
+            if i == last_from:
+                root = image
+            elif name in stage_roots:
+                root = stage_roots[name]
+            else:
+                raise ReplayError(f"build stage {name or rest!r} needs --stage-root NAME=DIR")
+            if name:
+                stages[name] = root
+            env, arg_env, shell, user, workdir = {}, {}, ["/bin/sh", "-c"], "root", "/"
         elif keyword == "ARG":
             name, _, default = rest.partition("=")
             value = build_args.get(name, expand(default, scope) if default else None)
@@ -216,7 +247,7 @@ def build(args: argparse.Namespace) -> None:
             workdir = os.path.join(workdir, expand(rest, scope))
             (root / workdir.lstrip("/")).mkdir(parents=True, exist_ok=True)
         elif keyword == "COPY":
-            _copy(context, root, rest, scope)
+            _copy(context, root, rest, scope, stages)
         elif keyword == "RUN":
             if rest.startswith("["):
                 raise ReplayError("RUN must use the shell form")
@@ -233,7 +264,7 @@ def build(args: argparse.Namespace) -> None:
         else:
             raise ReplayError(f"{keyword} is not supported by the replay")
     config = {"env": env, "user": user, "workdir": workdir, "entrypoint": entrypoint, "cmd": cmd}
-    (root / CONFIG).write_text(json.dumps(config, indent=1))
+    (image / CONFIG).write_text(json.dumps(config, indent=1))
     print(f"--- built: {json.dumps(config)}", flush=True)
 
 
@@ -267,6 +298,13 @@ def main() -> int:
         default=[],
         metavar="NAME=VALUE",
         help="environment of every RUN that is not part of the image (e.g. PIP_FIND_LINKS)",
+    )
+    b.add_argument(
+        "--stage-root",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="a fresh root (a copy of ROOTFS before the build) for the build stage NAME",
     )
     b.set_defaults(func=build)
     r = sub.add_parser("run", help="start the built image's ENTRYPOINT in ROOTFS")

@@ -6,7 +6,7 @@
 # landscape in /data, `lltk demo`. Exit status 0 only if all passed.
 #
 #   sudo docker/verify-rootfs.sh [--rootfs DIR] [--data DIR] [--worktree] [--keep]
-#                                [--skip-demo] [--checks-only]
+#                                [--skip-demo] [--checks-only] [--with-ttk]
 #
 #   --rootfs DIR  where the root goes (default /tmp/lltk-rootfs; replaced if it exists and
 #                 was made by this script)
@@ -18,6 +18,11 @@
 #   --data DIR    the host folder mounted at the image's /data, as `docker run -v DIR:/data`
 #                 (default /tmp/lltk-verify-data; replaced if made by this script): the
 #                 checks' outputs
+#   --with-ttk    the TTK variant (--build-arg LLTK_WITH_TTK=1: TTK built from source in
+#                 the build stage, from ../shared/vendor's archive where present, else
+#                 LLTK_TTK_SOURCE or TTK's release archive; 15-35 more minutes), and check
+#                 that TTK's filters load, lltk's plugins run it (lltkBackend = ttk) and
+#                 lltk render uses it
 #
 # Needs root, network access to deb.debian.org and PyPI, ~4 GB of disk and 20-40 minutes
 # (debootstrap ~1, Debian packages ~8, torch ~2, the demo's PINN training 4+ on 2 cores).
@@ -32,6 +37,7 @@ FROM=head
 KEEP=0
 DEMO=1
 CHECKS_ONLY=0
+WITH_TTK=0
 DATA=/tmp/lltk-verify-data
 while (($#)); do
   case "$1" in
@@ -41,11 +47,13 @@ while (($#)); do
     --skip-demo) DEMO=0; shift ;;
     --checks-only) CHECKS_ONLY=1; KEEP=1; shift ;;
     --data) DATA=$2; shift 2 ;;
-    -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+    --with-ttk) WITH_TTK=1; shift ;;
+    -h | --help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "verify-rootfs: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 ROOTFS=$(realpath -m "$ROOTFS") # absolute: the mount checks below compare paths
+STAGE=$ROOTFS.stage-ttk         # the Dockerfile's build stage `ttk`: a fresh root of its own
 WHEELS=${LLTK_WHEELS:-/opt/wheels}
 MIRROR=${LLTK_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 MARK=.lltk-verify-rootfs
@@ -68,10 +76,14 @@ unmount_all() {
 cleanup() {
   local rc=$?
   unmount_all
-  if [ -n "$(mounted_under "$ROOTFS")" ]; then
-    echo "verify-rootfs: mounts remain under $ROOTFS; not removing it" >&2
-  elif [ "$KEEP" = 0 ] && [ -e "$ROOTFS/$MARK" ]; then
-    rm -rf --one-file-system "$ROOTFS"
+  for m in $(mounted_under "$STAGE" | sort -r); do umount "$m" 2>/dev/null || umount -l "$m"; done
+  if [ -n "$(mounted_under "$ROOTFS")$(mounted_under "$STAGE")" ]; then
+    echo "verify-rootfs: mounts remain under $ROOTFS or $STAGE; not removing them" >&2
+  else
+    [ ! -e "$STAGE/$MARK" ] || rm -rf --one-file-system "$STAGE"
+    if [ "$KEEP" = 0 ] && [ -e "$ROOTFS/$MARK" ]; then
+      rm -rf --one-file-system "$ROOTFS"
+    fi
   fi
   [ -z "${CONTEXT:-}" ] || rm -rf "$CONTEXT"
   ((rc == 0)) && say "PASSED" || echo "verify-rootfs: FAILED (exit $rc)" >&2
@@ -115,14 +127,30 @@ path-exclude /usr/share/info/*
 path-exclude /usr/share/locale/*
 EOF
 cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
+# The build stage starts from the same fresh root.
+[ ! -e "$STAGE" ] || [ -e "$STAGE/$MARK" ] || die "$STAGE exists and was not made by this script"
+rm -rf --one-file-system "$STAGE"
+cp -a "$ROOTFS" "$STAGE"
 
 # 2. What a Docker build provides: /proc, /sys, /dev, the network; plus this machine's
 #    torch wheels (read-only) and CA bundle (for an intercepting proxy).
-mount -t proc proc "$ROOTFS/proc"
-mount -t sysfs sysfs "$ROOTFS/sys"
-mount --bind /dev "$ROOTFS/dev"
-mount --bind /dev/pts "$ROOTFS/dev/pts"
-BUILD_ARGS=()
+for root in "$ROOTFS" "$STAGE"; do
+  mount -t proc proc "$root/proc"
+  mount -t sysfs sysfs "$root/sys"
+  mount --bind /dev "$root/dev"
+  mount --bind /dev/pts "$root/dev/pts"
+done
+BUILD_ARGS=(--stage-root "ttk=$STAGE")
+if [ "$WITH_TTK" = 1 ]; then
+  BUILD_ARGS+=(--build-arg LLTK_WITH_TTK=1)
+  ttk_source=${LLTK_TTK_SOURCE:-$REPO/../shared/vendor/ttk-1.2.0-src.tar.gz}
+  if [ -f "$ttk_source" ]; then # no GitHub here: the build stage reads a copy
+    mkdir -p "$STAGE/mnt/lltk-host"
+    cp "$ttk_source" "$STAGE/mnt/lltk-host/ttk-source.tar.gz"
+    BUILD_ARGS+=(--build-arg LLTK_TTK_SOURCE=/mnt/lltk-host/ttk-source.tar.gz)
+    say "TTK's source from $ttk_source"
+  fi
+fi
 BUILD_ENV=(--build-env "PIP_CERT=/mnt/lltk-host/ca.crt" --build-env "PIP_DEFAULT_TIMEOUT=180")
 mkdir -p "$ROOTFS/mnt/lltk-host/wheels"
 cp /etc/ssl/certs/ca-certificates.crt "$ROOTFS/mnt/lltk-host/ca.crt"
@@ -153,7 +181,8 @@ say "replaying docker/Dockerfile"
 python3 "$REPO/docker/replay_dockerfile.py" build --rootfs "$ROOTFS" --context "$CONTEXT" \
   --file "$CONTEXT/docker/Dockerfile" "${BUILD_ARGS[@]}" "${BUILD_ENV[@]}"
 unmount_all # nothing of the build machine is left in the image at run time ...
-rm -rf --one-file-system "$ROOTFS/mnt/lltk-host"
+for m in $(mounted_under "$STAGE" | sort -r); do umount "$m"; done
+rm -rf --one-file-system "$ROOTFS/mnt/lltk-host" "$STAGE" # ... nor of the build stage
 }
 
 if [ "$CHECKS_ONLY" = 1 ]; then
@@ -202,6 +231,16 @@ if [[ " $commands " == *" render "* ]]; then
   check "lltk render /data/landscape.vti --out /data/png" \
     image render /data/landscape.vti --out /data/png
   check "render wrote PNGs" test -n "$(find "$DATA/png" -name '*.png' -size +1k)"
+fi
+if [ "$WITH_TTK" = 1 ]; then
+  check "TTK's filters load and lltk's four TTK filters run TTK (lltkBackend = ttk)" \
+    image_as xvfb-run -a lltk pvpython /opt/lltk/docker/check_pvpython.py /opt/lltk --ttk
+  check "lltk render ran its filters with TTK" python3 -c '
+import json, pathlib, sys
+used = [v for p in pathlib.Path(sys.argv[1]).rglob("render.json")
+        for v in json.loads(p.read_text()).get("backends", {}).values()]
+print("render backends:", used)
+sys.exit(0 if used and set(used) == {"ttk"} else 1)' "$DATA/png"
 fi
 if [ "$DEMO" = 1 ]; then
   check "lltk demo (in /data)" image demo

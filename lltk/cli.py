@@ -6,6 +6,7 @@ import argparse
 import importlib
 import pkgutil
 import sys
+from pathlib import Path
 
 from lltk import __version__, commands
 
@@ -14,9 +15,24 @@ class UserError(Exception):
     """A problem with the user's input: printed as one clear line, exit status 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (``lltk sample: error: ...``), status 2."""
+
+    def error(self, message: str) -> None:
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see --help)\n")
+
+
+def path_argument(text: str) -> Path:
+    """An argparse ``type`` for paths: an empty one (an unset shell variable, say) is
+    refused rather than taken as the working folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path")
+    return Path(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser with every subcommand that ``lltk.commands`` holds."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="lltk",
         description="Loss-landscape topology kit: sample, export, compute topology, render.",
     )
@@ -31,19 +47,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``lltk``; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
+    """Entry point of ``lltk``; returns the exit status.
+
+    Bad input (and an unreadable or unwritable path) is one line on stderr and status 2;
+    Ctrl-C at any moment, even while the subcommands are imported, is one line and 130.
+    """
+    command = "lltk"
     try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help, --version, or a usage error already printed
+            return int(exc.code or 0)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+        command = f"lltk {args.command}"
         return int(args.func(args) or 0)
-    except (UserError, FileNotFoundError, ValueError) as exc:
-        print(f"lltk {args.command}: error: {exc}", file=sys.stderr)
+    except (UserError, OSError, ValueError) as exc:
+        message = " ".join(str(exc).split())
+        print(f"{command}: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"lltk {args.command}: interrupted", file=sys.stderr)
+        print(f"{command}: interrupted", file=sys.stderr)
         return 130
 
 

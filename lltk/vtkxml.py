@@ -10,10 +10,13 @@ UInt64 headers, which every VTK reader since 6.0 understands.
 from __future__ import annotations
 
 import base64
+import binascii
+import lzma
 import os
 import struct
 import xml.etree.ElementTree as ET
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +43,14 @@ VTK_VERTEX, VTK_LINE, VTK_POLY_LINE, VTK_TRIANGLE = 1, 3, 4, 5
 VTK_POLYGON, VTK_QUAD, VTK_TETRA, VTK_HEXAHEDRON = 7, 9, 10, 12
 
 FieldValue = np.ndarray | str
+
+
+def cell_data_error(name: str) -> str:
+    """Why a loss stored as cell data is refused (the same words in the CLI and ParaView)."""
+    return (
+        f"{name!r} is cell data (one value per cell): lltk needs one loss per sample point; "
+        "convert it with ParaView's Cell Data to Point Data if an interpolated loss is meant"
+    )
 
 
 class VTKFileError(ValueError):
@@ -95,44 +106,104 @@ class Dataset:
 # ----------------------------------------------------------------------------- reading
 
 
-def _decode_binary(text: str, header: np.dtype, compressed: bool) -> bytes:
-    """Decode an inline base64 ``binary`` DataArray (header and data encoded together)."""
-    raw = base64.b64decode("".join(text.split()))
-    return _unpack_block(raw, header, compressed)
+#: The compressors VTK's XML writers use, by the name in the file's ``compressor`` attribute.
+COMPRESSORS = ("vtkZLibDataCompressor", "vtkLZ4DataCompressor", "vtkLZMADataCompressor")
 
 
-def _unpack_block(raw: bytes, header: np.dtype, compressed: bool) -> bytes:
-    """Strip VTK's block header from ``raw`` and inflate it when compressed."""
+def _inflate(block: bytes, size: int, compressor: str) -> bytes:
+    """One compressed block of ``size`` bytes, inflated; a :class:`VTKFileError` if corrupt."""
+    try:
+        if compressor == "vtkZLibDataCompressor":
+            out = zlib.decompress(block)
+        elif compressor == "vtkLZMADataCompressor":
+            out = lzma.decompress(block)
+        else:
+            try:
+                import lz4.block
+            except ImportError:
+                raise VTKFileError(
+                    "the file is LZ4-compressed: install Python's lz4 (Debian: python3-lz4)"
+                ) from None
+            out = lz4.block.decompress(block, uncompressed_size=size)
+    except Exception as exc:  # each library has its own error class
+        if isinstance(exc, VTKFileError):
+            raise
+        raise VTKFileError(f"a compressed data block is corrupt ({exc})") from None
+    if len(out) != size:
+        raise VTKFileError(f"a compressed data block is corrupt ({len(out)} bytes, not {size})")
+    return out
+
+
+def _block_sizes(
+    read: Callable[[int, int], bytes], header: np.dtype, compressor: str | None
+) -> tuple[int, int, np.ndarray | None]:
+    """(header bytes, data bytes, compressed block sizes or None) of the block starting at
+    0 of a stream that ``read(start, nbytes)`` gives bytes of."""
     hs = header.itemsize
-    if not compressed:
-        nbytes = int(np.frombuffer(raw[:hs], dtype=header)[0])
-        return raw[hs : hs + nbytes]
-    nblocks = int(np.frombuffer(raw[:hs], dtype=header)[0])
-    sizes = np.frombuffer(raw[: hs * (3 + nblocks)], dtype=header)
-    comp = sizes[3:]
-    pos = hs * (3 + nblocks)
-    out = []
-    for c in comp:
-        out.append(zlib.decompress(raw[pos : pos + int(c)]))
+    first = int(np.frombuffer(read(0, hs), dtype=header)[0])
+    if compressor is None:
+        return hs, first, None
+    head = np.frombuffer(read(0, hs * (3 + first)), dtype=header).astype(np.int64)
+    return hs * (3 + first), int(head[3:].sum()), head
+
+
+def _unpack(data: bytes, head: np.ndarray | None, compressor: str | None) -> bytes:
+    """The array's bytes from its (possibly compressed) data section."""
+    if head is None:
+        return data
+    nblocks, block, last = (int(v) for v in head[:3])
+    sizes = [block] * nblocks
+    if nblocks and last:
+        sizes[-1] = last
+    out, pos = [], 0
+    for c, size in zip(head[3:], sizes, strict=True):
+        out.append(_inflate(data[pos : pos + int(c)], size, compressor))
         pos += int(c)
     return b"".join(out)
 
 
-def _read_appended_block(appended: bytes, offset: int, header: np.dtype, compressed: bool) -> bytes:
-    """The bytes of one array stored in the raw AppendedData section at ``offset``."""
-    hs = header.itemsize
-    if offset + hs > len(appended):
-        raise VTKFileError("appended data is truncated")
-    if not compressed:
-        nbytes = int(np.frombuffer(appended[offset : offset + hs], dtype=header)[0])
-        end = offset + hs + nbytes
-    else:
-        nblocks = int(np.frombuffer(appended[offset : offset + hs], dtype=header)[0])
-        sizes = np.frombuffer(appended[offset : offset + hs * (3 + nblocks)], dtype=header)
-        end = offset + hs * (3 + nblocks) + int(sizes[3:].sum())
-    if end > len(appended):
-        raise VTKFileError("appended data is truncated")
-    return _unpack_block(appended[offset:end], header, compressed)
+def _raw_block(buf: bytes, offset: int, header: np.dtype, compressor: str | None) -> bytes:
+    """The bytes of one array stored raw in ``buf`` (the AppendedData section) at ``offset``."""
+
+    def read(start: int, n: int) -> bytes:
+        if offset + start + n > len(buf) or n < 0:
+            raise VTKFileError("appended data is truncated")
+        return buf[offset + start : offset + start + n]
+
+    hbytes, dbytes, head = _block_sizes(read, header, compressor)
+    return _unpack(read(hbytes, dbytes), head, compressor)
+
+
+def _b64(text: bytes) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise VTKFileError(f"base64 data is corrupt ({exc})") from None
+
+
+def _chars(nbytes: int) -> int:
+    return 4 * -(-nbytes // 3)
+
+
+def _base64_block(text: bytes, offset: int, header: np.dtype, compressor: str | None) -> bytes:
+    """The bytes of one base64-encoded array (inline ``binary`` text, or appended base64
+    data at ``offset``). VTK encodes the header and the data either as one base64 stream
+    or as two, each padded; a padded header tells them apart."""
+
+    def read(start: int, n: int) -> bytes:
+        chunk = text[offset : offset + _chars(start + n)]
+        if len(chunk) < _chars(start + n) or n < 0:
+            raise VTKFileError("base64 data is truncated")
+        return _b64(chunk)[start : start + n]
+
+    hbytes, dbytes, head = _block_sizes(read, header, compressor)
+    hchars = _chars(hbytes)
+    if b"=" in text[offset : offset + hchars]:  # two streams: the data starts afresh
+        data = text[offset + hchars : offset + hchars + _chars(dbytes)]
+        if len(data) < _chars(dbytes):
+            raise VTKFileError("base64 data is truncated")
+        return _unpack(_b64(data)[:dbytes], head, compressor)
+    return _unpack(read(hbytes, dbytes), head, compressor)
 
 
 def _split_appended(data: bytes) -> tuple[bytes, bytes, str]:
@@ -151,8 +222,31 @@ def _split_appended(data: bytes) -> tuple[bytes, bytes, str]:
     return head, data[start:end], encoding
 
 
+def _encoded(
+    elem: ET.Element,
+    fmt: str,
+    appended: bytes,
+    encoding: str,
+    header: np.dtype,
+    compressor: str | None,
+) -> bytes:
+    """The bytes of a ``binary`` (inline base64) or ``appended`` (raw or base64) array."""
+    if fmt == "binary":
+        text = "".join((elem.text or "").split()).encode("ascii", "replace")
+        return _base64_block(text, 0, header, compressor)
+    try:
+        offset = int(elem.get("offset", "0"))
+    except ValueError:
+        raise VTKFileError(f"array {elem.get('Name', '?')!r} has no valid offset") from None
+    if offset < 0:
+        raise VTKFileError(f"array {elem.get('Name', '?')!r} has a negative offset")
+    if encoding == "base64":
+        return _base64_block(appended, offset, header, compressor)
+    return _raw_block(appended, offset, header, compressor)
+
+
 def _array_from(
-    elem: ET.Element, appended: bytes, encoding: str, header: np.dtype, compressed: bool
+    elem: ET.Element, appended: bytes, encoding: str, header: np.dtype, compressor: str | None
 ) -> FieldValue:
     """Decode one ``DataArray`` element into a numpy array (or a str for String arrays)."""
     vtype = elem.get("type", "")
@@ -161,12 +255,13 @@ def _array_from(
     name = elem.get("Name", "?")
     if vtype == "String":
         if fmt == "ascii":
-            codes = np.array((elem.text or "").split(), dtype=np.int64).astype(np.uint8)
+            try:
+                codes = np.array((elem.text or "").split(), dtype=np.int64).astype(np.uint8)
+            except ValueError:
+                raise VTKFileError(f"string array {name!r} is not character codes") from None
             raw = codes.tobytes()
-        elif fmt == "binary":
-            raw = _decode_binary(elem.text or "", header, compressed)
         else:
-            raw = _read_appended_block(appended, int(elem.get("offset", "0")), header, compressed)
+            raw = _encoded(elem, fmt, appended, encoding, header, compressor)
         parts = raw.split(b"\0")
         if parts and parts[-1] == b"":
             parts.pop()
@@ -176,13 +271,12 @@ def _array_from(
         raise VTKFileError(f"array {name!r} has unsupported type {vtype!r}")
     dtype = np.dtype(_VTK_TYPES[vtype]).newbyteorder("<")
     if fmt == "ascii":
-        arr = np.array((elem.text or "").split(), dtype=np.float64).astype(dtype)
-    elif fmt == "binary":
-        arr = np.frombuffer(_decode_binary(elem.text or "", header, compressed), dtype=dtype)
-    elif fmt == "appended":
-        if encoding != "raw":
-            raise VTKFileError("base64-encoded appended data is not supported; resave as raw")
-        block = _read_appended_block(appended, int(elem.get("offset", "0")), header, compressed)
+        try:
+            arr = np.array((elem.text or "").split(), dtype=np.float64).astype(dtype)
+        except ValueError:
+            raise VTKFileError(f"array {name!r} holds text that is not numbers") from None
+    elif fmt in ("binary", "appended"):
+        block = _encoded(elem, fmt, appended, encoding, header, compressor)
         if len(block) % dtype.itemsize:
             raise VTKFileError(f"array {name!r} is truncated")
         arr = np.frombuffer(block, dtype=dtype)
@@ -208,10 +302,13 @@ def read(path: str | os.PathLike) -> Dataset:
     if root.get("byte_order", "LittleEndian") != "LittleEndian":
         raise VTKFileError(f"{path}: big-endian files are not supported")
     kind = root.get("type", "")
-    header = np.dtype(_VTK_TYPES[root.get("header_type", "UInt32")]).newbyteorder("<")
-    compressed = root.get("compressor", "") != ""
-    if compressed and "ZLib" not in root.get("compressor", ""):
-        raise VTKFileError(f"{path}: only zlib compression is supported")
+    header_type = root.get("header_type", "UInt32")
+    if header_type not in ("UInt32", "UInt64"):
+        raise VTKFileError(f"{path}: header_type {header_type!r} is not UInt32 or UInt64")
+    header = np.dtype(_VTK_TYPES[header_type]).newbyteorder("<")
+    compressor = root.get("compressor") or None
+    if compressor is not None and compressor not in COMPRESSORS:
+        raise VTKFileError(f"{path}: unknown compressor {compressor!r}")
     body = root.find(kind)
     if body is None or kind not in ("ImageData", "UnstructuredGrid", "PolyData"):
         raise VTKFileError(f"{path}: unsupported dataset type {kind!r}")
@@ -220,7 +317,7 @@ def read(path: str | os.PathLike) -> Dataset:
         if elem is None:
             return {}
         return {
-            a.get("Name", f"Array{i}"): _array_from(a, appended, encoding, header, compressed)
+            a.get("Name", f"Array{i}"): _array_from(a, appended, encoding, header, compressor)
             for i, a in enumerate(elem.findall("DataArray"))
         }
 
@@ -242,11 +339,11 @@ def read(path: str | os.PathLike) -> Dataset:
         ds.points = (
             np.zeros((0, 3))
             if pts is None
-            else np.asarray(_array_from(pts, appended, encoding, header, compressed)).reshape(-1, 3)
+            else np.asarray(_array_from(pts, appended, encoding, header, compressor)).reshape(-1, 3)
         )
         cells = piece.find("Cells") if kind == "UnstructuredGrid" else None
         if kind == "PolyData":
-            conn, offs, types = _polydata_cells(piece, appended, encoding, header, compressed)
+            conn, offs, types = _polydata_cells(piece, appended, encoding, header, compressor)
             ds.connectivity, ds.offsets, ds.cell_types = conn, offs, types
         elif cells is not None:
             c = arrays(cells)
@@ -265,7 +362,7 @@ def read(path: str | os.PathLike) -> Dataset:
 
 
 def _polydata_cells(
-    piece: ET.Element, appended: bytes, encoding: str, header: np.dtype, compressed: bool
+    piece: ET.Element, appended: bytes, encoding: str, header: np.dtype, compressor: str | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Concatenate a PolyData's Verts, Lines and Polys into one unstructured cell list."""
     conns, offs, types, base = [], [], [], 0
@@ -278,7 +375,7 @@ def _polydata_cells(
         if elem is None:
             continue
         c = {
-            a.get("Name"): _array_from(a, appended, encoding, header, compressed)
+            a.get("Name"): _array_from(a, appended, encoding, header, compressor)
             for a in elem.findall("DataArray")
         }
         conn = np.asarray(c.get("connectivity", np.zeros(0)), dtype=np.int64)

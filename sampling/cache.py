@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
-from lltk.atomic import atomic_write
+from lltk.atomic import atomic_write, writable_folder
 
 
 def cache_dir() -> Path:
@@ -32,14 +33,57 @@ def atomic_torch_save(obj: Any, path: Path) -> None:
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:
-    """Load a checkpoint written by :func:`atomic_torch_save`, with a clear error when bad."""
+    """Load a checkpoint written by :func:`atomic_torch_save`, with a clear error when bad.
+
+    Only tensors and plain containers are unpickled (``weights_only=True``): a pickle
+    planted in the cache cannot run code, it is refused like any unreadable file.
+    """
     import torch
 
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint not found: {path}")
     try:
-        return torch.load(path, map_location="cpu", weights_only=False)
+        state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValueError(
-            f"checkpoint {path} cannot be read ({exc}); delete it to retrain"
+            f"checkpoint {path} cannot be read ({reason}); delete it to retrain"
+        ) from None
+    if not isinstance(state, dict) or not isinstance(state.get("model"), dict):
+        raise ValueError(f"checkpoint {path} holds no model state; delete it to retrain")
+    return state
+
+
+def load_model_state(model: Any, path: Path) -> None:
+    """Load the checkpoint at ``path`` into ``model``; a clear error when it does not fit."""
+    state = load_checkpoint(path)
+    try:
+        model.load_state_dict(state["model"])
+    except (KeyError, RuntimeError, TypeError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0]
+        raise ValueError(
+            f"checkpoint {path} does not fit the model ({reason}); delete it to retrain"
+        ) from None
+
+
+def save_checkpoint(model: Any, hyper: dict[str, Any], path: Path) -> None:
+    """Cache ``model``'s weights; a failure is a warning (the trained model is still used)."""
+    try:
+        atomic_torch_save({"model": model.state_dict(), "hyper": hyper}, path)
+    except OSError as exc:
+        print(
+            f"lltk: warning: could not cache the trained model in {path.parent} "
+            f"({exc.strerror or exc}); it is used now but will be retrained next time",
+            file=sys.stderr,
+        )
+
+
+def check_cache_writable() -> None:
+    """Before training: the cache folder can take the checkpoint, or a clear error."""
+    folder = cache_dir()
+    try:
+        writable_folder(folder, f"the checkpoint cache {folder}")
+    except ValueError as exc:
+        raise ValueError(
+            f"{exc}: set LLTK_CACHE to a writable folder, or pass --no-cache"
         ) from None

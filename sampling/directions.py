@@ -81,3 +81,31 @@ def random_directions(
         }
         rows.append(flatten(normalize_direction(raw, weights, normalization)))
     return torch.stack(rows)
+
+
+def authors_directions(model: nn.Module | dict[str, Tensor], seed: int = 0) -> Tensor:
+    """Two random directions as the study's authors draw them (loss-lens
+    ``PlanarLossLandscape.random_plain`` with ``random='normal'``, ``normalization='layer'``):
+    Gaussian, the second made orthogonal to the first, then every parameter tensor (biases
+    and batch-norm parameters included) rescaled to the norm of its weights, and each
+    direction to the norm of all weights, so that ``alpha`` in ``[-d/2, d/2]`` spans the
+    authors' distance ``d``. Rows of a (2, P) tensor in :func:`flatten` order."""
+    weights = (
+        {k: v.detach() for k, v in model.named_parameters()}
+        if isinstance(model, nn.Module)
+        else model
+    )
+    theta = flatten(weights)
+    gen = torch.Generator().manual_seed(int(seed))
+    first, second = (
+        torch.randn(theta.shape, generator=gen, dtype=theta.dtype).to(theta.device)
+        for _ in range(2)
+    )
+    second = second - (second @ first) / (first @ first) * first
+    rows = []
+    for raw in (first, second):
+        parts = unflatten(raw, weights)
+        scaled = {k: d * (weights[k].norm() / (d.norm() + 1e-10)) for k, d in parts.items()}
+        row = flatten(scaled)
+        rows.append(row * (theta.norm() / row.norm()))
+    return torch.stack(rows)

@@ -8,7 +8,7 @@ from sampling.closure import Trained
 
 MODELS = ("pinn", "resnet20", "resnet20-noskip")
 
-_PINN_KEYS = ("beta", "seed", "n_f", "max_iter", "use_cache", "device")
+_PINN_KEYS = ("beta", "seed", "n_f", "max_iter", "collocation_seed", "use_cache", "device")
 _RESNET_KEYS = (
     "batch_norm",
     "data",

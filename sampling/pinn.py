@@ -6,6 +6,11 @@ layers of 50 and tanh; the loss is the mean squared initial-condition error on t
 grid points at t = 0, plus the mean squared periodic mismatch ``u(0, t) - u(2 pi, t)`` on
 the 100 grid times, plus the mean squared PDE residual on ``N_f`` collocation points drawn
 from the interior of the 256 x 100 grid; L-BFGS (lr 1, history 50, strong Wolfe).
+
+The study's authors (Vis4SciML/loss-lens, ``main_pbc.py`` and ``utils.sample_random``) train
+with ``N_f = 100`` points drawn by numpy's legacy generator seeded with 0 whatever the
+training seed: :func:`convection_data` draws them the same way, so with the defaults the
+collocation points are theirs.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import torch
 from torch import Tensor, nn
 from torch.func import functional_call, vjp
 
-from sampling.cache import atomic_torch_save, cache_path, load_checkpoint
+from sampling.cache import cache_path, check_cache_writable, load_model_state, save_checkpoint
 from sampling.closure import LossFn, Trained
 
 X_POINTS, T_POINTS = 256, 100
@@ -69,16 +74,24 @@ class ConvectionData:
     x_collocation: Tensor
 
 
+#: The authors' number of collocation points (every model they saved is named ``Nf100``).
+N_F = 100
+#: The seed of the authors' collocation draw, the same for every training seed.
+COLLOCATION_SEED = 0
+
+
 def convection_data(
-    beta: float, n_f: int = 1000, seed: int = 0, device: str | torch.device = "cpu"
+    beta: float, n_f: int = N_F, seed: int = COLLOCATION_SEED, device: str | torch.device = "cpu"
 ) -> ConvectionData:
-    """The paper's training points, collocation drawn (seeded) from the grid's interior."""
+    """The paper's training points; ``n_f`` collocation points drawn from the grid's
+    interior as the authors' ``sample_random`` draws them (``RandomState(seed).choice``
+    without replacement, the interior in ``meshgrid(x[1:], t[1:])`` order)."""
     x, t = test_grid()
     xi, ti = np.meshgrid(x[1:], t[1:])
     interior = np.column_stack([xi.ravel(), ti.ravel()])
     if not 1 <= n_f <= len(interior):
         raise ValueError(f"n_f must be between 1 and {len(interior)}, not {n_f}")
-    pick = np.random.default_rng(seed).choice(len(interior), n_f, replace=False)
+    pick = np.random.RandomState(seed).choice(len(interior), n_f, replace=False)
     zeros = np.zeros_like(x)
 
     def tensor(a: np.ndarray) -> Tensor:
@@ -145,8 +158,9 @@ def errors(solution: dict[str, np.ndarray]) -> dict[str, float]:
 def train_pinn(
     beta: float = 1.0,
     seed: int = 0,
-    n_f: int = 1000,
+    n_f: int = N_F,
     max_iter: int = 1000,
+    collocation_seed: int | None = COLLOCATION_SEED,
     hidden: tuple[int, ...] = HIDDEN,
     use_cache: bool = True,
     progress: bool = True,
@@ -154,27 +168,35 @@ def train_pinn(
 ) -> Trained:
     """Train (or load from the cache) the convection PINN; returns its loss closure too.
 
+    The collocation points are drawn with ``collocation_seed`` (the authors': 0 for every
+    training seed; None draws them with the training ``seed``).
+
     L-BFGS runs for at most ``max_iter`` iterations (the paper's tolerances 1e-7); the
     checkpoint is cached under a key made of every argument that changes the result
     (the device is not one: a checkpoint trained on a GPU is reused on the CPU).
     """
     if max_iter < 0:
         raise ValueError(f"max_iter must be >= 0, not {max_iter}")
+    if not math.isfinite(beta):
+        raise ValueError(f"--beta must be a finite number, not {beta}")
+    draw = seed if collocation_seed is None else collocation_seed
     hyper = {"beta": float(beta), "seed": int(seed), "n_f": int(n_f), "max_iter": int(max_iter)}
-    # "loss" names the loss implementation: a new one changes the L-BFGS path, so retrain.
-    hyper.update(hidden=list(hidden), loss="vjp-1")
+    # "loss" names the loss implementation: a new one changes the L-BFGS path, so retrain;
+    # "collocation" the draw of the collocation points (generator and seed).
+    hyper.update(hidden=list(hidden), loss="vjp-1", collocation=f"RandomState-{int(draw)}")
     path = cache_path("pinn", hyper)
-    data = convection_data(beta, n_f, seed, device)
+    data = convection_data(beta, n_f, draw, device)
     torch.manual_seed(seed)
     model = ConvectionPINN(tuple(hidden)).to(device)
     loss_fn = convection_loss(model, data)
     if use_cache and path.is_file():
-        state = load_checkpoint(path)
-        model.load_state_dict(state["model"])
+        load_model_state(model, path)
     else:
+        if use_cache:
+            check_cache_writable()
         _lbfgs(model, loss_fn, max_iter, progress)
         if use_cache:
-            atomic_torch_save({"model": model.state_dict(), "hyper": hyper}, path)
+            save_checkpoint(model, hyper, path)
     model.eval()
     with torch.no_grad():
         train_loss = float(loss_fn(dict(model.named_parameters())))
@@ -185,6 +207,7 @@ def train_pinn(
         "Seed": float(seed),
         "Width": float(hidden[0]),
         "CollocationPoints": float(n_f),
+        "CollocationSeed": float(draw),
         "TrainLoss": train_loss,
         **errors(solution),
     }

@@ -2,10 +2,12 @@
 
 A 3 x 3 convolution to 16 channels, three stages of three basic blocks (16, 32, 64
 channels; stride 2 at the start of stages 2 and 3), global average pooling, a linear
-classifier. Shortcuts are He et al.'s option A (identity; strided subsampling and zero
-channel padding where the shape changes), so both variants have the same parameters.
-``residual=False`` drops the shortcuts (Li et al.'s "no-short" networks). Batch norm is
-optional; without it the convolutions carry biases.
+classifier. Where the shape changes, the shortcut is He et al.'s option B by default, as in
+the study authors' ``RESNET20.py``: a strided 1 x 1 convolution and batch norm (272,474
+parameters with skips, 269,722 without); option A (strided subsampling and zero channel
+padding, no parameters) stays available. ``residual=False`` drops the shortcuts (Li et
+al.'s "no-short" networks). Batch norm is optional; without it the convolutions carry
+biases.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional
 
-from sampling.cache import atomic_torch_save, cache_path, load_checkpoint
+from sampling.cache import cache_path, check_cache_writable, load_model_state, save_checkpoint
 from sampling.closure import Trained, model_loss_closure
 from sampling.data import load_images
 
@@ -29,10 +31,23 @@ def _norm(channels: int, batch_norm: bool) -> nn.Module:
     return nn.BatchNorm2d(channels) if batch_norm else nn.Identity()
 
 
-class BasicBlock(nn.Module):
-    """Two 3 x 3 convolutions; the input added back when ``residual``."""
+SHORTCUTS = ("B", "A")
 
-    def __init__(self, cin: int, cout: int, stride: int, residual: bool, batch_norm: bool) -> None:
+
+class BasicBlock(nn.Module):
+    """Two 3 x 3 convolutions; the input added back when ``residual``, through a 1 x 1
+    convolution and batch norm (``shortcut`` "B") or subsampled and zero-padded ("A")
+    where the shape changes."""
+
+    def __init__(
+        self,
+        cin: int,
+        cout: int,
+        stride: int,
+        residual: bool,
+        batch_norm: bool,
+        shortcut: str = "B",
+    ) -> None:
         super().__init__()
         self.conv1 = _conv(cin, cout, stride, batch_norm)
         self.bn1 = _norm(cout, batch_norm)
@@ -41,14 +56,24 @@ class BasicBlock(nn.Module):
         self.residual = residual
         self.stride = stride
         self.pad = cout - cin
+        self.downsample = None
+        if residual and shortcut == "B" and (stride > 1 or cin != cout):
+            self.downsample = nn.Sequential(
+                nn.Conv2d(cin, cout, 1, stride=stride, bias=not batch_norm),
+                _norm(cout, batch_norm),
+            )
 
     def forward(self, x: Tensor) -> Tensor:
         """conv-bn-relu-conv-bn (+ shortcut) -relu."""
         out = self.bn2(self.conv2(functional.relu(self.bn1(self.conv1(x)))))
         if self.residual:
-            short = x[:, :, :: self.stride, :: self.stride] if self.stride > 1 else x
-            if self.pad:
-                short = functional.pad(short, (0, 0, 0, 0, self.pad // 2, self.pad - self.pad // 2))
+            if self.downsample is not None:
+                short = self.downsample(x)
+            else:
+                short = x[:, :, :: self.stride, :: self.stride] if self.stride > 1 else x
+                if self.pad:
+                    pad = (0, 0, 0, 0, self.pad // 2, self.pad - self.pad // 2)
+                    short = functional.pad(short, pad)
             out = out + short
         return functional.relu(out)
 
@@ -63,8 +88,11 @@ class ResNet20(nn.Module):
         batch_norm: bool = True,
         width: int = 16,
         in_channels: int = 3,
+        shortcut: str = "B",
     ) -> None:
         super().__init__()
+        if shortcut not in SHORTCUTS:
+            raise ValueError(f"shortcut must be one of {SHORTCUTS}, not {shortcut!r}")
         self.conv = _conv(in_channels, width, 1, batch_norm)
         self.bn = _norm(width, batch_norm)
         blocks, cin = [], width
@@ -72,7 +100,7 @@ class ResNet20(nn.Module):
             cout = width * 2**stage
             for i in range(3):
                 stride = 2 if stage > 0 and i == 0 else 1
-                blocks.append(BasicBlock(cin, cout, stride, residual, batch_norm))
+                blocks.append(BasicBlock(cin, cout, stride, residual, batch_norm, shortcut))
                 cin = cout
         self.blocks = nn.Sequential(*blocks)
         self.fc = nn.Linear(cin, num_classes)
@@ -117,13 +145,17 @@ def train_resnet(
     lr: float = 0.1,
     train_subset: int | None = None,
     loss_samples: int = 512,
+    shortcut: str = "B",
+    hessian_samples: int | None = None,
     use_cache: bool = True,
     progress: bool = True,
     device: str | torch.device = "cpu",
 ) -> Trained:
     """Train (or load from the cache) a ResNet-20 with SGD (momentum 0.9, weight decay 5e-4,
     cosine learning rate); the landscape's loss is the cross-entropy on the first
-    ``loss_samples`` training images, with batch-norm statistics frozen (eval mode).
+    ``loss_samples`` training images, with batch-norm statistics frozen (eval mode);
+    with ``hessian_samples``, ``extras["hessian_loss_fn"]`` is the same loss on that
+    many images (the study's Hessian: the authors use 1,024).
     """
     from tqdm import tqdm
 
@@ -131,6 +163,7 @@ def train_resnet(
         ("epochs", epochs),
         ("batch_size", batch_size),
         ("loss_samples", loss_samples),
+        ("hessian_samples", 1 if hessian_samples is None else hessian_samples),
     ):
         if value < (0 if name == "epochs" else 1):
             raise ValueError(f"{name} must be positive, not {value}")
@@ -149,16 +182,23 @@ def train_resnet(
         "n_train": len(y),
         "data": images.name,
     }
+    if residual:  # the shortcut changes only the network with skips (option A: former key)
+        hyper.update({} if shortcut == "A" else {"shortcut": shortcut})
     if images.name != "digits":
         hyper["data_sum"] = float(x[:256].sum())
     torch.manual_seed(seed)
     model = ResNet20(
-        num_classes=int(images.y_train.max()) + 1, residual=residual, batch_norm=batch_norm
+        num_classes=int(images.y_train.max()) + 1,
+        residual=residual,
+        batch_norm=batch_norm,
+        shortcut=shortcut,
     ).to(device)
     path = cache_path("resnet20", hyper)
     if use_cache and path.is_file():
-        model.load_state_dict(load_checkpoint(path)["model"])
+        load_model_state(model, path)
     else:
+        if use_cache:
+            check_cache_writable()
         opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=5e-4)
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(epochs, 1))
         gen = torch.Generator().manual_seed(seed)
@@ -175,20 +215,27 @@ def train_resnet(
                     bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
                 sched.step()
         if use_cache:
-            atomic_torch_save({"model": model.state_dict(), "hyper": hyper}, path)
+            save_checkpoint(model, hyper, path)
     model.eval()
     train_loss, _ = evaluate(model, x, y)
     test_loss, test_acc = evaluate(model, x_test, y_test)
     n = min(loss_samples, len(y))
     loss_fn = model_loss_closure(model, [(x[:n], y[:n])], functional.cross_entropy)
+    extras = {}
+    if hessian_samples is not None:
+        k = min(hessian_samples, len(y))
+        extras["hessian_loss_fn"] = model_loss_closure(
+            model, [(x[:k], y[:k])], functional.cross_entropy
+        )
     metadata = {
         "Model": "resnet20" if residual else "resnet20-noskip",
         "Residual": float(residual),
         "BatchNorm": float(batch_norm),
         "Width": 16.0,
+        "Shortcut": shortcut if residual else "none",
         "Seed": float(seed),
         "TrainLoss": train_loss,
         "TestLoss": test_loss,
         "TestAccuracy": test_acc,
     }
-    return Trained(model=model, loss_fn=loss_fn, metadata=metadata)
+    return Trained(model=model, loss_fn=loss_fn, metadata=metadata, extras=extras)

@@ -30,8 +30,10 @@ STAMP=$PREFIX/.lltk-ttk
 # The filters lltk drives (TTK's module names in 1.2.0).
 MODULES=(ttkAlgorithm ttkFTMTree ttkPersistenceDiagram ttkScalarFieldCriticalPoints
          ttkTopologicalSimplificationByPersistence ttkBottleneckDistance)
+# python3-paraview: ParaView's CMake package names its Python modules (vtkmodules/*.so),
+# which paraview-dev does not pull in (found building in a fresh debian:bookworm-slim).
 APT_PACKAGES=(
-  paraview-dev cmake g++ ninja-build curl ca-certificates libboost-dev qtbase5-dev
+  paraview-dev python3-paraview cmake g++ ninja-build curl ca-certificates libboost-dev qtbase5-dev
   qttools5-dev libqt5svg5-dev libqt5x11extras5-dev libqt5opengl5-dev libqt5xmlpatterns5-dev
   qtxmlpatterns5-dev-tools qtmultimedia5-dev libhdf5-dev libnetcdf-dev
   libnetcdf-cxx-legacy-dev libxml2-dev libexpat1-dev libjsoncpp-dev zlib1g-dev liblz4-dev
@@ -64,27 +66,42 @@ fi
 [[ $STEPS == *" build "* ]] || exit 0
 
 # The source: a local archive, or a URL downloaded once into the build folder.
-mkdir -p "$BUILD"
+mkdir -p "$BUILD" 2>/dev/null || die "cannot create the build folder $BUILD (set LLTK_TTK_BUILD)"
+DOWNLOADED=""
 case $SOURCE in
   http://* | https://*)
     ARCHIVE=$BUILD/ttk-source.tar.gz
     if [ ! -s "$ARCHIVE" ]; then
       echo "lltk ttk: downloading $SOURCE"
       command -v curl >/dev/null || die "curl is needed to download $SOURCE"
-      curl -fsSL "$SOURCE" -o "$ARCHIVE.part" \
+      curl -fsSL --connect-timeout 20 "$SOURCE" -o "$ARCHIVE.part" \
         || { rm -f "$ARCHIVE.part"; die "cannot download TTK's source from $SOURCE (no network? set LLTK_TTK_SOURCE to a local copy of ttk-1.2.0's source archive)"; }
       mv "$ARCHIVE.part" "$ARCHIVE"
-    fi ;;
+    fi
+    DOWNLOADED=1 ;;
   *)
     ARCHIVE=$SOURCE
     [ -f "$ARCHIVE" ] || die "TTK's source archive $ARCHIVE does not exist (set LLTK_TTK_SOURCE to a .tar.gz or a URL)" ;;
 esac
 SHA=$(sha256sum "$ARCHIVE" | cut -d' ' -f1)
 
-if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$SHA" ]; then
+# The stamp holds the archive's sha256 (and the source it came from).
+if [ -f "$STAMP" ] && [ "$(cut -d' ' -f1 "$STAMP")" = "$SHA" ]; then
   echo "lltk ttk: TTK already installed in $PREFIX"
   exit 0
 fi
+# Cheap checks before a long build: a TTK 1.2.0 source archive, a writable prefix, the tools.
+not_ttk() {
+  [ -z "$DOWNLOADED" ] || rm -f "$ARCHIVE" # a bad download is fetched again next time
+  die "$*"
+}
+LISTING=$(tar -tzf "$ARCHIVE" 2>/dev/null) \
+  || not_ttk "$ARCHIVE is not a readable .tar.gz (LLTK_TTK_SOURCE must be TTK's source archive)"
+grep -q '^[^/]*/core/vtk/ttkFTMTree/' <<<"$LISTING" \
+  || not_ttk "$ARCHIVE does not hold TTK 1.2.0's source (no core/vtk/ttkFTMTree)"
+PARENT=$(dirname "$PREFIX")
+mkdir -p "$PARENT" 2>/dev/null && [ -w "$PARENT" ] \
+  || die "cannot write $PARENT (where the prefix goes): set LLTK_TTK_PREFIX to a writable folder"
 command -v cmake >/dev/null && command -v ninja >/dev/null \
   || die "cmake and ninja are missing: run this script with LLTK_SETUP_STEPS='apt build' as root"
 [ -d /usr/lib/x86_64-linux-gnu/cmake/paraview-5.11 ] || [ -d /usr/lib/aarch64-linux-gnu/cmake/paraview-5.11 ] \
@@ -96,9 +113,7 @@ SRC=$BUILD/src
 if [ ! -f "$SRC/.sha256" ] || [ "$(cat "$SRC/.sha256")" != "$SHA" ]; then
   rm -rf "$SRC" "$BUILD/tree"
   mkdir -p "$SRC"
-  tar -xzf "$ARCHIVE" -C "$SRC" --strip-components=1 || die "$ARCHIVE is not a readable .tar.gz"
-  [ -f "$SRC/CMakeLists.txt" ] && [ -d "$SRC/core/vtk/ttkFTMTree" ] \
-    || die "$ARCHIVE does not hold TTK 1.2.0's source (no core/vtk/ttkFTMTree)"
+  tar -xzf "$ARCHIVE" -C "$SRC" --strip-components=1 || die "$ARCHIVE could not be unpacked into $SRC"
   echo "$SHA" > "$SRC/.sha256"
 fi
 
@@ -122,8 +137,7 @@ DESTDIR=$STAGE ninja -C "$BUILD/tree" install >> "$LOG" 2>&1 \
   || { rm -rf "$STAGE"; die "installing TTK failed; see $LOG"; }
 [ -f "$STAGE$PREFIX/bin/plugins/TopologyToolKit/TopologyToolKit.so" ] \
   || { rm -rf "$STAGE"; die "the build installed no ParaView plugin (TopologyToolKit.so)"; }
-echo "$SHA" > "$STAGE$PREFIX/.lltk-ttk"
-mkdir -p "$(dirname "$PREFIX")"
+echo "$SHA $SOURCE" > "$STAGE$PREFIX/.lltk-ttk"
 rm -rf "$PREFIX.old"
 [ ! -e "$PREFIX" ] || mv "$PREFIX" "$PREFIX.old"
 mv "$STAGE$PREFIX" "$PREFIX"

@@ -10,6 +10,7 @@ APT_PACKAGES=(
   python3-venv python3-pip
   python3-numpy python3-scipy python3-numba python3-gudhi python3-sklearn
   python3-pynndescent python3-tqdm python3-pytest python3-matplotlib
+  python3-hypothesis python3-lz4
 )
 VENV=${LLTK_VENV:-.venv}
 TORCH_SPEC=${LLTK_TORCH_SPEC:-torch==2.13.0}

@@ -87,3 +87,21 @@ def test_damaged_checkpoint_is_reported(tmp_path):
     ckpt.write_bytes(b"not a checkpoint")
     with pytest.raises(ValueError, match="cannot be read"):
         pinn.train_pinn(beta=1.0, seed=0, n_f=100, max_iter=2, progress=False)
+
+
+def test_default_collocation_points_are_the_authors():
+    """The authors' ``sample_random`` (loss-lens ``utils.py``), written out: seed numpy's
+    global generator with 0, choose N_f rows of the interior grid without replacement."""
+    x = np.linspace(0, 2 * np.pi, 256, endpoint=False).reshape(-1, 1)
+    t = np.linspace(0, 1, 100).reshape(-1, 1)
+    xx, tt = np.meshgrid(x[1:], t[1:])
+    interior = np.hstack((xx.flatten()[:, None], tt.flatten()[:, None]))
+    np.random.seed(0)
+    theirs = interior[np.random.choice(interior.shape[0], 100, replace=False), :]
+    ours = pinn.convection_data(7.0).x_collocation.double().numpy()
+    # the order of the rows is irrelevant: compare them sorted
+    np.testing.assert_allclose(ours[np.lexsort(ours.T)], theirs[np.lexsort(theirs.T)], rtol=1e-6)
+    # the same points whatever the training seed
+    trained = pinn.train_pinn(beta=1.0, seed=3, max_iter=0, use_cache=False, progress=False)
+    assert trained.metadata["CollocationPoints"] == 100
+    assert trained.metadata["CollocationSeed"] == 0

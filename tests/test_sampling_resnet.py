@@ -34,9 +34,28 @@ def fake_cifar(tmp_path):
     return root.parent
 
 
+def test_resnet20_option_b_is_the_authors():
+    """The study authors' RESNET20.py with skips: a strided 1 x 1 convolution and batch
+    norm where the shape changes, 272,474 parameters; without skips no shortcut at all."""
+    with_skip, no_skip = resnet.ResNet20(), resnet.ResNet20(residual=False)
+    assert sum(p.numel() for p in with_skip.parameters()) == 272_474
+    assert sum(p.numel() for p in no_skip.parameters()) == 269_722
+    shortcuts = [
+        m.weight.shape
+        for m in with_skip.modules()
+        if isinstance(m, torch.nn.Conv2d) and m.kernel_size == (1, 1)
+    ]
+    assert shortcuts == [(32, 16, 1, 1), (64, 32, 1, 1)]
+    x = torch.randn(2, 3, 32, 32)
+    with_skip.eval()
+    assert with_skip(x).shape == (2, 10)
+    with pytest.raises(ValueError, match="shortcut"):
+        resnet.ResNet20(shortcut="C")
+
+
 def test_resnet20_has_he_et_al_parameter_count():
     # He et al. 2016, Table 6: ResNet-20 has 0.27 M parameters (269,722 with option A + BN).
-    with_skip, no_skip = resnet.ResNet20(), resnet.ResNet20(residual=False)
+    with_skip, no_skip = resnet.ResNet20(shortcut="A"), resnet.ResNet20(residual=False)
     count = sum(p.numel() for p in with_skip.parameters())
     assert count == 269_722
     shapes = [p.shape for p in with_skip.parameters()]
@@ -47,7 +66,9 @@ def test_resnet20_has_he_et_al_parameter_count():
     assert with_skip(x).shape == (2, 10)
     assert not torch.allclose(with_skip(x), no_skip(x))
     convs = [
-        m for m in resnet.ResNet20(batch_norm=False).modules() if isinstance(m, torch.nn.Conv2d)
+        m
+        for m in resnet.ResNet20(batch_norm=False, shortcut="A").modules()
+        if isinstance(m, torch.nn.Conv2d)
     ]
     assert len(convs) == 19 and all(c.bias is not None for c in convs)
 
@@ -100,3 +121,27 @@ def test_cli_resnet(fake_cifar, tmp_path, capsys):
     capsys.readouterr()
     assert main(["train", "resnet20", "--data", str(tmp_path / "none"), "--quiet"]) == 2
     assert "CIFAR-10 data folder not found" in capsys.readouterr().err
+
+
+def test_authors_directions():
+    """loss-lens' random_plain(normalization='layer', random='normal'): every parameter
+    tensor of each direction has the norm of its weights (biases and batch norm too), the
+    whole direction the norm of all weights; the raw second draw is orthogonal to the first,
+    so the two normalised directions are far from parallel; seeded."""
+    model = resnet.ResNet20(num_classes=10)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(0.1 * torch.randn_like(p))  # no zero tensors (batch-norm shifts start at 0)
+    weights = {k: v.detach() for k, v in model.named_parameters()}
+    dirs = directions.authors_directions(model, seed=4)
+    theta = directions.flatten(weights)
+    assert dirs.shape == (2, theta.numel())
+    for row in dirs:
+        parts = directions.unflatten(row, weights)
+        for name, w in weights.items():
+            assert float(parts[name].norm()) == pytest.approx(float(w.norm()), rel=1e-4)
+        assert float(row.norm()) == pytest.approx(float(theta.norm()), rel=1e-5)
+    cosine = float(dirs[0] @ dirs[1] / (dirs[0].norm() * dirs[1].norm()))
+    assert abs(cosine) < 0.05
+    assert torch.equal(dirs, directions.authors_directions(model, seed=4))
+    assert not torch.equal(dirs, directions.authors_directions(model, seed=5))

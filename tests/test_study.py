@@ -19,8 +19,7 @@ import pytest
 
 from lltk import vtkxml
 from lltk.study.pinn import PinnConfig, failure_claim, pinn_claims, run_pinn_study
-from lltk.study.resnet import compare_claim
-from lltk.study.tables import spearman_claim
+from lltk.study.tables import paired_claim, spearman_claim
 
 gudhi = pytest.importorskip("gudhi")
 
@@ -246,25 +245,30 @@ def test_failure_claim() -> None:
 
 
 _METRIC_COLUMNS = (
-    "random_saddles",
-    "hessian_saddles",
-    "random_avg_persistence",
-    "hessian_avg_persistence",
+    *(
+        f"{kind}_{metric}"
+        for kind in ("random", "hessian")
+        for metric in ("saddles", "saddles_deg", "avg_persistence", "avg_persistence_ms")
+    ),
     "TestAbsError",
     "top_eigenvalue",
     "trace",
 )
 
 
-def test_compare_claim_pairs_seeds() -> None:
+def test_paired_claim_pairs_seeds() -> None:
     rows = [
         {"seed": s, "residual": res, "x": x}
         for s, (a, b) in enumerate([(1, 5), (2, 6), (3, 1)])
         for res, x in ((1.0, a), (0.0, b))
     ]
-    more = compare_claim(rows, "x", "more x", True)
-    assert more.reproduced and "2 of 3 seeds agree" in more.evidence
-    assert not compare_claim(rows, "x", "lower x", False).reproduced
+    more = paired_claim(rows, "x", "more x", "residual", 1.0, 0.0, True)
+    assert more.reproduced and "2 of 3 pairs agree" in more.evidence
+    assert not paired_claim(rows, "x", "lower x", "residual", 1.0, 0.0, False).reproduced
+    # pairs are formed on every pair column: seed 0 at two distances is two pairs
+    wide = [{**r, "d": d} for r in rows for d in (0.1, 1.0)]
+    claim = paired_claim(wide, "x", "more x", "residual", 1.0, 0.0, True, pair=("seed", "d"))
+    assert "4 of 6 pairs agree" in claim.evidence
 
 
 def test_resnet_study_tiny(cache, tmp_path) -> None:
@@ -272,13 +276,23 @@ def test_resnet_study_tiny(cache, tmp_path) -> None:
     from lltk.study.resnet import ResnetConfig, run_resnet_study
 
     config = ResnetConfig(
-        seeds=(0,), epochs=0, loss_samples=8, resolution=5, hessian_steps=2, render=False
+        seeds=(0,),
+        epochs=0,
+        loss_samples=8,
+        hessian_samples=8,
+        resolution=5,
+        hessian_steps=2,
+        render=False,
     )
     study = run_resnet_study(config, tmp_path, log=lambda _: None)
     assert [r["model"] for r in study.rows] == ["resnet20", "resnet20-noskip"]
     assert all(0.0 <= r["TestAccuracy"] <= 1.0 for r in study.rows)
     for path in sorted((tmp_path / "landscapes").glob("*.vti")):
         assert "solution" not in path.name
+        fd = vtkxml.read(path).field_data
+        # the authors' span: alpha in [-d/2, d/2] along directions as long as the weights
+        assert float(fd["Distance"][0]) == config.distance / 2
+        assert fd["Normalization"] in ("layer-orthogonal", "weights-norm")
         metrics = json.loads((tmp_path / "metrics" / f"{path.stem}.json").read_text())
         assert metrics["metrics"]["MinimaCount"] == _gudhi_zero_dim(path).size + 1
     assert (tmp_path / "resnet_results.md").read_text().count("resnet20") >= 2
@@ -297,6 +311,7 @@ def test_resnet_study_tiny(cache, tmp_path) -> None:
         (["--betas", "a..b"], "expected a range"),
         (["--betas", "-1"], "beta must be a non-negative number"),
         (["--seeds", "x"], "expected comma-separated integers"),
+        (["--collocation-seed", "x"], "expected an integer seed or 'train'"),
         (["--resolution", "2"], "at least 3 points"),
         (["--out", "/proc/lltk-study"], "cannot write the study to /proc/lltk-study"),
     ],

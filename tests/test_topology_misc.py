@@ -18,6 +18,7 @@ from lltk.topology import (
     persistence_pairs,
     plateau_height,
     simplify,
+    simplify_with_order,
     split_tree,
 )
 
@@ -34,17 +35,23 @@ def _pairs(dgm) -> set[tuple[int, int, int]]:
 
 
 @pytest.mark.parametrize("dims", [(9, 7), (5, 4, 4), (30,)])
-def test_simplify_removes_exactly_the_pairs_below_threshold(dims) -> None:
+def test_simplify_removes_exactly_the_pairs_up_to_threshold(dims) -> None:
+    """TTK's rule: pairs of persistence <= threshold go, their basins take the saddle's
+    value, and the order array makes exactly the kept minima minima."""
     rng = np.random.default_rng(len(dims))
     domain = grid_domain(dims)
-    for _ in range(60):
+    for i in range(60):
         values = rng.integers(0, 6, size=int(np.prod(dims))) + rng.normal(0, 0.3, size=1)[0]
-        threshold = float(rng.uniform(0, 0.6))
+        threshold = 0.0 if i % 5 == 0 else float(rng.uniform(0, 0.6))
         before = persistence_pairs(values, domain)
         limit = threshold * (values.max() - values.min())
-        removed = (before.pair_type == 0) & (before.persistence < limit)
-        out = simplify(values, domain, threshold)
-        after = persistence_pairs(out, domain)
+        removed = (before.pair_type == 0) & (before.persistence <= limit)
+        out, order = simplify_with_order(values, domain, threshold)
+        np.testing.assert_array_equal(out, simplify(values, domain, threshold))
+        assert sorted(order) == list(range(values.size))
+        ranked = np.argsort(order)
+        assert (np.diff(out[ranked]) >= 0).all()  # the order sorts the new values
+        after = persistence_pairs(order.astype(float), domain)
         kept = {
             (int(b), int(d), int(t))
             for b, d, t, r in zip(
@@ -52,16 +59,16 @@ def test_simplify_removes_exactly_the_pairs_below_threshold(dims) -> None:
             )
             if not r
         }
-        # the essential pair keeps its minimum; its maximum moves only where a removed
-        # basin is raised above the old maximum (a 1-D saddle can be the global maximum).
-        # In 3-D a flattened basin may hold the 1-saddle of a saddle-saddle pair, whose
-        # birth vertex then moves: only the other pairs are compared there.
-        types = (0, 2) if len(dims) == 3 else (0, 1, 2)
-        assert {p for p in _pairs(after) if p[2] in types} == {p for p in kept if p[2] in types}
+        # the essential pair keeps its minimum; its maximum moves only where a flattened
+        # basin ends at the old maximum (a 1-D saddle can be the global maximum). Saddles
+        # of the other pair types inside a flattened basin move with TTK's local order.
+        assert {p for p in _pairs(after) if p[2] == 0} == {p for p in kept if p[2] == 0}
         assert {p[0] for p in _pairs(after) if p[2] == -1} == {p[0] for p in kept if p[2] == -1}
-        # only the removed basins move, and only upwards
+        # only the removed basins move, upwards, each to one value (its saddle's)
         assert (out >= values).all()
-        assert (join_tree(out, domain).node_type == 0).sum() == (
+        moved = out != values
+        assert np.isin(out[moved], values[before.death_vertex[removed]]).all()
+        assert (join_tree(order.astype(float), domain).node_type == 0).sum() == (
             join_tree(values, domain).node_type == 0
         ).sum() - removed.sum()
 
@@ -171,6 +178,11 @@ def test_bench_prints_one_json_record_per_case(capsys) -> None:
     assert rec["edges"] == 3 * 40 * 40 + 2 * 40  # TTK's triangulation: 6 neighbours
     assert rec["seconds"] > 0 and rec["argsort_seconds"] >= 0
     assert rec["gudhi_seconds"] is None or rec["gudhi_seconds"] > 0
+    from lltk import ttk
+
+    # TTK's time where make ttk installed it (a child process loads it), else null
+    assert (rec["ttk_seconds"] is None) == (ttk.find() is None)
+    assert rec["ttk_seconds"] is None or rec["ttk_seconds"] > 0
 
 
 def test_infinite_values_do_not_make_nan_persistence() -> None:
@@ -224,3 +236,24 @@ def test_plateau_height_orders_like_plus_infinity() -> None:
     np.testing.assert_array_equal(same_dgm.birth_vertex, dgm.birth_vertex)
     np.testing.assert_array_equal(same_dgm.death_vertex, dgm.death_vertex)
     assert plateau_height(np.array([1e20, 1e20 - 1])) > 1e20  # no tie by rounding
+
+
+def test_cli_simplified_diagram_keeps_exactly_the_pairs_above_threshold(tmp_path: Path) -> None:
+    """`lltk topology --simplify` computes on the simplified field in TTK's order: no
+    spurious pairs on the flattened basins, exactly the pairs above the threshold."""
+    rng = np.random.default_rng(11)
+    values = np.round(rng.uniform(0, 1, size=(14, 12)), 1).ravel()
+    path = vtkxml.write(tmp_path / "g.vti", vtkxml.image_data({"Loss": values}, (14, 12)))
+    assert main(["topology", str(path), "--simplify", "0.25", "--out", str(tmp_path)]) == 0
+    rows = (tmp_path / "g_PersistenceDiagram.csv").read_text().splitlines()
+    header = [h.strip('"') for h in rows[0].split(",")]
+    table = np.array([[float(x) for x in r.split(",")] for r in rows[1:]])
+    before = persistence_pairs(values, grid_domain((14, 12)))
+    kept = (before.pair_type == 0) & (before.persistence > 0.25)
+    ctype = table[:, header.index("CriticalType")].reshape(-1, 2)  # (birth, death) rows
+    assert ((ctype[:, 0] == 0) & (ctype[:, 1] == 1)).sum() == kept.sum()
+    flat, order = simplify_with_order(values, grid_domain((14, 12)), 0.25)
+    np.testing.assert_array_equal(
+        persistence_pairs(flat, grid_domain((14, 12)), order).birth_vertex,
+        persistence_pairs(order.astype(float), grid_domain((14, 12))).birth_vertex,
+    )

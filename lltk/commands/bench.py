@@ -1,9 +1,14 @@
-"""``lltk bench topology``: our join tree + diagram against numpy.argsort and gudhi."""
+"""``lltk bench topology``: our join tree + diagram against numpy.argsort, gudhi and,
+where ``make ttk`` installed it, TTK itself (its FTM join tree + persistence diagram)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
+import tempfile
 import time
 
 import numpy as np
@@ -19,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Time the topology core on the seeded field f(x) = sum x_i^2 + "
             "0.3 sin(5 x0) cos(4 x1) + 0.05 N(0,1) over [-1,1]^n, beside numpy.argsort "
-            "of the same values and gudhi's lower-star persistence of the same complex."
+            "of the same values, gudhi's lower-star persistence of the same complex and, "
+            "where make ttk installed TTK, TTK's FTM join tree + persistence diagram."
         ),
     )
     p.add_argument("what", choices=("topology",), help="which benchmark")
@@ -27,9 +33,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--cases", nargs="+", choices=CASES, default=list(CASES))
     p.add_argument("--repeat", type=int, default=3, help="best of N for ours and argsort")
     p.add_argument(
-        "--gudhi-timeout", type=float, default=300.0, help="seconds before gudhi is skipped"
+        "--gudhi-timeout",
+        type=float,
+        default=300.0,
+        help="seconds before gudhi (and TTK) is skipped",
     )
     p.add_argument("--no-gudhi", action="store_true", help="skip gudhi")
+    p.add_argument(
+        "--no-ttk", action="store_true", help="skip TTK (timed only where make ttk installed it)"
+    )
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=run)
 
@@ -122,6 +134,29 @@ def time_gudhi(simplices, values, timeout: float) -> float | None:
     return result
 
 
+def time_ttk(values: np.ndarray, domain, repeat: int, timeout: float) -> float | None:
+    """TTK's join tree + persistence diagram time (best of ``repeat``) in a child process
+    that loads TTK; None where TTK is not installed, refused the case or took too long."""
+    from lltk import ttk
+
+    env = dict(os.environ)
+    if ttk.add_to_env(env) is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        case = os.path.join(tmp, "case.npz")
+        if domain.dims is not None:
+            np.savez(case, values=values, dims=np.asarray(domain.dims))
+        else:
+            np.savez(case, values=values, edges=domain.edges())
+        cmd = [sys.executable, "-m", "lltk.commands._bench_ttk", case, str(max(1, repeat))]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    return json.loads(lines[-1]).get("seconds") if lines else None
+
+
 def bench_case(name: str, args: argparse.Namespace) -> dict:
     """One benchmark record."""
     from lltk.topology import join_tree_and_diagram
@@ -138,6 +173,7 @@ def bench_case(name: str, args: argparse.Namespace) -> dict:
         np.argsort(values)
         sort.append(time.perf_counter() - t0)
     gudhi_s = None if args.no_gudhi else time_gudhi(simplices, values, args.gudhi_timeout)
+    ttk_s = None if args.no_ttk else time_ttk(values, domain, args.repeat, args.gudhi_timeout)
     return {
         "case": name,
         "vertices": int(domain.n_vertices),
@@ -145,6 +181,7 @@ def bench_case(name: str, args: argparse.Namespace) -> dict:
         "seconds": round(min(ours), 4),
         "argsort_seconds": round(min(sort), 4),
         "gudhi_seconds": None if gudhi_s is None else round(gudhi_s, 4),
+        "ttk_seconds": None if ttk_s is None else round(ttk_s, 4),
         "ratio_to_argsort": round(min(ours) / min(sort), 2),
         "minima": int((tree.node_type == 0).sum()),
         "pairs": len(diagram),
@@ -158,7 +195,11 @@ def run(args: argparse.Namespace) -> int:
 
     # compile the numba kernels outside the timings
     join_tree_and_diagram(np.arange(9.0)[::-1], grid_domain((3, 3)))
+    from lltk import ttk
+
     cols = ("case", "vertices", "edges", "seconds", "argsort_seconds", "gudhi_seconds")
+    if not args.no_ttk and ttk.find() is not None:
+        cols += ("ttk_seconds",)
     if not args.json:
         print(" ".join(f"{c:>16}" for c in (*cols, "ratio_to_argsort")))
     for name in args.cases:

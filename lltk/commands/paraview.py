@@ -2,7 +2,8 @@
 
 Both set ``PV_PLUGIN_PATH`` to ``plugins/`` (so the six filters load at start-up) and put
 ``plugins/startup`` on ``PYTHONPATH`` (Debian's ParaView 5.11 on Python 3.11 needs it to
-load Python plugins at all), then replace themselves with the ParaView program.
+load Python plugins at all), add TTK where ``make ttk`` installed it (and say so), then
+replace themselves with the ParaView program.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sys
 
 from lltk.cli import UserError
 
@@ -37,6 +39,17 @@ def plugin_env() -> dict[str, str]:
     return env
 
 
+def say_ttk(who: str) -> None:
+    """Tell the user (stderr) whether TTK's plugin is loaded, and from where."""
+    from lltk import ttk
+
+    install = ttk.find()
+    if install is not None:
+        print(f"{who}: {install.describe()}", file=sys.stderr)
+    elif (note := ttk.missing_note()) is not None:
+        print(f"{who}: warning: {note}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     """Replace this process with ParaView (never returns on success)."""
     exe = shutil.which(args.program)
@@ -45,5 +58,8 @@ def run(args: argparse.Namespace) -> int:
     command = [exe, *args.args]
     if args.program == "paraview" and not os.environ.get("DISPLAY"):
         raise UserError("no $DISPLAY: the GUI needs a screen (use lltk render for batch images)")
-    os.execve(exe, command, plugin_env())
+    env = plugin_env()
+    say_ttk(f"lltk {args.program}")
+    sys.stderr.flush()
+    os.execve(exe, command, env)
     return 0

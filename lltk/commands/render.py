@@ -7,6 +7,7 @@ import argparse
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``render`` subcommand."""
+    from lltk.cli import path_argument
     from lltk.render import VIEW_STATES
 
     parser = subparsers.add_parser(
@@ -22,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "landscapes", nargs="+", metavar="LANDSCAPE", help="a sampled landscape (.vti or .vtu)"
     )
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument(
+        "--out", type=path_argument, required=True, metavar="DIR", help="output folder"
+    )
     parser.add_argument(
         "--state",
         action="append",
@@ -43,12 +46,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Render and print the PNGs written."""
     from lltk.cli import UserError
+    from lltk.commands.paraview import say_ttk
     from lltk.render import RenderError, render
 
     try:
         rendered = render(args.landscapes, args.out, views=args.state, figure=args.figure)
     except RenderError as exc:
         raise UserError(str(exc).replace("\n", " | ")) from exc
+    say_ttk("lltk render")  # after the inputs were accepted: an error stays one line
     for landscape, pngs in rendered.views.items():
         print(f"{landscape}:")
         for view, png in pngs.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk sample``."""
+    from lltk.cli import path_argument
+    from sampling.budget import EVALUATION_LIMIT
+
     p = subparsers.add_parser(
         "sample",
         help="sample a model's loss landscape and write it as .vti/.vtu",
@@ -42,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--hessian-iter",
         type=int,
-        default=100,
+        default=None,
         help="power-iteration, Hutchinson and Lanczos steps (PyHessian's default 100)",
     )
     p.add_argument("--k", type=int, default=None, help="neighbours for --graph knn (default 4n)")
@@ -52,7 +56,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="weight vectors per batch (default 32 on the CPU, 2048 on a GPU)",
     )
-    p.add_argument("--out", required=True, help="output .vti (n <= 3) or .vtu")
+    p.add_argument(
+        "--allow-large",
+        action="store_true",
+        help=f"sample grids of more than {EVALUATION_LIMIT:,} points (memory is still checked)",
+    )
+    p.add_argument("--out", type=path_argument, required=True, help="output .vti (n <= 3) or .vtu")
     p.set_defaults(func=run)
 
 
@@ -84,9 +93,47 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
+def check_model_arguments(args: argparse.Namespace) -> None:
+    """The model options' checks that need no model (one clear line each)."""
+    if not math.isfinite(args.beta):
+        raise ValueError(f"--beta must be a finite number, not {args.beta}")
+
+
+def check_sample_arguments(args: argparse.Namespace) -> None:
+    """Every check of ``lltk sample``'s options that needs no model, before any work:
+    options that do not apply are refused rather than ignored."""
+    from sampling.budget import check_size
+    from sampling.landscape import check_grid
+
+    check_model_arguments(args)
+    check_grid(args.dim, args.resolution, args.distance)
+    suffix = Path(args.out).suffix
+    if args.graph != "grid" and suffix != ".vtu":
+        raise ValueError(f"--graph {args.graph} applies to a .vtu output, not {str(args.out)!r}")
+    if args.k is not None and args.graph != "knn":
+        raise ValueError("--k applies to --graph knn only")
+    points, k = args.resolution**args.dim, 4 * args.dim if args.k is None else args.k
+    if args.graph == "knn" and not 1 <= k < points:
+        raise ValueError(f"--k must be between 1 and {points - 1} for {points} points, not {k}")
+    if args.chunk_size is not None and args.chunk_size < 1:
+        raise ValueError(f"--chunk-size must be >= 1, not {args.chunk_size}")
+    hessian = args.hessian or args.directions == "hessian"
+    for flag, value in (("--top-k", args.top_k), ("--hessian-iter", args.hessian_iter)):
+        if value is not None and not hessian:
+            raise ValueError(f"{flag} applies with --hessian or --directions hessian only")
+    if args.hessian_iter is not None and args.hessian_iter < 1:
+        raise ValueError(f"--hessian-iter must be >= 1, not {args.hessian_iter}")
+    top_k = max(2, args.dim) if args.top_k is None else args.top_k
+    if top_k < 1 or (args.directions == "hessian" and top_k < args.dim):
+        raise ValueError(f"--top-k must be >= 1 and, for Hessian directions, >= --dim {args.dim}")
+    check_size(args.dim, args.resolution, suffix, allow_large=args.allow_large)
+
+
 def train_from_args(args: argparse.Namespace) -> Trained:
     """Train or load the model the arguments describe."""
     from sampling.models import train_model
+
+    check_model_arguments(args)
 
     return train_model(
         args.model,
@@ -123,20 +170,16 @@ def run(args: argparse.Namespace) -> int:
     from sampling import directions, export, landscape
 
     start = time.perf_counter()
-    landscape.check_grid(args.dim, args.resolution, args.distance)
+    check_sample_arguments(args)
     out = export.check_output(args.out, args.dim)
     top_k = max(2, args.dim) if args.top_k is None else args.top_k
-    if args.hessian_iter < 1:
-        raise ValueError(f"--hessian-iter must be >= 1, not {args.hessian_iter}")
-    if top_k < 1 or (args.directions == "hessian" and top_k < args.dim):
-        raise ValueError(f"--top-k must be >= 1 and, for Hessian directions, >= --dim {args.dim}")
     trained = train_from_args(args)
     trained_at = time.perf_counter()
     figures = None
     if args.hessian or args.directions == "hessian":
         from sampling.hessian import hessian_figures
 
-        steps = args.hessian_iter
+        steps = args.hessian_iter or 100
         figures = hessian_figures(
             trained.model,
             trained.loss_fn,

@@ -32,6 +32,18 @@ def int_list(text: str) -> tuple[int, ...]:
         ) from None
 
 
+def collocation_seed(text: str) -> int | None:
+    """An integer seed, or ``train`` (None: each model's training seed)."""
+    if text == "train":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an integer seed or 'train', not {text!r}"
+        ) from None
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk study``."""
     from lltk.study.pinn import PinnConfig
@@ -44,13 +56,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Markdown), claims and figures into --out. Every step is cached: a rerun only "
         "recomputes what changed.",
     )
-    sub = p.add_subparsers(dest="study", required=True, metavar="pinn|resnet")
+    sub = p.add_subparsers(dest="study", required=True, metavar="pinn|resnet|reference")
     pinn, resnet = PinnConfig(), ResnetConfig()
     pp = sub.add_parser("pinn", help="the convection PINN over beta")
     pp.add_argument("--betas", type=number_list, default=pinn.betas, help="default 1..10")
-    pp.add_argument("--seeds", type=int_list, default=pinn.seeds, help="default 0")
+    pp.add_argument("--seeds", type=int_list, default=pinn.seeds, help="default 0,1,2")
     pp.add_argument(
-        "--n-f", type=int, default=pinn.n_f, help="collocation points (default %(default)s)"
+        "--n-f",
+        type=int,
+        default=pinn.n_f,
+        help="collocation points (default %(default)s, the authors'; 1000 before)",
+    )
+    pp.add_argument(
+        "--collocation-seed",
+        type=collocation_seed,
+        default=pinn.collocation_seed,
+        help="seed of the collocation draw: an integer (default %(default)s, the authors', "
+        "for every training seed) or 'train' (each training seed, as before)",
     )
     pp.add_argument(
         "--max-iter",
@@ -85,9 +107,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="training images in the landscape's loss (default %(default)s)",
     )
     pr.add_argument(
+        "--hessian-samples",
+        type=int,
+        default=resnet.hessian_samples,
+        help="training images in the Hessian's loss (default %(default)s, the authors')",
+    )
+    pr.add_argument(
+        "--shortcut",
+        choices=("B", "A"),
+        default=resnet.shortcut,
+        help="shortcut where the shape changes: B, 1x1 conv + BN (default, the authors'), "
+        "or A, zero padding (former)",
+    )
+    pr.add_argument(
+        "--directions",
+        choices=("authors", "filter"),
+        default=resnet.directions,
+        help="random directions: 'authors' (default: layer-normalised Gaussian, the second "
+        "orthogonalised, every parameter, alpha in +-D/2 times the weights' norm) or "
+        "'filter' (former: filter-normalised, 1-D parameters fixed, alpha in +-D)",
+    )
+    pr.add_argument(
         "--out", type=Path, default=Path("out/study/resnet"), help="default %(default)s"
     )
     _common(pr, resnet)
+    pf = sub.add_parser(
+        "reference",
+        help="the study's metrics and claims on a folder of landscapes others computed",
+        description="Every .vti landscape of DIR (a point array 'Loss', e.g. the authors' "
+        "landscapes in ../shared/ttk-reference): minima, saddles and average persistence "
+        "under both definitions, and the claims of both case studies that the folder "
+        "allows (model, skips, seed, distance and beta from lltk's FieldData or the file "
+        "names).",
+    )
+    pf.add_argument("folder", type=Path, metavar="DIR", help="folder of .vti landscapes")
+    pf.add_argument(
+        "--out", type=Path, default=Path("out/study/reference"), help="default %(default)s"
+    )
     p.set_defaults(func=run)
 
 
@@ -102,7 +158,8 @@ def _common(p: argparse.ArgumentParser, config: object) -> None:
         "--distance",
         type=float,
         default=config.distance,
-        help="alpha in [-D, D] (default %(default)s)",
+        help="the span D: alpha in [-D, D] along filter-normalised directions, the authors' "
+        "distance d along theirs (default %(default)s)",
     )
     p.add_argument(
         "--hessian-steps",
@@ -124,6 +181,10 @@ def _common(p: argparse.ArgumentParser, config: object) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the chosen study and print where its results are."""
     start = time.perf_counter()
+    if args.study == "reference":
+        from lltk.study.reference import run_reference
+
+        return _report(run_reference(args.folder, args.out), start)
     if args.threads < 0:
         raise ValueError(f"--threads must be >= 0, not {args.threads}")
     if args.threads:
@@ -137,6 +198,7 @@ def run(args: argparse.Namespace) -> int:
             betas=args.betas,
             seeds=args.seeds,
             n_f=args.n_f,
+            collocation_seed=args.collocation_seed,
             max_iter=args.max_iter,
             resolution=args.resolution,
             distance=args.distance,
@@ -154,15 +216,24 @@ def run(args: argparse.Namespace) -> int:
             data=args.data,
             epochs=args.epochs,
             loss_samples=args.loss_samples,
+            hessian_samples=args.hessian_samples,
+            shortcut=args.shortcut,
+            directions=args.directions,
             resolution=args.resolution,
             distance=args.distance,
             hessian_steps=args.hessian_steps,
             render=not args.no_render,
         )
         study = run_resnet_study(config, args.out, progress=args.progress)
+    return _report(study, start)
+
+
+def _report(study, start: float) -> int:
+    """Print the claims, the files and the time a study took."""
     for claim in study.claims:
         verdict = "reproduced" if claim.reproduced else "NOT reproduced"
-        print(f"lltk study: {claim.claim}: {verdict} ({claim.evidence})")
+        other = f"; other definition: {claim.other}" if claim.other else ""
+        print(f"lltk study: {claim.claim}: {verdict} ({claim.evidence}){other}")
     for name, path in study.files.items():
         print(f"{name}: {path}")
     steps = ", ".join(f"{k} {v:.0f} s" for k, v in study.timings.items())

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``topology`` subcommand."""
+    from lltk.cli import path_argument
+
     p = subparsers.add_parser(
         "topology",
         help="merge tree and persistence diagram of a .vti/.vtu/.vtp field, as TTK's CSVs",
@@ -19,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "the edges of their cells as a graph."
         ),
     )
-    p.add_argument("input", type=Path, help="a .vti, .vtu or .vtp file")
+    p.add_argument("input", type=path_argument, help="a .vti, .vtu or .vtp file")
     p.add_argument("--array", default=None, help="point array (default: Loss, or the only one)")
     p.add_argument("--tree", choices=("join", "split"), default="join")
     p.add_argument(
@@ -30,13 +31,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="first remove minimum-saddle pairs of persistence below T (fraction of range)",
     )
     p.add_argument("--absolute", action="store_true", help="T is an absolute persistence")
-    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--out", type=path_argument, required=True, help="output folder")
     p.set_defaults(func=run)
 
 
-def pick_array(point_data: dict, name: str | None):
-    """The scalar point array ``name`` (default ``Loss`` or the only array), checked."""
+def pick_array(point_data: dict, name: str | None, cell_data: dict | None = None):
+    """The scalar point array ``name`` (default ``Loss`` or the only array), checked; an
+    array that is (also) cell data is refused, as the ParaView filters refuse it."""
     from lltk.cli import UserError
+    from lltk.vtkxml import cell_data_error
+
+    cell_data = cell_data or {}
+    if name is None and "Loss" in cell_data:
+        name = "Loss"
 
     if name is None:
         if "Loss" in point_data:
@@ -47,6 +54,8 @@ def pick_array(point_data: dict, name: str | None):
             raise UserError(
                 f"choose a point array with --array (found: {', '.join(point_data) or 'none'})"
             )
+    if name in cell_data:
+        raise UserError(cell_data_error(name))
     if name not in point_data:
         raise UserError(f"no point array {name!r} (found: {', '.join(point_data) or 'none'})")
     values = point_data[name]
@@ -60,13 +69,14 @@ def run(args: argparse.Namespace) -> int:
     import warnings
 
     from lltk import vtkxml
+    from lltk.atomic import writable_folder
     from lltk.cli import UserError
     from lltk.topology import (
         graph_domain,
         grid_domain,
         join_tree,
         persistence_pairs,
-        simplify,
+        simplify_with_order,
         split_tree,
         write_merge_tree_csv,
         write_persistence_csv,
@@ -78,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         ds = vtkxml.read(args.input)
     except vtkxml.VTKFileError as exc:
         raise UserError(f"cannot read {args.input}: {exc}") from exc
-    _, values = pick_array(ds.point_data, args.array)
+    _, values = pick_array(ds.point_data, args.array, ds.cell_data)
     if ds.kind == "ImageData":
         domain = grid_domain(ds.dimensions, ds.origin, ds.spacing)
     else:
@@ -86,14 +96,18 @@ def run(args: argparse.Namespace) -> int:
         if edges is None:
             raise UserError(f"{args.input} has no cells to define a graph")
         domain = graph_domain(ds.number_of_points, edges, ds.point_coordinates())
-    if values.size == 0:
-        raise UserError(f"{args.input} has no points")
+    if values.size < 2:
+        raise UserError(f"{args.input} has {values.size} point(s): a landscape needs two or more")
+    writable_folder(args.out, f"to {args.out}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        order = None  # the simplified field's order: TTK's local order in flat basins
         if args.simplify is not None:
-            values = simplify(values, domain, args.simplify, absolute=args.absolute)
-        tree = (split_tree if args.tree == "split" else join_tree)(values, domain)
-        diagram = persistence_pairs(values, domain)
+            values, order = simplify_with_order(
+                values, domain, args.simplify, absolute=args.absolute
+            )
+        tree = (split_tree if args.tree == "split" else join_tree)(values, domain, order)
+        diagram = persistence_pairs(values, domain, order)
     for w in {str(w.message) for w in caught}:
         print(f"lltk topology: warning: {w}")
     coords = ds.point_coordinates()

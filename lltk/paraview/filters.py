@@ -19,8 +19,10 @@ from vtkmodules.vtkCommonDataModel import (
 from lltk import topology
 from lltk.paraview import backend, layout
 from lltk.paraview.vtkdata import (
+    InputError,
     add_arrays,
     field_data,
+    point_array,
     polydata,
     scalar_input,
     set_field_data,
@@ -36,6 +38,21 @@ def _backend_tag(obj, which: str) -> None:
     set_field_data(obj, {"lltkBackend": which})
 
 
+def _check_threshold(threshold: float) -> None:
+    if np.isnan(threshold):
+        raise InputError("Persistence Threshold is NaN: set a number (0 keeps every pair)")
+
+
+def _order(dataset: vtkDataSet, name: str) -> np.ndarray | None:
+    """The input's vertex order where it carries TTK's ``<name>_Order`` (Loss Persistence
+    Simplification writes one); TTK's filters use it in place of (value, id), so lltk's
+    engine does too."""
+    order = point_array(dataset, f"{name}_Order")
+    if order is None or order.ndim != 1 or order.dtype.kind not in "iu":
+        return None
+    return order
+
+
 def _ug(geom: layout.Geometry, cell_type: int) -> vtkUnstructuredGrid:
     return unstructured_grid(geom.points, geom.cells, cell_type, geom.point_data, geom.cell_data)
 
@@ -49,7 +66,7 @@ def merge_tree(dataset: vtkDataSet, array: str | None, kind: str, mode: int) -> 
         tree = backend.ttk_merge_tree(field.source, field.name, kind)
     else:
         build = topology.join_tree if kind == "join" else topology.split_tree
-        tree = build(field.values, field.domain)
+        tree = build(field.values, field.domain, _order(dataset, field.name))
     nodes = _ug(layout.tree_nodes(tree, field.points), VTK_VERTEX)
     arcs = _ug(layout.tree_arcs(tree, field.points), VTK_LINE)
     seg = dataset.NewInstance()
@@ -79,12 +96,13 @@ def diagram(
 ) -> tuple[str, vtkUnstructuredGrid]:
     """The persistence diagram in TTK's layout, restricted to ``pair_types`` (PairType
     codes) with persistence >= ``threshold``."""
+    _check_threshold(threshold)
     field = scalar_input(dataset, array)
     which = backend.choose("persistence_diagram", mode)
     if which == "ttk":
         pd = backend.ttk_persistence_diagram(field.source, field.name)
     else:
-        pd = topology.persistence_pairs(field.values, field.domain)
+        pd = topology.persistence_pairs(field.values, field.domain, _order(dataset, field.name))
     rows = layout.select_pairs(pd, pair_types, threshold)
     out = _ug(layout.diagram_layout(pd, field.points, rows), VTK_LINE)
     _backend_tag(out, which)
@@ -100,7 +118,9 @@ def critical_points(dataset: vtkDataSet, array: str | None, mode: int) -> tuple[
     if which == "ttk":
         ids, types = backend.ttk_critical_points(field.source, field.name)
     else:
-        ids, types = topology.critical_points(field.values, field.domain)
+        ids, types = topology.critical_points(
+            field.values, field.domain, _order(dataset, field.name)
+        )
     ids = np.asarray(ids, np.int64)
     keep = ~field.invalid[ids]  # a diverged sample is no critical point of the landscape
     ids, types = ids[keep], np.asarray(types)[keep]
@@ -121,23 +141,36 @@ def simplification(
     dataset: vtkDataSet, array: str | None, threshold: float, absolute: bool, mode: int
 ) -> tuple[str, vtkDataSet]:
     """The input with its scalar field simplified (minimum-saddle pairs of persistence
-    below the threshold removed); the original values are kept as ``<name>_Original``,
+    up to the threshold removed, their basins flattened to their saddles) and TTK's
+    order array ``<name>_Order`` (the simplified field's vertex order, which TTK's and
+    lltk's filters downstream use); the original values are kept as ``<name>_Original``,
     and NaN or infinite (diverged) values stay as they were."""
+    _check_threshold(threshold)
     field = scalar_input(dataset, array)
     if field.invalid.any() and not absolute:  # relative to the finite losses' range
         finite = field.original[~field.invalid]
         threshold, absolute = threshold * float(finite.max() - finite.min()), True
     which = backend.choose("simplification", mode)
     if which == "ttk":
-        values = backend.ttk_simplify(field.source, field.name, threshold, absolute)
+        values, order = backend.ttk_simplify(field.source, field.name, threshold, absolute)
     else:
-        values = topology.simplify(field.values, field.domain, threshold, absolute=absolute)
+        values, order = topology.simplify_with_order(
+            field.values, field.domain, threshold, absolute, _order(dataset, field.name)
+        )
     out = dataset.NewInstance()
     out.ShallowCopy(dataset)
     pd = out.GetPointData()
     pd.RemoveArray(field.name)
     values = np.where(field.invalid, field.original, np.asarray(values, np.float64))
-    add_arrays(pd, {field.name: values, f"{field.name}_Original": field.original})
+    add_arrays(
+        pd,
+        {
+            field.name: values,
+            # TTK 1.2.0's identifier type (32-bit ids), which its filters require
+            f"{field.name}_Order": np.asarray(order, np.int32),
+            f"{field.name}_Original": field.original,
+        },
+    )
     pd.SetActiveScalars(field.name)
     _backend_tag(out, which)
     return which, out

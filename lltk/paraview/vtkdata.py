@@ -123,7 +123,11 @@ def scalar_input(dataset: vtkDataSet | None, requested: str | None) -> ScalarInp
     n = dataset.GetNumberOfPoints()
     if n == 0:
         raise InputError("the input is empty (no points): check the file and the reader")
+    if n == 1:
+        raise InputError("the input has a single point: a landscape needs two or more samples")
     name = array_name(dataset, requested)
+    if dataset.GetCellData().GetArray(name) is not None:  # ParaView interpolates it silently
+        raise InputError(vtkxml.cell_data_error(name))
     arr = dataset.GetPointData().GetArray(name)
     if arr is None:
         pd = dataset.GetPointData()

@@ -19,6 +19,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lltk.atomic import atomic_write, writable_folder
+
 REPO = Path(__file__).resolve().parents[2]
 STATES_DIR = REPO / "pvstates"
 PLUGINS_DIR = REPO / "plugins"
@@ -51,6 +53,15 @@ FIGURE_ROWS = (
 PANEL_SIZE = (900, 700)
 
 
+def _pvd(suffix: str) -> str:
+    """The ``landscape.pvd`` that :func:`stage` writes for a landscape ending in ``suffix``."""
+    return (
+        '<?xml version="1.0"?>\n<VTKFile type="Collection" version="0.1">\n  <Collection>\n'
+        f'    <DataSet timestep="0" part="0" file="landscape{suffix}"/>\n'
+        "  </Collection>\n</VTKFile>\n"
+    )
+
+
 class RenderError(RuntimeError):
     """pvpython failed; the message carries the end of its output."""
 
@@ -78,18 +89,34 @@ def stage(landscape: str | os.PathLike, data_dir: str | os.PathLike) -> Path:
         raise ValueError(f"{src.name}: lltk renders sampled landscapes (.vti, .vtu); got {got}")
     out = Path(data_dir)
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("landscape*"):
-        old.unlink()
     links = {f"landscape{src.suffix}": src}
     links.update({name: src.with_name(src.stem + suffix) for name, suffix in SIDE_FILES.items()})
+    staged = [*links, "landscape.vti", "landscape.vtu"]
+    if src.parent.resolve() == out.resolve() and src.name in staged:
+        raise ValueError(
+            f"cannot stage {src} into its own folder (it would replace itself): "
+            "stage it into another folder"
+        )
+    pvd = out / "landscape.pvd"
+    ours = [p for p in {out / name for name in staged} if p.is_symlink()]
+    if pvd.is_file() and not pvd.is_symlink():
+        if pvd.read_bytes() in (_pvd(".vti").encode(), _pvd(".vtu").encode()):
+            ours.append(pvd)
+    elif pvd.is_symlink():
+        ours.append(pvd)
+    theirs = [n for n in {*staged, pvd.name} if (out / n).exists() and out / n not in ours]
+    if theirs:
+        raise ValueError(
+            f"cannot stage into {out}: {', '.join(sorted(theirs))} there is not a staging link; "
+            "stage into an empty folder"
+        )
+    for old in ours:
+        old.unlink()
     for name, target in links.items():
         if target.is_file():
             (out / name).symlink_to(target)
-    (out / "landscape.pvd").write_text(
-        '<?xml version="1.0"?>\n<VTKFile type="Collection" version="0.1">\n  <Collection>\n'
-        f'    <DataSet timestep="0" part="0" file="landscape{src.suffix}"/>\n'
-        "  </Collection>\n</VTKFile>\n"
-    )
+    with atomic_write(pvd, "w") as f:
+        f.write(_pvd(src.suffix))
     return out
 
 
@@ -175,9 +202,13 @@ def available_views() -> list[str]:
 
 def pvpython_env() -> dict[str, str]:
     """The environment for pvpython: ``plugins/startup`` on ``PYTHONPATH`` so ParaView's
-    loader can import lltk's Python plugins (it restores ``inspect.getargspec``), and
+    loader can import lltk's Python plugins (it restores ``inspect.getargspec``), TTK's
+    plugin, module and libraries where ``make ttk`` installed them (:mod:`lltk.ttk`), and
     unbuffered output, which pvpython otherwise loses when its stdout is a pipe."""
+    from lltk import ttk
+
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    ttk.add_to_env(env)
     paths = [str(PLUGINS_DIR / "startup"), env.get("PYTHONPATH", "")]
     env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     return env
@@ -239,6 +270,7 @@ def render(
     if len(set(stems)) != len(stems):
         raise ValueError("two landscapes share a file name; render them into separate folders")
     fig = out / "figure.png" if figure or (figure is None and len(paths) > 1) else None
+    writable_folder(out, f"the images to {out}")
     return _render(paths, [out / p.stem for p in paths], views, fig, timeout)
 
 

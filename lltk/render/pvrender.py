@@ -151,8 +151,19 @@ def render_job(job: dict, states_dir: Path, size: list[int]) -> dict:
             pv.SaveScreenshot(str(png), view, ImageResolution=size)
             record["views"][name] = str(png)
         record.setdefault("seconds", {})[state] = round(time.perf_counter() - started, 2)
+        record.setdefault("backends", {}).update(_backends())
     (out / "render.json").write_text(json.dumps(record, indent=2))
     return record
+
+
+def _backends() -> dict[str, str]:
+    """The engine (ttk or lltk) each of the state's lltk filters ran, by filter name."""
+    used = {}
+    for (name, _), source in pv.GetSources().items():
+        if source.GetProperty("BackendUsed") is not None:
+            source.UpdatePropertyInformation()
+            used[name] = source.GetPropertyValue("BackendUsed")
+    return used
 
 
 def _hide_bar(array: str, views: object) -> None:

@@ -24,9 +24,9 @@ PINN_PANELS = (
     ("absolute error", [("TestAbsError", None)], True),
     ("top Hessian eigenvalue", [("top_eigenvalue", None)], True),
     ("Hessian trace", [("trace", None)], True),
-    ("saddles", [("random_saddles", "random"), ("hessian_saddles", "Hessian")], False),
+    ("saddles (TTK type 1)", [("random_saddles", "random"), ("hessian_saddles", "Hessian")], False),
     (
-        "average persistence",
+        "average persistence (all pairs)",
         [("random_avg_persistence", "random"), ("hessian_avg_persistence", "Hessian")],
         True,
     ),
@@ -84,9 +84,9 @@ RESNET_PANELS = (
     ("test accuracy", "TestAccuracy"),
     ("top Hessian eigenvalue", "top_eigenvalue"),
     ("Hessian trace", "trace"),
-    ("saddles (random directions)", "random_saddles"),
-    ("average persistence (random)", "random_avg_persistence"),
-    ("saddles (Hessian directions)", "hessian_saddles"),
+    ("saddles, type 1 (random)", "random_saddles"),
+    ("avg. persistence, all pairs (random)", "random_avg_persistence"),
+    ("saddles, type 1 (Hessian)", "hessian_saddles"),
 )
 
 

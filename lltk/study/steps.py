@@ -8,7 +8,8 @@ the same inputs:
 - landscapes: the ``.vti`` itself, reused when its FieldData matches (the conventions'
   keys plus ``StudyKey``, a digest of the weights, directions, grid and whatever else
   defines the loss (``loss_key``, e.g. the number of images it averages);
-- topology metrics: ``<metrics>/<stem>.json``, keyed by the landscape file's digest.
+- topology metrics: ``<metrics>/<stem>.json``, keyed by the landscape file's digest and
+  :data:`METRICS_VERSION`.
 
 Trained models are cached by :mod:`sampling` (``$LLTK_CACHE``).
 """
@@ -21,7 +22,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ import numpy as np
 
 from lltk import vtkxml
 from lltk.atomic import atomic_write, writable_folder
+from lltk.study.tables import Claim
 
 
 def digest(*parts: Any) -> str:
@@ -113,7 +115,7 @@ def hessian_step(
 
     fig = hessian_figures(
         trained.model,
-        trained.loss_fn,
+        trained.extras.get("hessian_loss_fn", trained.loss_fn),
         top_k=top_k,
         seed=seed,
         max_iter=steps,
@@ -175,16 +177,20 @@ def landscape_step(
     hessian: Hessian | None,
     progress: bool = False,
     loss_key: dict | None = None,
+    normalization: str | None = None,
 ) -> tuple[Path, bool]:
     """Sample and write the landscape of ``trained`` along the rows of ``dirs`` unless
-    ``path`` already holds it; returns the path and whether it was (re)computed."""
+    ``path`` already holds it; returns the path and whether it was (re)computed.
+    ``normalization`` names how ``dirs`` were scaled (FieldData ``Normalization``;
+    default: ``filter`` for random directions, ``none`` for the others)."""
     import torch
 
     from sampling import export, landscape
     from sampling.directions import flatten
 
     theta = flatten(trained.params).double().numpy()
-    normalization = "filter" if directions_kind == "random" else "none"
+    if normalization is None:
+        normalization = "filter" if directions_kind == "random" else "none"
     meta = {
         **trained.metadata,
         "Directions": directions_kind,
@@ -222,10 +228,16 @@ def landscape_step(
     return path, True
 
 
+#: Names the metric definitions of :func:`lltk.topology.metrics.landscape_metrics`: a
+#: new one recomputes the cached topology numbers.
+METRICS_VERSION = "all-pairs-1"
+
+
 def topology_step(landscape: Path, out: Path) -> dict[str, float]:
-    """The study's topological numbers of ``landscape`` (minima, saddles, average/total/max
-    persistence of its join tree's minimum-saddle pairs), cached in ``out`` (.json)."""
-    key = file_digest(landscape)
+    """The study's topological numbers of ``landscape`` (minima, saddles, persistence
+    statistics under both definitions: :func:`lltk.topology.metrics.landscape_metrics`),
+    cached in ``out`` (.json)."""
+    key = f"{file_digest(landscape)}-{METRICS_VERSION}"
     cached = read_json(out)
     if isinstance(cached, dict) and cached.get("landscape_digest") == key:
         return cached["metrics"]
@@ -244,14 +256,40 @@ def topology_step(landscape: Path, out: Path) -> dict[str, float]:
 
 
 #: The topological numbers a study row keeps, by their ``landscape_metrics`` key.
+#: ``saddles`` and ``avg_persistence`` are the paper's definitions (type-1 saddles, every
+#: pair); ``saddles_deg`` and ``avg_persistence_ms`` the others (degenerate saddles too,
+#: minimum-saddle pairs only).
 TOPOLOGY_COLUMNS = {
     "MinimaCount": "minima",
-    "SaddleCount": "saddles",
-    "AveragePersistence": "avg_persistence",
-    "TotalPersistence": "total_persistence",
-    "MaxPersistence": "max_persistence",
+    "Type1SaddleCount": "saddles",
+    "SaddleCount": "saddles_deg",
+    "AllPairsAveragePersistence": "avg_persistence",
+    "AveragePersistence": "avg_persistence_ms",
+    "AllPairsTotalPersistence": "total_persistence",
+    "TotalPersistence": "total_persistence_ms",
+    "MaxPersistence": "max_persistence_ms",
 }
 DIRECTIONS = ("random", "hessian")
+#: Table headers of the main topology columns, both definitions side by side.
+_HEADERS = {
+    "minima": "minima",
+    "saddles": "saddles",
+    "saddles_deg": "saddles +deg.",
+    "avg_persistence": "avg pers.",
+    "avg_persistence_ms": "avg pers. (m-s)",
+}
+
+
+def topology_headers(kind: str, label: str) -> dict[str, str]:
+    """Table columns of ``kind``'s landscape (``<kind>_minima``...) and their headers,
+    e.g. ``saddles (rand)``, the paper's definition of each metric beside the other."""
+    return {f"{kind}_{c}": f"{h} ({label})" for c, h in _HEADERS.items()}
+
+
+def extra_topology_columns() -> tuple[str, ...]:
+    """The topology columns only the CSV keeps (totals, maxima) for every direction."""
+    rest = [c for c in TOPOLOGY_COLUMNS.values() if c not in _HEADERS]
+    return tuple(f"{kind}_{c}" for kind in DIRECTIONS for c in rest)
 
 
 def analyse_model(
@@ -267,12 +305,26 @@ def analyse_model(
     recomputed: list[str],
     progress: bool = False,
     loss_key: dict | None = None,
+    directions: str = "filter",
 ) -> tuple[dict[str, float], Hessian]:
     """Hessian figures, the random- and Hessian-direction 2-D landscapes of one trained
     model (``out/landscapes/<name>_<kind>.vti``) and their topology: a row of numbers
     (``top_eigenvalue``, ``trace``, ``trace_stderr``, ``<kind>_<metric>``) and the Hessian
-    figures."""
-    from sampling.directions import random_directions
+    figures.
+
+    ``directions``: ``filter`` (filter-normalised random directions, unit Hessian
+    eigenvectors, ``alpha`` in ``[-distance, distance]``) or ``authors`` (the study
+    authors' random directions, :func:`sampling.directions.authors_directions`, and the
+    Hessian eigenvectors, each scaled to the norm of the weights, ``alpha`` in
+    ``[-distance/2, distance/2]``: the authors' span of ``distance`` times the norm).
+    """
+    from sampling.directions import authors_directions, flatten, random_directions
+
+    if directions not in ("filter", "authors"):
+        raise ValueError(f"directions must be 'filter' or 'authors', not {directions!r}")
+    authors = directions == "authors"
+    span = distance / 2 if authors else distance
+    norm = float(flatten(trained.params).double().norm())
 
     with timed(timings, "hessian"):
         hessian = hessian_step(
@@ -284,14 +336,31 @@ def analyse_model(
         "trace_stderr": hessian.trace_stderr,
     }
     for kind in DIRECTIONS:
-        if kind == "random":
+        if kind == "random" and authors:
+            dirs = authors_directions(trained.model, seed).double().numpy()
+        elif kind == "random":
             dirs = random_directions(trained.model, 2, seed, "filter").double().numpy()
+        elif authors:
+            dirs = hessian.eigenvectors[:2] * norm
         else:
             dirs = hessian.eigenvectors[:2]
         path = out / "landscapes" / f"{name}_{kind}.vti"
+        normalization = None
+        if authors:
+            normalization = "layer-orthogonal" if kind == "random" else "weights-norm"
         with timed(timings, "sample"):
             _, fresh = landscape_step(
-                trained, path, kind, dirs, resolution, distance, seed, hessian, progress, loss_key
+                trained,
+                path,
+                kind,
+                dirs,
+                resolution,
+                span,
+                seed,
+                hessian,
+                progress,
+                loss_key,
+                normalization,
             )
         if fresh:
             recomputed.append(str(path))
@@ -332,13 +401,25 @@ def render_figure(landscapes: list[Path], out: Path, log: Callable[[str], None])
     return rendered.figure
 
 
+@dataclass
+class Study:
+    """What a study run produced: its rows, the claims judged on them, the files written,
+    the wall time of each step and the files it recomputed."""
+
+    rows: list[dict] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    recomputed: list[str] = field(default_factory=list)
+
+
 def prepare_output(out: Path) -> Path:
     """Create the study folder ``out`` and check that it can be written, before any work."""
     return writable_folder(out, f"the study to {out}")
 
 
 def finish_study(
-    study: Any,
+    study: Study,
     name: str,
     config: dict[str, Any],
     out: Path,

@@ -10,7 +10,7 @@ from lltk.topology.critical import critical_points
 from lltk.topology.csvio import write_merge_tree_csv, write_persistence_csv
 from lltk.topology.diagram import PersistenceDiagram, join_tree_and_diagram, persistence_pairs
 from lltk.topology.domain import Domain, graph_domain, grid_domain, vertex_order
-from lltk.topology.simplify import simplify
+from lltk.topology.simplify import simplify, simplify_with_order
 from lltk.topology.tree import MergeTree, join_tree, plateau_height, split_tree
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "persistence_pairs",
     "plateau_height",
     "simplify",
+    "simplify_with_order",
     "split_tree",
     "vertex_order",
     "write_merge_tree_csv",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from lltk.topology._jit import numba
 
 
 @numba.njit(cache=True, inline="always")

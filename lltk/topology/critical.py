@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from lltk.topology._jit import numba
 from lltk.topology._sweep import _find
 from lltk.topology.domain import Domain, sweep_order
 from lltk.topology.tree import (
@@ -15,6 +15,7 @@ from lltk.topology.tree import (
     SADDLE1,
     SADDLE2,
     check_values,
+    given_order,
 )
 
 
@@ -73,7 +74,9 @@ def _on_boundary(dims: tuple[int, ...]) -> np.ndarray:
     return b.ravel()
 
 
-def critical_points(values: np.ndarray, domain: Domain) -> tuple[np.ndarray, np.ndarray]:
+def critical_points(
+    values: np.ndarray, domain: Domain, order: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Critical vertices (ascending id) and their TTK ``CriticalType``.
 
     Lower/upper link components are counted on the link of each vertex (grids: the
@@ -81,10 +84,11 @@ def critical_points(values: np.ndarray, domain: Domain) -> tuple[np.ndarray, np.
     classified with ScalarFieldCriticalPoints' rules, including its 2-D rule (saddle
     for (2,1), (1,2), (2,2) components, degenerate otherwise) and its 3-D boundary rule.
     Graphs follow its 1-D rule literally: an isolated vertex (no lower, no upper
-    neighbour) comes out as a 1-saddle, as in TTK.
+    neighbour) comes out as a 1-saddle, as in TTK. ``order``: a TTK order array that
+    replaces the (value, id) order.
     """
     v = check_values(values, domain)
-    _, rank = sweep_order(v)
+    _, rank = sweep_order(v) if order is None else given_order(order, v.size)
     dim = len(domain.dims) if domain.dims is not None else 1
     if domain.dims is not None and domain.dims == (1,):
         dim = 0

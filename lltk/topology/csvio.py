@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lltk.atomic import atomic_write
 from lltk.topology.diagram import PersistenceDiagram
 from lltk.topology.tree import MergeTree
 
@@ -18,13 +19,9 @@ def _fmt(x: float) -> str:
 
 def _write(path: str | os.PathLike, header: list[str], rows: list[list[str]]) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="ascii") as fh:
-        fh.write(",".join(f'"{h}"' for h in header) + "\n")
-        for row in rows:
-            fh.write(",".join(row) + "\n")
-    os.replace(tmp, path)
+    text = ",".join(f'"{h}"' for h in header) + "\n" + "".join(",".join(r) + "\n" for r in rows)
+    with atomic_write(path) as fh:  # a unique temporary: concurrent runs never mix
+        fh.write(text.encode("ascii"))
     return path
 
 

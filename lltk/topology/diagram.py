@@ -100,7 +100,9 @@ def saddle_max_pairs(domain: Domain, rank: np.ndarray) -> tuple[np.ndarray, ...]
     return saddle, maximum, ev[keep], tv[keep]
 
 
-def persistence_pairs(values: np.ndarray, domain: Domain) -> PersistenceDiagram:
+def persistence_pairs(
+    values: np.ndarray, domain: Domain, order: np.ndarray | None = None
+) -> PersistenceDiagram:
     """TTK's persistence diagram of ``values`` on ``domain``.
 
     Minimum-saddle pairs come from the join-tree sweep (elder rule; a degenerate saddle
@@ -108,8 +110,9 @@ def persistence_pairs(values: np.ndarray, domain: Domain) -> PersistenceDiagram:
     grids from the dual sweep, and each connected component adds an essential pair
     (its minimum, its maximum) of type -1 -- a connected domain has exactly one, the
     global minimum-maximum pair. Graphs (1-D complexes) have no saddle-maximum pairs.
+    ``order``: a TTK order array that replaces the (value, id) order.
     """
-    return diagram_from_sweep(*sweep(values, domain, "join"), domain)
+    return diagram_from_sweep(*sweep(values, domain, "join", order), domain)
 
 
 def join_tree_and_diagram(

@@ -16,8 +16,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-import numba
 import numpy as np
+
+from lltk.topology._jit import numba
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,22 @@
 """The study's topological numbers of a landscape, from its persistence diagram.
 
-Xie, Geniesse et al. (2024) summarise a loss landscape by the number of local minima
-and saddles of its join tree and by the average, total and maximum persistence of its
-minimum-saddle pairs. The global minimum, paired with the global maximum, is counted
-as a minimum but its (infinite in homology) pair is left out of the persistence
-statistics, as are saddle-maximum pairs. Pairs born at an infinite loss (inside a region
-where the sampler recorded NaN, which the engine treats as +inf) are features of the
-diverged region's tie-breaking, not of the landscape, and are not counted.
+Xie, Geniesse et al. (2024) summarise a loss landscape by the number of local minima and
+saddles of its join tree and by the average persistence of its persistence diagram. Two
+definitions of each number are in use, and both are computed here, labelled:
+
+- saddles: ``Type1SaddleCount`` counts the join-tree nodes of TTK's type 1 (where exactly
+  two basins merge), as the authors' code counts them (``calculate_ttk_merge_tree.py``);
+  ``SaddleCount`` also counts the degenerate saddles (type 4, where three or more basins
+  merge at once), each once.
+- persistence: ``AllPairs*`` statistics use every pair TTK's PersistenceDiagram outputs,
+  the global minimum-maximum pair and saddle-maximum pairs included, as the authors'
+  diagram CSVs and barcodes do; ``AveragePersistence``, ``TotalPersistence`` and
+  ``MaxPersistence`` use the minimum-saddle pairs only (0 for a single basin).
+
+Pairs born at an infinite loss (inside a region where the sampler recorded NaN, which the
+engine treats as +inf) are features of the diverged region's tie-breaking, not of the
+landscape, and are not counted; in the all-pairs statistics a pair dying at +inf (the
+global pair of such a landscape) dies at the diagram's largest finite value instead.
 """
 
 from __future__ import annotations
@@ -16,25 +26,45 @@ import numpy as np
 #: TTK's PairType codes.
 MIN_SADDLE, SADDLE_SADDLE, SADDLE_MAX, GLOBAL = 0, 1, 2, -1
 
+#: The metrics each definition names, for tables that show both: (paper's, other).
+DEFINITIONS = {
+    "saddles": ("Type1SaddleCount", "SaddleCount"),
+    "avg_persistence": ("AllPairsAveragePersistence", "AveragePersistence"),
+}
+
 
 def landscape_metrics(diagram) -> dict[str, float]:
-    """``MinimaCount``, ``SaddleCount``, ``SaddleMaximumPairs`` and the persistence
-    statistics (``AveragePersistence``, ``TotalPersistence``, ``MaxPersistence``, 0 when
-    there is no minimum-saddle pair) of a :class:`lltk.topology.PersistenceDiagram`.
+    """The topological numbers of a :class:`lltk.topology.PersistenceDiagram`:
 
-    Saddles are the distinct vertices where minimum-saddle pairs die (a degenerate
-    saddle, where three or more basins merge, counts once).
+    ``MinimaCount``; ``Type1SaddleCount`` (death vertices of exactly one minimum-saddle
+    pair: TTK's type-1 join-tree saddles) and ``SaddleCount`` (every distinct death vertex
+    of a minimum-saddle pair, degenerate ones once); ``SaddleMaximumPairs``; the
+    minimum-saddle persistence statistics ``AveragePersistence``, ``TotalPersistence``,
+    ``MaxPersistence`` (0 without such a pair); and ``AllPairsCount``,
+    ``AllPairsAveragePersistence``, ``AllPairsTotalPersistence``,
+    ``AllPairsMaxPersistence`` over every pair of the diagram.
     """
-    counted = np.isfinite(np.asarray(diagram.birth, np.float64))
+    birth = np.asarray(diagram.birth, np.float64)
+    counted = np.isfinite(birth)
     pair_type = np.asarray(diagram.pair_type)
     min_saddle = (pair_type == MIN_SADDLE) & counted
     pers = np.asarray(diagram.persistence, np.float64)[min_saddle]
     minima = np.count_nonzero(min_saddle) + np.count_nonzero((pair_type == GLOBAL) & counted)
+    _, deaths = np.unique(np.asarray(diagram.death_vertex)[min_saddle], return_counts=True)
+    death = np.asarray(diagram.death, np.float64)[counted]
+    finite = np.isfinite(death)
+    top = np.concatenate([birth[counted], death[finite]]).max(initial=-np.inf)
+    every = np.where(finite, death, top) - birth[counted]
     return {
         "MinimaCount": float(minima),
-        "SaddleCount": float(np.unique(np.asarray(diagram.death_vertex)[min_saddle]).size),
+        "Type1SaddleCount": float(np.count_nonzero(deaths == 1)),
+        "SaddleCount": float(deaths.size),
         "SaddleMaximumPairs": float(np.count_nonzero((pair_type == SADDLE_MAX) & counted)),
         "AveragePersistence": float(pers.mean()) if pers.size else 0.0,
         "TotalPersistence": float(pers.sum()),
         "MaxPersistence": float(pers.max()) if pers.size else 0.0,
+        "AllPairsCount": float(every.size),
+        "AllPairsAveragePersistence": float(every.mean()) if every.size else 0.0,
+        "AllPairsTotalPersistence": float(every.sum()),
+        "AllPairsMaxPersistence": float(every.max()) if every.size else 0.0,
     }

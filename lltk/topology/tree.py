@@ -61,10 +61,12 @@ def plateau_height(finite: np.ndarray) -> float:
 
 
 def check_values(values: np.ndarray, domain: Domain) -> np.ndarray:
-    """The values as float64, NaN replaced by +inf with a warning; shape checked.
+    """The values as float64, NaN and -inf replaced by +inf with a warning; shape checked.
 
-    NaN (a failed loss evaluation) is treated as +inf: such vertices come last in the
-    order, after every finite value, ties broken by vertex id like any other value.
+    NaN or -inf (a failed loss evaluation; the sampler marks every non-finite loss
+    ``Valid`` = 0) is treated as +inf: such vertices come last in the order, after every
+    finite value, ties broken by vertex id like any other value. The ParaView filters
+    follow the same rule.
     """
     v = np.asarray(values)
     if v.ndim != 1:
@@ -78,22 +80,38 @@ def check_values(values: np.ndarray, domain: Domain) -> np.ndarray:
     if not np.issubdtype(v.dtype, np.number) or np.issubdtype(v.dtype, np.complexfloating):
         raise ValueError(f"the scalar field must be real numbers, got dtype {v.dtype}")
     v = v.astype(np.float64)
-    nan = np.isnan(v)
-    if nan.any():
+    nan, neg = np.isnan(v), np.isneginf(v)
+    if nan.any() or neg.any():
+        which = " and ".join(
+            f"{int(m.sum())} {name}" for m, name in ((nan, "NaN"), (neg, "-inf")) if m.any()
+        )
         warnings.warn(
-            f"{int(nan.sum())} NaN value(s) treated as +inf (ordered last, by vertex id)",
+            f"{which} value(s) treated as +inf (diverged samples: ordered last, by vertex id)",
             RuntimeWarning,
             stacklevel=3,
         )
-        v = np.where(nan, np.inf, v)
+        v = np.where(nan | neg, np.inf, v)
     return v
 
 
-def sweep(values: np.ndarray, domain: Domain, kind: str = "join") -> tuple:
+def given_order(order: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(vertices by rank, rank) from a TTK ``<name>_Order`` array (each vertex's rank)."""
+    rank = np.asarray(order).astype(np.int64).ravel()
+    if rank.size != n or not np.array_equal(np.sort(rank), np.arange(n)):
+        raise ValueError(f"an order array must rank the {n} vertices 0..{n - 1} once each")
+    by_rank = np.empty(n, np.int64)
+    by_rank[rank] = np.arange(n)
+    return by_rank, rank
+
+
+def sweep(
+    values: np.ndarray, domain: Domain, kind: str = "join", order: np.ndarray | None = None
+) -> tuple:
     """Checked values, sweep rank (ascending for ``join``, descending for ``split``) and
-    the raw union-find sweep result (see :func:`lltk.topology._sweep.join_sweep`)."""
+    the raw union-find sweep result (see :func:`lltk.topology._sweep.join_sweep`). The
+    vertex order is (value, id) unless ``order`` (TTK's ``<name>_Order``) gives it."""
     v = check_values(values, domain)
-    order, rank = sweep_order(v)
+    order, rank = sweep_order(v) if order is None else given_order(order, v.size)
     if kind == "split":
         order = order[::-1].copy()
         rank = order.size - 1 - rank
@@ -181,11 +199,12 @@ def tree_from_sweep(v: np.ndarray, rank: np.ndarray, res: tuple, domain: Domain,
     )
 
 
-def join_tree(values: np.ndarray, domain: Domain) -> MergeTree:
-    """The join tree (sublevel-set components merging upwards), as TTK's FTM gives it."""
-    return tree_from_sweep(*sweep(values, domain, "join"), domain, "join")
+def join_tree(values: np.ndarray, domain: Domain, order: np.ndarray | None = None) -> MergeTree:
+    """The join tree (sublevel-set components merging upwards), as TTK's FTM gives it;
+    ``order``: a TTK order array that replaces the (value, id) order."""
+    return tree_from_sweep(*sweep(values, domain, "join", order), domain, "join")
 
 
-def split_tree(values: np.ndarray, domain: Domain) -> MergeTree:
+def split_tree(values: np.ndarray, domain: Domain, order: np.ndarray | None = None) -> MergeTree:
     """The split tree (superlevel-set components merging downwards)."""
-    return tree_from_sweep(*sweep(values, domain, "split"), domain, "split")
+    return tree_from_sweep(*sweep(values, domain, "split", order), domain, "split")

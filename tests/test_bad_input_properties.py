@@ -1,0 +1,375 @@
+"""Property-based bad input (issue 15): hypothesis mutates landscapes, files and arguments
+of ``lltk topology`` and ``lltk sample`` and every run must end with status 0 or 2; on 2
+exactly one line on stderr and no output file; never a traceback; nothing outside
+``--out`` touched; and a run that succeeds on a damaged file gives the undamaged file's
+topology (anything else is a silent wrong result).
+
+Derandomized with bounded examples, so CI sees the same cases every time. With
+``LLTK_BAD_INPUT_REPORT=FILE`` the outcome counts are written to FILE (docs/bad-input.md
+quotes them).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import lzma
+import os
+import struct
+import tempfile
+import zlib
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+hypothesis = pytest.importorskip(
+    "hypothesis", reason="hypothesis not installed (make test installs python3-hypothesis)"
+)
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from lltk import vtkxml  # noqa: E402
+from lltk.cli import main  # noqa: E402
+
+SETTINGS = settings(
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+OUTCOMES: Counter = Counter()
+#: The columns of TTK's CSVs that carry the topology (not the coordinates).
+TOPOLOGY_COLUMNS = ("NodeId", "Scalar", "VertexId", "CriticalType", "RegionSize")
+DIMS = (9, 7)
+
+
+def _loss() -> np.ndarray:
+    x, y = np.meshgrid(np.linspace(-1, 1, DIMS[0]), np.linspace(-1, 1, DIMS[1]))
+    return (x**2 + y**2 + 0.3 * np.sin(5 * x) * np.cos(4 * y)).ravel()
+
+
+def _block(payload: bytes, compressor: str | None, block: int = 200) -> bytes:
+    """VTK's binary block layout (UInt64 header), optionally compressed in blocks."""
+    if compressor is None:
+        return struct.pack("<Q", len(payload)) + payload
+    pack = zlib.compress if compressor == "zlib" else lzma.compress
+    parts = [pack(payload[i : i + block]) for i in range(0, len(payload), block)]
+    last = len(payload) % block
+    head = [len(parts), block, last] + [len(p) for p in parts]
+    return struct.pack(f"<{len(head)}Q", *head) + b"".join(parts)
+
+
+def landscape_bytes(values: np.ndarray, layout: str) -> bytes:
+    """A 9x7 landscape as lltk writes it (``lltk``) or as VTK would: inline base64 or
+    appended raw data, uncompressed, zlib or LZMA."""
+    if layout == "lltk":
+        with tempfile.TemporaryDirectory() as tmp:
+            path = vtkxml.write(Path(tmp) / "l.vti", vtkxml.image_data({"Loss": values}, DIMS))
+            return path.read_bytes()
+    fmt, comp = layout.split("-")
+    compressor = None if comp == "none" else comp
+    block = _block(values.astype("<f8").tobytes(), compressor)
+    attr = {"zlib": "vtkZLibDataCompressor", "lzma": "vtkLZMADataCompressor"}.get(comp)
+    head = (
+        '<?xml version="1.0"?>\n<VTKFile type="ImageData" version="1.0" '
+        'byte_order="LittleEndian" header_type="UInt64"'
+        + (f' compressor="{attr}"' if attr else "")
+        + '>\n  <ImageData WholeExtent="0 8 0 6 0 0" Origin="0 0 0" Spacing="1 1 1">\n'
+        '    <Piece Extent="0 8 0 6 0 0">\n      <PointData Scalars="Loss">\n'
+        '        <DataArray type="Float64" Name="Loss" NumberOfComponents="1" '
+    )
+    if fmt == "inline":
+        text = base64.b64encode(block).decode()
+        body = f'format="binary">{text}</DataArray>\n'
+        tail = "      </PointData>\n    </Piece>\n  </ImageData>\n</VTKFile>\n"
+        return (head + body + tail).encode()
+    body = 'format="appended" offset="0"/>\n'
+    tail = '      </PointData>\n    </Piece>\n  </ImageData>\n  <AppendedData encoding="raw">\n   _'
+    return (head + body + tail).encode() + block + b"\n  </AppendedData>\n</VTKFile>\n"
+
+
+def payload_span(data: bytes) -> tuple[int, int]:
+    """Where the Loss array's encoded bytes lie in a file from :func:`landscape_bytes`."""
+    if b'format="binary">' in data:
+        start = data.index(b'format="binary">') + len(b'format="binary">')
+        return start, data.index(b"</DataArray>", start)
+    start = data.index(b"_", data.index(b"<AppendedData")) + 1
+    return start, data.rindex(b"\n  </AppendedData>")
+
+
+LAYOUTS = ("lltk", "inline-none", "inline-zlib", "inline-lzma", "appended-none", "appended-zlib")
+
+
+def snapshot(root: Path, skip: tuple[Path, ...]) -> dict[str, str]:
+    """Every file under ``root`` (outside ``skip``) with a hash of its bytes."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and not any(p == s or s in p.parents for s in skip):
+            out[str(p.relative_to(root))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def run_cli(argv: list[str]) -> tuple[int, str, str]:
+    """``lltk argv`` in this process: (status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = main(argv)
+    return rc, out.getvalue(), err.getvalue()
+
+
+def check_contract(rc: int, err: str, command: str, out_files: list[Path]) -> str:
+    """The rules every run keeps; returns the outcome's name."""
+    assert rc in (0, 2), (rc, err)
+    assert "Traceback" not in err, err
+    if rc == 2:
+        lines = err.strip().splitlines()
+        prefixes = (f"lltk {command}: error: ", "lltk: error: ")  # the latter: argparse's
+        assert len(lines) == 1 and lines[0].startswith(prefixes), err
+        assert not [p for p in out_files if p.exists()], "partial output after an error"
+        return "clear error"
+    return "completed"
+
+
+def topology_rows(folder: Path, stem: str) -> list[tuple[str, ...]]:
+    """The merge tree's topology columns and the diagram's rows, as text."""
+    with open(folder / f"{stem}_MergeTree.csv") as fh:
+        tree = [tuple(r[c] for c in TOPOLOGY_COLUMNS) for r in csv.DictReader(fh)]
+    with open(folder / f"{stem}_PersistenceDiagram.csv") as fh:
+        pairs = [tuple(r[c] for c in ("ttkVertexScalarField", "CriticalType", "Points:1"))
+                 for r in csv.DictReader(fh)]  # fmt: skip
+    return tree + pairs
+
+
+def topology_case(data: bytes, argv: list[str], expected: dict | None, family: str) -> str:
+    """Run ``lltk topology`` on ``data``; check the contract; classify the outcome.
+    ``expected``: the topology a correct run gives (None: any)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        src = root / "in" / "l.vti"
+        src.parent.mkdir()
+        src.write_bytes(data)
+        (root / "in" / "landscape_beta5.vti").write_text("the user's own file")
+        out = root / "out"
+        argv = [a.replace("{out}", str(out)).replace("{root}", str(root)) for a in argv]
+        before = snapshot(root, (out,))
+        with contextlib.chdir(root):  # a run writing into the working folder is seen
+            rc, _, err = run_cli(["topology", str(src), *argv])
+        files = [out / "l_MergeTree.csv", out / "l_PersistenceDiagram.csv"]
+        outcome = check_contract(rc, err, "topology", files)
+        assert snapshot(root, (out,)) == before, "a file outside --out changed"
+        if rc == 0:
+            rows = topology_rows(out, "l")
+            if expected is not None:
+                same = rows == expected["rows"]
+                outcome = "read intact, same topology" if same else "silent wrong result"
+        if rc == 0 and expected is None and family == "damaged file":
+            outcome = "read, bytes of uncompressed data changed (undetectable)"
+        OUTCOMES[(family, outcome)] += 1
+        assert outcome != "silent wrong result"
+        return outcome
+
+
+_REFERENCE: dict = {}
+
+
+def reference(values: np.ndarray, key: str) -> dict:
+    """The topology of an undamaged landscape (computed once per key)."""
+    if key not in _REFERENCE:
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "l.vti"
+            vtkxml.write(src, vtkxml.image_data({"Loss": values}, DIMS))
+            rc, _, err = run_cli(["topology", str(src), "--out", tmp])
+            assert rc == 0, err
+            _REFERENCE[key] = {"rows": topology_rows(Path(tmp), "l")}
+    return _REFERENCE[key]
+
+
+# ------------------------------------------------------------------ files
+
+ATTRIBUTES = (
+    "WholeExtent", "header_type", "compressor", "type", "NumberOfComponents", "offset",
+    "format", "byte_order", "encoding", "Name", "Extent",
+)  # fmt: skip
+JUNK = st.one_of(
+    st.sampled_from(["", "-1", "0", "1e300", "nan", "UInt16", "Float32", "String", "binary",
+                     "appended", "ascii", "BigEndian", "0 8 0 6 0 0 0", "0 -8 0 6 0 0",
+                     "0 99999999 0 99999999 0 9", "vtkLZ4DataCompressor", "18446744073709551615"]),
+    st.text(max_size=12),
+)  # fmt: skip
+
+
+@st.composite
+def damaged_files(draw):
+    """A landscape in some layout, damaged one way or another."""
+    layout = draw(st.sampled_from(LAYOUTS))
+    data = landscape_bytes(_loss(), layout)
+    start, end = payload_span(data)
+    how = draw(st.sampled_from(["truncate", "flip", "splice", "attribute", "junk"]))
+    hit = how in ("flip", "splice")
+    if how == "truncate":
+        data = data[: draw(st.integers(0, len(data) - 1))]
+    elif how == "flip":
+        i = draw(st.integers(0, len(data) - 1))
+        data = data[:i] + bytes([data[i] ^ draw(st.integers(1, 255))]) + data[i + 1 :]
+        hit = start <= i < end
+    elif how == "splice":
+        i = draw(st.integers(0, len(data)))
+        data = data[:i] + draw(st.binary(min_size=1, max_size=40)) + data[i:]
+        hit = start <= i <= end
+    elif how == "attribute":
+        name = draw(st.sampled_from(ATTRIBUTES))
+        value = draw(JUNK).replace('"', "").replace("&", "").replace("<", "")
+        key = f' {name}="'.encode()
+        if key in data:
+            a = data.index(key) + len(key)
+            data = data[:a] + value.encode() + data[data.index(b'"', a) :]
+    else:
+        data = draw(st.binary(max_size=300))
+    return layout, how, data, hit
+
+
+@settings(SETTINGS, max_examples=140)
+@given(damaged_files())
+def test_damaged_files(case):
+    """A damaged file is refused in one line, or read to the undamaged topology; bytes
+    changed inside uncompressed data (no checksum: undetectable by any reader, VTK's
+    included) change the losses and are let be; compressed blocks carry checksums."""
+    layout, _, data, hit = case
+    intact = layout.endswith(("zlib", "lzma")) or not hit
+    expected = reference(_loss(), "loss") if intact else None
+    topology_case(data, ["--out", "{out}"], expected, "damaged file")
+
+
+@st.composite
+def odd_values(draw):
+    """Valid files whose losses hold NaN, +-inf, ties, huge or tiny numbers."""
+    values = _loss()
+    n = draw(st.integers(1, 12))
+    idx = draw(st.lists(st.integers(0, values.size - 1), min_size=n, max_size=n))
+    fill = draw(st.sampled_from([np.nan, np.inf, -np.inf, 0.0, 1e308, -1e308, 5e-324, values[0]]))
+    values[idx] = fill
+    if draw(st.booleans()):
+        values[:] = fill  # every sample the same (or every one diverged)
+    return values, draw(st.sampled_from(LAYOUTS))
+
+
+@settings(SETTINGS, max_examples=40)
+@given(odd_values())
+def test_odd_values(case):
+    values, layout = case
+    argv = ["--out", "{out}"]
+    outcome = topology_case(landscape_bytes(values, layout), argv, None, "odd losses")
+    if np.isfinite(values).any():
+        assert outcome == "completed"
+
+
+# ------------------------------------------------------------------ arguments
+
+NUMBERS = st.sampled_from(["0", "0.01", "-1", "nan", "inf", "-inf", "1e400", "abc", ""])
+
+
+@st.composite
+def topology_arguments(draw):
+    argv = []
+    if draw(st.booleans()):
+        argv += [f"--array={draw(st.sampled_from(['Loss', 'Nope', '', 'Valid']))}"]
+    if draw(st.booleans()):
+        argv += [f"--tree={draw(st.sampled_from(['join', 'split', 'both']))}"]
+    if draw(st.booleans()):
+        argv += [f"--simplify={draw(NUMBERS)}"]
+    if draw(st.booleans()):
+        argv += ["--absolute"]
+    out = draw(
+        st.sampled_from(
+            ["{out}", "{root}/in/l.vti", "{root}/in/l.vti/sub", "/proc/lltk-out", "", None]
+        )
+    )
+    if out is not None:
+        argv += [f"--out={out}"]
+    if draw(st.booleans()):
+        argv += [draw(st.sampled_from(["--bogus", "extra.vti", "-x"]))]
+    return argv
+
+
+@settings(SETTINGS, max_examples=60)
+@given(topology_arguments())
+def test_topology_arguments(argv):
+    topology_case(landscape_bytes(_loss(), "lltk"), argv, None, "topology arguments")
+
+
+@st.composite
+def sample_arguments(draw):
+    if draw(st.booleans()):  # a valid run now and then: nothing over-refused
+        dim, resolution = draw(st.integers(1, 2)), draw(st.integers(2, 4))
+        suffix = draw(st.sampled_from([".vti", ".vtu"]))
+        graph = draw(st.sampled_from(["grid", "knn"])) if suffix == ".vtu" else "grid"
+        argv = [f"--dim={dim}", f"--resolution={resolution}", f"--graph={graph}"]
+        return argv + (["--k=1"] if graph == "knn" else []), suffix
+    dim, resolution = draw(
+        st.one_of(
+            st.tuples(st.integers(-1, 3), st.integers(-1, 4)),
+            st.sampled_from([(2, 46000), (31, 2), (3, 10**4), (2, 2**40)]),
+        )
+    )
+    argv = [f"--dim={dim}", f"--resolution={resolution}"]
+    for flag, values in (
+        ("--distance", ["1", "0", "-1", "nan", "inf", "1e-300"]),
+        ("--beta", ["1", "nan", "inf", "-inf", "0"]),
+        ("--graph", ["grid", "knn", "delaunay", "gabriel", "mesh"]),
+        ("--k", ["0", "1", "3", "1000", "-2"]),
+        ("--chunk-size", ["0", "1", "7", "-5"]),
+        ("--top-k", ["0", "2"]),
+        ("--hessian-iter", ["0", "3"]),
+        ("--device", ["cpu", "cuda", "tpu:9"]),
+    ):
+        if draw(st.integers(0, 3)) == 0:
+            argv += [f"{flag}={draw(st.sampled_from(values))}"]
+    suffix = draw(st.sampled_from([".vti", ".vtu", ".vtk", ""]))
+    return argv, suffix
+
+
+@settings(SETTINGS, max_examples=16)
+@given(sample_arguments())
+def test_sample_arguments(case):
+    """``lltk sample`` with mutated options (a 0-iteration PINN, so a run that is
+    accepted takes about a second): status 0 or 2, one line, nothing left on error."""
+    pytest.importorskip("torch")
+    argv, suffix = case
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "keep.txt").write_text("keep")
+        out = root / "out" / f"l{suffix}"
+        before = snapshot(root, (out.parent, root / "cache"))
+        cache = os.environ.get("LLTK_CACHE")
+        os.environ["LLTK_CACHE"] = str(root / "cache")
+        fast = ["--n-f=30", "--max-iter=0", "--quiet"]
+        try:
+            with contextlib.chdir(root):
+                rc, _, err = run_cli(["sample", "pinn", *fast, *argv, f"--out={out}"])
+        finally:
+            if cache is None:
+                os.environ.pop("LLTK_CACHE")
+            else:
+                os.environ["LLTK_CACHE"] = cache
+        side = [out, out.with_name("l_solution.vti"), out.with_name(f".{out.name}.lltk-state.npz")]
+        outcome = check_contract(rc, err, "sample", side)
+        assert snapshot(root, (out.parent, root / "cache")) == before
+        if rc == 0:
+            ds = vtkxml.read(out)
+            assert ds.point_data["Loss"].size == len(ds.point_coordinates())
+        OUTCOMES[("sample arguments", outcome)] += 1
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report():
+    yield
+    path = os.environ.get("LLTK_BAD_INPUT_REPORT")
+    if path:
+        counts = {f"{cmd}: {outcome}": n for (cmd, outcome), n in sorted(OUTCOMES.items())}
+        Path(path).write_text(json.dumps(counts, indent=1) + "\n")
