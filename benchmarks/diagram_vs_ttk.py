@@ -14,9 +14,9 @@ with /proc/self/clear_refs; numba kernels compiled beforehand). TTK runs with it
 default threads and with one (on a loaded machine its OpenMP threads can cost more
 than they give). Both children also write their pairs;
 the table says whether they agree row for row (birth and death vertex, critical types)
-or only up to the order of pairs born at one vertex. TTK is found in
-``LLTK_TTK_PREFIX`` or ``~/.local/share/lltk/ttk-1.2.0`` (``make ttk``); without it
-only lltk's column is filled.
+or only up to the order of pairs born at one vertex. TTK is found as lltk
+finds it (:mod:`lltk.ttk`: ``LLTK_TTK_PREFIX`` or where ``make ttk`` installs it);
+without it only lltk's columns are filled.
 """
 
 from __future__ import annotations
@@ -33,14 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
+from lltk import ttk
+
 CASES = ("41x41", "41x41x41", "81x81x81", "101x101x101")
-
-
-def ttk_prefix() -> Path | None:
-    """Where ``make ttk`` installed TTK 1.2.0, or None."""
-    default = Path.home() / ".local/share/lltk/ttk-1.2.0"
-    prefix = Path(os.environ.get("LLTK_TTK_PREFIX", default))
-    return prefix if (prefix / "lib/python3/dist-packages/topologytoolkit").is_dir() else None
 
 
 def benchmark_field(dims: tuple[int, ...], seed: int = 0) -> np.ndarray:
@@ -96,7 +91,7 @@ def child_ours(dims: tuple[int, ...], repeat: int, out: str) -> dict:
 
 def child_ttk(dims: tuple[int, ...], repeat: int, out: str) -> dict:
     """Time TTK's ttkPersistenceDiagram in this process (TTK on the path)."""
-    import topologytoolkit as ttk
+    import topologytoolkit
     from vtkmodules.util import numpy_support
     from vtkmodules.vtkCommonDataModel import vtkImageData
 
@@ -109,7 +104,7 @@ def child_ttk(dims: tuple[int, ...], repeat: int, out: str) -> dict:
     base = _reset_peak()
     best = np.inf
     for _ in range(repeat):
-        flt = ttk.ttkPersistenceDiagram()
+        flt = topologytoolkit.ttkPersistenceDiagram()
         flt.SetInputDataObject(image)
         flt.SetInputArrayToProcess(0, 0, 0, 0, "Loss")
         t0 = time.perf_counter()
@@ -135,12 +130,8 @@ def run_child(
     env = dict(os.environ)
     if threads:
         env["OMP_NUM_THREADS"] = str(threads)
-    if which == "ttk":
-        prefix = ttk_prefix()
-        if prefix is None:
-            return None
-        env["LD_LIBRARY_PATH"] = f"{prefix / 'lib'}:{env.get('LD_LIBRARY_PATH', '')}"
-        env["PYTHONPATH"] = f"{prefix / 'lib/python3/dist-packages'}:{env.get('PYTHONPATH', '')}"
+    if which == "ttk" and ttk.add_to_env(env) is None:
+        return None
     case = "x".join(map(str, dims))
     cmd = [sys.executable, __file__, "--child", which, case, str(repeat), out]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)

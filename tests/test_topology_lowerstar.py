@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lltk import ttk
 from lltk.topology import grid_domain, persistence_pairs, vertex_order
 from lltk.topology._lowerstar import kuhn_tables
 
@@ -91,12 +92,6 @@ def test_medium_3d_grids_match_gudhi() -> None:
         assert ours == ref, dims
 
 
-def _ttk_prefix() -> Path | None:
-    default = Path.home() / ".local/share/lltk/ttk-1.2.0"
-    prefix = Path(os.environ.get("LLTK_TTK_PREFIX", default))
-    return prefix if (prefix / "lib/python3/dist-packages/topologytoolkit").is_dir() else None
-
-
 _TTK_CHILD = """
 import sys
 import numpy as np
@@ -134,8 +129,8 @@ def test_random_fields_with_ties_match_ttk(ndim: int, tmp_path: Path) -> None:
     of birth vertices. Pairs sharing a birth vertex (a degenerate saddle) can come in
     another order than TTK's: TTK sorts by birth alone with std::sort, which leaves
     such ties in an order of its own (neither rising nor falling death in general)."""
-    prefix = _ttk_prefix()
-    if prefix is None:
+    env = dict(os.environ)
+    if ttk.add_to_env(env) is None:
         pytest.skip("TTK 1.2.0 not installed (make ttk; or set LLTK_TTK_PREFIX)")
     rng = np.random.default_rng(100 + ndim)
     cases = {}
@@ -144,8 +139,6 @@ def test_random_fields_with_ties_match_ttk(ndim: int, tmp_path: Path) -> None:
         cases[f"dims{k}"] = np.array(dims)
         cases[f"values{k}"] = _field(rng, dims)
     np.savez(tmp_path / "cases.npz", count=40, **cases)
-    env = dict(os.environ, PYTHONPATH=str(prefix / "lib/python3/dist-packages"))
-    env["LD_LIBRARY_PATH"] = f"{prefix / 'lib'}:{env.get('LD_LIBRARY_PATH', '')}"
     cmd = [sys.executable, "-c", _TTK_CHILD, str(tmp_path / "cases.npz"), str(tmp_path / "o.npz")]
     subprocess.run(cmd, check=True, env=env, timeout=600)
     with np.load(tmp_path / "o.npz") as ttk_rows:

@@ -22,8 +22,9 @@ from __future__ import annotations
 import functools
 import itertools
 
-import numba
 import numpy as np
+
+from lltk.topology._jit import numba
 
 #: Rank given to a neighbour outside the grid (above every vertex).
 _OUTSIDE = np.iinfo(np.int64).max
