@@ -1,4 +1,4 @@
-"""Numba kernels: union-find sweeps over vertices and over top-dimensional cells."""
+"""Numba kernels: union-find sweeps over the vertices (merge trees, minimum-saddle pairs)."""
 
 from __future__ import annotations
 
@@ -158,61 +158,6 @@ def join_sweep(order: np.ndarray, rank: np.ndarray, indptr: np.ndarray, indices:
 
 
 @numba.njit(cache=True)
-def dual_sweep(
-    cell_key: np.ndarray,
-    cell_vertex: np.ndarray,
-    facet_key: np.ndarray,
-    facet_vertex: np.ndarray,
-    facet_cofaces: np.ndarray,
-):
-    """Elder-rule sweep of the dual graph in descending order (saddle-maximum pairs).
-
-    Cells (top simplices) are dual nodes, born at ``cell_key`` (rank of their highest
-    vertex ``cell_vertex``); facets join their one or two cofaces (``-1`` = the outer
-    node, born at +inf). Both key arrays must be sorted descending. A facet that joins
-    two components kills the younger one: returns (facet vertex, cell vertex) pairs of
-    non-zero persistence, and per facet whether it joined two components.
-    """
-    nc = cell_key.size
-    nf = facet_key.size
-    outer = nc
-    parent = np.empty(nc + 1, np.int64)
-    birth_key = np.empty(nc + 1, np.int64)
-    birth_vertex = np.empty(nc + 1, np.int64)
-    parent[outer] = outer
-    birth_key[outer] = np.iinfo(np.int64).max
-    birth_vertex[outer] = -1
-    pair_saddle = np.empty(nf, np.int64)
-    pair_max = np.empty(nf, np.int64)
-    merging = np.zeros(nf, np.bool_)
-    npairs = 0
-    ci = 0
-    for fi in range(nf):
-        fk = facet_key[fi]
-        while ci < nc and cell_key[ci] >= fk:
-            parent[ci] = ci
-            birth_key[ci] = cell_key[ci]
-            birth_vertex[ci] = cell_vertex[ci]
-            ci += 1
-        a = facet_cofaces[fi, 0]
-        b = facet_cofaces[fi, 1]
-        ra = _find(parent, outer if a < 0 else a)
-        rb = _find(parent, outer if b < 0 else b)
-        if ra == rb:
-            continue
-        merging[fi] = True
-        if birth_key[ra] < birth_key[rb]:
-            ra, rb = rb, ra
-        # rb is the younger component: it dies here
-        if birth_vertex[rb] != facet_vertex[fi]:
-            pair_saddle[npairs] = facet_vertex[fi]
-            pair_max[npairs] = birth_vertex[rb]
-            npairs += 1
-        parent[rb] = ra
-    return pair_saddle[:npairs], pair_max[:npairs], merging
-
-
-@numba.njit(cache=True)
 def ftm_saddle_order(
     node_up: np.ndarray,
     node_kind: np.ndarray,
@@ -262,91 +207,3 @@ def ftm_saddle_order(
             out[k] = s
             k += 1
     return out[:k]
-
-
-@numba.njit(cache=True)
-def _xor_sorted(a: np.ndarray, na: int, b: np.ndarray, out: np.ndarray) -> int:
-    """Symmetric difference of the sorted ``a[:na]`` and ``b`` into ``out``; its size."""
-    i = 0
-    j = 0
-    k = 0
-    nb = b.size
-    while i < na and j < nb:
-        if a[i] < b[j]:
-            out[k] = a[i]
-            i += 1
-            k += 1
-        elif a[i] > b[j]:
-            out[k] = b[j]
-            j += 1
-            k += 1
-        else:
-            i += 1
-            j += 1
-    while i < na:
-        out[k] = a[i]
-        i += 1
-        k += 1
-    while j < nb:
-        out[k] = b[j]
-        j += 1
-        k += 1
-    return k
-
-
-@numba.njit(cache=True)
-def reduce_columns(columns: np.ndarray, skip: np.ndarray, n_rows: int):
-    """Z/2 reduction of a boundary matrix whose columns have 3 sorted row indices.
-
-    ``columns`` (c, 3) are in filtration order, rows are row filtration positions;
-    columns flagged in ``skip`` are known to reduce to zero (clearing). Returns the
-    (row, column) persistence pairs.
-    """
-    c = columns.shape[0]
-    pivot_col = np.full(n_rows, -1, np.int64)
-    start = np.zeros(c, np.int64)
-    length = np.zeros(c, np.int64)
-    cap = max(16, 4 * c)
-    store = np.empty(cap, np.int64)
-    used = 0
-    work = np.empty(64, np.int64)
-    tmp = np.empty(64, np.int64)
-    pr = np.empty(c, np.int64)
-    pc = np.empty(c, np.int64)
-    npairs = 0
-    for j in range(c):
-        if skip[j]:
-            continue
-        nw = 3
-        work[0] = columns[j, 0]
-        work[1] = columns[j, 1]
-        work[2] = columns[j, 2]
-        while nw > 0:
-            other = pivot_col[work[nw - 1]]
-            if other < 0:
-                break
-            col = store[start[other] : start[other] + length[other]]
-            if work.size < nw + col.size:
-                bigger = np.empty(2 * (nw + col.size), np.int64)
-                bigger[:nw] = work[:nw]
-                work = bigger
-                tmp = np.empty(2 * (nw + col.size), np.int64)
-            nw = _xor_sorted(work, nw, col, tmp)
-            work, tmp = tmp, work
-        if nw == 0:
-            continue
-        low = work[nw - 1]
-        pivot_col[low] = j
-        if used + nw > cap:
-            cap = 2 * (used + nw)
-            bigger = np.empty(cap, np.int64)
-            bigger[:used] = store[:used]
-            store = bigger
-        store[used : used + nw] = work[:nw]
-        start[j] = used
-        length[j] = nw
-        used += nw
-        pr[npairs] = low
-        pc[npairs] = j
-        npairs += 1
-    return pr[:npairs], pc[:npairs]

@@ -6,7 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lltk.topology._sweep import dual_sweep, reduce_columns
+from lltk.topology._lowerstar import (
+    critical_cells,
+    critical_facets,
+    dual_pairs,
+    kuhn_tables,
+    saddle_saddle_pairs,
+)
 from lltk.topology.domain import Domain
 from lltk.topology.tree import (
     MAXIMUM,
@@ -44,105 +50,54 @@ class PersistenceDiagram:
         return int(self.birth_vertex.size)
 
 
-def _facet_cofaces(cells: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Facets (f, d) of top simplices ``cells`` (c, d+1) and their 1 or 2 cofaces (-1 none)."""
-    d1 = cells.shape[1]
-    faces = np.concatenate([np.delete(cells, i, axis=1) for i in range(d1)])
-    faces = np.sort(faces, axis=1)
-    key = np.zeros(faces.shape[0], np.int64)
-    for col in range(faces.shape[1]):
-        key = key * np.int64(n) + faces[:, col]
-    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    owner = np.tile(np.arange(cells.shape[0]), d1)
-    order = np.argsort(inverse, kind="stable")
-    inv_sorted = inverse[order]
-    starts = np.searchsorted(inv_sorted, np.arange(uniq.size))
-    counts = np.diff(np.append(starts, inv_sorted.size))
-    cof = np.full((uniq.size, 2), -1, np.int64)
-    cof[:, 0] = owner[order[starts]]
-    two = counts == 2
-    cof[two, 1] = owner[order[starts[two] + 1]]
-    return faces[first], cof
-
-
-def _highest(simplices: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """The highest-ranked vertex of each simplex."""
-    return simplices[np.arange(simplices.shape[0]), np.argmax(rank[simplices], axis=1)]
-
-
 def saddle_max_pairs(domain: Domain, rank: np.ndarray) -> tuple[np.ndarray, ...]:
     """Saddle-maximum and saddle-saddle vertex pairs of a 2-D or 3-D grid.
 
     The top cells (triangles or tetrahedra) are nodes of the dual graph, plus one outer
     node for the boundary; sweeping it downwards with the elder rule gives the pairs of
     the lower-star filtration's top-dimensional homology, TTK's saddle-maximum pairs.
-    On 3-D grids the triangles that did not join two dual components are the ones that
-    kill 1-cycles: reducing only their boundaries (clearing) gives the edge-triangle
-    (saddle-saddle) pairs. Returns (saddle, max, saddle1, saddle2) vertex arrays.
+    On 3-D grids the triangles that did not join two dual components kill 1-cycles;
+    reducing those that are critical in the gradient of apparent pairs gives the
+    edge-triangle (saddle-saddle) pairs. Both run on the lower stars of the implicit
+    grid (:mod:`lltk.topology._lowerstar`). Returns (saddle, max, saddle1, saddle2).
     """
     empty = np.zeros(0, np.int64)
     if domain.dims is None or len(domain.dims) < 2:
         return empty, empty, empty, empty
-    cells = domain.simplices(len(domain.dims))
-    facets, cof = _facet_cofaces(cells, domain.n_vertices)
-    cell_v = _highest(cells, rank)
-    facet_v = _highest(facets, rank)
-    corder = np.argsort(-rank[cell_v], kind="stable")
-    forder = np.argsort(-rank[facet_v], kind="stable")
-    remap = np.empty(cells.shape[0], np.int64)
-    remap[corder] = np.arange(cells.shape[0])
-    cof = cof[forder]
-    cof = np.where(cof >= 0, remap[np.maximum(cof, 0)], -1)
-    saddle, maximum, merging = dual_sweep(
-        rank[cell_v][corder], cell_v[corder], rank[facet_v][forder], facet_v[forder], cof
+    d = len(domain.dims)
+    tables = kuhn_tables(d)
+    shape = np.array([*domain.dims, 1][:3], np.int64)
+    order = np.empty(rank.size, np.int64)
+    order[rank] = np.arange(rank.size)
+    rank = rank.astype(np.int32) if rank.size < 2**31 else rank  # half the cache misses
+    mask, steep = critical_facets(
+        rank, shape, tables["nb"], tables["fac_nb"], tables["fac_extra"], tables["partners"]
     )
-    if len(domain.dims) < 3:
+    fv, ff, fr, ends, birth = critical_cells(
+        mask,
+        rank,
+        shape,
+        *(tables[k] for k in ("nb", "top_corner", "top_type", "chain", "fac_nb", "fac_cof")),
+        *(tables[k] for k in ("fac_extra", "asc")),
+    )
+    del mask
+    if float(rank.size) ** d < 2.0**62:
+        key = fr[0] * rank.size + fr[1]
+        if d == 3:
+            key = key * rank.size + fr[2]
+        down = np.argsort(key)[::-1]
+    else:
+        down = np.lexsort(fr[::-1])[::-1]
+    saddle, maximum, columns = dual_pairs(
+        fv[down], ff[down], ends[down], birth, rank, order, shape, tables["nb"], tables["fac_nb"]
+    )
+    if d < 3:
         return saddle, maximum, empty, empty
-    positive = np.empty(facets.shape[0], bool)
-    positive[forder] = merging
-    s1, s2 = _saddle_saddle_pairs(domain.simplices(1), facets, positive, rank, domain.dims)
-    return saddle, maximum, s1, s2
-
-
-def _lower_star_key(simplices: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """Filtration order of simplices: by their vertex ranks, highest first."""
-    r = -np.sort(-rank[simplices], axis=1)
-    key = np.zeros(r.shape[0], np.int64)
-    for k in range(r.shape[1]):
-        key = key * np.int64(rank.size) + r[:, k]
-    return np.argsort(key, kind="stable")
-
-
-def _edge_slot(u: np.ndarray, w: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
-    """A unique slot per grid edge: smaller vertex id times 27 plus the offset code."""
-    a, b = np.minimum(u, w), np.maximum(u, w)
-    code = np.zeros(a.size, np.int64)
-    stride = 1
-    for axis, size in enumerate(dims):
-        da = (b // stride) % size - (a // stride) % size
-        code += (da + 1) * 3**axis
-        stride *= size
-    return a * 27 + code
-
-
-def _saddle_saddle_pairs(
-    edges: np.ndarray, triangles: np.ndarray, positive: np.ndarray, rank: np.ndarray, dims
-) -> tuple[np.ndarray, np.ndarray]:
-    """(edge vertex, triangle vertex) pairs of H1 by a cleared Z/2 column reduction."""
-    edges = edges[_lower_star_key(edges, rank)]
-    position = np.empty(rank.size * 27, np.int64)
-    position[_edge_slot(edges[:, 0], edges[:, 1], dims)] = np.arange(edges.shape[0])
-    torder = _lower_star_key(triangles, rank)
-    tri = triangles[torder]
-    cols = np.empty((tri.shape[0], 3), np.int64)
-    for k, (a, b) in enumerate(((0, 1), (0, 2), (1, 2))):
-        cols[:, k] = position[_edge_slot(tri[:, a], tri[:, b], dims)]
-    cols.sort(axis=1)
-    rows, columns = reduce_columns(cols, positive[torder], edges.shape[0])
-    ev = _highest(edges[rows], rank)
-    tv = _highest(tri[columns], rank)
+    ev, tv = saddle_saddle_pairs(
+        columns, steep, rank, order, shape, tables["nb"], tables["partners"], tables["code"]
+    )
     keep = ev != tv
-    return ev[keep], tv[keep]
+    return saddle, maximum, ev[keep], tv[keep]
 
 
 def persistence_pairs(
