@@ -67,6 +67,11 @@ info = {"profile": profile.GetDataInformation().DataInformation.GetCellDataInfor
 out["active_scalars"] = {k: v.GetAttributeInformation(0).GetName() for k, v in info.items()}
 out["names"] = {k: {str(c): n for c, (n, _) in scene.critical_names(k).items()}
                 for k in ("surface", "volume", "points")}
+out["legend"] = {}
+for kind in ("surface", "volume"):
+    scene.set_critical_names(kind)
+    ct = pv.GetColorTransferFunction("CriticalType")
+    out["legend"][kind] = [list(ct.Annotations), list(ct.NanColor), list(ct.IndexedColors)]
 
 # the macro, with a filter of the landscape selected
 pv.SetActiveSource(pv.FindSource("LossMergeTree1"))
@@ -228,6 +233,16 @@ def test_saddles_are_named_by_the_landscapes_dimension(session):
     assert names["surface"]["1"] == names["surface"]["2"] == "saddle"
     assert names["points"]["2"] == "saddle"
     assert (names["volume"]["1"], names["volume"]["2"]) == ("1-saddle", "2-saddle")
+
+
+def test_the_legend_names_each_kind_of_critical_point_once(session):
+    """A 2-D landscape's saddles (TTK's codes 1 and 2) are one legend entry; code 2 is
+    drawn in the saddle's colour through the categorical map's NaN colour."""
+    annotations, nan, colours = session["legend"]["surface"]
+    assert annotations == ["0", "minimum", "1", "saddle", "3", "maximum", "4", "degenerate"]
+    assert nan == colours[3:6]  # code 1's colour
+    annotations, _, _ = session["legend"]["volume"]
+    assert annotations[2:6] == ["1", "1-saddle", "2", "2-saddle"]
 
 
 def test_macro_lays_out_the_study_views_fitted_to_the_landscape(session):

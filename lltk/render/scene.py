@@ -170,12 +170,20 @@ def critical_names(kind: str) -> dict[int, tuple[str, list[float]]]:
 
 
 def set_critical_names(kind: str) -> None:
-    """Label the ``CriticalType`` colours for a landscape of ``kind``."""
-    names = critical_names(kind)
+    """Label the ``CriticalType`` colours for a landscape of ``kind``, each name once in
+    the legend (a 2-D landscape's codes 1 and 2 are both its one kind of saddle)."""
+    shown: dict[int, tuple[str, list[float]]] = {}
+    other = [0.5, 0.5, 0.5]
+    for code, (label, colour) in critical_names(kind).items():
+        if any(label == seen for seen, _ in shown.values()):
+            other = colour  # one legend entry per name: a code not listed takes NanColor
+        else:
+            shown[code] = (label, colour)
     lut = pv.GetColorTransferFunction("CriticalType")
     lut.InterpretValuesAsCategories = 1
-    lut.Annotations = [x for k, (label, _) in names.items() for x in (str(k), label)]
-    lut.IndexedColors = [c for _, colour in names.values() for c in colour]
+    lut.Annotations = [x for k, (label, _) in shown.items() for x in (str(k), label)]
+    lut.IndexedColors = [c for _, colour in shown.values() for c in colour]
+    lut.NanColor = other
 
 
 def _critical_type_legend(rep: object, view: object, title: str) -> None:
