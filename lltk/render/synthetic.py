@@ -1,7 +1,8 @@
 """Analytic stand-ins for what the sampler writes, to build the states and test the renderer.
 
-They follow conventions.md exactly (arrays, FieldData, side files) but come from closed-form
-functions, so they need neither torch nor a trained model.
+They have the arrays, FieldData and side files that :mod:`sampling.export` writes (its
+docstring lists them) but come from closed-form functions, so they need neither torch nor
+a trained model.
 """
 
 from __future__ import annotations
