@@ -105,3 +105,22 @@ def test_installed_package_renders_without_its_source_tree(tmp_path, pvpython):
     assert proc.returncode == 0, proc.stderr
     pngs = sorted(p.name for p in (tmp_path / "figs" / "bowl").glob("*.png"))
     assert {"landscape.png", "merge_tree.png"} <= set(pngs), (pngs, proc.stdout, proc.stderr)
+
+
+def test_command_line_and_renderer_need_no_torch(tmp_path):
+    """With torch made unimportable, the CLI builds and ``lltk topology`` runs; importing
+    the renderer loads no ``sampling`` (sampling imports lltk, not the reverse)."""
+    from lltk.render.synthetic import write_landscape
+
+    landscape = write_landscape(tmp_path, stem="bowl", resolution=9, side_files=False)
+    script = (
+        "import sys\n"
+        "sys.modules['torch'] = None\n"
+        "import lltk.render, lltk.render.synthetic\n"
+        "assert 'sampling' not in sys.modules, 'lltk.render imported sampling'\n"
+        "from lltk.cli import main\n"
+        f"sys.exit(main(['topology', {str(landscape)!r}, '--out', {str(tmp_path / 'out')!r}]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "bowl_MergeTree.csv").is_file()

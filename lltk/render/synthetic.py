@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 
 from lltk import vtkxml
-from sampling.graphs import grid_edges
 
 
 def landscape_values(resolution: int, distance: float = 1.0) -> np.ndarray:
@@ -100,6 +99,8 @@ def write_graph(
 ) -> Path:
     """An n-D grid landscape as the sampler writes it to ``<stem>.vtu``: points = the first
     three coordinates, ``Coordinates`` = all of them, line cells = axis neighbours."""
+    from sampling.graphs import grid_edges  # sampling imports lltk, not the reverse
+
     a = np.linspace(-1.0, 1.0, resolution)
     index = np.arange(resolution**dimension)
     coords = a[(index[:, None] // resolution ** np.arange(dimension)) % resolution]
