@@ -13,10 +13,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def share_dir(name: str) -> Path:
-    """``plugins`` or ``pvstates``, installed in the package or beside it in a checkout."""
-    for folder in (_PACKAGE / name, _PACKAGE.parent / name):
-        if folder.is_dir():
-            return folder
-    raise FileNotFoundError(
-        f"lltk's {name}/ is neither in {_PACKAGE} nor beside it: reinstall lltk (pip install .)"
-    )
+    """``plugins`` or ``pvstates``, installed in the package or beside it in a checkout
+    (where neither exists, the installed place, which the renderer's errors then name)."""
+    checkout = _PACKAGE.parent / name
+    return checkout if checkout.is_dir() and not (_PACKAGE / name).is_dir() else _PACKAGE / name
