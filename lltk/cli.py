@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 from lltk import __version__, commands
+from lltk.errors import UserError
 
-
-class UserError(Exception):
-    """A problem with the user's input: printed as one clear line, exit status 2."""
+__all__ = ["UserError", "main"]
 
 
 class _Parser(argparse.ArgumentParser):

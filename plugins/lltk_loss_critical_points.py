@@ -7,8 +7,10 @@ Load with Tools > Manage Plugins > Load New, ``PV_PLUGIN_PATH=<repo>/plugins``, 
 import sys
 from pathlib import Path
 
-if str(Path(__file__).resolve().parents[1]) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The folder holding the lltk package: the checkout, or site-packages when installed.
+sys.path.insert(
+    0, str(next(p for p in Path(__file__).resolve().parents if (p / "lltk/__init__.py").is_file()))
+)
 
 from lltk.paraview import algorithm, filters
 from lltk.paraview_compat import smhint, smproperty, smproxy

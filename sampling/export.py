@@ -1,4 +1,4 @@
-"""Write landscapes and their side files as the lltk conventions describe.
+"""Write landscapes and their side files: lltk's file format, defined here.
 
 ``<stem>.vti`` (n <= 3) or ``<stem>.vtu`` (any n; line cells = a neighbourhood graph),
 point arrays ``Loss`` (float64, NaN where invalid), ``Valid`` (uint8) and, for .vtu,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sampling.closure import Trained
+if TYPE_CHECKING:  # the command line reads MODELS without importing torch
+    from sampling.closure import Trained
 
 MODELS = ("pinn", "resnet20", "resnet20-noskip")
 

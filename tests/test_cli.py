@@ -86,7 +86,10 @@ def test_demo_end_to_end(tmp_path):
         text=True,
         timeout=60,
     )
-    for line in stats.stdout.splitlines():
+    assert stats.returncode == 0, stats.stderr[-3000:]
+    lines = stats.stdout.splitlines()
+    assert len(lines) == len(pngs), stats.stdout
+    for line in lines:
         _, pixels, spread = line.split()
         assert int(pixels) > 100_000 and float(spread) > 10, line
     assert (tmp_path / "pinn_beta1_seed0_MergeTree.csv").is_file()

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import REPO
 
 from lltk import vtkxml
-from lltk.render import REPO, stage
+from lltk.render import MACROS_DIR, PLUGINS_DIR, STATES_DIR, stage
 
 pytestmark = pytest.mark.paraview
 
@@ -138,16 +139,16 @@ def session(tmp_path_factory, pvpython) -> dict:
     steep = _landscape(tmp / "steep.vti", 1e-3, 3.0)
     cfg = {
         "small": str(small),
-        "macro": str(REPO / "plugins" / "macros" / "Loss Landscape Views.py"),
-        "state": str(REPO / "pvstates" / "layout.pvsm"),
-        "python_state": str(REPO / "pvstates" / "landscape.py"),
+        "macro": str(MACROS_DIR / "Loss Landscape Views.py"),
+        "state": str(STATES_DIR / "layout.pvsm"),
+        "python_state": str(STATES_DIR / "landscape.py"),
         "data_dirs": [str(stage(small, tmp / "a")), str(stage(steep, tmp / "b"))],
     }
     (tmp / "cfg.json").write_text(json.dumps(cfg))
     (tmp / "driver.py").write_text(DRIVER)
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "plugins" / "startup"), str(REPO)])
-    env["PV_PLUGIN_PATH"] = str(REPO / "plugins")
+    env["PYTHONPATH"] = os.pathsep.join([str(PLUGINS_DIR / "startup"), str(REPO)])
+    env["PV_PLUGIN_PATH"] = str(PLUGINS_DIR)
     for _ in range(2):  # xvfb-run -a can lose its display to another one starting at once
         proc = subprocess.run(
             [*pvpython, str(tmp / "driver.py"), str(tmp / "cfg.json")],

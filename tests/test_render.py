@@ -113,8 +113,6 @@ def test_figure_has_a_column_per_landscape_and_a_row_per_view(rendered):
 @pytest.mark.paraview
 def test_landscape_glyphs_are_the_engines_critical_points(rendered):
     result = rendered[0]
-    if "merge_tree" not in available_views():
-        pytest.skip("lltk's plugins did not load: no critical-point glyphs")
     for path, record in zip(result.views, result.records, strict=True):
         drawn = record["critical_points"]
         assert drawn is not None, f"{path}: no critical points drawn"
@@ -177,8 +175,6 @@ def test_bad_input_is_one_clear_line(tmp_path, make, message):
 def test_nan_losses_still_get_their_topology_views(tmp_path, pvpython):
     """A diverged sample (NaN) leaves a hole in the landscape; the merge tree and the
     persistence diagram are still drawn (the filters take it as a plateau, with a warning)."""
-    if "merge_tree" not in available_views():
-        pytest.skip("lltk's plugins did not load")
     path = write_landscape(tmp_path, stem="diverged", resolution=9, side_files=False)
     ds = vtkxml.read(path)
     ds.point_data["Loss"] = np.where(np.arange(81) == 40, np.nan, ds.point_data["Loss"])

@@ -84,7 +84,9 @@ def test_tables_figures_and_rows(tiny) -> None:
     assert "| beta | seed |" in md and "## Claims" in md
     for key in ("metrics_figure", "profile_beta2"):
         assert study.files[key].stat().st_size > 1000
-    assert float(table[1]["hessian3d_saddles"]) >= 0
+    saddles = float(table[1]["hessian3d_saddles"])
+    assert saddles.is_integer() and saddles == study.rows[1]["hessian3d_saddles"]
+    assert saddles <= float(table[1]["hessian3d_saddles_deg"])  # type 1 among all saddles
     landscapes = sorted(p.name for p in (out / "landscapes").glob("*.vti"))
     assert len(landscapes) == 2 * (2 * 2 + 1)  # 2-D x 2 kinds and a 3-D, each + solution
 

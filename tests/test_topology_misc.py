@@ -176,7 +176,11 @@ def test_bench_prints_one_json_record_per_case(capsys) -> None:
     rec = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert rec["case"] == "grid41x41" and rec["vertices"] == 41 * 41
     assert rec["edges"] == 3 * 40 * 40 + 2 * 40  # TTK's triangulation: 6 neighbours
-    assert rec["seconds"] > 0 and rec["argsort_seconds"] >= 0
+    assert rec["seconds"] > 0
+    # The engine sorts the same values and then does more, so it cannot be quicker (a
+    # 41x41 argsort may round to 0.0 s at four decimals).
+    assert isinstance(rec["argsort_seconds"], float)
+    assert 0 <= rec["argsort_seconds"] <= rec["seconds"]
     assert rec["gudhi_seconds"] is None or rec["gudhi_seconds"] > 0
     from lltk import ttk
 

@@ -33,9 +33,9 @@ def run(args: argparse.Namespace) -> int:
     import warnings
 
     from lltk.atomic import writable_folder
-    from lltk.cli import UserError
     from lltk.commands.topology import read_field
     from lltk.comparison import write_comparison
+    from lltk.errors import UserError
     from lltk.topology.distance import distance_matrices, domain_kind, landscape_diagram
 
     if len(args.inputs) < 2:

@@ -12,7 +12,7 @@ import argparse
 import time
 from pathlib import Path
 
-from lltk.cli import UserError
+from lltk.errors import UserError
 
 VIEWS = ("landscape", "merge_tree", "persistence_diagram")
 

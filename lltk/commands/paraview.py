@@ -16,7 +16,7 @@ import os
 import shutil
 import sys
 
-from lltk.cli import UserError
+from lltk.errors import UserError
 
 #: The prefix of lltk's own options here: none is recognised, so ``--script=...`` and
 #: friends reach ParaView (argparse's REMAINDER refuses a first argument that looks like

@@ -45,8 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Render and print the PNGs written."""
-    from lltk.cli import UserError
     from lltk.commands.paraview import say_ttk
+    from lltk.errors import UserError
     from lltk.render import RenderError, render
 
     try:

@@ -206,7 +206,7 @@ def _device(name: str) -> torch.device:
 def run(args: argparse.Namespace) -> int:
     """Train, sample, write; report invalid points and timings. Under torchrun or srun the
     ranks split the grid (:mod:`sampling.distributed`) and rank 0 writes."""
-    from lltk.cli import UserError
+    from lltk.errors import UserError
     from sampling import export
     from sampling.distributed import RankError, Ranks
 

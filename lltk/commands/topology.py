@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def pick_array(point_data: dict, name: str | None, cell_data: dict | None = None):
     """The scalar point array ``name`` (default ``Loss`` or the only array), checked; an
     array that is (also) cell data is refused, as the ParaView filters refuse it."""
-    from lltk.cli import UserError
+    from lltk.errors import UserError
     from lltk.vtkxml import cell_data_error
 
     cell_data = cell_data or {}
@@ -69,7 +69,7 @@ def read_field(path: Path, array: str | None):
     """Read a .vti/.vtu/.vtp landscape: (dataset, array name, values, domain), or a
     :class:`lltk.cli.UserError` naming the file."""
     from lltk import vtkxml
-    from lltk.cli import UserError
+    from lltk.errors import UserError
     from lltk.topology import graph_domain, grid_domain
 
     if not path.is_file():

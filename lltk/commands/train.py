@@ -31,8 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Train or load, then print the metrics."""
-    from lltk.cli import UserError
     from lltk.commands.sample import train_from_args
+    from lltk.errors import UserError
 
     extra = {}
     if (args.save_every is None) != (args.trajectory is None):

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lltk.atomic import atomic_write, writable_folder
+from lltk.resources import share_dir
 
-REPO = Path(__file__).resolve().parents[2]
-STATES_DIR = REPO / "pvstates"
-PLUGINS_DIR = REPO / "plugins"
+STATES_DIR = share_dir("pvstates")
+PLUGINS_DIR = share_dir("plugins")
 #: The GUI macros (``PV_MACRO_PATH``) that ``lltk paraview`` offers.
 MACROS_DIR = PLUGINS_DIR / "macros"
 #: Side files (suffix after the stem) that the states read, by staged name.

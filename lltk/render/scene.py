@@ -968,9 +968,10 @@ def save_states(out_dir: Path, data_dirs: dict[str, Path]) -> list[Path]:
 def main(argv: list[str]) -> int:
     """``pvpython scene.py OUT_DIR``: build the states on synthetic landscapes (a 2-D PINN
     one with side files, a 3-D grid, a 4-D graph)."""
-    repo = Path(__file__).resolve().parents[2]
-    sys.path.insert(0, str(repo))
-    load_plugins(repo / "plugins")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from lltk.resources import share_dir
+
+    load_plugins(share_dir("plugins"))
     from lltk.render import stage
     from lltk.render.synthetic import (
         write_graph,

@@ -1,7 +1,8 @@
 """Analytic stand-ins for what the sampler writes, to build the states and test the renderer.
 
-They follow conventions.md exactly (arrays, FieldData, side files) but come from closed-form
-functions, so they need neither torch nor a trained model.
+They have the arrays, FieldData and side files that :mod:`sampling.export` writes (its
+docstring lists them) but come from closed-form functions, so they need neither torch nor
+a trained model.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from pathlib import Path
 import numpy as np
 
 from lltk import vtkxml
-from sampling.graphs import grid_edges
 
 
 def landscape_values(resolution: int, distance: float = 1.0) -> np.ndarray:
@@ -99,6 +99,8 @@ def write_graph(
 ) -> Path:
     """An n-D grid landscape as the sampler writes it to ``<stem>.vtu``: points = the first
     three coordinates, ``Coordinates`` = all of them, line cells = axis neighbours."""
+    from sampling.graphs import grid_edges  # sampling imports lltk, not the reverse
+
     a = np.linspace(-1.0, 1.0, resolution)
     index = np.arange(resolution**dimension)
     coords = a[(index[:, None] // resolution ** np.arange(dimension)) % resolution]

@@ -10,8 +10,9 @@ imports ``sitecustomize`` at start-up from ``PYTHONPATH``, so start ParaView wit
 import sys
 from pathlib import Path
 
-_REPO = str(Path(__file__).resolve().parents[2])
-if _REPO not in sys.path:
-    sys.path.insert(0, _REPO)
+# The folder holding the lltk package: the checkout, or site-packages when installed.
+sys.path.insert(
+    0, str(next(p for p in Path(__file__).resolve().parents if (p / "lltk/__init__.py").is_file()))
+)
 
-import lltk.paraview_compat  # noqa: E402, F401
+import lltk.paraview_compat  # noqa: F401
