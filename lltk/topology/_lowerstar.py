@@ -25,6 +25,7 @@ import itertools
 import numpy as np
 
 from lltk.topology._jit import numba
+from lltk.topology._sweep import _find
 
 #: Rank given to a neighbour outside the grid (above every vertex).
 _OUTSIDE = np.iinfo(np.int64).max
@@ -111,18 +112,6 @@ def kuhn_tables(d: int) -> dict[str, np.ndarray]:
         "asc": asc,
         "code": code,
     }
-
-
-@numba.njit(cache=True, inline="always")
-def _find(parent: np.ndarray, x: int) -> int:
-    root = x
-    while parent[root] != root:
-        root = parent[root]
-    while parent[x] != root:
-        nxt = parent[x]
-        parent[x] = root
-        x = nxt
-    return root
 
 
 @numba.njit(cache=True, inline="always")
