@@ -18,7 +18,7 @@ from vtkmodules.util import numpy_support
 from lltk.paraview.vtkdata import InputError, cell_array, point_array, point_coordinates
 from lltk.topology.diagram import SADDLE_MAX
 from lltk.topology.domain import sweep_order
-from lltk.topology.tree import MAXIMUM, region_spans
+from lltk.topology.tree import MAXIMUM, region_spans, ttk_node_order
 
 #: TTK's VTK class for each task: its name in TTK 1.2.0, then in later versions.
 TTK_CLASSES = {
@@ -117,7 +117,6 @@ def ttk_merge_tree(dataset, array: str, kind: str):
     backend ran. Scalars are the input's values at the nodes (TTK's are floats).
     """
     from lltk.topology import MergeTree
-    from lltk.topology._sweep import ftm_saddle_order
 
     alg = run_ttk("merge_tree", dataset, array, TreeType=0 if kind == "join" else 1)
     nodes, arcs, seg = alg.GetOutput(0), alg.GetOutput(1), alg.GetOutput(2)
@@ -142,18 +141,10 @@ def ttk_merge_tree(dataset, array: str, kind: str):
     node_up[down] = up
     incoming = np.bincount(up, minlength=n)
     is_root = node_up < 0
-    leaves = np.flatnonzero((incoming == 0) & ~is_root)
-    by_rank = leaves[np.argsort(rank[vertex[leaves]], kind="stable")]
-    leaves = leaves[np.argsort(vertex[leaves], kind="stable")]
-    saddles = np.flatnonzero((incoming != 0) & ~is_root)
-    saddles = saddles[np.argsort(rank[vertex[saddles]], kind="stable")]
-    saddles = ftm_saddle_order(node_up, np.where(is_root, 1, incoming), by_rank, saddles)
-    roots = np.flatnonzero(is_root)
-    roots = roots[np.argsort(rank[vertex[roots]], kind="stable")]
-    perm = np.concatenate([leaves, saddles, roots])
+    perm = ttk_node_order(vertex, rank, node_up, incoming, is_root)
     new_id = np.empty(n, np.int64)
     new_id[perm] = np.arange(n)
-    n_arcs = n - roots.size
+    n_arcs = n - int(is_root.sum())
     arc_up = new_id[node_up[perm[:n_arcs]]]
     # a TTK arc becomes the arc of its lower node; a root reports the last arc ending at it
     arc_of = np.full(int(arc_id.max()) + 1 if arc_id.size else 0, -1, np.int64)

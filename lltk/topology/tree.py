@@ -148,20 +148,12 @@ def tree_from_sweep(v: np.ndarray, rank: np.ndarray, res: tuple, domain: Domain,
     kinds = np.concatenate([node_kind, np.full(len(extra_v), 1, np.int64)])
     ntype = np.where(kinds == 0, leaf_type, np.where(kinds == 2, saddle_type, DEGENERATE))
     ntype[is_root] = root_type
-    # TTK's node order: leaves by vertex id, saddles in FTM's creation order, roots last
-    leaves = np.flatnonzero((kinds == 0) & ~is_root)
-    by_rank = leaves[np.argsort(rank[all_vertex[leaves]], kind="stable")]
-    leaves = leaves[np.argsort(all_vertex[leaves], kind="stable")]
-    saddles = np.flatnonzero((kinds != 0) & ~is_root)
-    saddles = saddles[np.argsort(rank[all_vertex[saddles]], kind="stable")]
-    saddles = ftm_saddle_order(all_up, np.where(is_root, 1, kinds), by_rank, saddles)
-    roots = np.flatnonzero(is_root)
-    roots = roots[np.argsort(rank[all_vertex[roots]], kind="stable")]
-    perm = np.concatenate([leaves, saddles, roots])
+    perm = ttk_node_order(all_vertex, rank, all_up, kinds, is_root)
     new_id = np.empty(perm.size, np.int64)
     new_id[perm] = np.arange(perm.size)
     node_vertex_o = all_vertex[perm]
-    n_arcs = leaves.size + saddles.size
+    n_arcs = perm.size - int(is_root.sum())
+    roots = perm[n_arcs:]
     arc_down = np.arange(n_arcs, dtype=np.int64)
     arc_up = new_id[all_up[perm[:n_arcs]]] if n_arcs else np.zeros(0, np.int64)
     # segmentation: per vertex the arc (= new id of the node whose upward arc holds it);
@@ -203,6 +195,27 @@ def join_tree(values: np.ndarray, domain: Domain, order: np.ndarray | None = Non
 def split_tree(values: np.ndarray, domain: Domain, order: np.ndarray | None = None) -> MergeTree:
     """The split tree (superlevel-set components merging downwards)."""
     return tree_from_sweep(*sweep(values, domain, "split", order), domain, "split")
+
+
+def ttk_node_order(
+    vertex: np.ndarray,
+    rank: np.ndarray,
+    node_up: np.ndarray,
+    incoming: np.ndarray,
+    is_root: np.ndarray,
+) -> np.ndarray:
+    """TTK's node order, as a permutation of the nodes: leaves (no ``incoming`` arc) by
+    vertex id, saddles in the order FTM creates them on one thread
+    (:func:`lltk.topology._sweep.ftm_saddle_order`), roots last by rank."""
+    leaves = np.flatnonzero((incoming == 0) & ~is_root)
+    by_rank = leaves[np.argsort(rank[vertex[leaves]], kind="stable")]
+    leaves = leaves[np.argsort(vertex[leaves], kind="stable")]
+    saddles = np.flatnonzero((incoming != 0) & ~is_root)
+    saddles = saddles[np.argsort(rank[vertex[saddles]], kind="stable")]
+    saddles = ftm_saddle_order(node_up, np.where(is_root, 1, incoming), by_rank, saddles)
+    roots = np.flatnonzero(is_root)
+    roots = roots[np.argsort(rank[vertex[roots]], kind="stable")]
+    return np.concatenate([leaves, saddles, roots])
 
 
 def region_spans(
