@@ -616,3 +616,47 @@ def saddle_saddle_pairs(
             break
         start[j + 1] = used
     return ev[:npairs], tv[:npairs]
+
+
+def lower_star_pairs(rank: np.ndarray, shape: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Saddle-maximum and saddle-saddle vertex pairs of a 2-D or 3-D grid field.
+
+    ``rank``: each vertex's position in the (value, id) order; ``shape``: the grid
+    sizes (x, y, z), z = 1 in 2-D. The top cells (triangles or tetrahedra) are nodes of
+    the dual graph, plus one outer node for the boundary; sweeping the critical facets
+    downwards with the elder rule gives the pairs of the lower-star filtration's
+    top-dimensional homology, TTK's saddle-maximum pairs. On 3-D grids the critical
+    triangles that did not join two dual components kill 1-cycles; reducing them gives
+    the edge-triangle (saddle-saddle) pairs. Returns (saddle, max, saddle1, saddle2).
+    """
+    d = 3 if shape[2] > 1 else 2
+    tables = kuhn_tables(d)
+    order = np.empty(rank.size, np.int64)
+    order[rank] = np.arange(rank.size)
+    rank = rank.astype(np.int32) if rank.size < 2**31 else rank  # half the cache misses
+    mask, steep = critical_facets(
+        rank, shape, tables["nb"], tables["fac_nb"], tables["fac_extra"], tables["partners"]
+    )
+    fv, ff, fr, ends, birth = critical_cells(
+        mask,
+        rank,
+        shape,
+        *(tables[k] for k in ("nb", "top_corner", "top_type", "chain", "fac_nb", "fac_cof")),
+        *(tables[k] for k in ("fac_extra", "asc")),
+    )
+    del mask
+    if float(rank.size) ** d < 2.0**62:
+        key = fr[0] * rank.size + fr[1]
+        if d == 3:
+            key = key * rank.size + fr[2]
+        down = np.argsort(key)[::-1]
+    else:
+        down = np.lexsort(fr[::-1])[::-1]
+    saddle, maximum, columns = dual_pairs(
+        fv[down], ff[down], ends[down], birth, rank, order, shape, tables["nb"], tables["fac_nb"]
+    )
+    ev, tv = saddle_saddle_pairs(
+        columns, steep, rank, order, shape, tables["nb"], tables["partners"], tables["code"]
+    )
+    keep = ev != tv
+    return saddle, maximum, ev[keep], tv[keep]
