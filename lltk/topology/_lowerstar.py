@@ -164,6 +164,64 @@ def _cell_birth(cell: int, chain_lin: np.ndarray, rank: np.ndarray) -> int:
 
 
 @numba.njit(cache=True)
+def minimum_saddle_pairs(
+    order: np.ndarray, rank: np.ndarray, shape: np.ndarray, nb: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Minimum-saddle vertex pairs of a grid field: the join tree's union-find sweep in
+    ascending ``order``, each vertex's lower neighbours read from the grid's offsets
+    (no adjacency list); a vertex where k components meet kills the k - 1 younger
+    ones (elder rule: a component is as old as its minimum). Returns (minimum, saddle).
+    """
+    n = rank.size
+    nx, ny, nz = shape[0], shape[1], shape[2]
+    nlin = _linear(nb, nx, ny)
+    parent = np.empty(n, np.int32)
+    minimum = np.empty(n, np.int64)
+    saddle = np.empty(n, np.int64)
+    roots = np.empty(nb.shape[0], np.int64)
+    npairs = 0
+    for r in range(n):
+        v = order[r]
+        x = v % nx
+        y = (v // nx) % ny
+        z = v // (nx * ny)
+        inner = 0 < x < nx - 1 and 0 < y < ny - 1 and (nz == 1 or 0 < z < nz - 1)
+        k = 0
+        for j in range(nb.shape[0]):
+            if not inner:
+                xx = x + nb[j, 0]
+                yy = y + nb[j, 1]
+                zz = z + nb[j, 2]
+                if not (0 <= xx < nx and 0 <= yy < ny and 0 <= zz < nz):
+                    continue
+            ru = rank[v + nlin[j]]
+            if ru < r:
+                q = _find(parent, ru)
+                dup = False
+                for t in range(k):
+                    if roots[t] == q:
+                        dup = True
+                        break
+                if not dup:
+                    roots[k] = q
+                    k += 1
+        if k == 0:
+            parent[r] = r
+            continue
+        eldest = roots[0]
+        for t in range(1, k):
+            eldest = min(eldest, roots[t])
+        for t in range(k):
+            if roots[t] != eldest:
+                minimum[npairs] = order[roots[t]]
+                saddle[npairs] = v
+                npairs += 1
+                parent[roots[t]] = eldest
+        parent[r] = eldest
+    return minimum[:npairs], saddle[:npairs]
+
+
+@numba.njit(cache=True)
 def _mask_rows(rank, shape, nb, nlin, fac_nb, fac_extra, partners, lo, hi, mask, steep) -> None:
     """Critical facets (bit masks) and steepest edges of the vertices lo..hi-1.
 

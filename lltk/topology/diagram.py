@@ -6,15 +6,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lltk.topology._lowerstar import lower_star_pairs
+from lltk.topology._lowerstar import kuhn_tables, lower_star_pairs, minimum_saddle_pairs
 from lltk.topology._sweep import outside_split_pairs
-from lltk.topology.domain import Domain
+from lltk.topology.domain import Domain, sweep_order
 from lltk.topology.tree import (
     MAXIMUM,
     MINIMUM,
     SADDLE1,
     SADDLE2,
     MergeTree,
+    check_values,
+    given_order,
     sweep,
     tree_from_sweep,
 )
@@ -75,9 +77,18 @@ def persistence_pairs(
     grids from the dual sweep, and each connected component adds an essential pair
     (its minimum, its maximum) of type -1 -- a connected domain has exactly one, the
     global minimum-maximum pair. Graphs (1-D complexes) have no saddle-maximum pairs.
-    ``order``: a TTK order array that replaces the (value, id) order.
+    ``order``: a TTK order array that replaces the (value, id) order. On 2-D/3-D grids
+    the minimum-saddle pairs come from a sweep that reads the neighbours from the grid
+    (:func:`lltk.topology._lowerstar.minimum_saddle_pairs`), as fast as the join
+    tree's own sweep is not, and a grid has one component.
     """
-    return diagram_from_sweep(*sweep(values, domain, "join", order), domain)
+    if domain.dims is None or len(domain.dims) < 2:
+        return diagram_from_sweep(*sweep(values, domain, "join", order), domain)
+    v = check_values(values, domain)
+    by_rank, rank = sweep_order(v) if order is None else given_order(order, v.size)
+    shape = np.array([*domain.dims, 1][:3], np.int64)
+    ms_b, ms_d = minimum_saddle_pairs(by_rank, rank, shape, kuhn_tables(len(domain.dims))["nb"])
+    return _diagram(v, rank, (ms_b, ms_d, by_rank[:1], by_rank[-1:]), domain)
 
 
 def join_tree_and_diagram(
@@ -92,7 +103,13 @@ def diagram_from_sweep(
     v: np.ndarray, rank: np.ndarray, res: tuple, domain: Domain
 ) -> PersistenceDiagram:
     """The :class:`PersistenceDiagram` of an ascending sweep result."""
-    ms_b, ms_d, comp_leaf, comp_top = res[4], res[5], res[6], res[7]
+    return _diagram(v, rank, res[4:8], domain)
+
+
+def _diagram(v: np.ndarray, rank: np.ndarray, join: tuple, domain: Domain) -> PersistenceDiagram:
+    """The diagram from the join sweep's (minimum, saddle) pairs and (minimum, maximum)
+    of each component, adding the pairs of higher dimension."""
+    ms_b, ms_d, comp_leaf, comp_top = join
     sm_s, sm_m, ss_1, ss_2 = saddle_max_pairs(domain, rank)
     birth = np.concatenate([ms_b, ss_1, sm_s, comp_leaf])
     death = np.concatenate([ms_d, ss_2, sm_m, comp_top])
