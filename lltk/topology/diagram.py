@@ -79,8 +79,8 @@ def persistence_pairs(
     global minimum-maximum pair. Graphs (1-D complexes) have no saddle-maximum pairs.
     ``order``: a TTK order array that replaces the (value, id) order. On 2-D/3-D grids
     the minimum-saddle pairs come from a sweep that reads the neighbours from the grid
-    (:func:`lltk.topology._lowerstar.minimum_saddle_pairs`), as fast as the join
-    tree's own sweep is not, and a grid has one component.
+    (:func:`lltk.topology._lowerstar.minimum_saddle_pairs`, faster than the join tree's
+    sweep, which lists them first); a grid has one component.
     """
     if domain.dims is None or len(domain.dims) < 2:
         return diagram_from_sweep(*sweep(values, domain, "join", order), domain)
