@@ -131,13 +131,12 @@ def _linear(vecs: np.ndarray, nx: int, ny: int) -> np.ndarray:
 
 
 @numba.njit(cache=True, inline="always")
-def _load_star(v, x, y, z, rank, shape, nb, nlin, nv, nr):
-    """Ids (``nv``, -1 outside) and ranks (``nr``, +inf outside) of the neighbours of
-    vertex ``v`` at grid position (x, y, z)."""
+def _load_star(v, x, y, z, rank, shape, nb, nlin, nr):
+    """Ranks (``nr``, +inf outside) of the neighbours of vertex ``v`` at grid position
+    (x, y, z)."""
     nx, ny, nz = shape[0], shape[1], shape[2]
     if 0 < x < nx - 1 and 0 < y < ny - 1 and (nz == 1 or 0 < z < nz - 1):
         for k in range(nb.shape[0]):
-            nv[k] = v + nlin[k]
             nr[k] = rank[v + nlin[k]]
         return
     for k in range(nb.shape[0]):
@@ -145,10 +144,8 @@ def _load_star(v, x, y, z, rank, shape, nb, nlin, nv, nr):
         yy = y + nb[k, 1]
         zz = z + nb[k, 2]
         if 0 <= xx < nx and 0 <= yy < ny and 0 <= zz < nz:
-            nv[k] = v + nlin[k]
             nr[k] = rank[v + nlin[k]]
         else:
-            nv[k] = -1
             nr[k] = _OUTSIDE
 
 
@@ -228,18 +225,21 @@ def _mask_rows(rank, shape, nb, nlin, fac_nb, fac_extra, partners, lo, hi, mask,
     Apparent pairs of the lexicographic order: a facet is paired with its oldest coface
     when a coface adds a vertex below it, with its youngest face when it is that
     face's oldest coface (in 3-D: the edge (v, a) pairs with the triangle (v, a, b),
-    b its lowest partner; in 2-D the vertex pairs with its steepest edge).
+    b its lowest partner; in 2-D the vertex pairs with its steepest edge). The tests
+    are written without branches (in a random field they go either way).
     """
     d = fac_nb.shape[1] + 1
-    nv = np.empty(nb.shape[0], np.int64)
-    nr = np.empty(nb.shape[0], np.int64)
-    lowest = np.empty(nb.shape[0], np.int64)
+    n_nb = nb.shape[0]
+    nr = np.empty(n_nb + 1, np.int64)
+    nr[n_nb] = _OUTSIDE  # the partners' padding reads this slot
+    padded = np.where(partners < 0, n_nb, partners)
+    lowest = np.empty(n_nb, np.int64)
     nx, ny, nz = shape[0], shape[1], shape[2]
     x = lo % nx
     y = (lo // nx) % ny
     z = lo // (nx * ny)
     for v in range(lo, hi):
-        _load_star(v, x, y, z, rank, shape, nb, nlin, nv, nr)
+        _load_star(v, x, y, z, rank, shape, nb, nlin, nr)
         inner = 0 < x < nx - 1 and 0 < y < ny - 1 and (nz == 1 or 0 < z < nz - 1)
         x += 1
         if x == nx:
@@ -251,31 +251,30 @@ def _mask_rows(rank, shape, nb, nlin, fac_nb, fac_extra, partners, lo, hi, mask,
         r = rank[v]
         sk = -1
         sr = r
-        for k in range(nb.shape[0]):
-            if nr[k] < sr:
-                sr = nr[k]
-                sk = k
+        for k in range(n_nb):
+            lower = nr[k] < sr
+            sk = k if lower else sk
+            sr = nr[k] if lower else sr
         steep[v] = (_STEEP if sk < 0 else sk) | (0 if inner else _BOUNDARY)
         m = np.uint64(0)
         if sk >= 0:
             if d == 3:
-                for k in range(nb.shape[0]):
+                for k in range(n_nb):
                     low = _OUTSIDE
-                    if nr[k] < r:
-                        for p in partners[k]:
-                            if p >= 0:
-                                low = min(low, nr[p])
+                    for j in range(padded.shape[1]):
+                        low = min(low, nr[padded[k, j]])
                     lowest[k] = low
             for f in range(fac_nb.shape[0]):
                 a = fac_nb[f, 0]
                 b = fac_nb[f, d - 2]
-                if nr[a] < nr[b]:
-                    a, b = b, a
-                if nr[a] >= r or min(nr[fac_extra[f, 0]], nr[fac_extra[f, 1]]) < nr[b]:
-                    continue
-                if (lowest[a] if d == 3 else sr) == nr[b]:
-                    continue
-                m |= np.uint64(1) << np.uint64(f)
+                ra = nr[a]
+                rb = nr[b]
+                high = max(ra, rb)
+                low = min(ra, rb)
+                below = min(nr[fac_extra[f, 0]], nr[fac_extra[f, 1]])
+                unpaired = (lowest[a if ra > rb else b] if d == 3 else sr) != low
+                critical = (high < r) & (below >= low) & unpaired
+                m |= np.uint64(critical) << np.uint64(f)
         mask[v] = m
 
 
