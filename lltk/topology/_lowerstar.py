@@ -361,10 +361,12 @@ def critical_cells(
     :func:`critical_facets`, for their boundary flags).
 
     Paths are followed in vertex order (neighbouring facets share most of theirs), each
-    top cell once: ``dest`` remembers where a visited cell's path ends. Returns the
-    facets' vertex, facet index (around it), vertex ranks (highest first, (d, m)) and
-    both ends (m, 2) as critical-cell numbers, -1 for the outside; then each critical
-    cell's birth (rank of its highest vertex).
+    top cell once: ``dest`` remembers where a visited cell's path ends. Returns one
+    row per facet, (vertex, facet index around it, end, end) with the ends as
+    critical-cell numbers, -1 for the outside; a sort key per facet that orders them
+    by their vertex ranks, highest first ((n - 1 - rank of the vertex) * 64 + the
+    facet's place among the vertex's critical facets); each critical cell's birth
+    (rank of its highest vertex).
     """
     n = rank.size
     nx, ny, nz = shape[0], shape[1], shape[2]
@@ -381,10 +383,9 @@ def critical_cells(
         while m:
             m &= m - np.uint64(1)
             total += 1
-    fv = np.empty(total, np.int64)
-    ff = np.empty(total, np.int64)
-    fr = np.empty((d, total), np.int64)
-    ends = np.empty((total, 2), np.int64)
+    facets = np.empty((total, 4), np.int64)
+    key = np.empty(total, np.int64)
+    local = np.empty(fac_nb.shape[0], np.int64)
     dest = np.full(n << _TYPE_BITS, -1, np.int32)
     birth = np.empty(64, np.int64)
     ncrit = 0
@@ -398,22 +399,21 @@ def critical_cells(
         x = v % nx
         y = (v // nx) % ny
         z = v // (nx * ny)
+        run = i
         while m:
             if m & np.uint64(1):
                 a = rank[v + nlin[fac_nb[f, 0]]]
                 b = rank[v + nlin[fac_nb[f, d - 2]]]
-                fv[i] = v
-                ff[i] = f
-                fr[0, i] = rank[v]
-                fr[1, i] = max(a, b)
-                fr[d - 1, i] = min(a, b)
+                local[i - run] = max(a, b) * n + min(a, b)
+                facets[i, 0] = v
+                facets[i, 1] = f
                 for c in range(2):
                     k = fac_extra[f, c]
                     xx = x + nb[k, 0]
                     yy = y + nb[k, 1]
                     zz = z + nb[k, 2]
                     if not (0 <= xx < nx and 0 <= yy < ny and 0 <= zz < nz):
-                        ends[i, c] = -1
+                        facets[i, 2 + c] = -1
                         continue
                     t = fac_cof[f, c]
                     cell = ((v + clin[t]) << _TYPE_BITS) | top_type[t]
@@ -455,18 +455,58 @@ def critical_cells(
                         cell = nxt
                     for p in range(depth):
                         dest[path[p]] = end
-                    ends[i, c] = -1 if end == -2 else end
+                    facets[i, 2 + c] = -1 if end == -2 else end
                 i += 1
             m >>= np.uint64(1)
             f += 1
-    return fv, ff, fr, ends, birth[:ncrit]
+        for j in range(i - run):
+            place = 0
+            for q in range(i - run):
+                place += local[q] > local[j]
+            key[run + j] = (n - 1 - rank[v]) * 64 + place
+    return facets, key, birth[:ncrit]
+
+
+@numba.njit(cache=True)
+def radix_order(key: np.ndarray) -> np.ndarray:
+    """The permutation that sorts non-negative ``key`` ascending (LSD radix sort, digits
+    of at most 13 bits: two passes for keys below 2^26)."""
+    m = key.size
+    top = 0
+    for i in range(m):
+        top = max(top, key[i])
+    bits = 1
+    while top >> bits:
+        bits += 1
+    passes = (bits + 12) // 13
+    width = (bits + passes - 1) // passes
+    digit = (1 << width) - 1
+    idx = np.arange(m)
+    cur = key.copy()
+    idx_out = np.empty(m, np.int64)
+    key_out = np.empty(m, np.int64)
+    count = np.empty(digit + 2, np.int64)
+    for p in range(passes):
+        shift = p * width
+        count[:] = 0
+        for i in range(m):
+            count[((cur[i] >> shift) & digit) + 1] += 1
+        for b in range(digit + 1):
+            count[b + 1] += count[b]
+        for i in range(m):
+            b = (cur[i] >> shift) & digit
+            idx_out[count[b]] = idx[i]
+            key_out[count[b]] = cur[i]
+            count[b] += 1
+        idx, idx_out = idx_out, idx
+        cur, key_out = key_out, cur
+    return idx
 
 
 @numba.njit(cache=True)
 def dual_pairs(
-    fv: np.ndarray,
-    ff: np.ndarray,
-    ends: np.ndarray,
+    facets: np.ndarray,
+    down: np.ndarray,
     birth: np.ndarray,
     rank: np.ndarray,
     order: np.ndarray,
@@ -474,8 +514,9 @@ def dual_pairs(
     nb: np.ndarray,
     fac_nb: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Saddle-maximum vertex pairs: the critical facets, highest first, join the
-    critical top cells at their ends (union-find, elder rule; the outside is born at
+    """Saddle-maximum vertex pairs: the critical facets (rows of
+    :func:`critical_cells`), highest first (rows ``down``), join the critical top
+    cells at their ends (union-find, elder rule; the outside is born at
     +inf). Returns (saddle, maximum) vertex arrays of the pairs of non-zero persistence
     and, on 3-D grids, the critical triangles (v, a, b) that closed no dual cycle (the
     saddle-saddle columns) in ascending order: a and b as neighbour indices around the
@@ -490,14 +531,14 @@ def dual_pairs(
     npairs = 0
     cols = np.empty((64, 3), np.int64)
     ncols = 0
-    for q in range(fv.size):
-        v = fv[q]
-        ra = _find(parent, outer if ends[q, 0] < 0 else ends[q, 0])
-        rb = _find(parent, outer if ends[q, 1] < 0 else ends[q, 1])
+    for q in down:
+        v = facets[q, 0]
+        ra = _find(parent, outer if facets[q, 2] < 0 else facets[q, 2])
+        rb = _find(parent, outer if facets[q, 3] < 0 else facets[q, 3])
         if ra == rb:
             if d == 3:
-                a = fac_nb[ff[q], 0]
-                b = fac_nb[ff[q], 1]
+                a = fac_nb[facets[q, 1], 0]
+                b = fac_nb[facets[q, 1], 1]
                 if rank[v + nlin[a]] < rank[v + nlin[b]]:
                     a, b = b, a
                 if ncols == cols.shape[0]:
@@ -708,7 +749,7 @@ def lower_star_pairs(rank: np.ndarray, shape: np.ndarray) -> tuple[np.ndarray, .
     mask, steep = critical_facets(
         rank, shape, tables["nb"], tables["fac_nb"], tables["fac_extra"], tables["partners"]
     )
-    fv, ff, fr, ends, birth = critical_cells(
+    facets, key, birth = critical_cells(
         mask,
         steep,
         rank,
@@ -717,15 +758,8 @@ def lower_star_pairs(rank: np.ndarray, shape: np.ndarray) -> tuple[np.ndarray, .
         *(tables[k] for k in ("fac_extra", "asc")),
     )
     del mask
-    if float(rank.size) ** d < 2.0**62:
-        key = fr[0] * rank.size + fr[1]
-        if d == 3:
-            key = key * rank.size + fr[2]
-        down = np.argsort(key)[::-1]
-    else:
-        down = np.lexsort(fr[::-1])[::-1]
     saddle, maximum, columns = dual_pairs(
-        fv[down], ff[down], ends[down], birth, rank, order, shape, tables["nb"], tables["fac_nb"]
+        facets, radix_order(key), birth, rank, order, shape, tables["nb"], tables["fac_nb"]
     )
     ev, tv = saddle_saddle_pairs(
         columns, steep, rank, order, shape, tables["nb"], tables["partners"], tables["step"]
