@@ -318,12 +318,16 @@ def _ascend(cell, rank, steep, shape, nb, nlin, chain_lin, asc, fac_extra, fac_c
     kind = cell & ((1 << _TYPE_BITS) - 1)
     ih = 0
     il = 0
+    rh = rank[corner + chain_lin[kind, 0]]
+    rl = rh
     for i in range(1, chain_lin.shape[1]):
         ru = rank[corner + chain_lin[kind, i]]
-        if ru > rank[corner + chain_lin[kind, ih]]:
-            ih = i
-        if ru < rank[corner + chain_lin[kind, il]]:
-            il = i
+        up = ru > rh
+        ih = i if up else ih
+        rh = ru if up else rh
+        down = ru < rl
+        il = i if down else il
+        rl = ru if down else rl
     f = asc[kind, ih, il, 0]
     slot = asc[kind, ih, il, 1]
     k = fac_extra[f, slot]
@@ -335,7 +339,7 @@ def _ascend(cell, rank, steep, shape, nb, nlin, chain_lin, asc, fac_extra, fac_c
         z = hv // (nx * ny) + nb[k, 2]
         if not (0 <= x < nx and 0 <= y < ny and 0 <= z < nz):
             return -2
-    if rank[hv + nlin[k]] < rank[corner + chain_lin[kind, il]]:
+    if rank[hv + nlin[k]] < rl:
         return -1
     t = fac_cof[f, slot]
     return ((hv + clin[t]) << _TYPE_BITS) | top_type[t]
