@@ -25,7 +25,7 @@ import itertools
 import numpy as np
 
 from lltk.topology._jit import numba
-from lltk.topology._sweep import _find
+from lltk.topology._sweep import _find, radix_order
 
 #: Rank given to a neighbour outside the grid (above every vertex).
 _OUTSIDE = np.iinfo(np.int64).max
@@ -469,42 +469,6 @@ def critical_cells(
                 place += local[q] > local[j]
             key[run + j] = (n - 1 - rank[v]) * 64 + place
     return facets, key, birth[:ncrit]
-
-
-@numba.njit(cache=True)
-def radix_order(key: np.ndarray) -> np.ndarray:
-    """The permutation that sorts non-negative ``key`` ascending (LSD radix sort, digits
-    of at most 13 bits: two passes for keys below 2^26)."""
-    m = key.size
-    top = 0
-    for i in range(m):
-        top = max(top, key[i])
-    bits = 1
-    while top >> bits:
-        bits += 1
-    passes = (bits + 12) // 13
-    width = (bits + passes - 1) // passes
-    digit = (1 << width) - 1
-    idx = np.arange(m)
-    cur = key.copy()
-    idx_out = np.empty(m, np.int64)
-    key_out = np.empty(m, np.int64)
-    count = np.empty(digit + 2, np.int64)
-    for p in range(passes):
-        shift = p * width
-        count[:] = 0
-        for i in range(m):
-            count[((cur[i] >> shift) & digit) + 1] += 1
-        for b in range(digit + 1):
-            count[b + 1] += count[b]
-        for i in range(m):
-            b = (cur[i] >> shift) & digit
-            idx_out[count[b]] = idx[i]
-            key_out[count[b]] = cur[i]
-            count[b] += 1
-        idx, idx_out = idx_out, idx
-        cur, key_out = key_out, cur
-    return idx
 
 
 @numba.njit(cache=True)

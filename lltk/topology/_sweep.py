@@ -1,4 +1,5 @@
-"""Numba kernels: union-find sweeps over the vertices (merge trees, minimum-saddle pairs)."""
+"""Numba kernels: union-find sweeps over the vertices (merge trees, minimum-saddle pairs)
+and the radix sort that orders sweeps."""
 
 from __future__ import annotations
 
@@ -271,3 +272,39 @@ def outside_split_pairs(rank: np.ndarray, indptr: np.ndarray, indices: np.ndarra
                 parent[q] = eldest
         parent[r] = eldest
     return saddle[:npairs], maximum[:npairs]
+
+
+@numba.njit(cache=True)
+def radix_order(key: np.ndarray) -> np.ndarray:
+    """The permutation that sorts non-negative ``key`` ascending (LSD radix sort, digits
+    of at most 13 bits: two passes for keys below 2^26)."""
+    m = key.size
+    top = 0
+    for i in range(m):
+        top = max(top, key[i])
+    bits = 1
+    while top >> bits:
+        bits += 1
+    passes = (bits + 12) // 13
+    width = (bits + passes - 1) // passes
+    digit = (1 << width) - 1
+    idx = np.arange(m)
+    cur = key.copy()
+    idx_out = np.empty(m, np.int64)
+    key_out = np.empty(m, np.int64)
+    count = np.empty(digit + 2, np.int64)
+    for p in range(passes):
+        shift = p * width
+        count[:] = 0
+        for i in range(m):
+            count[((cur[i] >> shift) & digit) + 1] += 1
+        for b in range(digit + 1):
+            count[b + 1] += count[b]
+        for i in range(m):
+            b = (cur[i] >> shift) & digit
+            idx_out[count[b]] = idx[i]
+            key_out[count[b]] = cur[i]
+            count[b] += 1
+        idx, idx_out = idx_out, idx
+        cur, key_out = key_out, cur
+    return idx
