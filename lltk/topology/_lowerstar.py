@@ -1,4 +1,4 @@
-"""Saddle-maximum and saddle-saddle pairs of grid fields from the lower stars alone.
+"""Persistence pairs of grid fields from the lower stars alone.
 
 TTK's implicit grid triangulation is the Kuhn (Freudenthal) triangulation with the x
 axis reversed (see :mod:`lltk.topology.domain`). Every simplex containing a vertex is
@@ -14,7 +14,9 @@ Tierny, IEEE TVCG 2023), only critical cells are paired: the critical facets joi
 critical top cells that their cofaces' ascending gradient paths reach (union-find,
 elder rule; the grid's outside is a node born at +inf), which gives the
 saddle-maximum pairs; on 3-D grids the critical triangles that close no cycle there are
-reduced in the Morse complex, which gives the saddle-saddle pairs.
+reduced in the Morse complex, which gives the saddle-saddle pairs. The minimum-saddle
+pairs come from a union-find sweep that reads each vertex's lower neighbours from the
+same offset tables.
 """
 
 from __future__ import annotations

@@ -191,12 +191,12 @@ def float_sort_keys(values: np.ndarray) -> np.ndarray | None:
     """Non-negative int64 keys in the order of float64 ``values`` (equal values, -0.0
     and 0.0 included, get equal keys), or None where values hold NaN or span more
     than 2^63 keys."""
-    if np.isnan(values).any():
+    if values.size == 0 or np.isnan(values).any():
         return None
     bits = (values + 0.0).view(np.int64)  # -0.0 + 0.0 is 0.0
     signed = bits ^ ((bits >> 63) & np.int64(0x7FFFFFFFFFFFFFFF))  # negatives reversed
-    lowest = signed.min(initial=0)
-    if int(signed.max(initial=0)) - int(lowest) >= 2**63:
+    lowest = signed.min()
+    if int(signed.max()) - int(lowest) >= 2**63:
         return None
     return signed - lowest
 
