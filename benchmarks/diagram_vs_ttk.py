@@ -193,9 +193,9 @@ def main(argv: list[str] | None = None) -> int:
             row = (
                 case,
                 str(int(np.prod(dims))),
-                cell(ours, "seconds", ".4f"),
-                cell(ttk, "seconds", ".4f"),
-                cell(ttk1, "seconds", ".4f"),
+                cell(ours, "seconds", ".4g"),
+                cell(ttk, "seconds", ".4g"),
+                cell(ttk1, "seconds", ".4g"),
                 cell(ours, "bytes_per_vertex", ".0f"),
                 cell(ttk, "bytes_per_vertex", ".0f"),
                 str(same),

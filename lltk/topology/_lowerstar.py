@@ -1,4 +1,4 @@
-"""Saddle-maximum and saddle-saddle pairs of grid fields from the lower stars alone.
+"""Persistence pairs of grid fields from the lower stars alone.
 
 TTK's implicit grid triangulation is the Kuhn (Freudenthal) triangulation with the x
 axis reversed (see :mod:`lltk.topology.domain`). Every simplex containing a vertex is
@@ -14,7 +14,9 @@ Tierny, IEEE TVCG 2023), only critical cells are paired: the critical facets joi
 critical top cells that their cofaces' ascending gradient paths reach (union-find,
 elder rule; the grid's outside is a node born at +inf), which gives the
 saddle-maximum pairs; on 3-D grids the critical triangles that close no cycle there are
-reduced in the Morse complex, which gives the saddle-saddle pairs.
+reduced in the Morse complex, which gives the saddle-saddle pairs. The minimum-saddle
+pairs come from a union-find sweep that reads each vertex's lower neighbours from the
+same offset tables.
 """
 
 from __future__ import annotations
@@ -25,10 +27,15 @@ import itertools
 import numpy as np
 
 from lltk.topology._jit import numba
-from lltk.topology._sweep import _find
+from lltk.topology._sweep import _find, radix_order
 
 #: Rank given to a neighbour outside the grid (above every vertex).
 _OUTSIDE = np.iinfo(np.int64).max
+#: Per-vertex byte of :func:`critical_facets`: the steepest neighbour's index in the
+#: low bits (``_STEEP`` itself at a minimum), ``_BOUNDARY`` set on the grid's boundary.
+_STEEP, _BOUNDARY = 63, 64
+#: A top cell is numbered corner << _TYPE_BITS | type (6 types in 3-D, 2 in 2-D).
+_TYPE_BITS = 3
 
 
 @functools.lru_cache(maxsize=2)
@@ -44,7 +51,8 @@ def kuhn_tables(d: int) -> dict[str, np.ndarray]:
     edge, the neighbours that span a triangle with it (-1 padded); ``asc`` (types,
     d + 1, d + 1, 2): for a top cell whose chain vertices ih, il are its highest and
     lowest, the facet (index around ih) left when il is removed and the slot of the
-    other coface; ``code`` (27,): neighbour index of each offset (-1 none).
+    other coface; ``step`` (K, K): the neighbour index of ``nb[q] - nb[k]`` (-1 none),
+    the vertex q seen from the vertex k.
     """
     flip = np.ones(3, np.int64)
     flip[0] = -1  # TTK's diagonal: Kuhn's triangulation with x reversed
@@ -85,9 +93,10 @@ def kuhn_tables(d: int) -> dict[str, np.ndarray]:
     fac_of = np.full((len(nb), len(nb)), -1, np.int64)
     for fi, f in enumerate(fac):
         fac_of[f[0], f[-1]] = fac_of[f[-1], f[0]] = fi
-    code = np.full(27, -1, np.int64)
-    for k, (x, y, z) in enumerate(nb):
-        code[(x + 1) + 3 * (y + 1) + 9 * (z + 1)] = k
+    step = np.array(
+        [[index.get(tuple(b - a for a, b in zip(p, q, strict=True)), -1) for q in nb] for p in nb],
+        np.int64,
+    )
     chain_vec = np.array([[vec(s) for s in seq] for seq in chains], np.int64)
     asc = np.full((len(chains), d + 1, d + 1, 2), -1, np.int64)
     for t, ih, il in itertools.product(range(len(chains)), range(d + 1), range(d + 1)):
@@ -110,7 +119,7 @@ def kuhn_tables(d: int) -> dict[str, np.ndarray]:
         "fac_extra": np.array([[x for _, x in facets[f]] for f in fac], np.int64),
         "partners": partners,
         "asc": asc,
-        "code": code,
+        "step": step,
     }
 
 
@@ -124,13 +133,12 @@ def _linear(vecs: np.ndarray, nx: int, ny: int) -> np.ndarray:
 
 
 @numba.njit(cache=True, inline="always")
-def _load_star(v, x, y, z, rank, shape, nb, nlin, nv, nr):
-    """Ids (``nv``, -1 outside) and ranks (``nr``, +inf outside) of the neighbours of
-    vertex ``v`` at grid position (x, y, z)."""
+def _load_star(v, x, y, z, rank, shape, nb, nlin, nr):
+    """Ranks (``nr``, +inf outside) of the neighbours of vertex ``v`` at grid position
+    (x, y, z)."""
     nx, ny, nz = shape[0], shape[1], shape[2]
     if 0 < x < nx - 1 and 0 < y < ny - 1 and (nz == 1 or 0 < z < nz - 1):
         for k in range(nb.shape[0]):
-            nv[k] = v + nlin[k]
             nr[k] = rank[v + nlin[k]]
         return
     for k in range(nb.shape[0]):
@@ -138,22 +146,78 @@ def _load_star(v, x, y, z, rank, shape, nb, nlin, nv, nr):
         yy = y + nb[k, 1]
         zz = z + nb[k, 2]
         if 0 <= xx < nx and 0 <= yy < ny and 0 <= zz < nz:
-            nv[k] = v + nlin[k]
             nr[k] = rank[v + nlin[k]]
         else:
-            nv[k] = -1
             nr[k] = _OUTSIDE
 
 
 @numba.njit(cache=True, inline="always")
-def _cell_birth(cell: int, n_types: int, chain_lin: np.ndarray, rank: np.ndarray) -> int:
-    """Rank of the highest vertex of top cell ``cell`` (corner * n_types + type)."""
-    corner = cell // n_types
-    kind = cell % n_types
+def _cell_birth(cell: int, chain_lin: np.ndarray, rank: np.ndarray) -> int:
+    """Rank of the highest vertex of top cell ``cell``."""
+    corner = cell >> _TYPE_BITS
+    kind = cell & ((1 << _TYPE_BITS) - 1)
     best = -1
     for i in range(chain_lin.shape[1]):
         best = max(best, rank[corner + chain_lin[kind, i]])
     return best
+
+
+@numba.njit(cache=True)
+def minimum_saddle_pairs(
+    order: np.ndarray, rank: np.ndarray, shape: np.ndarray, nb: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Minimum-saddle vertex pairs of a grid field: the join tree's union-find sweep in
+    ascending ``order``, each vertex's lower neighbours read from the grid's offsets
+    (no adjacency list); a vertex where k components meet kills the k - 1 younger
+    ones (elder rule: a component is as old as its minimum). Returns (minimum, saddle).
+    """
+    n = rank.size
+    nx, ny, nz = shape[0], shape[1], shape[2]
+    nlin = _linear(nb, nx, ny)
+    parent = np.empty(n, np.int32)
+    minimum = np.empty(n, np.int64)
+    saddle = np.empty(n, np.int64)
+    roots = np.empty(nb.shape[0], np.int64)
+    npairs = 0
+    for r in range(n):
+        v = order[r]
+        x = v % nx
+        y = (v // nx) % ny
+        z = v // (nx * ny)
+        inner = 0 < x < nx - 1 and 0 < y < ny - 1 and (nz == 1 or 0 < z < nz - 1)
+        k = 0
+        for j in range(nb.shape[0]):
+            if not inner:
+                xx = x + nb[j, 0]
+                yy = y + nb[j, 1]
+                zz = z + nb[j, 2]
+                if not (0 <= xx < nx and 0 <= yy < ny and 0 <= zz < nz):
+                    continue
+            ru = rank[v + nlin[j]]
+            if ru < r:
+                q = _find(parent, ru)
+                dup = False
+                for t in range(k):
+                    if roots[t] == q:
+                        dup = True
+                        break
+                if not dup:
+                    roots[k] = q
+                    k += 1
+        if k == 0:
+            parent[r] = r
+            continue
+        eldest = roots[0]
+        for t in range(1, k):
+            eldest = min(eldest, roots[t])
+        for t in range(k):
+            if roots[t] != eldest:
+                minimum[npairs] = order[roots[t]]
+                saddle[npairs] = v
+                npairs += 1
+                parent[roots[t]] = eldest
+        parent[r] = eldest
+    return minimum[:npairs], saddle[:npairs]
 
 
 @numba.njit(cache=True)
@@ -163,18 +227,22 @@ def _mask_rows(rank, shape, nb, nlin, fac_nb, fac_extra, partners, lo, hi, mask,
     Apparent pairs of the lexicographic order: a facet is paired with its oldest coface
     when a coface adds a vertex below it, with its youngest face when it is that
     face's oldest coface (in 3-D: the edge (v, a) pairs with the triangle (v, a, b),
-    b its lowest partner; in 2-D the vertex pairs with its steepest edge).
+    b its lowest partner; in 2-D the vertex pairs with its steepest edge). The tests
+    are written without branches (in a random field they go either way).
     """
     d = fac_nb.shape[1] + 1
-    nv = np.empty(nb.shape[0], np.int64)
-    nr = np.empty(nb.shape[0], np.int64)
-    lowest = np.empty(nb.shape[0], np.int64)
-    nx, ny = shape[0], shape[1]
+    n_nb = nb.shape[0]
+    nr = np.empty(n_nb + 1, np.int64)
+    nr[n_nb] = _OUTSIDE  # the partners' padding reads this slot
+    padded = np.where(partners < 0, n_nb, partners)
+    lowest = np.empty(n_nb, np.int64)
+    nx, ny, nz = shape[0], shape[1], shape[2]
     x = lo % nx
     y = (lo // nx) % ny
     z = lo // (nx * ny)
     for v in range(lo, hi):
-        _load_star(v, x, y, z, rank, shape, nb, nlin, nv, nr)
+        _load_star(v, x, y, z, rank, shape, nb, nlin, nr)
+        inner = 0 < x < nx - 1 and 0 < y < ny - 1 and (nz == 1 or 0 < z < nz - 1)
         x += 1
         if x == nx:
             x = 0
@@ -185,31 +253,30 @@ def _mask_rows(rank, shape, nb, nlin, fac_nb, fac_extra, partners, lo, hi, mask,
         r = rank[v]
         sk = -1
         sr = r
-        for k in range(nb.shape[0]):
-            if nr[k] < sr:
-                sr = nr[k]
-                sk = k
-        steep[v] = sk
+        for k in range(n_nb):
+            lower = nr[k] < sr
+            sk = k if lower else sk
+            sr = nr[k] if lower else sr
+        steep[v] = (_STEEP if sk < 0 else sk) | (0 if inner else _BOUNDARY)
         m = np.uint64(0)
         if sk >= 0:
             if d == 3:
-                for k in range(nb.shape[0]):
+                for k in range(n_nb):
                     low = _OUTSIDE
-                    if nr[k] < r:
-                        for p in partners[k]:
-                            if p >= 0:
-                                low = min(low, nr[p])
+                    for j in range(padded.shape[1]):
+                        low = min(low, nr[padded[k, j]])
                     lowest[k] = low
             for f in range(fac_nb.shape[0]):
                 a = fac_nb[f, 0]
                 b = fac_nb[f, d - 2]
-                if nr[a] < nr[b]:
-                    a, b = b, a
-                if nr[a] >= r or min(nr[fac_extra[f, 0]], nr[fac_extra[f, 1]]) < nr[b]:
-                    continue
-                if (lowest[a] if d == 3 else sr) == nr[b]:
-                    continue
-                m |= np.uint64(1) << np.uint64(f)
+                ra = nr[a]
+                rb = nr[b]
+                high = max(ra, rb)
+                low = min(ra, rb)
+                below = min(nr[fac_extra[f, 0]], nr[fac_extra[f, 1]])
+                unpaired = (lowest[a if ra > rb else b] if d == 3 else sr) != low
+                critical = (high < r) & (below >= low) & unpaired
+                m |= np.uint64(critical) << np.uint64(f)
         mask[v] = m
 
 
@@ -231,8 +298,9 @@ def critical_facets(
     fac_extra: np.ndarray,
     partners: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per vertex, the bit mask of the critical facets of its lower star and the index
-    of its steepest (lowest) neighbour, -1 at minima (on several threads when large)."""
+    """Per vertex, the bit mask of the critical facets of its lower star and a byte:
+    the index of its steepest (lowest) neighbour, ``_STEEP`` at minima, plus
+    ``_BOUNDARY`` on the grid's boundary (on several threads when large)."""
     mask = np.empty(rank.size, np.uint64)
     steep = np.empty(rank.size, np.int8)
     nlin = nb[:, 0] + shape[0] * (nb[:, 1] + shape[1] * nb[:, 2])
@@ -245,49 +313,44 @@ def critical_facets(
 
 
 @numba.njit(cache=True, inline="always")
-def _neighbour(h, u, shape, code) -> int:
-    """Neighbour index of vertex ``u`` around vertex ``h``."""
-    nx, ny = shape[0], shape[1]
-    dx = u % nx - h % nx
-    dy = (u // nx) % ny - (h // nx) % ny
-    dz = u // (nx * ny) - h // (nx * ny)
-    return code[(dx + 1) + 3 * (dy + 1) + 9 * (dz + 1)]
-
-
-@numba.njit(cache=True, inline="always")
-def _ascend(cell, rank, shape, nb, nlin, chain, chain_lin, asc, fac_extra, fac_cof, clin, top_type):
+def _ascend(cell, rank, steep, shape, nb, nlin, chain_lin, asc, fac_extra, fac_cof, clin, top_type):
     """Next top cell on the ascending gradient path from ``cell``: the other coface of
     the facet it is paired with, -2 beyond the grid, or -1 if the cell is critical."""
-    n_types = chain_lin.shape[0]
-    corner = cell // n_types
-    kind = cell % n_types
+    corner = cell >> _TYPE_BITS
+    kind = cell & ((1 << _TYPE_BITS) - 1)
     ih = 0
     il = 0
+    rh = rank[corner + chain_lin[kind, 0]]
+    rl = rh
     for i in range(1, chain_lin.shape[1]):
         ru = rank[corner + chain_lin[kind, i]]
-        if ru > rank[corner + chain_lin[kind, ih]]:
-            ih = i
-        if ru < rank[corner + chain_lin[kind, il]]:
-            il = i
+        up = ru > rh
+        ih = i if up else ih
+        rh = ru if up else rh
+        down = ru < rl
+        il = i if down else il
+        rl = ru if down else rl
     f = asc[kind, ih, il, 0]
     slot = asc[kind, ih, il, 1]
     k = fac_extra[f, slot]
-    nx, ny, nz = shape[0], shape[1], shape[2]
-    x = corner % nx + chain[kind, ih, 0] + nb[k, 0]
-    y = (corner // nx) % ny + chain[kind, ih, 1] + nb[k, 1]
-    z = corner // (nx * ny) + chain[kind, ih, 2] + nb[k, 2]
-    if not (0 <= x < nx and 0 <= y < ny and 0 <= z < nz):
-        return -2
     hv = corner + chain_lin[kind, ih]
-    if rank[hv + nlin[k]] < rank[corner + chain_lin[kind, il]]:
+    if steep[hv] & _BOUNDARY:
+        nx, ny, nz = shape[0], shape[1], shape[2]
+        x = hv % nx + nb[k, 0]
+        y = (hv // nx) % ny + nb[k, 1]
+        z = hv // (nx * ny) + nb[k, 2]
+        if not (0 <= x < nx and 0 <= y < ny and 0 <= z < nz):
+            return -2
+    if rank[hv + nlin[k]] < rl:
         return -1
     t = fac_cof[f, slot]
-    return (hv + clin[t]) * n_types + top_type[t]
+    return ((hv + clin[t]) << _TYPE_BITS) | top_type[t]
 
 
 @numba.njit(cache=True)
 def critical_cells(
     mask: np.ndarray,
+    steep: np.ndarray,
     rank: np.ndarray,
     shape: np.ndarray,
     nb: np.ndarray,
@@ -300,13 +363,16 @@ def critical_cells(
     asc: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
     """The critical facets (bits of ``mask``) in vertex order, with the critical top
-    cells their two cofaces' ascending gradient paths end at.
+    cells their two cofaces' ascending gradient paths end at (``steep``: the bytes of
+    :func:`critical_facets`, for their boundary flags).
 
     Paths are followed in vertex order (neighbouring facets share most of theirs), each
-    top cell once: ``dest`` remembers where a visited cell's path ends. Returns the
-    facets' vertex, facet index (around it), vertex ranks (highest first, (d, m)) and
-    both ends (m, 2) as critical-cell numbers, -1 for the outside; then each critical
-    cell's birth (rank of its highest vertex).
+    top cell once: ``dest`` remembers where a visited cell's path ends. Returns one
+    row per facet, (vertex, facet index around it, end, end) with the ends as
+    critical-cell numbers, -1 for the outside; a sort key per facet that orders them
+    by their vertex ranks, highest first ((n - 1 - rank of the vertex) * 64 + the
+    facet's place among the vertex's critical facets); each critical cell's birth
+    (rank of its highest vertex).
     """
     n = rank.size
     nx, ny, nz = shape[0], shape[1], shape[2]
@@ -323,11 +389,10 @@ def critical_cells(
         while m:
             m &= m - np.uint64(1)
             total += 1
-    fv = np.empty(total, np.int64)
-    ff = np.empty(total, np.int64)
-    fr = np.empty((d, total), np.int64)
-    ends = np.empty((total, 2), np.int64)
-    dest = np.full(n * n_types, -1, np.int32)
+    facets = np.empty((total, 4), np.int32)  # half the cache misses of the sweep
+    key = np.empty(total, np.int64)
+    local = np.empty(fac_nb.shape[0], np.int64)
+    dest = np.full(n << _TYPE_BITS, -1, np.int32)
     birth = np.empty(64, np.int64)
     ncrit = 0
     path = np.empty(64, np.int64)
@@ -340,25 +405,24 @@ def critical_cells(
         x = v % nx
         y = (v // nx) % ny
         z = v // (nx * ny)
+        run = i
         while m:
             if m & np.uint64(1):
                 a = rank[v + nlin[fac_nb[f, 0]]]
                 b = rank[v + nlin[fac_nb[f, d - 2]]]
-                fv[i] = v
-                ff[i] = f
-                fr[0, i] = rank[v]
-                fr[1, i] = max(a, b)
-                fr[d - 1, i] = min(a, b)
+                local[i - run] = max(a, b) * n + min(a, b)
+                facets[i, 0] = v
+                facets[i, 1] = f
                 for c in range(2):
                     k = fac_extra[f, c]
                     xx = x + nb[k, 0]
                     yy = y + nb[k, 1]
                     zz = z + nb[k, 2]
                     if not (0 <= xx < nx and 0 <= yy < ny and 0 <= zz < nz):
-                        ends[i, c] = -1
+                        facets[i, 2 + c] = -1
                         continue
                     t = fac_cof[f, c]
-                    cell = (v + clin[t]) * n_types + top_type[t]
+                    cell = ((v + clin[t]) << _TYPE_BITS) | top_type[t]
                     depth = 0
                     end = -1
                     while True:
@@ -368,10 +432,10 @@ def critical_cells(
                         nxt = _ascend(
                             cell,
                             rank,
+                            steep,
                             shape,
                             nb,
                             nlin,
-                            chain,
                             chain_lin,
                             asc,
                             fac_extra,
@@ -382,7 +446,7 @@ def critical_cells(
                         if nxt == -1:
                             if ncrit == birth.size:
                                 birth = np.concatenate((birth, np.empty(ncrit, np.int64)))
-                            birth[ncrit] = _cell_birth(cell, n_types, chain_lin, rank)
+                            birth[ncrit] = _cell_birth(cell, chain_lin, rank)
                             end = ncrit
                             ncrit += 1
                             dest[cell] = end
@@ -397,18 +461,22 @@ def critical_cells(
                         cell = nxt
                     for p in range(depth):
                         dest[path[p]] = end
-                    ends[i, c] = -1 if end == -2 else end
+                    facets[i, 2 + c] = -1 if end == -2 else end
                 i += 1
             m >>= np.uint64(1)
             f += 1
-    return fv, ff, fr, ends, birth[:ncrit]
+        for j in range(i - run):
+            place = 0
+            for q in range(i - run):
+                place += local[q] > local[j]
+            key[run + j] = (n - 1 - rank[v]) * 64 + place
+    return facets, key, birth[:ncrit]
 
 
 @numba.njit(cache=True)
 def dual_pairs(
-    fv: np.ndarray,
-    ff: np.ndarray,
-    ends: np.ndarray,
+    facets: np.ndarray,
+    down: np.ndarray,
     birth: np.ndarray,
     rank: np.ndarray,
     order: np.ndarray,
@@ -416,11 +484,13 @@ def dual_pairs(
     nb: np.ndarray,
     fac_nb: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Saddle-maximum vertex pairs: the critical facets, highest first, join the
-    critical top cells at their ends (union-find, elder rule; the outside is born at
+    """Saddle-maximum vertex pairs: the critical facets (rows of
+    :func:`critical_cells`), highest first (rows ``down``), join the critical top
+    cells at their ends (union-find, elder rule; the outside is born at
     +inf). Returns (saddle, maximum) vertex arrays of the pairs of non-zero persistence
-    and, on 3-D grids, the critical triangles (v, a, b), ranks v > a > b, that closed no
-    dual cycle (the saddle-saddle columns) in ascending order.
+    and, on 3-D grids, the critical triangles (v, a, b) that closed no dual cycle (the
+    saddle-saddle columns) in ascending order: a and b as neighbour indices around the
+    vertex v, ranks v > a > b.
     """
     d = fac_nb.shape[1] + 1
     nlin = _linear(nb, shape[0], shape[1])
@@ -431,15 +501,15 @@ def dual_pairs(
     npairs = 0
     cols = np.empty((64, 3), np.int64)
     ncols = 0
-    for q in range(fv.size):
-        v = fv[q]
-        ra = _find(parent, outer if ends[q, 0] < 0 else ends[q, 0])
-        rb = _find(parent, outer if ends[q, 1] < 0 else ends[q, 1])
+    for q in down:
+        v = facets[q, 0]
+        ra = _find(parent, outer if facets[q, 2] < 0 else facets[q, 2])
+        rb = _find(parent, outer if facets[q, 3] < 0 else facets[q, 3])
         if ra == rb:
             if d == 3:
-                a = v + nlin[fac_nb[ff[q], 0]]
-                b = v + nlin[fac_nb[ff[q], 1]]
-                if rank[a] < rank[b]:
+                a = fac_nb[facets[q, 1], 0]
+                b = fac_nb[facets[q, 1], 1]
+                if rank[v + nlin[a]] < rank[v + nlin[b]]:
                     a, b = b, a
                 if ncols == cols.shape[0]:
                     bigger = np.empty((2 * ncols, 3), np.int64)
@@ -523,16 +593,18 @@ def saddle_saddle_pairs(
     shape: np.ndarray,
     nb: np.ndarray,
     partners: np.ndarray,
-    code: np.ndarray,
+    step: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(edge vertex, triangle vertex) pairs of the saddle-saddle columns of a 3-D grid.
 
     ``columns`` (triangles from :func:`dual_pairs`, ascending) are reduced in the
-    Morse complex of the apparent pairs: an edge is keyed rank(high) * n + rank(low);
-    the highest edge of a column is dropped if it is its high vertex's steepest edge
-    (paired with that vertex), replaced by the other two edges of the triangle it is
-    paired with if it has one, and otherwise is critical: it pairs with the column
-    unless an earlier column has it as pivot, whose stored chain is then added.
+    Morse complex of the apparent pairs: an edge from its high vertex h to the
+    neighbour k of h is keyed (rank(h) * n + rank(low)) * 16 + k, so that keys follow
+    the filtration and name the edge without a lookup; the highest edge of a column is
+    dropped if it is h's steepest edge (paired with h), replaced by the other two
+    edges of the triangle it is paired with if it has one, and otherwise is critical:
+    it pairs with the column unless an earlier column has it as pivot, whose stored
+    chain is then added.
     """
     n = rank.size
     nx, ny = shape[0], shape[1]
@@ -551,15 +623,18 @@ def saddle_saddle_pairs(
     tv = np.empty(columns.shape[0], np.int64)
     npairs = 0
     for j in range(columns.shape[0]):
-        rv = rank[columns[j, 0]]
-        ra = rank[columns[j, 1]]
-        rb = rank[columns[j, 2]]
+        v = columns[j, 0]
+        ka = columns[j, 1]
+        kb = columns[j, 2]
+        rv = rank[v]
+        ra = rank[v + nlin[ka]]
+        rb = rank[v + nlin[kb]]
         size = 0
-        heap = _push(heap, size, rv * n + ra)
+        heap = _push(heap, size, (rv * n + ra) * 16 + ka)
         size += 1
-        heap = _push(heap, size, rv * n + rb)
+        heap = _push(heap, size, (rv * n + rb) * 16 + kb)
         size += 1
-        heap = _push(heap, size, ra * n + rb)
+        heap = _push(heap, size, (ra * n + rb) * 16 + step[ka, kb])
         size += 1
         while size > 0:
             e = _pop(heap, size)
@@ -571,30 +646,37 @@ def saddle_saddle_pairs(
                 odd = not odd
             if not odd:
                 continue
-            rh = e // n
-            rl = e - rh * n
+            k = e & 15
+            rh = (e >> 4) // n
+            rl = (e >> 4) - rh * n
             h = order[rh]
-            lo = order[rl]
-            k = _neighbour(h, lo, shape, code)
-            if steep[h] == k:
+            flags = steep[h]
+            if (flags & _STEEP) == k:
                 continue  # paired with its high vertex
-            hx = h % nx
-            hy = (h // nx) % ny
-            hz = h // (nx * ny)
             third = -1
             best = rl
-            for p in partners[k]:
-                if p >= 0:
-                    x = hx + nb[p, 0]
-                    y = hy + nb[p, 1]
-                    z = hz + nb[p, 2]
-                    if 0 <= x < nx and 0 <= y < ny and 0 <= z < nz and rank[h + nlin[p]] < best:
+            if flags & _BOUNDARY:
+                hx = h % nx
+                hy = (h // nx) % ny
+                hz = h // (nx * ny)
+                for p in partners[k]:
+                    if p >= 0:
+                        x = hx + nb[p, 0]
+                        y = hy + nb[p, 1]
+                        z = hz + nb[p, 2]
+                        inside = 0 <= x < nx and 0 <= y < ny and 0 <= z < nz
+                        if inside and rank[h + nlin[p]] < best:
+                            best = rank[h + nlin[p]]
+                            third = p
+            else:
+                for p in partners[k]:
+                    if p >= 0 and rank[h + nlin[p]] < best:
                         best = rank[h + nlin[p]]
                         third = p
-            if third >= 0:  # paired with the triangle (h, lo, third)
-                heap = _push(heap, size, rh * n + best)
+            if third >= 0:  # paired with the triangle (h, low, third)
+                heap = _push(heap, size, (rh * n + best) * 16 + third)
                 size += 1
-                heap = _push(heap, size, rl * n + best)
+                heap = _push(heap, size, (rl * n + best) * 16 + step[k, third])
                 size += 1
                 continue
             slot = _slot(pivot_edge, e)
@@ -611,8 +693,46 @@ def saddle_saddle_pairs(
             store[used : used + size] = heap[:size]
             used += size
             ev[npairs] = h
-            tv[npairs] = columns[j, 0]
+            tv[npairs] = v
             npairs += 1
             break
         start[j + 1] = used
     return ev[:npairs], tv[:npairs]
+
+
+def lower_star_pairs(rank: np.ndarray, shape: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Saddle-maximum and saddle-saddle vertex pairs of a 2-D or 3-D grid field.
+
+    ``rank``: each vertex's position in the (value, id) order; ``shape``: the grid
+    sizes (x, y, z), z = 1 in 2-D. The top cells (triangles or tetrahedra) are nodes of
+    the dual graph, plus one outer node for the boundary; sweeping the critical facets
+    downwards with the elder rule gives the pairs of the lower-star filtration's
+    top-dimensional homology, TTK's saddle-maximum pairs. On 3-D grids the critical
+    triangles that did not join two dual components kill 1-cycles; reducing them gives
+    the edge-triangle (saddle-saddle) pairs. Returns (saddle, max, saddle1, saddle2).
+    """
+    d = 3 if shape[2] > 1 else 2
+    tables = kuhn_tables(d)
+    order = np.empty(rank.size, np.int64)
+    order[rank] = np.arange(rank.size)
+    rank = rank.astype(np.int32) if rank.size < 2**31 else rank  # half the cache misses
+    mask, steep = critical_facets(
+        rank, shape, tables["nb"], tables["fac_nb"], tables["fac_extra"], tables["partners"]
+    )
+    facets, key, birth = critical_cells(
+        mask,
+        steep,
+        rank,
+        shape,
+        *(tables[k] for k in ("nb", "top_corner", "top_type", "chain", "fac_nb", "fac_cof")),
+        *(tables[k] for k in ("fac_extra", "asc")),
+    )
+    del mask
+    saddle, maximum, columns = dual_pairs(
+        facets, radix_order(key), birth, rank, order, shape, tables["nb"], tables["fac_nb"]
+    )
+    ev, tv = saddle_saddle_pairs(
+        columns, steep, rank, order, shape, tables["nb"], tables["partners"], tables["step"]
+    )
+    keep = ev != tv
+    return saddle, maximum, ev[keep], tv[keep]

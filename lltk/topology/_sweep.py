@@ -1,4 +1,5 @@
-"""Numba kernels: union-find sweeps over the vertices (merge trees, minimum-saddle pairs)."""
+"""Numba kernels: union-find sweeps over the vertices (merge trees, minimum-saddle pairs)
+and the radix sort that orders sweeps."""
 
 from __future__ import annotations
 
@@ -207,3 +208,103 @@ def ftm_saddle_order(
             out[k] = s
             k += 1
     return out[:k]
+
+
+@numba.njit(cache=True)
+def outside_split_pairs(rank: np.ndarray, indptr: np.ndarray, indices: np.ndarray, shape):
+    """Saddle-maximum pairs of a grid (a d-ball) from one descending union-find sweep.
+
+    By Alexander duality the top-dimensional classes of the sublevel sets of a ball are
+    the extra components of the superlevel sets together with the ball's outside, a
+    node born at +inf adjacent to every boundary vertex: a component born at its
+    maximum dies (elder rule) at the vertex where it meets an older one. ``shape``: the
+    grid sizes (x, y, z), 1 for missing axes. Returns (saddle, maximum) vertex ids, one
+    pair per component that dies (several at a degenerate saddle).
+    """
+    n = rank.size
+    down = n - 1 - rank
+    ptr, up = lower_neighbours(down, indptr, indices)
+    by_down = np.empty(n, np.int64)
+    by_down[down] = np.arange(n)
+    nx, ny, nz = shape[0], shape[1], shape[2]
+    outside = n
+    parent = np.empty(n + 1, np.int32)
+    parent[outside] = outside
+    saddle = np.empty(n, np.int64)
+    maximum = np.empty(n, np.int64)
+    maxdeg = 0
+    for r in range(n):
+        maxdeg = max(maxdeg, ptr[r + 1] - ptr[r])
+    roots = np.empty(maxdeg + 1, np.int64)
+    npairs = 0
+    for r in range(n):
+        v = by_down[r]
+        x = v % nx
+        y = (v // nx) % ny
+        z = v // (nx * ny)
+        k = 0
+        if x == 0 or x == nx - 1 or y == 0 or y == ny - 1 or (nz > 1 and (z == 0 or z == nz - 1)):
+            roots[0] = outside
+            k = 1
+        for e in range(ptr[r], ptr[r + 1]):
+            q = _find(parent, up[e])
+            dup = False
+            for t in range(k):
+                if roots[t] == q:
+                    dup = True
+                    break
+            if not dup:
+                roots[k] = q
+                k += 1
+        if k == 0:
+            parent[r] = r
+            continue
+        eldest = roots[0]  # the outside, or the root born first (lowest index)
+        for t in range(1, k):
+            if eldest != outside and (roots[t] == outside or roots[t] < eldest):
+                eldest = roots[t]
+        for t in range(k):
+            q = roots[t]
+            if q != eldest:
+                saddle[npairs] = v
+                maximum[npairs] = by_down[q]
+                npairs += 1
+                parent[q] = eldest
+        parent[r] = eldest
+    return saddle[:npairs], maximum[:npairs]
+
+
+@numba.njit(cache=True)
+def radix_order(key: np.ndarray) -> np.ndarray:
+    """The permutation that sorts non-negative ``key`` ascending (LSD radix sort, digits
+    of at most 13 bits: two passes for keys below 2^26)."""
+    m = key.size
+    top = 0
+    for i in range(m):
+        top = max(top, key[i])
+    bits = 1
+    while top >> bits:
+        bits += 1
+    passes = (bits + 12) // 13
+    width = (bits + passes - 1) // passes
+    digit = (1 << width) - 1
+    idx = np.arange(m)
+    cur = key.copy()
+    idx_out = np.empty(m, np.int64)
+    key_out = np.empty(m, np.int64)
+    count = np.empty(digit + 2, np.int64)
+    for p in range(passes):
+        shift = p * width
+        count[:] = 0
+        for i in range(m):
+            count[((cur[i] >> shift) & digit) + 1] += 1
+        for b in range(digit + 1):
+            count[b + 1] += count[b]
+        for i in range(m):
+            b = (cur[i] >> shift) & digit
+            idx_out[count[b]] = idx[i]
+            key_out[count[b]] = cur[i]
+            count[b] += 1
+        idx, idx_out = idx_out, idx
+        cur, key_out = key_out, cur
+    return idx

