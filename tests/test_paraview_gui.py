@@ -74,7 +74,7 @@ for kind in ("surface", "volume"):
     ct = pv.GetColorTransferFunction("CriticalType")
     out["legend"][kind] = [list(ct.Annotations), list(ct.NanColor), list(ct.IndexedColors)]
 
-# what a user sees on Apply: the 2-D views' interaction mode, the critical points' spheres
+# what a user sees on Apply: the 2-D views' interaction mode, Backend's tooltip
 from paraview.modules.vtkRemotingViews import vtkSMParaViewPipelineControllerWithRendering
 controller = vtkSMParaViewPipelineControllerWithRendering()
 render_view = pv.CreateView("RenderView")
@@ -84,11 +84,6 @@ for name, port in (("LossMergeTree1", 3), ("LossPersistenceDiagram1", 0),
     view = controller.ShowInPreferredView(pv.FindSource(name).SMProxy, port, render_view.SMProxy)
     shown[view.GetXMLName()] = sm._getPyProxy(view).InteractionMode.GetData()
 out["planar_modes"] = shown
-pv.SetActiveView(render_view)
-out["sphere_radius"] = [pv.Show(crit, render_view).GaussianRadius,
-                        pv.Show(pv.OutputPort(pv.FindSource("LossMergeTree1"), 0),
-                                render_view).GaussianRadius,
-                        small.GetDataInformation().GetBounds()[:2]]
 backend = pv.FindSource("LossMergeTree1").GetProperty("Backend").SMProperty
 out["backend_doc"] = backend.GetDocumentation().GetDescription()
 
@@ -104,7 +99,7 @@ lut = pv.GetColorTransferFunction("Loss")
 out["macro_loss_lut"] = [lut.RGBPoints[0], lut.RGBPoints[-4], lut.UseLogScale]
 critical_lut = pv.GetColorTransferFunction("CriticalType")
 out["macro_legends"] = {
-    name: [bar.TextPosition.GetData(), list(bar.Position)]
+    name: [bar.TextPosition.GetData(), bar.TitleJustification.GetData(), list(bar.Position)]
     for name, view in views.items()
     if (bar := pv.GetScalarBar(critical_lut, view)).Visibility
 }
@@ -303,12 +298,6 @@ def test_plots_open_in_2d_interaction_mode(session):
     }
 
 
-def test_critical_points_show_as_spheres_sized_to_the_landscape(session):
-    """Point Gaussian's own default radius is 0.5 % of the points' extent: specks."""
-    critical, nodes, (x0, x1) = session["sphere_radius"]
-    np.testing.assert_allclose([critical, nodes], [0.015 * (x1 - x0)] * 2, rtol=1e-6)
-
-
 def test_backend_documentation_says_where_the_engine_shows(session):
     """The panel hides read-only properties: the tooltip named an invisible Backend Used."""
     doc = " ".join(session["backend_doc"].split())
@@ -318,7 +307,9 @@ def test_backend_documentation_says_where_the_engine_shows(session):
 def test_macro_legends_keep_their_names_inside_narrow_views(session):
     """Names to the right of swatches at x = 0.84 ran off a 530-pixel view ("minimur")."""
     legends = session["macro_legends"]
-    assert {"landscape", "merge_tree", "persistence_diagram", "profile"} <= set(legends)
-    for text_position, (x, _) in legends.values():
+    macro_views = ("landscape", "merge_tree", "persistence_diagram", "profile")
+    assert set(macro_views) <= set(legends)
+    for text_position, title, (x, _) in (legends[name] for name in macro_views):
         assert text_position == "Ticks right/top, annotations left/bottom"
+        assert title == "Right"
         assert x > 0.85  # swatches at the right edge, names to their left

@@ -18,7 +18,7 @@ from vtkmodules.vtkCommonCore import vtkOutputWindow
 from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
-from lltk.paraview import backend, display
+from lltk.paraview import backend
 from lltk.paraview.vtkdata import DEFAULT_ARRAY, InputError
 from lltk.paraview_compat import VTKPythonAlgorithmBase
 
@@ -220,7 +220,6 @@ class LossFilter(VTKPythonAlgorithmBase):
         self.backend_used = "none"
         self._reported: tuple[str, int] | None = None
         self._warned: tuple[set[str], int] | None = None
-        display.size_spheres()
 
     def FillOutputPortInformation(self, port: int, info) -> int:
         kind = self.output_types[port]
