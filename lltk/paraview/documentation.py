@@ -247,7 +247,7 @@ def plugin_dir(plugins_dir: Path, out_dir: Path | None = None) -> Path | None:
         return out_dir
     try:
         build(plugins_dir, out_dir)
-    except (RuntimeError, OSError, subprocess.CalledProcessError):
+    except (RuntimeError, OSError, ImportError, subprocess.CalledProcessError):
         return None
     return out_dir
 
