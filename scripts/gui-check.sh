@@ -7,8 +7,9 @@
 #
 # Without a landscape it uses a synthetic PINN one (with a Hessian density beside it).
 # It starts `lltk paraview LANDSCAPE` with a throw-away settings folder (ParaView's
-# defaults; LLTK_GUI_AUTOAPPLY=1 turns Auto Apply on), then: Filters > Loss Landscape (menu), Loss Merge Tree, Loss Persistence Diagram and
-# Topological Landscape Profile on the landscape, and the Loss Landscape Views macro.
+# defaults; LLTK_GUI_AUTOAPPLY=1 turns Auto Apply on), then: Filters > Loss Landscape
+# (menu); Loss Critical Points and its ? (help page); Loss Merge Tree, Loss Persistence
+# Diagram and Topological Landscape Profile on the landscape; the Loss Landscape Views macro.
 # OUT_DIR (default /tmp/lltk-gui-check) gets one PNG per step.
 set -euo pipefail
 
@@ -107,15 +108,22 @@ loss_filter() {  # loss_filter ROW: Filters > Loss Landscape > the ROW-th entry 
     apply
 }
 
-loss_filter 2 shot
-shot 03-merge-tree
+loss_filter 2 shot  # Loss Critical Points: spheres sized to the landscape
+shot 03-critical-points
+click 268 537  # the Properties panel's ? button: the filter's own help page
+shot 03-help
+help=$(xdotool search --onlyvisible --name 'Online Help' 2>/dev/null | head -1 || true)
+[[ -z $help ]] || xdotool windowunmap "$help"
 landscape_row
-loss_filter 3
-shot 04-persistence-diagram
+loss_filter 3  # Loss Merge Tree: the planar tree in a 2-D view of its own
+shot 04-merge-tree
 landscape_row
-loss_filter 5
-shot 05-profile
+loss_filter 4
+shot 05-persistence-diagram
+landscape_row
+loss_filter 6
+shot 06-profile
 landscape_row
 click 1425 82  # the Loss Landscape Views macro in the Macros toolbar
 sleep $((6 * WAIT))  # the macro builds and fits five views
-shot 06-study-views
+shot 07-study-views

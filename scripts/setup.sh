@@ -11,6 +11,10 @@ APT_PACKAGES=(
   python3-numpy python3-scipy python3-numba python3-gudhi python3-sklearn
   python3-pynndescent python3-tqdm python3-pytest python3-matplotlib
   python3-hypothesis python3-lz4
+  # the help pages behind the ? button: a documentation-only plugin, lltk.paraview.documentation
+  paraview-dev qhelpgenerator-qt5 g++
+  # scripts/gui-check.sh drives the GUI with xdotool, screenshots with xwd and ImageMagick
+  xdotool x11-apps imagemagick
 )
 VENV=${LLTK_VENV:-.venv}
 TORCH_SPEC=${LLTK_TORCH_SPEC:-torch==2.13.0}
@@ -56,4 +60,5 @@ TORCH_FROM=()
 "${PIP[@]}" --no-deps pyhessian==0.1 ruff
 [[ $STEPS == *" project "* ]] || exit 0
 "${PIP[@]}" --no-deps --no-build-isolation -e .
+"$VENV/bin/python" -m lltk.paraview.documentation
 echo "lltk setup: ready ($VENV/bin/lltk)"

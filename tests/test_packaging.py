@@ -123,3 +123,23 @@ def test_command_line_and_renderer_need_no_torch(tmp_path):
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "bowl_MergeTree.csv").is_file()
+
+
+def test_setup_installs_what_the_gui_check_and_the_help_plugin_need():
+    """scripts/gui-check.sh stopped at "xdotool not found" after `make setup`, and the
+    help plugin needs ParaView's headers, Qt's qhelpgenerator and a compiler."""
+    setup = (REPO / "scripts/setup.sh").read_text()
+    packages = setup.split("APT_PACKAGES=(")[1].split(")")[0].split()
+    gui_check = (REPO / "scripts/gui-check.sh").read_text()
+    assert "for tool in Xvfb xdotool xwd convert paraview" in gui_check
+    for package in (
+        "xvfb",
+        "xdotool",
+        "x11-apps",
+        "imagemagick",
+        "paraview",
+        "paraview-dev",
+        "qhelpgenerator-qt5",
+        "g++",
+    ):
+        assert package in packages, package

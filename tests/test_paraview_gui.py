@@ -74,6 +74,19 @@ for kind in ("surface", "volume"):
     ct = pv.GetColorTransferFunction("CriticalType")
     out["legend"][kind] = [list(ct.Annotations), list(ct.NanColor), list(ct.IndexedColors)]
 
+# what a user sees on Apply: the 2-D views' interaction mode, Backend's tooltip
+from paraview.modules.vtkRemotingViews import vtkSMParaViewPipelineControllerWithRendering
+controller = vtkSMParaViewPipelineControllerWithRendering()
+render_view = pv.CreateView("RenderView")
+shown = {}
+for name, port in (("LossMergeTree1", 3), ("LossPersistenceDiagram1", 0),
+                   ("TopologicalLandscapeProfile1", 0)):
+    view = controller.ShowInPreferredView(pv.FindSource(name).SMProxy, port, render_view.SMProxy)
+    shown[view.GetXMLName()] = sm._getPyProxy(view).InteractionMode.GetData()
+out["planar_modes"] = shown
+backend = pv.FindSource("LossMergeTree1").GetProperty("Backend").SMProperty
+out["backend_doc"] = backend.GetDocumentation().GetDescription()
+
 # the macro, with a filter of the landscape selected
 pv.SetActiveSource(pv.FindSource("LossMergeTree1"))
 exec(Path(cfg["macro"]).read_text())
@@ -84,6 +97,12 @@ views = {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
 out["macro_views"] = sorted(views)
 lut = pv.GetColorTransferFunction("Loss")
 out["macro_loss_lut"] = [lut.RGBPoints[0], lut.RGBPoints[-4], lut.UseLogScale]
+critical_lut = pv.GetColorTransferFunction("CriticalType")
+out["macro_legends"] = {
+    name: [bar.TextPosition.GetData(), bar.TitleJustification.GetData(), list(bar.Position)]
+    for name, view in views.items()
+    if (bar := pv.GetScalarBar(critical_lut, view)).Visibility
+}
 
 # the states: each load replaces the scene and fits it to its landscape
 counts, fitted = [], []
@@ -267,3 +286,30 @@ def test_states_replace_the_scene_and_fit_each_landscape(session):
         fx, fy, _ = fitted["tree_focal"]
         assert x0 <= fx <= x1 and y0 - fitted["tree_scale"] <= fy <= y1 + fitted["tree_scale"]
     assert "landscape" in session["python_state_views"]
+
+
+def test_plots_open_in_2d_interaction_mode(session):
+    """The merge tree, diagram and profile views opened in 3-D mode: a drag rotated the
+    plot out of its plane."""
+    assert session["planar_modes"] == {
+        "LossMergeTreeView": "2D",
+        "LossDiagramView": "2D",
+        "LossProfileView": "2D",
+    }
+
+
+def test_backend_documentation_says_where_the_engine_shows(session):
+    """The panel hides read-only properties: the tooltip named an invisible Backend Used."""
+    doc = " ".join(session["backend_doc"].split())
+    assert "lltkBackend (Information panel, Data Arrays)" in doc
+
+
+def test_macro_legends_keep_their_names_inside_narrow_views(session):
+    """Names to the right of swatches at x = 0.84 ran off a 530-pixel view ("minimur")."""
+    legends = session["macro_legends"]
+    macro_views = ("landscape", "merge_tree", "persistence_diagram", "profile")
+    assert set(macro_views) <= set(legends)
+    for text_position, title, (x, _) in (legends[name] for name in macro_views):
+        assert text_position == "Ticks right/top, annotations left/bottom"
+        assert title == "Right"
+        assert x > 0.85  # swatches at the right edge, names to their left

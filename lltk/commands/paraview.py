@@ -1,6 +1,7 @@
 """``lltk paraview`` / ``lltk pvpython``: ParaView with lltk's plugins and macros loaded.
 
-Both set ``PV_PLUGIN_PATH`` to ``plugins/`` (so the six filters load at start-up),
+Both set ``PV_PLUGIN_PATH`` to ``plugins/`` (so the seven filters load at start-up) and
+the help plugin's folder (:mod:`lltk.paraview.documentation`, built when missing or stale),
 ``PV_MACRO_PATH`` to ``plugins/macros`` (the GUI's *Macros* menu then offers *Loss
 Landscape Views*) and put ``plugins/startup`` on ``PYTHONPATH`` (Debian's ParaView 5.11 on
 Python 3.11 needs it to load Python plugins at all), add TTK where ``make ttk`` installed
@@ -42,11 +43,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def plugin_env() -> dict[str, str]:
     """The environment in which ParaView finds and can load lltk's plugins and macros."""
+    from lltk.paraview import documentation
     from lltk.render import MACROS_DIR, PLUGINS_DIR, pvpython_env
 
     env = pvpython_env()
-    for name, folder in (("PV_PLUGIN_PATH", PLUGINS_DIR), ("PV_MACRO_PATH", MACROS_DIR)):
-        paths = [str(folder), env.get(name, "")]
+    plugin_dirs = [PLUGINS_DIR, documentation.plugin_dir(PLUGINS_DIR)]
+    for name, folders in (("PV_PLUGIN_PATH", plugin_dirs), ("PV_MACRO_PATH", [MACROS_DIR])):
+        paths = [*(str(f) for f in folders if f is not None), env.get(name, "")]
         env[name] = os.pathsep.join(p for p in paths if p)
     return env
 

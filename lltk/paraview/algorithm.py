@@ -81,8 +81,8 @@ BACKEND_XML = f"""
   </EnumerationDomain>
   <Documentation>Which engine computes the topology. Automatic uses TTK when TTK's
   plugin is loaded and lltk's numpy engine otherwise; both give the same arrays. The
-  engine that ran is shown in Backend Used and stored in the field data as
-  lltkBackend.</Documentation>
+  engine that ran is the output's field data lltkBackend (Information panel, Data
+  Arrays); pvpython also has it as the read-only property BackendUsed.</Documentation>
 </IntVectorProperty>
 """
 
@@ -103,6 +103,8 @@ CATEGORY = "Loss Landscape"
 #: a name of its own, so that ParaView opens the outputs whose hints name it in a view of
 #: their own instead of over the landscape (a hint naming "RenderView" would reuse the
 #: landscape's view), and a second diagram joins the first one's view, not the tree's.
+#: They open in ParaView's 2-D interaction mode (pan and zoom, no rotation): the derived
+#: proxy redeclares (override="1") RenderView's InteractionMode with 2D (1) as its default.
 PLANAR_VIEWS = {
     "merge_tree": "LossMergeTreeView",
     "persistence_diagram": "LossDiagramView",
@@ -113,12 +115,19 @@ _VIEW_LABELS = {
     "persistence_diagram": "Persistence Diagram View",
     "profile": "Landscape Profile View",
 }
+#: RenderView's InteractionMode (3D 0, 2D 1, Selection 2) with 2D as the default.
+_PLANAR_INTERACTION_XML = (
+    '<IntVectorProperty name="InteractionMode" command="SetInteractionMode" default_values="1" '
+    'number_of_elements="1" panel_visibility="never" state_ignored="1" override="1">'
+    '<EnumerationDomain name="enum"><Entry text="3D" value="0"/><Entry text="2D" value="1"/>'
+    '<Entry text="Selection" value="2"/></EnumerationDomain></IntVectorProperty>'
+)
 PLANAR_VIEW_XML = (
     '<ServerManagerConfiguration><ProxyGroup name="views">'
     + "".join(
         f'<RenderViewProxy name="{name}" label="{_VIEW_LABELS[key]}" class="vtkPVRenderView" '
         'processes="client|renderserver|dataserver" base_proxygroup="views" '
-        'base_proxyname="RenderView"/>'
+        'base_proxyname="RenderView">' + _PLANAR_INTERACTION_XML + "</RenderViewProxy>"
         for key, name in PLANAR_VIEWS.items()
     )
     + "</ProxyGroup></ServerManagerConfiguration>"

@@ -198,11 +198,14 @@ def _critical_type_legend(rep: object, view: object, title: str) -> None:
     bar.LabelColor = BLACK
     bar.TitleFontSize = 18
     bar.LabelFontSize = 16
+    # the names left of the swatches, which sit at the view's right edge, and the title
+    # ending there: a name to their right ran off a narrow view ("minimur")
     bar.WindowLocation = "Any Location"
-    bar.Position = [0.84, 0.52]
+    bar.Position = [0.93, 0.52]
     bar.ScalarBarLength = 0.28
-    bar.TextPosition = "Ticks left/bottom, annotations right/top"
+    bar.TextPosition = "Ticks right/top, annotations left/bottom"
     bar.HorizontalTitle = 1
+    bar.TitleJustification = "Right"
 
 
 def _critical_marks(source: object, view: object, title: str) -> object:
