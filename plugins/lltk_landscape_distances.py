@@ -17,9 +17,9 @@ sys.path.insert(
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
 from lltk.paraview import algorithm, filters
-from lltk.paraview.vtkdata import DEFAULT_ARRAY
 from lltk.paraview_compat import smhint, smproperty, smproxy
 from lltk.topology.distance import METRICS, PAIR_SETS
+from lltk.topology.field import DEFAULT_ARRAY
 
 paraview_plugin_name = "LandscapeDistances"
 

@@ -19,8 +19,9 @@ from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
 from lltk.paraview import backend
-from lltk.paraview.vtkdata import DEFAULT_ARRAY, InputError
+from lltk.paraview.vtkdata import InputError
 from lltk.paraview_compat import VTKPythonAlgorithmBase
+from lltk.topology.field import DEFAULT_ARRAY
 
 #: ``output_types`` entry for an output of the same type as the input.
 SAME_AS_INPUT = "same"

@@ -126,27 +126,19 @@ def stage(landscape: str | os.PathLike, data_dir: str | os.PathLike) -> Path:
 def inspect_landscape(landscape: str | os.PathLike) -> tuple[str, int]:
     """Which landscape state draws it — ``"surface"`` (2-D grid), ``"volume"`` (3-D grid)
     or ``"points"`` (a .vtu graph) — and how many losses are NaN or infinite (samples the
-    sampler marked ``Valid`` = 0). Raises ``ValueError`` for unusable input."""
-    import numpy as np
-
-    from lltk import vtkxml
+    sampler marked ``Valid`` = 0). The states draw ``Loss``: it is read by
+    :func:`lltk.landscape.read_landscape`, whose :class:`~lltk.errors.UserError` names
+    an unusable file; a grid of other than 2 or 3 axes is a ``ValueError``."""
+    from lltk.landscape import read_landscape
 
     path = Path(landscape)
-    ds = vtkxml.read(path)
-    if "Loss" not in ds.point_data:
-        raise ValueError(f"{path}: no point array 'Loss' (arrays: {', '.join(ds.point_data)})")
-    loss = np.asarray(ds.point_data["Loss"], dtype=float)
-    if loss.ndim != 1:
-        raise ValueError(f"{path}: 'Loss' must have one component, it has {loss.shape[1]}")
-    invalid = int((~np.isfinite(loss)).sum())
-    if invalid == loss.size:
-        raise ValueError(f"{path}: 'Loss' holds no finite value")
-    if ds.kind != "ImageData":
-        return "points", invalid
-    axes = sum(d > 1 for d in ds.dimensions)
+    field = read_landscape(path, "Loss")
+    if not field.domain.is_grid:
+        return "points", field.invalid_count
+    axes = len(field.domain.dims)
     if axes not in (2, 3):
-        raise ValueError(f"{path}: a grid landscape needs 2 or 3 axes, got {ds.dimensions}")
-    return ("surface" if axes == 2 else "volume"), invalid
+        raise ValueError(f"{path}: a grid landscape needs 2 or 3 axes, got {field.domain.dims}")
+    return ("surface" if axes == 2 else "volume"), field.invalid_count
 
 
 def describe(landscape: str | os.PathLike) -> str:
