@@ -1,5 +1,6 @@
-"""ParaView side of lltk: VTK adapters, output layouts, backend choice, filter logic.
+"""ParaView side of lltk: VTK adapters, backend choice, filter logic; needs VTK
+(pvpython / ParaView).
 
-The plugin proxies in ``plugins/`` declare properties and call :mod:`lltk.paraview.filters`.
-Everything here except :mod:`lltk.paraview.layout` needs VTK (pvpython / ParaView).
+The plugin proxies in ``plugins/`` declare properties and call :mod:`lltk.paraview.filters`;
+what the filters draw is computed as arrays in :mod:`lltk.topology.geometry`.
 """

@@ -17,7 +17,7 @@ from vtkmodules.vtkCommonDataModel import (
 )
 
 from lltk import topology
-from lltk.paraview import backend, layout
+from lltk.paraview import backend
 from lltk.paraview.vtkdata import (
     InputError,
     add_arrays,
@@ -29,7 +29,7 @@ from lltk.paraview.vtkdata import (
     table,
     unstructured_grid,
 )
-from lltk.topology import distance
+from lltk.topology import distance, geometry
 from lltk.topology.metrics import landscape_metrics
 from lltk.topology.profile import branch_decomposition, vertex_branches
 from lltk.topology.profile import landscape_profile as topology_profile
@@ -54,7 +54,7 @@ def _order(dataset: vtkDataSet, name: str) -> np.ndarray | None:
     return order
 
 
-def _ug(geom: layout.Geometry, cell_type: int) -> vtkUnstructuredGrid:
+def _ug(geom: geometry.Geometry, cell_type: int) -> vtkUnstructuredGrid:
     return unstructured_grid(geom.points, geom.cells, cell_type, geom.point_data, geom.cell_data)
 
 
@@ -68,18 +68,19 @@ def merge_tree(dataset: vtkDataSet, array: str | None, kind: str, mode: int) -> 
     else:
         build = topology.join_tree if kind == "join" else topology.split_tree
         tree = build(field.values, field.domain, _order(dataset, field.name))
-    nodes = _ug(layout.tree_nodes(tree, field.points), VTK_VERTEX)
-    arcs = _ug(layout.tree_arcs(tree, field.points), VTK_LINE)
+    nodes = _ug(geometry.merge_tree_nodes(tree, field.points), VTK_VERTEX)
+    arcs = _ug(geometry.merge_tree_arcs(tree, field.points), VTK_LINE)
     seg = dataset.NewInstance()
     seg.ShallowCopy(dataset)
+    branches = branch_decomposition(tree)
     add_arrays(
         seg.GetPointData(),
         {
             "SegmentationId": np.asarray(tree.segmentation, np.int64),
-            "BranchId": vertex_branches(tree, branch_decomposition(tree)),
+            "BranchId": vertex_branches(tree, branches),
         },
     )
-    planar_geom = layout.planar_tree(tree)
+    planar_geom = geometry.planar_merge_tree(tree, branches)
     planar = polydata(
         planar_geom.points,
         lines=planar_geom.cells,
@@ -104,8 +105,8 @@ def diagram(
         pd = backend.ttk_persistence_diagram(field.source, field.name)
     else:
         pd = topology.persistence_pairs(field.values, field.domain, _order(dataset, field.name))
-    rows = layout.select_pairs(pd, pair_types, threshold)
-    out = _ug(layout.diagram_layout(pd, field.points, rows), VTK_LINE)
+    rows = geometry.select_pairs(pd, pair_types, threshold)
+    out = _ug(geometry.persistence_diagram_geometry(pd, field.points, rows), VTK_LINE)
     _backend_tag(out, which)
     return which, out
 
@@ -181,7 +182,7 @@ def landscape_profile(dataset: vtkDataSet, array: str | None) -> tuple[vtkPolyDa
     """The topological landscape profile: basin quads and the marked critical points."""
     field = scalar_input(dataset, array)
     tree = topology.join_tree(field.values, field.domain)
-    basins, marks = layout.profile_geometry(
+    basins, marks = geometry.landscape_profile_polygons(
         topology_profile(field.values, tree), field.values, tree
     )
     quads = polydata(basins.points, polys=basins.cells, cell_data=basins.cell_data)
