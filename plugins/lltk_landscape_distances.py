@@ -16,7 +16,8 @@ sys.path.insert(
 
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
-from lltk.paraview import algorithm, filters
+from lltk.paraview import algorithm, landscape_distances
+from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 from lltk.topology.distance import METRICS, PAIR_SETS
 from lltk.topology.field import DEFAULT_ARRAY
@@ -113,14 +114,11 @@ class LandscapeDistances(algorithm.LossFilter):
     def SetNormalize(self, on: int) -> None:
         self._set("normalize", bool(on))
 
-    def compute(self, datasets) -> list:
-        self.backend_used = "lltk"
-        return [
-            filters.landscape_distances(
-                datasets,
-                self.array,
-                list(PAIR_SETS)[self.pair_set],
-                list(METRICS)[self.metric],
-                self.normalize,
-            )
-        ]
+    def compute(self, datasets) -> FilterResult:
+        return landscape_distances.compute(
+            datasets,
+            self.array,
+            list(PAIR_SETS)[self.pair_set],
+            list(METRICS)[self.metric],
+            self.normalize,
+        )

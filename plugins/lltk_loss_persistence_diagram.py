@@ -12,8 +12,9 @@ sys.path.insert(
     0, str(next(p for p in Path(__file__).resolve().parents if (p / "lltk/__init__.py").is_file()))
 )
 
-from lltk.paraview import algorithm, filters
+from lltk.paraview import algorithm, loss_persistence_diagram
 from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D views)
+from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LossPersistenceDiagram"
@@ -139,9 +140,8 @@ class LossPersistenceDiagram(algorithm.LossFilter):
             self.threshold = float(value)
             self.Modified()
 
-    def compute(self, dataset) -> list:
+    def compute(self, dataset) -> FilterResult:
         kinds = tuple(code for key, code in _PAIR_TYPES.items() if self.pair_types[key])
-        self.backend_used, out = filters.diagram(
+        return loss_persistence_diagram.compute(
             dataset, self.array_name(), kinds, self.threshold, self.backend_mode
         )
-        return [out]

@@ -13,7 +13,8 @@ sys.path.insert(
     0, str(next(p for p in Path(__file__).resolve().parents if (p / "lltk/__init__.py").is_file()))
 )
 
-from lltk.paraview import algorithm, filters
+from lltk.paraview import algorithm, loss_persistence_simplification
+from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LossPersistenceSimplification"
@@ -82,8 +83,7 @@ class LossPersistenceSimplification(algorithm.LossFilter):
             self.absolute = bool(on)
             self.Modified()
 
-    def compute(self, dataset) -> list:
-        self.backend_used, out = filters.simplification(
+    def compute(self, dataset) -> FilterResult:
+        return loss_persistence_simplification.compute(
             dataset, self.array_name(), self.threshold, self.absolute, self.backend_mode
         )
-        return [out]

@@ -1,6 +1,6 @@
-"""ParaView side of lltk: VTK adapters, backend choice, filter logic; needs VTK
-(pvpython / ParaView).
-
-The plugin proxies in ``plugins/`` declare properties and call :mod:`lltk.paraview.filters`;
-what the filters draw is computed as arrays in :mod:`lltk.topology.geometry`.
+"""ParaView side of lltk, needs VTK (pvpython / ParaView): one adapter module per filter,
+named after its plugin (``plugins/lltk_loss_merge_tree.py`` -> :mod:`loss_merge_tree`),
+whose ``compute`` turns the VTK input into arrays (:mod:`vtkdata`), runs the core (or TTK:
+:mod:`backend`) and wraps the results as VTK outputs; :mod:`algorithm` is the plugins'
+``VTKPythonAlgorithm`` base and shared property XML.
 """

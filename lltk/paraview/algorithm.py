@@ -19,7 +19,7 @@ from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
 from lltk.paraview import backend
-from lltk.paraview.vtkdata import InputError
+from lltk.paraview.vtkdata import FilterResult, InputError
 from lltk.paraview_compat import VTKPythonAlgorithmBase
 from lltk.topology.field import DEFAULT_ARRAY
 
@@ -253,8 +253,9 @@ class LossFilter(VTKPythonAlgorithmBase):
             return None
         return info.Get(vtkDataObject.FIELD_NAME()) or None
 
-    def compute(self, dataset) -> list:
-        """The output data objects for ``dataset`` (one per port)."""
+    def compute(self, dataset) -> FilterResult:
+        """The output data objects for ``dataset`` (one per port) and the engine used:
+        the filter's adapter (``lltk.paraview.<filter>.compute``)."""
         raise NotImplementedError
 
     def input_data(self, inInfo):
@@ -266,7 +267,7 @@ class LossFilter(VTKPythonAlgorithmBase):
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                outputs = self.compute(dataset)
+                result = self.compute(dataset)
         except (InputError, ValueError) as exc:
             message = str(exc)
         except Exception as exc:
@@ -288,8 +289,9 @@ class LossFilter(VTKPythonAlgorithmBase):
                 report_warning(self.label, message)
             self._warned = (said, self.GetMTime())
         self._reported = None
-        for port, result in enumerate(outputs):
-            self.GetOutputData(outInfo, port).ShallowCopy(result)
+        self.backend_used = result.backend
+        for port, output in enumerate(result.outputs):
+            self.GetOutputData(outInfo, port).ShallowCopy(output)
         for port, where, name in self.colour_by:
             out = self.GetOutputData(outInfo, port)
             (out.GetPointData() if where == "point" else out.GetCellData()).SetActiveScalars(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from vtkmodules.util import numpy_support
@@ -27,10 +28,25 @@ from vtkmodules.vtkFiltersCore import vtkAppendFilter
 from lltk import vtkxml
 from lltk.topology import Domain, graph_domain, grid_domain
 from lltk.topology.field import FieldError, LandscapeField, choose_point_array, landscape_field
+from lltk.topology.geometry import Geometry
 
 
 class InputError(ValueError):
     """The filter's input cannot be used; the message says what to do instead."""
+
+
+class FilterResult(NamedTuple):
+    """What a filter's adapter returns: its output data objects, one per output port,
+    and the engine that computed them (``"lltk"`` or ``"ttk"``)."""
+
+    outputs: list
+    backend: str
+
+
+def check_threshold(threshold: float) -> None:
+    """Refuse a NaN persistence threshold (it would keep no pair without a word)."""
+    if np.isnan(threshold):
+        raise InputError("Persistence Threshold is NaN: set a number (0 keeps every pair)")
 
 
 @dataclass(frozen=True)
@@ -169,6 +185,21 @@ def scalar_input(dataset: vtkDataSet | None, requested: str | None) -> ScalarInp
     return ScalarInput(field=field, values=values, source=source)
 
 
+def ttk_order(dataset: vtkDataSet, name: str) -> np.ndarray | None:
+    """The input's vertex order where it carries TTK's ``<name>_Order`` (Loss Persistence
+    Simplification writes one); TTK's filters use it in place of (value, id), so lltk's
+    engine does too."""
+    order = point_array(dataset, f"{name}_Order")
+    if order is None or order.ndim != 1 or order.dtype.kind not in "iu":
+        return None
+    return order
+
+
+def tag_backend(data_object, which: str) -> None:
+    """Record the engine that computed an output in its field data (``lltkBackend``)."""
+    set_field_data(data_object, {"lltkBackend": which})
+
+
 def _vtk_array(name: str, values: np.ndarray):
     arr = np.ascontiguousarray(values)
     if arr.dtype == np.bool_:
@@ -245,6 +276,11 @@ def unstructured_grid(
     add_arrays(ug.GetPointData(), point_data or {})
     add_arrays(ug.GetCellData(), cell_data or {})
     return ug
+
+
+def unstructured_grid_of(geom: Geometry, cell_type: int) -> vtkUnstructuredGrid:
+    """The core's :class:`~lltk.topology.geometry.Geometry` as an unstructured grid."""
+    return unstructured_grid(geom.points, geom.cells, cell_type, geom.point_data, geom.cell_data)
 
 
 def polydata(
