@@ -97,22 +97,10 @@ class LandscapeDistances(algorithm.LossFilter):
             for i in range(inInfo[0].GetNumberOfInformationObjects())
         ]
 
-    def _set(self, attr: str, value) -> None:
-        if getattr(self, attr) != value:
-            setattr(self, attr, value)
-            self.Modified()
-
-    def SetScalarArray(self, name: str) -> None:
-        self._set("array", str(name) or DEFAULT_ARRAY)
-
-    def SetPairs(self, index: int) -> None:
-        self._set("pair_set", int(index))
-
-    def SetMetric(self, index: int) -> None:
-        self._set("metric", int(index))
-
-    def SetNormalize(self, on: int) -> None:
-        self._set("normalize", bool(on))
+    SetScalarArray = algorithm.property_setter("array", lambda name: str(name) or DEFAULT_ARRAY)
+    SetPairs = algorithm.property_setter("pair_set", int)
+    SetMetric = algorithm.property_setter("metric", int)
+    SetNormalize = algorithm.property_setter("normalize", bool)
 
     def compute(self, datasets) -> FilterResult:
         return landscape_distances.compute(

@@ -75,11 +75,7 @@ class LossMergeTree(algorithm.LossFilter):
         super().__init__()
         self.tree_type = 0
 
-    def SetTreeType(self, tree_type: int) -> None:
-        """0 join tree, 1 split tree (see TREE_TYPE_XML)."""
-        if int(tree_type) != self.tree_type:
-            self.tree_type = int(tree_type)
-            self.Modified()
+    SetTreeType = algorithm.property_setter("tree_type", int)
 
     def compute(self, dataset) -> FilterResult:
         kind = "join" if self.tree_type == 0 else "split"

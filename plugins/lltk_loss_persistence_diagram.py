@@ -113,32 +113,11 @@ class LossPersistenceDiagram(algorithm.LossFilter):
         self.pair_types = dict.fromkeys(_PAIR_TYPES, True)
         self.threshold = 0.0
 
-    def _set_pair(self, key: str, on: int) -> None:
-        if bool(on) != self.pair_types[key]:
-            self.pair_types[key] = bool(on)
-            self.Modified()
-
-    def SetMinimumSaddle(self, on: int) -> None:
-        """Show minimum-saddle pairs."""
-        self._set_pair("MinimumSaddle", on)
-
-    def SetSaddleSaddle(self, on: int) -> None:
-        """Show saddle-saddle pairs."""
-        self._set_pair("SaddleSaddle", on)
-
-    def SetSaddleMaximum(self, on: int) -> None:
-        """Show saddle-maximum pairs."""
-        self._set_pair("SaddleMaximum", on)
-
-    def SetGlobalMinimumMaximum(self, on: int) -> None:
-        """Show the global minimum-maximum pair."""
-        self._set_pair("GlobalMinimumMaximum", on)
-
-    def SetPersistenceThreshold(self, value: float) -> None:
-        """Hide pairs less persistent than ``value`` (loss units)."""
-        if float(value) != self.threshold:
-            self.threshold = float(value)
-            self.Modified()
+    SetMinimumSaddle = algorithm.property_setter("pair_types", bool, "MinimumSaddle")
+    SetSaddleSaddle = algorithm.property_setter("pair_types", bool, "SaddleSaddle")
+    SetSaddleMaximum = algorithm.property_setter("pair_types", bool, "SaddleMaximum")
+    SetGlobalMinimumMaximum = algorithm.property_setter("pair_types", bool, "GlobalMinimumMaximum")
+    SetPersistenceThreshold = algorithm.property_setter("threshold", float)
 
     def compute(self, dataset) -> FilterResult:
         kinds = tuple(code for key, code in _PAIR_TYPES.items() if self.pair_types[key])

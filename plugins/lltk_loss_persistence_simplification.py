@@ -71,17 +71,8 @@ class LossPersistenceSimplification(algorithm.LossFilter):
         self.threshold = 0.0
         self.absolute = False
 
-    def SetPersistenceThreshold(self, value: float) -> None:
-        """Persistence below which basins are filled."""
-        if float(value) != self.threshold:
-            self.threshold = float(value)
-            self.Modified()
-
-    def SetThresholdIsAbsolute(self, on: int) -> None:
-        """Read the threshold in loss units."""
-        if bool(on) != self.absolute:
-            self.absolute = bool(on)
-            self.Modified()
+    SetPersistenceThreshold = algorithm.property_setter("threshold", float)
+    SetThresholdIsAbsolute = algorithm.property_setter("absolute", bool)
 
     def compute(self, dataset) -> FilterResult:
         return loss_persistence_simplification.compute(

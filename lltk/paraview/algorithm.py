@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import traceback
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 from vtkmodules.vtkCommonCore import vtkOutputWindow
 from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
@@ -67,7 +69,8 @@ SCALAR_ARRAY_XML = f"""
     <RequiredProperties><Property name="Input" function="Input"/></RequiredProperties>
   </ArrayListDomain>
   <Documentation>The point array holding the loss at each sample ({DEFAULT_ARRAY} when the
-  filter's input has it). It must be a one-component array.</Documentation>
+  filter's input has it, else ParaView preselects the input's first scalar array). It must
+  be a one-component point array.</Documentation>
 </StringVectorProperty>
 """
 
@@ -192,6 +195,30 @@ def report_warning(label: str, message: str) -> None:
     vtkOutputWindow.GetInstance().DisplayWarningText(f"{label}: {message}\n")
 
 
+def property_setter(
+    attribute: str, convert: Callable[[Any], Any], key: str | None = None
+) -> Callable[[Any, Any], None]:
+    """A proxy property's ``Set<Name>`` method: it stores ``convert(value)`` as the
+    filter's ``attribute`` (its entry ``key`` when the attribute is a dict) and marks
+    the filter modified when the value changes, so ParaView reruns it."""
+
+    def set_value(self, value: Any) -> None:
+        value = convert(value)
+        if key is None:
+            changed = getattr(self, attribute) != value
+            if changed:
+                setattr(self, attribute, value)
+        else:
+            entries = getattr(self, attribute)
+            changed = entries[key] != value
+            entries[key] = value
+        if changed:
+            self.Modified()
+
+    set_value.__doc__ = f"Set ``{attribute}{f'[{key!r}]' if key else ''}`` (see its XML)."
+    return set_value
+
+
 class LossFilter(VTKPythonAlgorithmBase):
     """One input landscape, outputs of the types in ``output_types``."""
 
@@ -236,11 +263,7 @@ class LossFilter(VTKPythonAlgorithmBase):
                 info.Set(vtkDataObject.DATA_OBJECT(), vtkDataObjectTypes.NewDataObject(kind))
         return 1
 
-    def SetBackend(self, mode: int) -> None:
-        """Engine choice (see :data:`BACKEND_XML`)."""
-        if int(mode) != self.backend_mode:
-            self.backend_mode = int(mode)
-            self.Modified()
+    SetBackend = property_setter("backend_mode", int)
 
     def GetBackendUsed(self) -> str:
         """The engine that ran the last update."""

@@ -98,7 +98,8 @@ def test_invalid_values_one_policy(tmp_path) -> None:
     assert np.array_equal(as_inf.node_vertex, stand_in.node_vertex)
     assert np.array_equal(as_inf.segmentation, stand_in.segmentation)
     assert inspect_landscape(path) == ("surface", 3)
-    metrics = topology_step(path, tmp_path / "metrics.json")
+    with pytest.warns(RuntimeWarning, match="treated as"):
+        metrics = topology_step(path, tmp_path / "metrics.json")
     assert metrics["InvalidCount"] == 3
     with pytest.warns(RuntimeWarning):
         expected = persistence_pairs(field.values, domain)
