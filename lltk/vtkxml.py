@@ -45,14 +45,6 @@ VTK_POLYGON, VTK_QUAD, VTK_TETRA, VTK_HEXAHEDRON = 7, 9, 10, 12
 FieldValue = np.ndarray | str
 
 
-def cell_data_error(name: str) -> str:
-    """Why a loss stored as cell data is refused (the same words in the CLI and ParaView)."""
-    return (
-        f"{name!r} is cell data (one value per cell): lltk needs one loss per sample point; "
-        "convert it with ParaView's Cell Data to Point Data if an interpolated loss is meant"
-    )
-
-
 class VTKFileError(ValueError):
     """The file is missing, truncated or not a VTK XML file this reader understands."""
 

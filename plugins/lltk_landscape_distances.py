@@ -16,10 +16,11 @@ sys.path.insert(
 
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
-from lltk.paraview import algorithm, filters
-from lltk.paraview.vtkdata import DEFAULT_ARRAY
+from lltk.paraview import algorithm, landscape_distances
+from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 from lltk.topology.distance import METRICS, PAIR_SETS
+from lltk.topology.field import DEFAULT_ARRAY
 
 paraview_plugin_name = "LandscapeDistances"
 
@@ -96,31 +97,16 @@ class LandscapeDistances(algorithm.LossFilter):
             for i in range(inInfo[0].GetNumberOfInformationObjects())
         ]
 
-    def _set(self, attr: str, value) -> None:
-        if getattr(self, attr) != value:
-            setattr(self, attr, value)
-            self.Modified()
+    SetScalarArray = algorithm.property_setter("array", lambda name: str(name) or DEFAULT_ARRAY)
+    SetPairs = algorithm.property_setter("pair_set", int)
+    SetMetric = algorithm.property_setter("metric", int)
+    SetNormalize = algorithm.property_setter("normalize", bool)
 
-    def SetScalarArray(self, name: str) -> None:
-        self._set("array", str(name) or DEFAULT_ARRAY)
-
-    def SetPairs(self, index: int) -> None:
-        self._set("pair_set", int(index))
-
-    def SetMetric(self, index: int) -> None:
-        self._set("metric", int(index))
-
-    def SetNormalize(self, on: int) -> None:
-        self._set("normalize", bool(on))
-
-    def compute(self, datasets) -> list:
-        self.backend_used = "lltk"
-        return [
-            filters.landscape_distances(
-                datasets,
-                self.array,
-                list(PAIR_SETS)[self.pair_set],
-                list(METRICS)[self.metric],
-                self.normalize,
-            )
-        ]
+    def compute(self, datasets) -> FilterResult:
+        return landscape_distances.compute(
+            datasets,
+            self.array,
+            list(PAIR_SETS)[self.pair_set],
+            list(METRICS)[self.metric],
+            self.normalize,
+        )

@@ -13,7 +13,8 @@ sys.path.insert(
     0, str(next(p for p in Path(__file__).resolve().parents if (p / "lltk/__init__.py").is_file()))
 )
 
-from lltk.paraview import algorithm, filters
+from lltk.paraview import algorithm, landscape_metrics
+from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LandscapeMetrics"
@@ -36,6 +37,5 @@ class LandscapeMetrics(algorithm.LossFilter):
     label = "Landscape Metrics"
     output_types = ("vtkTable",)
 
-    def compute(self, dataset) -> list:
-        self.backend_used = "lltk"
-        return [filters.metrics(dataset, self.array_name())]
+    def compute(self, dataset) -> FilterResult:
+        return landscape_metrics.compute(dataset, self.array_name())

@@ -12,7 +12,8 @@ sys.path.insert(
     0, str(next(p for p in Path(__file__).resolve().parents if (p / "lltk/__init__.py").is_file()))
 )
 
-from lltk.paraview import algorithm, filters
+from lltk.paraview import algorithm, loss_critical_points
+from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LossCriticalPoints"
@@ -37,8 +38,5 @@ class LossCriticalPoints(algorithm.LossFilter):
     output_types = ("vtkPolyData",)
     colour_by = ((0, "point", "CriticalType"),)
 
-    def compute(self, dataset) -> list:
-        self.backend_used, out = filters.critical_points(
-            dataset, self.array_name(), self.backend_mode
-        )
-        return [out]
+    def compute(self, dataset) -> FilterResult:
+        return loss_critical_points.compute(dataset, self.array_name(), self.backend_mode)

@@ -12,8 +12,9 @@ sys.path.insert(
     0, str(next(p for p in Path(__file__).resolve().parents if (p / "lltk/__init__.py").is_file()))
 )
 
-from lltk.paraview import algorithm, filters
+from lltk.paraview import algorithm, loss_merge_tree
 from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D views)
+from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LossMergeTree"
@@ -74,15 +75,8 @@ class LossMergeTree(algorithm.LossFilter):
         super().__init__()
         self.tree_type = 0
 
-    def SetTreeType(self, tree_type: int) -> None:
-        """0 join tree, 1 split tree (see TREE_TYPE_XML)."""
-        if int(tree_type) != self.tree_type:
-            self.tree_type = int(tree_type)
-            self.Modified()
+    SetTreeType = algorithm.property_setter("tree_type", int)
 
-    def compute(self, dataset) -> list:
+    def compute(self, dataset) -> FilterResult:
         kind = "join" if self.tree_type == 0 else "split"
-        self.backend_used, outputs = filters.merge_tree(
-            dataset, self.array_name(), kind, self.backend_mode
-        )
-        return outputs
+        return loss_merge_tree.compute(dataset, self.array_name(), kind, self.backend_mode)

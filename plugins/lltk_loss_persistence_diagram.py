@@ -12,8 +12,9 @@ sys.path.insert(
     0, str(next(p for p in Path(__file__).resolve().parents if (p / "lltk/__init__.py").is_file()))
 )
 
-from lltk.paraview import algorithm, filters
+from lltk.paraview import algorithm, loss_persistence_diagram
 from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D views)
+from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LossPersistenceDiagram"
@@ -112,36 +113,14 @@ class LossPersistenceDiagram(algorithm.LossFilter):
         self.pair_types = dict.fromkeys(_PAIR_TYPES, True)
         self.threshold = 0.0
 
-    def _set_pair(self, key: str, on: int) -> None:
-        if bool(on) != self.pair_types[key]:
-            self.pair_types[key] = bool(on)
-            self.Modified()
+    SetMinimumSaddle = algorithm.property_setter("pair_types", bool, "MinimumSaddle")
+    SetSaddleSaddle = algorithm.property_setter("pair_types", bool, "SaddleSaddle")
+    SetSaddleMaximum = algorithm.property_setter("pair_types", bool, "SaddleMaximum")
+    SetGlobalMinimumMaximum = algorithm.property_setter("pair_types", bool, "GlobalMinimumMaximum")
+    SetPersistenceThreshold = algorithm.property_setter("threshold", float)
 
-    def SetMinimumSaddle(self, on: int) -> None:
-        """Show minimum-saddle pairs."""
-        self._set_pair("MinimumSaddle", on)
-
-    def SetSaddleSaddle(self, on: int) -> None:
-        """Show saddle-saddle pairs."""
-        self._set_pair("SaddleSaddle", on)
-
-    def SetSaddleMaximum(self, on: int) -> None:
-        """Show saddle-maximum pairs."""
-        self._set_pair("SaddleMaximum", on)
-
-    def SetGlobalMinimumMaximum(self, on: int) -> None:
-        """Show the global minimum-maximum pair."""
-        self._set_pair("GlobalMinimumMaximum", on)
-
-    def SetPersistenceThreshold(self, value: float) -> None:
-        """Hide pairs less persistent than ``value`` (loss units)."""
-        if float(value) != self.threshold:
-            self.threshold = float(value)
-            self.Modified()
-
-    def compute(self, dataset) -> list:
+    def compute(self, dataset) -> FilterResult:
         kinds = tuple(code for key, code in _PAIR_TYPES.items() if self.pair_types[key])
-        self.backend_used, out = filters.diagram(
+        return loss_persistence_diagram.compute(
             dataset, self.array_name(), kinds, self.threshold, self.backend_mode
         )
-        return [out]

@@ -13,7 +13,8 @@ sys.path.insert(
     0, str(next(p for p in Path(__file__).resolve().parents if (p / "lltk/__init__.py").is_file()))
 )
 
-from lltk.paraview import algorithm, filters
+from lltk.paraview import algorithm, loss_persistence_simplification
+from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "LossPersistenceSimplification"
@@ -70,20 +71,10 @@ class LossPersistenceSimplification(algorithm.LossFilter):
         self.threshold = 0.0
         self.absolute = False
 
-    def SetPersistenceThreshold(self, value: float) -> None:
-        """Persistence below which basins are filled."""
-        if float(value) != self.threshold:
-            self.threshold = float(value)
-            self.Modified()
+    SetPersistenceThreshold = algorithm.property_setter("threshold", float)
+    SetThresholdIsAbsolute = algorithm.property_setter("absolute", bool)
 
-    def SetThresholdIsAbsolute(self, on: int) -> None:
-        """Read the threshold in loss units."""
-        if bool(on) != self.absolute:
-            self.absolute = bool(on)
-            self.Modified()
-
-    def compute(self, dataset) -> list:
-        self.backend_used, out = filters.simplification(
+    def compute(self, dataset) -> FilterResult:
+        return loss_persistence_simplification.compute(
             dataset, self.array_name(), self.threshold, self.absolute, self.backend_mode
         )
-        return [out]

@@ -13,8 +13,9 @@ sys.path.insert(
     0, str(next(p for p in Path(__file__).resolve().parents if (p / "lltk/__init__.py").is_file()))
 )
 
-from lltk.paraview import algorithm, filters
+from lltk.paraview import algorithm, topological_landscape_profile
 from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D views)
+from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 
 paraview_plugin_name = "TopologicalLandscapeProfile"
@@ -47,6 +48,5 @@ class TopologicalLandscapeProfile(algorithm.LossFilter):
     output_types = ("vtkPolyData", "vtkPolyData")
     colour_by = ((0, "cell", "MeanLoss"), (1, "point", "CriticalType"))
 
-    def compute(self, dataset) -> list:
-        self.backend_used = "lltk"
-        return list(filters.landscape_profile(dataset, self.array_name()))
+    def compute(self, dataset) -> FilterResult:
+        return topological_landscape_profile.compute(dataset, self.array_name())

@@ -18,7 +18,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "embedding of each distance matrix).",
     )
     p.add_argument("inputs", type=Path, nargs="+", help="two or more .vti/.vtu landscapes")
-    p.add_argument("--array", default=None, help="point array (default: Loss, or the only one)")
+    p.add_argument(
+        "--array",
+        default=None,
+        help="point array (default: Loss, else the only one-component array)",
+    )
     p.add_argument(
         "--normalize",
         action="store_true",
@@ -33,9 +37,9 @@ def run(args: argparse.Namespace) -> int:
     import warnings
 
     from lltk.atomic import writable_folder
-    from lltk.commands.topology import read_field
     from lltk.comparison import write_comparison
     from lltk.errors import UserError
+    from lltk.landscape import read_landscape
     from lltk.topology.distance import distance_matrices, domain_kind, landscape_diagram
 
     if len(args.inputs) < 2:
@@ -45,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for path in args.inputs:
-            _, name, values, domain = read_field(path, args.array)
-            kind = (name, domain_kind(domain))
+            field = read_landscape(path, args.array)
+            kind = (field.name, domain_kind(field.domain))
             if first is None:
                 first = (path, *kind)
             elif kind[0] != first[1]:
@@ -59,10 +63,7 @@ def run(args: argparse.Namespace) -> int:
                     f"{path} is a {kind[1]} landscape, {first[0]} a {first[2]}: compare "
                     "landscapes of one dimension and kind"
                 )
-            try:
-                diagram, span = landscape_diagram(values, domain, args.normalize)
-            except ValueError as exc:
-                raise UserError(f"{path}: {exc}") from None
+            diagram, span = landscape_diagram(field.values, field.domain, args.normalize)
             diagrams.append(diagram)
             spans.append(span)
     for message in sorted({str(w.message) for w in caught}):

@@ -133,6 +133,11 @@ def check_model_arguments(args: argparse.Namespace) -> None:
         raise ValueError(f"--beta must be a finite number, not {args.beta}")
 
 
+def hessian_top_k(args: argparse.Namespace) -> int:
+    """How many Hessian eigenpairs to compute: ``--top-k``, default ``max(2, --dim)``."""
+    return max(2, args.dim) if args.top_k is None else args.top_k
+
+
 def check_sample_arguments(args: argparse.Namespace) -> None:
     """Every check of ``lltk sample``'s options that needs no model, before any work:
     options that do not apply are refused rather than ignored."""
@@ -157,7 +162,7 @@ def check_sample_arguments(args: argparse.Namespace) -> None:
             raise ValueError(f"{flag} applies with --hessian or --directions hessian only")
     if args.hessian_iter is not None and args.hessian_iter < 1:
         raise ValueError(f"--hessian-iter must be >= 1, not {args.hessian_iter}")
-    top_k = max(2, args.dim) if args.top_k is None else args.top_k
+    top_k = hessian_top_k(args)
     if top_k < 1 or (args.directions == "hessian" and top_k < args.dim):
         raise ValueError(f"--top-k must be >= 1 and, for Hessian directions, >= --dim {args.dim}")
     if (args.directions == "pca") != (args.trajectory is not None):
@@ -167,10 +172,9 @@ def check_sample_arguments(args: argparse.Namespace) -> None:
 
 def train_from_args(args: argparse.Namespace, **extra: object) -> Trained:
     """Train or load the model the arguments describe (``extra``: more keyword arguments
-    of :func:`sampling.models.train_model`)."""
+    of :func:`sampling.models.train_model`); the caller has run
+    :func:`check_model_arguments`."""
     from sampling.models import train_model
-
-    check_model_arguments(args)
 
     return train_model(
         args.model,
@@ -235,7 +239,7 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
 
     start = time.perf_counter()
     out = Path(args.out)
-    top_k = max(2, args.dim) if args.top_k is None else args.top_k
+    top_k = hessian_top_k(args)
     ranks.agree("the arguments", {"the arguments": digest(_argument_values(args))})
     args.device = ranks.device(args.device)
     trained = ranks.root_first(lambda: train_from_args(args), "waiting for rank 0's model")

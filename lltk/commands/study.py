@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 
@@ -59,73 +61,52 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = p.add_subparsers(dest="study", required=True, metavar="pinn|resnet|reference")
     pinn, resnet = PinnConfig(), ResnetConfig()
     pp = sub.add_parser("pinn", help="the convection PINN over beta")
-    pp.add_argument("--betas", type=number_list, default=pinn.betas, help="default 1..10")
-    pp.add_argument("--seeds", type=int_list, default=pinn.seeds, help="default 0,1,2")
-    pp.add_argument(
-        "--n-f",
-        type=int,
-        default=pinn.n_f,
-        help="collocation points (default %(default)s, the authors'; 1000 before)",
-    )
-    pp.add_argument(
+    option = partial(_config_option, pp, pinn)
+    option("--betas", number_list, "default 1..10")
+    option("--seeds", int_list, "default 0,1,2")
+    option("--n-f", int, "collocation points (default %(default)s, the authors'; 1000 before)")
+    option(
         "--collocation-seed",
-        type=collocation_seed,
-        default=pinn.collocation_seed,
-        help="seed of the collocation draw: an integer (default %(default)s, the authors', "
+        collocation_seed,
+        "seed of the collocation draw: an integer (default %(default)s, the authors', "
         "for every training seed) or 'train' (each training seed, as before)",
     )
-    pp.add_argument(
-        "--max-iter",
-        type=int,
-        default=pinn.max_iter,
-        help="L-BFGS iterations (default %(default)s)",
-    )
-    pp.add_argument(
+    option("--max-iter", int, "L-BFGS iterations (default %(default)s)")
+    option(
         "--profile-betas",
-        type=number_list,
-        default=pinn.profile_betas,
-        help="betas with a 3-D Hessian landscape and its profile (default 1,7,10; '' none)",
+        number_list,
+        "betas with a 3-D Hessian landscape and its profile (default 1,7,10; '' none)",
     )
-    pp.add_argument(
-        "--profile-resolution",
-        type=int,
-        default=pinn.profile_resolution,
-        help="points per axis of the 3-D landscapes (default %(default)s)",
+    option(
+        "--profile-resolution", int, "points per axis of the 3-D landscapes (default %(default)s)"
     )
     pp.add_argument("--out", type=Path, default=Path("out/study/pinn"), help="default %(default)s")
     _common(pp, pinn)
     pr = sub.add_parser("resnet", help="ResNet-20 with and without residual connections")
-    pr.add_argument(
-        "--seeds", type=int_list, default=resnet.seeds, help="default 0,123,123456,2023"
-    )
+    option = partial(_config_option, pr, resnet)
+    option("--seeds", int_list, "default 0,123,123456,2023")
     pr.add_argument("--data", default=None, help="CIFAR-10 python batches (default: digits)")
-    pr.add_argument("--epochs", type=int, default=resnet.epochs, help="default %(default)s")
-    pr.add_argument(
-        "--loss-samples",
-        type=int,
-        default=resnet.loss_samples,
-        help="training images in the landscape's loss (default %(default)s)",
-    )
-    pr.add_argument(
+    option("--epochs", int, "default %(default)s")
+    option("--loss-samples", int, "training images in the landscape's loss (default %(default)s)")
+    option(
         "--hessian-samples",
-        type=int,
-        default=resnet.hessian_samples,
-        help="training images in the Hessian's loss (default %(default)s, the authors')",
+        int,
+        "training images in the Hessian's loss (default %(default)s, the authors')",
     )
-    pr.add_argument(
+    option(
         "--shortcut",
-        choices=("B", "A"),
-        default=resnet.shortcut,
-        help="shortcut where the shape changes: B, 1x1 conv + BN (default, the authors'), "
+        str,
+        "shortcut where the shape changes: B, 1x1 conv + BN (default, the authors'), "
         "or A, zero padding (former)",
+        choices=("B", "A"),
     )
-    pr.add_argument(
+    option(
         "--directions",
-        choices=("authors", "filter"),
-        default=resnet.directions,
-        help="random directions: 'authors' (default: layer-normalised Gaussian, the second "
+        str,
+        "random directions: 'authors' (default: layer-normalised Gaussian, the second "
         "orthogonalised, every parameter, alpha in +-D/2 times the weights' norm) or "
         "'filter' (former: filter-normalised, 1-D parameters fixed, alpha in +-D)",
+        choices=("authors", "filter"),
     )
     pr.add_argument(
         "--out", type=Path, default=Path("out/study/resnet"), help="default %(default)s"
@@ -147,25 +128,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _config_option(
+    parser: argparse.ArgumentParser,
+    config: object,
+    flag: str,
+    kind: Callable[[str], object],
+    help: str,
+    **more: object,
+) -> None:
+    """Declare ``flag`` (``--max-iter``), its default the field of ``config`` of the same
+    name (``max_iter``)."""
+    default = getattr(config, flag.lstrip("-").replace("-", "_"))
+    parser.add_argument(flag, type=kind, default=default, help=help, **more)
+
+
 def _common(p: argparse.ArgumentParser, config: object) -> None:
-    p.add_argument(
-        "--resolution",
-        type=int,
-        default=config.resolution,
-        help="points per axis (default %(default)s)",
-    )
-    p.add_argument(
+    option = partial(_config_option, p, config)
+    option("--resolution", int, "points per axis (default %(default)s)")
+    option(
         "--distance",
-        type=float,
-        default=config.distance,
-        help="the span D: alpha in [-D, D] along filter-normalised directions, the authors' "
+        float,
+        "the span D: alpha in [-D, D] along filter-normalised directions, the authors' "
         "distance d along theirs (default %(default)s)",
     )
-    p.add_argument(
+    option(
         "--hessian-steps",
-        type=int,
-        default=config.hessian_steps,
-        help="PyHessian power-iteration, Hutchinson and Lanczos steps (default %(default)s)",
+        int,
+        "PyHessian power-iteration, Hutchinson and Lanczos steps (default %(default)s)",
     )
     p.add_argument(
         "--threads",

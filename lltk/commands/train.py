@@ -31,9 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Train or load, then print the metrics."""
-    from lltk.commands.sample import train_from_args
+    from lltk.commands.sample import check_model_arguments, train_from_args
     from lltk.errors import UserError
 
+    check_model_arguments(args)
     extra = {}
     if (args.save_every is None) != (args.trajectory is None):
         raise UserError("--save-every K and --trajectory DIR go together")

@@ -1,5 +1,6 @@
-"""ParaView side of lltk: VTK adapters, output layouts, backend choice, filter logic.
-
-The plugin proxies in ``plugins/`` declare properties and call :mod:`lltk.paraview.filters`.
-Everything here except :mod:`lltk.paraview.layout` needs VTK (pvpython / ParaView).
+"""ParaView side of lltk, needs VTK (pvpython / ParaView): one adapter module per filter,
+named after its plugin (``plugins/lltk_loss_merge_tree.py`` -> :mod:`loss_merge_tree`),
+whose ``compute`` turns the VTK input into arrays (:mod:`vtkdata`), runs the core (or TTK:
+:mod:`backend`) and wraps the results as VTK outputs; :mod:`algorithm` is the plugins'
+``VTKPythonAlgorithm`` base and shared property XML.
 """

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import traceback
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 from vtkmodules.vtkCommonCore import vtkOutputWindow
 from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
 from lltk.paraview import backend
-from lltk.paraview.vtkdata import DEFAULT_ARRAY, InputError
+from lltk.paraview.vtkdata import FilterResult, InputError
 from lltk.paraview_compat import VTKPythonAlgorithmBase
+from lltk.topology.field import DEFAULT_ARRAY
 
 #: ``output_types`` entry for an output of the same type as the input.
 SAME_AS_INPUT = "same"
@@ -66,7 +69,8 @@ SCALAR_ARRAY_XML = f"""
     <RequiredProperties><Property name="Input" function="Input"/></RequiredProperties>
   </ArrayListDomain>
   <Documentation>The point array holding the loss at each sample ({DEFAULT_ARRAY} when the
-  filter's input has it). It must be a one-component array.</Documentation>
+  filter's input has it, else ParaView preselects the input's first scalar array). It must
+  be a one-component point array.</Documentation>
 </StringVectorProperty>
 """
 
@@ -200,6 +204,30 @@ def report_warning(label: str, message: str) -> None:
     vtkOutputWindow.GetInstance().DisplayWarningText(f"{label}: {message}\n")
 
 
+def property_setter(
+    attribute: str, convert: Callable[[Any], Any], key: str | None = None
+) -> Callable[[Any, Any], None]:
+    """A proxy property's ``Set<Name>`` method: it stores ``convert(value)`` as the
+    filter's ``attribute`` (its entry ``key`` when the attribute is a dict) and marks
+    the filter modified when the value changes, so ParaView reruns it."""
+
+    def set_value(self, value: Any) -> None:
+        value = convert(value)
+        if key is None:
+            changed = getattr(self, attribute) != value
+            if changed:
+                setattr(self, attribute, value)
+        else:
+            entries = getattr(self, attribute)
+            changed = entries[key] != value
+            entries[key] = value
+        if changed:
+            self.Modified()
+
+    set_value.__doc__ = f"Set ``{attribute}{f'[{key!r}]' if key else ''}`` (see its XML)."
+    return set_value
+
+
 class LossFilter(VTKPythonAlgorithmBase):
     """One input landscape, outputs of the types in ``output_types``."""
 
@@ -244,11 +272,7 @@ class LossFilter(VTKPythonAlgorithmBase):
                 info.Set(vtkDataObject.DATA_OBJECT(), vtkDataObjectTypes.NewDataObject(kind))
         return 1
 
-    def SetBackend(self, mode: int) -> None:
-        """Engine choice (see :data:`BACKEND_XML`)."""
-        if int(mode) != self.backend_mode:
-            self.backend_mode = int(mode)
-            self.Modified()
+    SetBackend = property_setter("backend_mode", int)
 
     def GetBackendUsed(self) -> str:
         """The engine that ran the last update."""
@@ -261,8 +285,9 @@ class LossFilter(VTKPythonAlgorithmBase):
             return None
         return info.Get(vtkDataObject.FIELD_NAME()) or None
 
-    def compute(self, dataset) -> list:
-        """The output data objects for ``dataset`` (one per port)."""
+    def compute(self, dataset) -> FilterResult:
+        """The output data objects for ``dataset`` (one per port) and the engine used:
+        the filter's adapter (``lltk.paraview.<filter>.compute``)."""
         raise NotImplementedError
 
     def input_data(self, inInfo):
@@ -274,7 +299,7 @@ class LossFilter(VTKPythonAlgorithmBase):
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                outputs = self.compute(dataset)
+                result = self.compute(dataset)
         except (InputError, ValueError) as exc:
             message = str(exc)
         except Exception as exc:
@@ -296,8 +321,9 @@ class LossFilter(VTKPythonAlgorithmBase):
                 report_warning(self.label, message)
             self._warned = (said, self.GetMTime())
         self._reported = None
-        for port, result in enumerate(outputs):
-            self.GetOutputData(outInfo, port).ShallowCopy(result)
+        self.backend_used = result.backend
+        for port, output in enumerate(result.outputs):
+            self.GetOutputData(outInfo, port).ShallowCopy(output)
         for port, where, name in self.colour_by:
             out = self.GetOutputData(outInfo, port)
             (out.GetPointData() if where == "point" else out.GetCellData()).SetActiveScalars(name)

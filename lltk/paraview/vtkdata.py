@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from vtkmodules.util import numpy_support
@@ -25,53 +26,67 @@ from vtkmodules.vtkCommonDataModel import (
 from vtkmodules.vtkFiltersCore import vtkAppendFilter
 
 from lltk import vtkxml
-from lltk.topology import Domain, graph_domain, grid_domain, plateau_height
-
-#: The array the sampler writes and every filter preselects.
-DEFAULT_ARRAY = "Loss"
+from lltk.topology import Domain, graph_domain, grid_domain
+from lltk.topology.field import FieldError, LandscapeField, choose_point_array, landscape_field
+from lltk.topology.geometry import Geometry
 
 
 class InputError(ValueError):
     """The filter's input cannot be used; the message says what to do instead."""
 
 
+class FilterResult(NamedTuple):
+    """What a filter's adapter returns: its output data objects, one per output port,
+    and the engine that computed them (``"lltk"`` or ``"ttk"``)."""
+
+    outputs: list
+    backend: str
+
+
+def check_threshold(threshold: float) -> None:
+    """Refuse a NaN persistence threshold (it would keep no pair without a word)."""
+    if np.isnan(threshold):
+        raise InputError("Persistence Threshold is NaN: set a number (0 keeps every pair)")
+
+
 @dataclass(frozen=True)
 class ScalarInput:
-    """A scalar field on a domain: what every topology filter starts from.
+    """A :class:`~lltk.topology.field.LandscapeField` read from a VTK dataset, as every
+    topology filter starts from it.
 
-    ``values`` are finite: a NaN or infinite loss (a diverged sample, ``Valid`` = 0) is
-    replaced by a plateau above every finite loss (:func:`lltk.topology.plateau_height`),
-    which orders the samples exactly as the engine's NaN-as-+inf rule does while keeping
-    every output coordinate finite. ``original`` keeps the input's values; ``source`` is
-    the dataset to hand to TTK (the input, or a copy carrying ``values``).
+    ``values`` are the field's :meth:`~lltk.topology.field.LandscapeField.plateau_values`
+    (finite: every output coordinate stays finite); ``source`` is the dataset to hand to
+    TTK (the input, or a copy carrying ``values``).
     """
 
-    name: str
+    field: LandscapeField
     values: np.ndarray
-    domain: Domain
-    points: np.ndarray
-    original: np.ndarray
     source: vtkDataSet
+
+    @property
+    def name(self) -> str:
+        """The point array's name."""
+        return self.field.name
+
+    @property
+    def domain(self) -> Domain:
+        """The grid or graph the values live on."""
+        return self.field.domain
+
+    @property
+    def points(self) -> np.ndarray:
+        """The (n, 3) point coordinates."""
+        return self.field.points
+
+    @property
+    def original(self) -> np.ndarray:
+        """The input's values, NaN and infinities kept."""
+        return self.field.values
 
     @property
     def invalid(self) -> np.ndarray:
         """True where the input's value is NaN or infinite."""
-        return ~np.isfinite(self.original)
-
-
-def array_name(dataset: vtkDataSet, requested: str | None) -> str:
-    """The point array to use: ``requested``, else ``Loss``, else the first scalar array."""
-    pd = dataset.GetPointData()
-    if requested:
-        return requested
-    names = [pd.GetArrayName(i) for i in range(pd.GetNumberOfArrays())]
-    if DEFAULT_ARRAY in names:
-        return DEFAULT_ARRAY
-    for name in names:
-        arr = pd.GetArray(name)
-        if arr is not None and arr.GetNumberOfComponents() == 1:
-            return name
-    raise InputError("the input has no scalar point array: load a landscape with a Loss array")
+        return ~self.field.valid
 
 
 def point_coordinates(dataset: vtkDataSet) -> np.ndarray:
@@ -113,8 +128,27 @@ def _graph_edges(dataset: vtkDataSet) -> np.ndarray:
         ) from exc
 
 
+def field_names(attributes) -> list[str]:
+    """The names of the arrays in point, cell or field data."""
+    return [attributes.GetArrayName(i) for i in range(attributes.GetNumberOfArrays())]
+
+
+def _domain(dataset: vtkDataSet, points: np.ndarray) -> Domain:
+    if isinstance(dataset, vtkImageData):
+        return grid_domain(
+            dataset.GetDimensions(), origin=dataset.GetOrigin(), spacing=dataset.GetSpacing()
+        )
+    if isinstance(dataset, vtkUnstructuredGrid | vtkPolyData):
+        return graph_domain(dataset.GetNumberOfPoints(), _graph_edges(dataset), points=points)
+    raise InputError(
+        f"{dataset.GetClassName()} inputs are not supported: use image data (.vti) or an "
+        "unstructured grid / poly data whose cells are the neighbourhood graph (.vtu)"
+    )
+
+
 def scalar_input(dataset: vtkDataSet | None, requested: str | None) -> ScalarInput:
-    """Check the input and turn it into values + domain, or raise :class:`InputError`."""
+    """The VTK-object front end of :mod:`lltk.topology.field` (its array rule and
+    validity policy): the input checked and read, or an :class:`InputError`."""
     if dataset is None or not isinstance(dataset, vtkDataSet):
         kind = type(dataset).__name__ if dataset is not None else "nothing"
         raise InputError(
@@ -124,61 +158,46 @@ def scalar_input(dataset: vtkDataSet | None, requested: str | None) -> ScalarInp
     n = dataset.GetNumberOfPoints()
     if n == 0:
         raise InputError("the input is empty (no points): check the file and the reader")
-    if n == 1:
-        raise InputError("the input has a single point: a landscape needs two or more samples")
-    name = array_name(dataset, requested)
-    if dataset.GetCellData().GetArray(name) is not None:  # ParaView interpolates it silently
-        raise InputError(vtkxml.cell_data_error(name))
-    arr = dataset.GetPointData().GetArray(name)
-    if arr is None:
-        pd = dataset.GetPointData()
-        have = [pd.GetArrayName(i) for i in range(pd.GetNumberOfArrays())]
-        raise InputError(
-            f"point array {name!r} not found (the input has {have}): choose another Scalar Array"
-        )
-    if arr.GetNumberOfComponents() != 1:
-        raise InputError(
-            f"point array {name!r} has {arr.GetNumberOfComponents()} components: choose a "
-            "scalar array, or extract one component with a Calculator first"
-        )
-    original = numpy_support.vtk_to_numpy(arr).astype(np.float64).reshape(-1)
-    values, source = original, dataset
-    bad = ~np.isfinite(original)
-    if bad.all():
-        raise InputError(
-            f"every value of {name!r} is NaN or infinite (every loss evaluation failed): "
-            "resample the landscape with a smaller distance"
-        )
-    if bad.any():
-        height = plateau_height(original[~bad])
-        values = np.where(bad, height, original)
+    pd = dataset.GetPointData()
+    numeric = [pd.GetArray(i) for i in range(pd.GetNumberOfArrays())]
+    components = {a.GetName(): a.GetNumberOfComponents() for a in numeric if a is not None}
+    try:
+        name = choose_point_array(components, requested, field_names(dataset.GetCellData()))
+        original = numpy_support.vtk_to_numpy(pd.GetArray(name)).astype(np.float64)
+        points = point_coordinates(dataset)
+        field = landscape_field(name, original, _domain(dataset, points), points)
+    except FieldError as exc:
+        raise InputError(str(exc)) from None
+    values, source = field.plateau_values(), dataset
+    if field.invalid_count:
         source = dataset.NewInstance()
         source.ShallowCopy(dataset)
         source.GetPointData().RemoveArray(name)
         add_arrays(source.GetPointData(), {name: values})
         warnings.warn(
-            f"{int(bad.sum())} of {n} values of {name!r} are NaN or infinite (diverged "
-            f"samples, Valid = 0): they are taken as a plateau at {height:.6g}, above every "
-            "finite loss, so they join the basins last; features inside the plateau have "
-            "persistence 0",
+            f"{field.invalid_count} of {n} values of {name!r} are NaN or infinite (diverged "
+            f"samples, Valid = 0): they are taken as a plateau at {values[~field.valid][0]:.6g}, "
+            "above every finite loss, so they join the basins last; features inside the "
+            "plateau have persistence 0",
             RuntimeWarning,
             stacklevel=2,
         )
-    points = point_coordinates(dataset)
-    if isinstance(dataset, vtkImageData):
-        domain = grid_domain(
-            dataset.GetDimensions(), origin=dataset.GetOrigin(), spacing=dataset.GetSpacing()
-        )
-    elif isinstance(dataset, vtkUnstructuredGrid | vtkPolyData):
-        domain = graph_domain(n, _graph_edges(dataset), points=points)
-    else:
-        raise InputError(
-            f"{dataset.GetClassName()} inputs are not supported: use image data (.vti) or an "
-            "unstructured grid / poly data whose cells are the neighbourhood graph (.vtu)"
-        )
-    return ScalarInput(
-        name=name, values=values, domain=domain, points=points, original=original, source=source
-    )
+    return ScalarInput(field=field, values=values, source=source)
+
+
+def ttk_order(dataset: vtkDataSet, name: str) -> np.ndarray | None:
+    """The input's vertex order where it carries TTK's ``<name>_Order`` (Loss Persistence
+    Simplification writes one); TTK's filters use it in place of (value, id), so lltk's
+    engine does too."""
+    order = point_array(dataset, f"{name}_Order")
+    if order is None or order.ndim != 1 or order.dtype.kind not in "iu":
+        return None
+    return order
+
+
+def tag_backend(data_object, which: str) -> None:
+    """Record the engine that computed an output in its field data (``lltkBackend``)."""
+    set_field_data(data_object, {"lltkBackend": which})
 
 
 def _vtk_array(name: str, values: np.ndarray):
@@ -257,6 +276,11 @@ def unstructured_grid(
     add_arrays(ug.GetPointData(), point_data or {})
     add_arrays(ug.GetCellData(), cell_data or {})
     return ug
+
+
+def unstructured_grid_of(geom: Geometry, cell_type: int) -> vtkUnstructuredGrid:
+    """The core's :class:`~lltk.topology.geometry.Geometry` as an unstructured grid."""
+    return unstructured_grid(geom.points, geom.cells, cell_type, geom.point_data, geom.cell_data)
 
 
 def polydata(

@@ -37,13 +37,13 @@ def add_distance_column(
     reference beta with the same seed, losses normalised to [0, 1] (the landscapes'
     loss scales differ by orders of magnitude across beta). Rows whose seed has no
     reference landscape get NaN. Returns the column's name."""
-    from lltk.commands.topology import read_field
+    from lltk.landscape import read_landscape
     from lltk.topology.distance import landscape_diagram
 
     def points(beta: float, seed: int):
         path = Path(out) / "landscapes" / f"{stem(beta, seed)}_{kind}.vti"
-        _, _, values, domain = read_field(path, "Loss")
-        diagram, span = landscape_diagram(values, domain, normalize=True)
+        field = read_landscape(path, "Loss")
+        diagram, span = landscape_diagram(field.values, field.domain, normalize=True)
         return diagram_points(diagram, PAIR_SETS[pairs], span)
 
     column = distance_column(kind, metric, reference_beta)

@@ -120,17 +120,14 @@ def resnet_figure(rows: Sequence[dict], path: Path) -> Path:
 def profile_figure(landscape: Path, path: Path, title: str) -> Path:
     """The topological landscape profile of a (1-3-D grid) landscape: the loss of every
     vertex at its profile column, basins shaded by their mean loss, minima marked."""
-    from lltk import vtkxml
-    from lltk.topology import grid_domain, join_tree, plateau_height
+    from lltk.landscape import read_landscape
+    from lltk.topology import join_tree
     from lltk.topology.profile import landscape_profile
 
     plt = _pyplot()
-    ds = vtkxml.read(landscape)
-    values = np.asarray(ds.point_data["Loss"], np.float64)
-    finite = np.isfinite(values)
-    if not finite.all():
-        values = np.where(finite, values, plateau_height(values[finite]))
-    tree = join_tree(values, grid_domain(ds.dimensions, ds.origin, ds.spacing))
+    field = read_landscape(landscape, "Loss")
+    values = field.plateau_values()
+    tree = join_tree(values, field.domain)
     prof = landscape_profile(values, tree)
     curve = np.empty(values.size)
     curve[prof.position] = values

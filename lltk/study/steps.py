@@ -241,16 +241,13 @@ def topology_step(landscape: Path, out: Path) -> dict[str, float]:
     cached = read_json(out)
     if isinstance(cached, dict) and cached.get("landscape_digest") == key:
         return cached["metrics"]
-    from lltk.topology import grid_domain, persistence_pairs
+    from lltk.landscape import read_landscape
+    from lltk.topology import persistence_pairs
     from lltk.topology.metrics import landscape_metrics
 
-    ds = vtkxml.read(landscape)
-    values = np.asarray(ds.point_data["Loss"], np.float64)
-    if not np.isfinite(values).any():
-        raise ValueError(f"{landscape}: no finite loss value")
-    domain = grid_domain(ds.dimensions, ds.origin, ds.spacing)
-    metrics = landscape_metrics(persistence_pairs(values, domain))
-    metrics["InvalidCount"] = float(np.count_nonzero(~np.isfinite(values)))
+    field = read_landscape(landscape, "Loss")
+    metrics = landscape_metrics(persistence_pairs(field.values, field.domain))
+    metrics["InvalidCount"] = float(field.invalid_count)
     write_json(out, {"landscape": str(landscape), "landscape_digest": key, "metrics": metrics})
     return metrics
 

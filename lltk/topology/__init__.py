@@ -4,6 +4,8 @@ simplification, in numpy + numba, on implicitly triangulated grids and on graphs
 Ties are broken like TTK (simulation of simplicity): vertices are ordered by
 (value, vertex id). NaN values are treated as +inf (with a warning); where a finite
 stand-in is needed (coordinates to draw), :func:`plateau_height` orders them the same way.
+How a dataset becomes a field (which array, which values are valid):
+:mod:`lltk.topology.field`.
 """
 
 from lltk.topology.critical import critical_points

@@ -26,7 +26,7 @@ from lltk.topology.diagram import (
     persistence_pairs,
 )
 from lltk.topology.domain import Domain
-from lltk.topology.tree import plateau_height
+from lltk.topology.field import landscape_field
 
 #: The pair sets ``lltk compare`` measures: name -> TTK PairType codes.
 PAIR_SETS: dict[str, tuple[int, ...]] = {
@@ -147,16 +147,13 @@ def landscape_diagram(
     values: np.ndarray, domain: Domain, normalize: bool
 ) -> tuple[PersistenceDiagram, tuple[float, float] | None]:
     """A landscape's diagram and, when ``normalize``, the span (finite min, max) that maps
-    its losses to [0, 1]. NaN or infinite losses (diverged samples) are taken as a
-    plateau above every finite loss (:func:`plateau_height`), so every point is finite."""
-    v = np.asarray(values, float)
-    finite = np.isfinite(v)
-    if not finite.any():
-        raise ValueError("every loss is NaN or infinite")
-    if not finite.all():
-        v = np.where(finite, v, plateau_height(v[finite]))
-    span = (float(v[finite].min()), float(v[finite].max())) if normalize else None
-    return persistence_pairs(v, domain), span
+    its valid losses to [0, 1]. Invalid (NaN or infinite) losses are at the plateau of
+    :meth:`~lltk.topology.field.LandscapeField.plateau_values`, so every point is finite;
+    a :class:`~lltk.topology.field.FieldError` if no loss is valid."""
+    field = landscape_field("Loss", values, domain)
+    valid = field.values[field.valid]
+    span = (float(valid.min()), float(valid.max())) if normalize else None
+    return persistence_pairs(field.plateau_values(), domain), span
 
 
 def distance_matrices(

@@ -19,7 +19,7 @@ import pytest
 
 from lltk import ttk
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "build-ttk.sh"
 VENDORED = REPO.parent / "shared" / "vendor" / "ttk-1.2.0-src.tar.gz"
 

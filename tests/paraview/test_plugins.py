@@ -829,7 +829,7 @@ def test_bad_inputs_report_and_do_not_crash(pvpython, inputs, tmp_path):
         },
     ]
     _, log, _ = _run(pvpython, tmp_path, cases, fake_ttk=False)
-    assert "point array 'Nope' not found" in log
+    assert "no point array 'Nope' (found: Loss" in log
     assert "'Grad' has 3 components" in log
     assert "the input is empty" in log
     assert "TTK's ttkPersistenceDiagram is not available" in log

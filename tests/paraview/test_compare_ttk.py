@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import run_driver
 
-from lltk.commands.topology import read_field
+from lltk.landscape import read_landscape
 from lltk.topology.distance import diagram_points, landscape_diagram, wasserstein_distance
 
 pytestmark = [pytest.mark.paraview, pytest.mark.slow]
@@ -78,8 +78,8 @@ def test_wasserstein1_equals_ttk(pvpython, ttk_reference, tmp_path) -> None:
     for (a, b), expected in zip(files, ttk_costs, strict=True):
         points = []
         for f in (a, b):
-            _, _, values, domain = read_field(Path(f), "Loss")
-            diagram, _ = landscape_diagram(values, domain, normalize=False)
+            field = read_landscape(Path(f), "Loss")
+            diagram, _ = landscape_diagram(field.values, field.domain, normalize=False)
             points.append(diagram_points(diagram, (0,)).of(0))
         ours = wasserstein_distance(*points, 1.0, ground=1.0)
         assert ours == pytest.approx(expected, rel=1e-9), (a, b)

@@ -1,6 +1,6 @@
 """lltk.ttk: where lltk finds TTK, and the environment `lltk paraview`, `lltk pvpython` and
 `lltk render` give ParaView so that TTK loads (checked on a stand-in install's layout;
-tests/test_ttk_parity.py runs the real one)."""
+tests/paraview/test_ttk_parity.py runs the real one)."""
 
 from __future__ import annotations
 

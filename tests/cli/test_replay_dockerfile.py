@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPLAY = Path(__file__).resolve().parents[1] / "docker" / "replay_dockerfile.py"
+REPLAY = Path(__file__).resolve().parents[2] / "docker" / "replay_dockerfile.py"
 
 
 def _build(tmp: Path, dockerfile: str, *extra: str) -> subprocess.CompletedProcess:

@@ -1,8 +1,8 @@
-"""Geometry of the filter outputs, in numpy: tree nodes and arcs, planar tree layout,
-persistence-diagram layout and landscape-profile polygons.
+"""What the filters draw, as arrays: merge-tree nodes and arcs, the planar merge tree,
+the persistence diagram in TTK's layout, the landscape profile's polygons.
 
-Each function returns plain arrays (points, cells, named point / cell arrays) that
-:mod:`lltk.paraview.vtkdata` turns into VTK objects; nothing here imports VTK.
+Each function returns a :class:`Geometry` (points, cells, named point / cell arrays,
+TTK's array names) that :mod:`lltk.paraview.vtkdata` turns into VTK objects.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lltk.topology.profile import Branches, Profile, branch_decomposition, node_rank
+from lltk.topology.profile import Branches, Profile, node_rank
 
 
 @dataclass
@@ -24,7 +24,7 @@ class Geometry:
     cell_data: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def tree_nodes(tree, positions: np.ndarray) -> Geometry:
+def merge_tree_nodes(tree, positions: np.ndarray) -> Geometry:
     """TTK FTM's node output: one vertex cell per node at its vertex position."""
     vertex = np.asarray(tree.node_vertex, np.int64)
     return Geometry(
@@ -51,7 +51,7 @@ def _arc_regions(tree) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-def tree_arcs(tree, positions: np.ndarray) -> Geometry:
+def merge_tree_arcs(tree, positions: np.ndarray) -> Geometry:
     """TTK FTM's arc output: a line per arc between its end nodes' vertex positions."""
     vertex = np.asarray(tree.node_vertex, np.int64)
     down = np.asarray(tree.arc_down, np.int64)
@@ -94,8 +94,9 @@ def branch_columns(branches: Branches, node_rank_of_top: np.ndarray) -> np.ndarr
     return column
 
 
-def planar_tree(tree) -> Geometry:
-    """A planar 2-D layout of the merge tree by branch decomposition.
+def planar_merge_tree(tree, branches: Branches) -> Geometry:
+    """A planar 2-D drawing of the merge tree by its branch decomposition ``branches``
+    (:func:`lltk.topology.profile.branch_decomposition`).
 
     Each branch is a vertical segment at its own x from its leaf (a minimum, at its
     loss) to its top, the saddle where it dies (the root for the oldest branch); a
@@ -106,7 +107,7 @@ def planar_tree(tree) -> Geometry:
     ``RegionSpan``, ``Persistence``, ``BranchNodeID``, ``isDummyNode``; lines carry
     ``BranchNodeID`` and ``Persistence``.
     """
-    br = branch_decomposition(tree)
+    br = branches
     scalar = np.asarray(tree.node_scalar, np.float64)
     column = branch_columns(br, node_rank(tree)[br.top])
     value_range = float(scalar.max() - scalar.min()) if scalar.size else 0.0
@@ -152,8 +153,8 @@ def select_pairs(diagram, pair_types: tuple[int, ...], threshold: float = 0.0) -
     return np.flatnonzero(keep)
 
 
-def diagram_layout(diagram, positions: np.ndarray, rows: np.ndarray) -> Geometry:
-    """TTK's persistence-diagram layout for the selected pairs ``rows``.
+def persistence_diagram_geometry(diagram, positions: np.ndarray, rows: np.ndarray) -> Geometry:
+    """The persistence diagram as TTK draws it, for the selected pairs ``rows``.
 
     Two points per pair: the birth point on the diagonal (birth, birth) then the death
     point (birth, death); a line cell per pair with ``PairIdentifier``, ``PairType``,
@@ -210,7 +211,9 @@ def profile_unit(values: np.ndarray) -> float:
     return span / v.size if span > 0 else 1.0
 
 
-def profile_geometry(profile: Profile, values: np.ndarray, tree) -> tuple[Geometry, Geometry]:
+def landscape_profile_polygons(
+    profile: Profile, values: np.ndarray, tree
+) -> tuple[Geometry, Geometry]:
     """Quads of the landscape profile and its marked critical points.
 
     Column ``x`` of vertex ``v`` is the quad [x, x+1] (times :func:`profile_unit`, so

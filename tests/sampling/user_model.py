@@ -1,4 +1,4 @@
-"""A user's model for ``lltk sample python:tests/user_model.py:make`` in the tests: a tiny
+"""A user's model for ``lltk sample python:tests/sampling/user_model.py:make`` in the tests: a tiny
 seeded MLP on seeded data. ``LLTK_TEST_DATA_SEED`` changes the data (ranks that disagree),
 ``LLTK_TEST_SLEEP`` slows every loss evaluation (a run long enough to kill midway)."""
 

@@ -150,7 +150,7 @@ def test_stage_links_side_files_under_the_state_names(tmp_path):
             lambda d: vtkxml.write(
                 d / "nan.vti", vtkxml.image_data({"Loss": np.full(9, np.nan)}, (3, 3))
             ),
-            "no finite value",
+            "every value of 'Loss' is NaN or infinite",
         ),
         (
             lambda d: vtkxml.write(d / "line.vti", vtkxml.image_data({"Loss": np.ones(5)}, (5,))),

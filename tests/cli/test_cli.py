@@ -120,7 +120,7 @@ def test_paraview_launcher_hands_options_to_paraview(tmp_path, given, passed):
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert [ln[4:] for ln in lines if ln.startswith("arg ")] == passed
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     plugin_path = next(ln[len("plugins ") :] for ln in lines if ln.startswith("plugins "))
     assert plugin_path.split(os.pathsep)[0] == str(repo / "plugins")  # TTK's may follow
     assert f"macros {repo / 'plugins' / 'macros'}" in lines

@@ -1,0 +1,45 @@
+"""A landscape file (.vti, .vtu, .vtp) read into a :class:`~lltk.topology.field.LandscapeField`.
+
+The file front end of :mod:`lltk.topology.field` (whose docstring states the array rule
+and the validity policy); :mod:`lltk.paraview.vtkdata` is the VTK-object one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lltk import vtkxml
+from lltk.errors import UserError
+from lltk.topology import graph_domain, grid_domain
+from lltk.topology.field import (
+    FieldError,
+    LandscapeField,
+    choose_point_array,
+    landscape_field,
+)
+
+
+def read_landscape(path: Path, array: str | None = None) -> LandscapeField:
+    """The landscape in ``path``: the point array ``array`` (None: the array rule of
+    :mod:`lltk.topology.field`) on the file's grid or cell graph. A :class:`UserError`
+    names the file and says what is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        ds = vtkxml.read(path)
+    except vtkxml.VTKFileError as exc:
+        raise UserError(f"cannot read {path}: {exc}") from exc
+    components = {n: 1 if a.ndim == 1 else a.shape[1] for n, a in ds.point_data.items()}
+    points = ds.point_coordinates()
+    try:
+        name = choose_point_array(components, array, ds.cell_data)
+        if ds.kind == "ImageData":
+            domain = grid_domain(ds.dimensions, ds.origin, ds.spacing)
+        elif ds.connectivity is None:
+            raise FieldError("no cells to define a graph")
+        else:
+            domain = graph_domain(ds.number_of_points, vtkxml.cell_edges(ds), points)
+        return landscape_field(name, ds.point_data[name], domain, points)
+    except (FieldError, vtkxml.VTKFileError) as exc:
+        raise UserError(f"{path}: {exc}") from None

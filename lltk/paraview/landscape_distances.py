@@ -1,0 +1,55 @@
+"""Landscape Distances: distances between the inputs' persistence diagrams.
+
+The adapter between the plugin proxy and the core: VTK input -> numpy -> VTK outputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lltk.paraview.vtkdata import FilterResult, InputError, scalar_input, set_field_data, table
+from lltk.topology import distance
+
+
+def compute(
+    datasets: list, array: str | None, pair_set: str, metric: str, normalize: bool
+) -> FilterResult:
+    """The distance matrix between the inputs' persistence diagrams as a table: a
+    ``Landscape`` column (``input 0``, ``input 1``... in connection order), one column
+    per input, and the 2-D classical MDS coordinates ``MDS1``, ``MDS2``; the pair set,
+    metric and loss scaling in the field data (``Pairs``, ``Metric``, ``Losses``)."""
+    if len(datasets) < 2:
+        raise InputError("connect at least two landscapes (select them all, then apply)")
+    points, first = [], None
+    for i, dataset in enumerate(datasets):
+        try:
+            field = scalar_input(dataset, array)
+        except InputError as exc:
+            raise InputError(f"input {i}: {exc}") from None
+        kind = (field.name, distance.domain_kind(field.domain))
+        if first is None:
+            first = kind
+        elif kind != first:
+            raise InputError(
+                f"input {i} is a {kind[1]} with array {kind[0]!r}, input 0 a {first[1]} with "
+                f"{first[0]!r}: compare landscapes of one dimension and one array"
+            )
+        diagram, span = distance.landscape_diagram(field.original, field.domain, normalize)
+        points.append(distance.diagram_points(diagram, distance.PAIR_SETS[pair_set], span))
+    matrix = distance.distance_matrix(points, distance.METRICS[metric])
+    labels = [f"input {i}" for i in range(len(datasets))]
+    xy = distance.classical_mds(matrix)
+    columns: dict[str, np.ndarray | list[str]] = {"Landscape": labels}
+    columns.update({label: matrix[:, j] for j, label in enumerate(labels)})
+    columns.update(MDS1=xy[:, 0], MDS2=xy[:, 1])
+    out = table(columns)
+    set_field_data(
+        out,
+        {
+            "Pairs": pair_set,
+            "Metric": metric,
+            "Losses": "normalized" if normalize else "raw",
+            "lltkBackend": "lltk",
+        },
+    )
+    return FilterResult([out], "lltk")

@@ -1,0 +1,41 @@
+"""Loss Critical Points: minima, saddles and maxima at their positions.
+
+The adapter between the plugin proxy and the core: VTK input -> numpy -> VTK outputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from vtkmodules.vtkCommonDataModel import vtkDataSet
+
+from lltk import topology
+from lltk.paraview import backend
+from lltk.paraview.vtkdata import FilterResult, polydata, scalar_input, tag_backend, ttk_order
+
+
+def compute(dataset: vtkDataSet, array: str | None, mode: int) -> FilterResult:
+    """The critical points as vertices at their positions, with ``CriticalType``,
+    ``ttkVertexScalarField`` (vertex id) and the scalar value under its own name; none at
+    a NaN or infinite (diverged) sample, where only the plateau's tie-breaking puts them."""
+    field = scalar_input(dataset, array)
+    which = backend.choose("critical_points", mode)
+    if which == "ttk":
+        ids, types = backend.ttk_critical_points(field.source, field.name)
+    else:
+        ids, types = topology.critical_points(
+            field.values, field.domain, ttk_order(dataset, field.name)
+        )
+    ids = np.asarray(ids, np.int64)
+    keep = ~field.invalid[ids]  # a diverged sample is no critical point of the landscape
+    ids, types = ids[keep], np.asarray(types)[keep]
+    out = polydata(
+        field.points[ids],
+        verts=np.arange(ids.size),
+        point_data={
+            "CriticalType": np.asarray(types, np.int64),
+            "ttkVertexScalarField": ids,
+            field.name: field.values[ids],
+        },
+    )
+    tag_backend(out, which)
+    return FilterResult([out], which)

@@ -1,0 +1,58 @@
+"""Loss Merge Tree: the join or split tree as TTK's FTM outputs it, and its planar drawing.
+
+The adapter between the plugin proxy and the core: VTK input -> numpy -> VTK outputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from vtkmodules.vtkCommonDataModel import VTK_LINE, VTK_VERTEX, vtkDataSet
+
+from lltk import topology
+from lltk.paraview import backend
+from lltk.paraview.vtkdata import (
+    FilterResult,
+    add_arrays,
+    polydata,
+    scalar_input,
+    tag_backend,
+    ttk_order,
+    unstructured_grid_of,
+)
+from lltk.topology import geometry
+from lltk.topology.profile import branch_decomposition, vertex_branches
+
+
+def compute(dataset: vtkDataSet, array: str | None, kind: str, mode: int) -> FilterResult:
+    """Nodes, arcs (unstructured grids), segmentation (the input + ``SegmentationId``,
+    ``BranchId``) and the planar layout (poly data) of the join or split tree."""
+    field = scalar_input(dataset, array)
+    which = backend.choose("merge_tree", mode)
+    if which == "ttk":
+        tree = backend.ttk_merge_tree(field.source, field.name, kind)
+    else:
+        build = topology.join_tree if kind == "join" else topology.split_tree
+        tree = build(field.values, field.domain, ttk_order(dataset, field.name))
+    nodes = unstructured_grid_of(geometry.merge_tree_nodes(tree, field.points), VTK_VERTEX)
+    arcs = unstructured_grid_of(geometry.merge_tree_arcs(tree, field.points), VTK_LINE)
+    seg = dataset.NewInstance()
+    seg.ShallowCopy(dataset)
+    branches = branch_decomposition(tree)
+    add_arrays(
+        seg.GetPointData(),
+        {
+            "SegmentationId": np.asarray(tree.segmentation, np.int64),
+            "BranchId": vertex_branches(tree, branches),
+        },
+    )
+    planar_geom = geometry.planar_merge_tree(tree, branches)
+    planar = polydata(
+        planar_geom.points,
+        lines=planar_geom.cells,
+        point_data=planar_geom.point_data,
+        cell_data=planar_geom.cell_data,
+    )
+    outputs = [nodes, arcs, seg, planar]
+    for out in outputs:
+        tag_backend(out, which)
+    return FilterResult(outputs, which)

@@ -1,0 +1,126 @@
+"""A landscape staged for lltk's ParaView states: linked under the fixed names the states
+read (:func:`stage`), the state it needs (:func:`inspect_landscape`) and its label
+(:func:`describe`)."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from lltk.atomic import atomic_write
+
+#: Side files (suffix after the stem) that the states read, by staged name.
+SIDE_FILES = {
+    "landscape_hessian_density.csv": "_hessian_density.csv",
+    "landscape_solution.vti": "_solution.vti",
+    "landscape_trajectory.vtp": "_trajectory.vtp",
+}
+
+
+def _pvd(suffix: str) -> str:
+    """The ``landscape.pvd`` that :func:`stage` writes for a landscape ending in ``suffix``."""
+    return (
+        '<?xml version="1.0"?>\n<VTKFile type="Collection" version="0.1">\n  <Collection>\n'
+        f'    <DataSet timestep="0" part="0" file="landscape{suffix}"/>\n'
+        "  </Collection>\n</VTKFile>\n"
+    )
+
+
+def stage(landscape: str | os.PathLike, data_dir: str | os.PathLike) -> Path:
+    """Link ``landscape`` (.vti or .vtu) and its side files into ``data_dir`` under the names
+    the states read, and write ``landscape.pvd`` (the collection the states open, which
+    points at ``landscape.vti`` or ``landscape.vtu``); returns ``data_dir``. Point ParaView's
+    "Search files under specified directory" there.
+    """
+    src = Path(landscape).absolute()
+    if not src.is_file():
+        raise FileNotFoundError(f"no landscape at {src}")
+    if src.suffix not in (".vti", ".vtu"):
+        got = src.suffix or "no suffix"
+        raise ValueError(f"{src.name}: lltk renders sampled landscapes (.vti, .vtu); got {got}")
+    out = Path(data_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    links = {f"landscape{src.suffix}": src}
+    links.update({name: src.with_name(src.stem + suffix) for name, suffix in SIDE_FILES.items()})
+    staged = [*links, "landscape.vti", "landscape.vtu"]
+    if src.parent.resolve() == out.resolve() and src.name in staged:
+        raise ValueError(
+            f"cannot stage {src} into its own folder (it would replace itself): "
+            "stage it into another folder"
+        )
+    pvd = out / "landscape.pvd"
+    ours = [p for p in {out / name for name in staged} if p.is_symlink()]
+    if pvd.is_file() and not pvd.is_symlink():
+        if pvd.read_bytes() in (_pvd(".vti").encode(), _pvd(".vtu").encode()):
+            ours.append(pvd)
+    elif pvd.is_symlink():
+        ours.append(pvd)
+    theirs = [n for n in {*staged, pvd.name} if (out / n).exists() and out / n not in ours]
+    if theirs:
+        raise ValueError(
+            f"cannot stage into {out}: {', '.join(sorted(theirs))} there is not a staging link; "
+            "stage into an empty folder"
+        )
+    for old in ours:
+        old.unlink()
+    for name, target in links.items():
+        if target.is_file():
+            (out / name).symlink_to(target)
+    with atomic_write(pvd, "w") as f:
+        f.write(_pvd(src.suffix))
+    return out
+
+
+def inspect_landscape(landscape: str | os.PathLike) -> tuple[str, int]:
+    """Which landscape state draws it — ``"surface"`` (2-D grid), ``"volume"`` (3-D grid)
+    or ``"points"`` (a .vtu graph) — and how many losses are NaN or infinite (samples the
+    sampler marked ``Valid`` = 0). The states draw ``Loss``: it is read by
+    :func:`lltk.landscape.read_landscape`, whose :class:`~lltk.errors.UserError` names
+    an unusable file; a grid of other than 2 or 3 axes is a ``ValueError``."""
+    from lltk.landscape import read_landscape
+
+    path = Path(landscape)
+    field = read_landscape(path, "Loss")
+    if not field.domain.is_grid:
+        return "points", field.invalid_count
+    axes = len(field.domain.dims)
+    if axes not in (2, 3):
+        raise ValueError(f"{path}: a grid landscape needs 2 or 3 axes, got {field.domain.dims}")
+    return ("surface" if axes == 2 else "volume"), field.invalid_count
+
+
+def describe(landscape: str | os.PathLike) -> str:
+    """A one-line label of a landscape from its FieldData (model, beta, skips, distance)."""
+    from lltk import vtkxml
+
+    path = Path(landscape)
+    fd = vtkxml.read(path).field_data
+
+    def first(key: str) -> object:
+        value = fd.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value
+        return value.ravel()[0] if hasattr(value, "ravel") and value.size else value
+
+    model = first("Model")
+    if model is None:
+        return path.stem
+    parts = [str(model)]
+    beta = first("Beta")
+    if model == "pinn" and beta is not None and math.isfinite(float(beta)):
+        parts.append(f"beta = {float(beta):g}")
+    residual = first("Residual")
+    if residual is not None and model != "pinn":
+        parts.append("with skips" if float(residual) else "no skips")
+    for key, fmt in (
+        ("Directions", "{} directions"),
+        ("Distance", "d = {:g}"),
+        ("Seed", "seed {:g}"),
+    ):
+        value = first(key)
+        if value is not None:
+            parts.append(fmt.format(value if isinstance(value, str) else float(value)))
+    return ", ".join(parts)
