@@ -20,13 +20,14 @@ paraview_plugin_name = "LossCriticalPoints"
 
 
 @smproxy.filter(name="LossCriticalPoints", label="Loss Critical Points", support_reload=False)
-@smhint.xml(algorithm.hints_xml(representations={0: "Point Gaussian"}))
+@smhint.xml(algorithm.hints_xml(representations={0: "Point Gaussian", 1: "Surface"}))
 @smproperty.xml(
     algorithm.proxy_xml(
         "Critical points of a loss landscape as vertices with TTK's CriticalType: 0 "
         "minimum, 1 saddle (1-saddle on a 3-D grid), 2 2-saddle (3-D grids), 3 maximum, 4 "
-        "degenerate; shown as spheres coloured by type.",
-        ["Critical Points"],
+        "degenerate (port 0, as TTK gives them), and a sphere around each, 1.5 % of the "
+        "landscape's width across, coloured by type (port 1).",
+        ["Critical Points", "Critical Point Spheres"],
         [algorithm.SCALAR_ARRAY_XML, algorithm.BACKEND_XML, algorithm.BACKEND_USED_XML],
         {"Engine": ["Backend", "BackendUsed"]},
     )
@@ -35,8 +36,8 @@ class LossCriticalPoints(algorithm.LossFilter):
     """Critical points of the scalar field, at their positions in the landscape."""
 
     label = "Loss Critical Points"
-    output_types = ("vtkPolyData",)
-    colour_by = ((0, "point", "CriticalType"),)
+    output_types = ("vtkPolyData", "vtkPolyData")
+    colour_by = ((0, "point", "CriticalType"), (1, "point", "CriticalType"))
 
     def compute(self, dataset) -> FilterResult:
         return loss_critical_points.compute(dataset, self.array_name(), self.backend_mode)

@@ -568,6 +568,37 @@ def test_critical_points_minima_and_saddles_match_ttk_tree(results, ttk_referenc
         )
 
 
+def test_critical_points_come_with_visible_spheres(results, ttk_reference):
+    """Port 1: a closed sphere around each critical point of port 0, 1.5 % of the
+    landscape's width in radius, carrying that point's arrays; port 0 alone drew specks of
+    a few pixels in the GUI."""
+    for stem in FULL_CASES:
+        centres = results.get(stem, "LossCriticalPoints", 0, "points")
+        balls = results.get(stem, "LossCriticalPoints", 1, "points").reshape(len(centres), -1, 3)
+        grid = vtkxml.read(TTK_REFERENCE / f"{stem}.vti")
+        width = max((n - 1) * h for n, h in zip(grid.dimensions, grid.spacing, strict=True))
+        offsets = np.linalg.norm(balls - centres[:, None, :], axis=-1)
+        np.testing.assert_allclose(offsets, 0.015 * width, rtol=1e-9)
+        np.testing.assert_allclose(balls.mean(axis=1), centres, atol=1e-12 * width)
+        for name in ("CriticalType", "ttkVertexScalarField", "Loss"):
+            per_ball = results.get(stem, "LossCriticalPoints", 1, "point", name)
+            np.testing.assert_array_equal(
+                per_ball.reshape(len(centres), -1),
+                np.repeat(
+                    results.get(stem, "LossCriticalPoints", 0, "point", name)[:, None],
+                    balls.shape[1],
+                    axis=1,
+                ),
+            )
+        triangles = results.get(stem, "LossCriticalPoints", 1, "cells").reshape(-1, 3)
+        edges = np.sort(
+            np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]]),
+            axis=1,
+        )
+        _, uses = np.unique(edges, axis=0, return_counts=True)
+        assert (uses == 2).all()  # closed surfaces: every edge between two triangles
+
+
 def test_simplification_removes_exactly_ttk_pairs_below_threshold(results, ttk_reference):
     """Diagram of the simplified landscape (Loss Persistence Diagram chained after the
     simplification, in pvpython) = TTK's pairs with persistence >= threshold."""
