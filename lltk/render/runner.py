@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from lltk.resources import share_dir
@@ -47,9 +48,9 @@ def pvpython_env() -> dict[str, str]:
     return env
 
 
-def run_pvrender(job_file: Path, timeout: float, attempts: int = 2) -> dict:
-    """Run the renderer; retry once when Xvfb gave it no GL window (``xvfb-run -a`` can
-    race with another Xvfb starting at the same moment)."""
+def run_pvrender(job_file: Path, timeout: float, attempts: int = 3) -> dict:
+    """Run the renderer; retry, a few seconds later, when Xvfb gave it no GL window
+    (``xvfb-run -a`` can race with another X server starting or stopping at that moment)."""
     cmd = [*pvpython_command(), str(Path(__file__).with_name("pvrender.py")), str(job_file)]
     for attempt in range(attempts):
         try:
@@ -63,5 +64,6 @@ def run_pvrender(job_file: Path, timeout: float, attempts: int = 2) -> dict:
             return json.loads(marker[-1][len("LLTK-RENDER ") :])
         if "CreateAWindow" not in proc.stderr or attempt == attempts - 1:
             break
+        time.sleep(3.0 * (attempt + 1))
     tail = (proc.stdout + proc.stderr).strip().splitlines()[-15:]
     raise RenderError("pvpython failed:\n" + "\n".join(tail))

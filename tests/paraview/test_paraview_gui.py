@@ -214,7 +214,7 @@ def test_each_output_port_opens_in_a_view_that_suits_it(session):
     reps = {
         h[3]: h[2] for h in session["hints"]["LossCriticalPoints"] if h[0] == "RepresentationType"
     }
-    assert reps == {"0": "Point Gaussian"}
+    assert reps == {"0": "Point Gaussian", "1": "Surface"}
     assert session["active_scalars"] == {"profile": "MeanLoss", "critical": "CriticalType"}
 
 
