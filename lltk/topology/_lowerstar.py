@@ -300,12 +300,12 @@ def critical_facets(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per vertex, the bit mask of the critical facets of its lower star and a byte:
     the index of its steepest (lowest) neighbour, ``_STEEP`` at minima, plus
-    ``_BOUNDARY`` on the grid's boundary (on several threads when large)."""
+    ``_BOUNDARY`` on the grid's boundary (on several threads from 2^15 vertices)."""
     mask = np.empty(rank.size, np.uint64)
     steep = np.empty(rank.size, np.int8)
     nlin = nb[:, 0] + shape[0] * (nb[:, 1] + shape[1] * nb[:, 2])
     args = (rank, shape, nb, nlin, fac_nb, fac_extra, partners)
-    if rank.size < 1 << 18:
+    if rank.size < 1 << 15:
         _mask_rows(*args, 0, rank.size, mask, steep)
     else:
         _mask_parallel(*args, mask, steep)
