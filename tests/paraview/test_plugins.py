@@ -46,199 +46,11 @@ FULL_CASES = [
 ]
 SIMPLIFY_THRESHOLD = 0.01  # relative: 1 % of the loss range
 
-DRIVER = r"""
-import json, sys
-import numpy as np
-from paraview import simple, servermanager as sm
-from vtkmodules.util.numpy_support import vtk_to_numpy
-
-cfg = json.load(open(sys.argv[1]))
-summary = {}
-
-
-def dump(prefix, obj, store):
-    if obj.IsA("vtkTable"):
-        for i in range(obj.GetNumberOfColumns()):
-            col = obj.GetColumn(i)
-            if col.IsA("vtkStringArray"):
-                summary[prefix + "|table|" + col.GetName()] = col.GetValue(0)
-            else:
-                store[prefix + "|table|" + col.GetName()] = vtk_to_numpy(col)
-    else:
-        if obj.GetNumberOfPoints():
-            store[prefix + "|points"] = vtk_to_numpy(obj.GetPoints().GetData()) if not obj.IsA(
-                "vtkImageData") else np.zeros((0, 3))
-        for kind, attrs in (("point", obj.GetPointData()), ("cell", obj.GetCellData())):
-            for i in range(attrs.GetNumberOfArrays()):
-                arr = attrs.GetArray(i)
-                if arr is not None:
-                    store[prefix + "|" + kind + "|" + arr.GetName()] = vtk_to_numpy(arr)
-        cells = []
-        for i in range(obj.GetNumberOfCells()):
-            ids = obj.GetCell(i).GetPointIds()
-            cells.append([ids.GetId(k) for k in range(ids.GetNumberOfIds())])
-        sizes = {len(c) for c in cells}
-        if len(sizes) == 1:
-            store[prefix + "|cells"] = np.array(cells, dtype=np.int64)
-        tag = obj.GetFieldData().GetAbstractArray("lltkBackend")
-        summary[prefix + "|lltkBackend"] = tag.GetValue(0) if tag is not None else None
-
-
-for case in cfg["cases"]:
-    print("CASE", case["name"], flush=True)
-    reader = simple.OpenDataFile(case["path"])
-    if case.get("polydata"):
-        reader = simple.ExtractSurface(reader)
-    store = {}
-    made = {}
-    for label, fname, props, source in case["filters"]:
-        f = getattr(simple, fname)(made[source] if source else reader)
-        for key, value in props.items():
-            setattr(f, key, value)
-        f.UpdatePipeline()
-        f.UpdatePropertyInformation()
-        made[label] = f
-        used = f.GetProperty("BackendUsed")
-        summary[case["name"] + "/" + label + "|BackendUsed"] = str(used) if used else None
-        for port in range(f.SMProxy.GetNumberOfOutputPorts()):
-            dump(case["name"] + "/" + label + "|" + str(port), sm.Fetch(f, idx=port), store)
-    np.savez(case["out"], **store)
-    for f in reversed(list(made.values())):
-        simple.Delete(f)
-    simple.Delete(reader)
-json.dump(summary, open(cfg["summary"], "w"))
-print("DONE", flush=True)
-"""
-
-FAKE_TTK = r'''
-"""A stand-in for TTK's Python module: its four classes give TTK-shaped outputs (other
-arc and pair numbering, diagonal cell, IsFinite) computed by the lltk engine."""
-import numpy as np
-from vtkmodules.util.vtkAlgorithm import VTKPythonAlgorithmBase
-from vtkmodules.vtkCommonDataModel import VTK_LINE, VTK_VERTEX, vtkDataObject
-from lltk import topology
-from lltk.paraview import vtkdata
-
-
-class _Fake(VTKPythonAlgorithmBase):
-    def __init__(self, nout=1, out="vtkUnstructuredGrid"):
-        super().__init__(nInputPorts=1, inputType="vtkDataSet", nOutputPorts=nout,
-                         outputType=out)
-
-    def GetOutput(self, port=0):
-        return self.GetOutputDataObject(port)
-
-    def field(self, inInfo):
-        ds = self.GetInputData(inInfo, 0, 0)
-        name = self.GetInputArrayInformation(0).Get(vtkDataObject.FIELD_NAME())
-        return vtkdata.scalar_input(ds, name)
-
-    def order(self, inInfo):  # TTK orders the vertices by <name>_Order where present
-        ds = self.GetInputData(inInfo, 0, 0)
-        name = self.GetInputArrayInformation(0).Get(vtkDataObject.FIELD_NAME())
-        return vtkdata.point_array(ds, name + "_Order")
-
-
-class ttkFTMTree(_Fake):
-    def __init__(self):
-        super().__init__(3)
-        self.tree_type = 0
-
-    def SetTreeType(self, t):
-        self.tree_type = t
-
-    def RequestData(self, request, inInfo, outInfo):
-        f = self.field(inInfo)
-        build = topology.join_tree if self.tree_type == 0 else topology.split_tree
-        t = build(f.values, f.domain, self.order(inInfo))
-        m = t.arc_down.size
-        new = m - 1 - np.arange(m)  # TTK numbers arcs its own way
-        inv = np.argsort(new)
-        pts = f.points[t.node_vertex]
-        nodes = vtkdata.unstructured_grid(pts, np.arange(t.n_nodes)[:, None], VTK_VERTEX, {
-            "NodeId": np.arange(t.n_nodes), "Scalar": t.node_scalar,
-            "VertexId": t.node_vertex, "CriticalType": t.node_type,
-            "RegionSize": t.region_size, "RegionSpan": t.region_span})
-        arcs = vtkdata.unstructured_grid(
-            pts, np.column_stack([t.arc_down[inv], t.arc_up[inv]]), VTK_LINE,
-            cell_data={"SegmentationId": np.arange(m), "downNodeId": t.arc_down[inv],
-                       "upNodeId": t.arc_up[inv]})
-        seg = vtkdata.unstructured_grid(f.points, np.zeros((0, 1)), VTK_VERTEX,
-                                        {"SegmentationId": new[t.segmentation]})
-        for port, obj in enumerate((nodes, arcs, seg)):
-            self.GetOutputData(outInfo, port).ShallowCopy(obj)
-        return 1
-
-
-class ttkPersistenceDiagram(_Fake):
-    def RequestData(self, request, inInfo, outInfo):
-        f = self.field(inInfo)
-        d = topology.persistence_pairs(f.values, f.domain, self.order(inInfo))
-        k = len(d)
-        rows = np.arange(k)[::-1]  # TTK lists pairs in another order
-        pts = np.zeros((2 * k + 2, 3))
-        pts[0:2 * k:2, :2] = np.column_stack([d.birth[rows], d.birth[rows]])
-        pts[1:2 * k:2, :2] = np.column_stack([d.birth[rows], d.death[rows]])
-        pts[2 * k:, :2] = [[d.birth.min()] * 2, [d.death.max()] * 2]
-        vert = np.zeros(2 * k + 2, np.int64)
-        vert[0:2 * k:2], vert[1:2 * k:2] = d.birth_vertex[rows], d.death_vertex[rows]
-        ctype = np.zeros(2 * k + 2, np.int64)
-        ctype[0:2 * k:2], ctype[1:2 * k:2] = d.birth_type[rows], d.death_type[rows]
-        cells = np.column_stack([np.arange(0, 2 * k + 2, 2), np.arange(1, 2 * k + 2, 2)])
-        pt = np.append(np.where(d.pair_type[rows] == -1, 0, d.pair_type[rows]), -1)
-        out = vtkdata.unstructured_grid(pts, cells, VTK_LINE,
-            {"ttkVertexScalarField": vert, "CriticalType": ctype},
-            {"PairIdentifier": np.append(np.arange(k) + 10, -1), "PairType": pt,
-             "IsFinite": np.append(d.pair_type[rows] != -1, 1).astype(np.int8)})
-        self.GetOutputData(outInfo, 0).ShallowCopy(out)
-        return 1
-
-
-class ttkScalarFieldCriticalPoints(_Fake):
-    def __init__(self):
-        super().__init__(1, "vtkPolyData")
-
-    def SetVertexIds(self, on):
-        self.ids = on
-
-    def RequestData(self, request, inInfo, outInfo):
-        f = self.field(inInfo)
-        ids, types = topology.critical_points(f.values, f.domain, self.order(inInfo))
-        ids, types = ids[::-1], types[::-1]
-        out = vtkdata.polydata(f.points[ids], verts=np.arange(ids.size),
-            point_data={"CriticalType": types, "ttkVertexScalarField": ids})
-        self.GetOutputData(outInfo, 0).ShallowCopy(out)
-        return 1
-
-
-class ttkTopologicalSimplificationByPersistence(_Fake):
-    def __init__(self):
-        super().__init__(1, "vtkImageData")
-        self.settings = {}
-
-    def __getattr__(self, name):
-        if name.startswith("Set"):
-            return lambda v: self.settings.__setitem__(name[3:], v)
-        raise AttributeError(name)
-
-    def RequestDataObject(self, request, inInfo, outInfo):
-        src = self.GetInputData(inInfo, 0, 0)
-        outInfo.GetInformationObject(0).Set(vtkDataObject.DATA_OBJECT(), src.NewInstance())
-        return 1
-
-    def RequestData(self, request, inInfo, outInfo):
-        f = self.field(inInfo)
-        assert self.settings["PairType"] == 1  # minimum-saddle
-        v, o = topology.simplify_with_order(f.values, f.domain,
-                                            self.settings["PersistenceThreshold"],
-                                            bool(self.settings["ThresholdIsAbsolute"]),
-                                            self.order(inInfo))
-        out = self.GetOutputData(outInfo, 0)
-        out.ShallowCopy(self.GetInputData(inInfo, 0, 0))
-        out.GetPointData().RemoveArray(f.name)
-        vtkdata.add_arrays(out.GetPointData(), {f.name: v, f.name + "_Order": o})
-        return 1
-'''
+PVPYTHON_DIR = Path(__file__).with_name("pvpython")
+#: The pvpython driver: every output port of the configured filters, per case.
+DRIVER = PVPYTHON_DIR / "plugin_driver.py"
+#: A stand-in for TTK's Python module (put first on pvpython's path).
+FAKE_TTK = PVPYTHON_DIR / "fake_ttk"
 
 
 def _filters(names: list[str], extra: dict | None = None) -> list:
@@ -321,8 +133,6 @@ def _write_inputs(tmp: Path) -> dict[str, Path]:
 
 
 def _run(pvpython, tmp: Path, cases: list[dict], fake_ttk: bool) -> tuple[dict, str, dict]:
-    driver = tmp / "driver.py"
-    driver.write_text(DRIVER)
     for case in cases:
         case["out"] = str(tmp / f"{case['name']}.npz")
     cfg = tmp / "cfg.json"
@@ -330,13 +140,11 @@ def _run(pvpython, tmp: Path, cases: list[dict], fake_ttk: bool) -> tuple[dict, 
     env = dict(os.environ)
     path = [str(REPO / "plugins" / "startup"), str(REPO)]
     if fake_ttk:
-        (tmp / "fake").mkdir()
-        (tmp / "fake" / "topologytoolkit.py").write_text(FAKE_TTK)
-        path.insert(0, str(tmp / "fake"))
+        path.insert(0, str(FAKE_TTK))
     env["PYTHONPATH"] = os.pathsep.join(path)
     env["PV_PLUGIN_PATH"] = str(REPO / "plugins")
     proc = subprocess.run(
-        [*pvpython, str(driver), str(cfg)],
+        [*pvpython, str(DRIVER), str(cfg)],
         capture_output=True,
         text=True,
         env=env,

@@ -88,15 +88,14 @@ def parity(pvpython, tmp_path_factory):
     cases = _inputs(tmp)
     for case in cases:
         case["out"] = str(tmp / f"{case['name']}.npz")
-    (tmp / "driver.py").write_text(DRIVER)
     (tmp / "proxies.py").write_text(CHECK_PROXIES)
     (tmp / "cfg.json").write_text(json.dumps({"cases": cases, "summary": str(tmp / "s.json")}))
     env = plugin_env()
     env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(REPO)])
     runs = {}
-    for script, args in (("proxies.py", []), ("driver.py", [str(tmp / "cfg.json")])):
+    for script, args in ((tmp / "proxies.py", []), (DRIVER, [str(tmp / "cfg.json")])):
         proc = subprocess.run(
-            [*pvpython, str(tmp / script), *args],
+            [*pvpython, str(script), *args],
             capture_output=True,
             text=True,
             env=env,
@@ -104,7 +103,7 @@ def parity(pvpython, tmp_path_factory):
             cwd=tmp,
         )
         assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
-        runs[script] = proc.stdout + proc.stderr
+        runs[script.name] = proc.stdout + proc.stderr
     arrays = {}
     for case in cases:
         with np.load(case["out"]) as z:
