@@ -27,7 +27,7 @@ import itertools
 import numpy as np
 
 from lltk.topology._jit import numba
-from lltk.topology._sweep import _find, radix_order
+from lltk.topology._sweep import _find, _push_distinct, radix_order
 
 #: Rank given to a neighbour outside the grid (above every vertex).
 _OUTSIDE = np.iinfo(np.int64).max
@@ -195,15 +195,7 @@ def minimum_saddle_pairs(
                     continue
             ru = rank[v + nlin[j]]
             if ru < r:
-                q = _find(parent, ru)
-                dup = False
-                for t in range(k):
-                    if roots[t] == q:
-                        dup = True
-                        break
-                if not dup:
-                    roots[k] = q
-                    k += 1
+                k = _push_distinct(roots, k, _find(parent, ru))
         if k == 0:
             parent[r] = r
             continue

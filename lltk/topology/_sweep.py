@@ -20,6 +20,16 @@ def _find(parent: np.ndarray, x: int) -> int:
     return root
 
 
+@numba.njit(cache=True, inline="always")
+def _push_distinct(roots: np.ndarray, k: int, q: int) -> int:
+    """Append ``q`` to ``roots[:k]`` unless it is already there; the new count."""
+    for t in range(k):
+        if roots[t] == q:
+            return k
+    roots[k] = q
+    return k + 1
+
+
 @numba.njit(cache=True)
 def lower_neighbours(rank: np.ndarray, indptr: np.ndarray, indices: np.ndarray):
     """CSR, in rank space, of each vertex's lower neighbours (as ranks).
@@ -82,15 +92,7 @@ def join_sweep(order: np.ndarray, rank: np.ndarray, indptr: np.ndarray, indices:
     for r in range(n):
         k = 0
         for e in range(ptr[r], ptr[r + 1]):
-            q = _find(parent, low[e])
-            dup = False
-            for t in range(k):
-                if buf[t] == q:
-                    dup = True
-                    break
-            if not dup:
-                buf[k] = q
-                k += 1
+            k = _push_distinct(buf, k, _find(parent, low[e]))
         if k == 0:
             parent[r] = r
             comp_min[r] = r
@@ -247,15 +249,7 @@ def outside_split_pairs(rank: np.ndarray, indptr: np.ndarray, indices: np.ndarra
             roots[0] = outside
             k = 1
         for e in range(ptr[r], ptr[r + 1]):
-            q = _find(parent, up[e])
-            dup = False
-            for t in range(k):
-                if roots[t] == q:
-                    dup = True
-                    break
-            if not dup:
-                roots[k] = q
-                k += 1
+            k = _push_distinct(roots, k, _find(parent, up[e]))
         if k == 0:
             parent[r] = r
             continue
