@@ -27,7 +27,7 @@ import itertools
 import numpy as np
 
 from lltk.topology._jit import numba
-from lltk.topology._sweep import _find, _push_distinct, radix_order
+from lltk.topology._sweep import _find, _push_distinct, grid_xyz, radix_order
 
 #: Rank given to a neighbour outside the grid (above every vertex).
 _OUTSIDE = np.iinfo(np.int64).max
@@ -181,9 +181,7 @@ def minimum_saddle_pairs(
     npairs = 0
     for r in range(n):
         v = order[r]
-        x = v % nx
-        y = (v // nx) % ny
-        z = v // (nx * ny)
+        x, y, z = grid_xyz(v, nx, ny)
         inner = 0 < x < nx - 1 and 0 < y < ny - 1 and (nz == 1 or 0 < z < nz - 1)
         k = 0
         for j in range(nb.shape[0]):
@@ -229,9 +227,7 @@ def _mask_rows(rank, shape, nb, nlin, fac_nb, fac_extra, partners, lo, hi, mask,
     padded = np.where(partners < 0, n_nb, partners)
     lowest = np.empty(n_nb, np.int64)
     nx, ny, nz = shape[0], shape[1], shape[2]
-    x = lo % nx
-    y = (lo // nx) % ny
-    z = lo // (nx * ny)
+    x, y, z = grid_xyz(lo, nx, ny)
     for v in range(lo, hi):
         _load_star(v, x, y, z, rank, shape, nb, nlin, nr)
         inner = 0 < x < nx - 1 and 0 < y < ny - 1 and (nz == 1 or 0 < z < nz - 1)
@@ -328,9 +324,8 @@ def _ascend(cell, rank, steep, shape, nb, nlin, chain_lin, asc, fac_extra, fac_c
     hv = corner + chain_lin[kind, ih]
     if steep[hv] & _BOUNDARY:
         nx, ny, nz = shape[0], shape[1], shape[2]
-        x = hv % nx + nb[k, 0]
-        y = (hv // nx) % ny + nb[k, 1]
-        z = hv // (nx * ny) + nb[k, 2]
+        hx, hy, hz = grid_xyz(hv, nx, ny)
+        x, y, z = hx + nb[k, 0], hy + nb[k, 1], hz + nb[k, 2]
         if not (0 <= x < nx and 0 <= y < ny and 0 <= z < nz):
             return -2
     if rank[hv + nlin[k]] < rl:
@@ -394,9 +389,7 @@ def critical_cells(
         if not m:
             continue
         f = 0
-        x = v % nx
-        y = (v // nx) % ny
-        z = v // (nx * ny)
+        x, y, z = grid_xyz(v, nx, ny)
         run = i
         while m:
             if m & np.uint64(1):
@@ -648,9 +641,7 @@ def saddle_saddle_pairs(
             third = -1
             best = rl
             if flags & _BOUNDARY:
-                hx = h % nx
-                hy = (h // nx) % ny
-                hz = h // (nx * ny)
+                hx, hy, hz = grid_xyz(h, nx, ny)
                 for p in partners[k]:
                     if p >= 0:
                         x = hx + nb[p, 0]

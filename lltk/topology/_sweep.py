@@ -21,6 +21,21 @@ def _find(parent: np.ndarray, x: int) -> int:
 
 
 @numba.njit(cache=True, inline="always")
+def grid_xyz(v: int, nx: int, ny: int) -> tuple[int, int, int]:
+    """Grid coordinates (x fastest) of vertex ``v`` of an ``nx`` by ``ny`` by nz grid."""
+    return v % nx, (v // nx) % ny, v // (nx * ny)
+
+
+@numba.njit(cache=True, inline="always")
+def max_degree(indptr: np.ndarray) -> int:
+    """The longest row of a CSR ``indptr``."""
+    most = 0
+    for v in range(indptr.size - 1):
+        most = max(most, indptr[v + 1] - indptr[v])
+    return most
+
+
+@numba.njit(cache=True, inline="always")
 def _push_distinct(roots: np.ndarray, k: int, q: int) -> int:
     """Append ``q`` to ``roots[:k]`` unless it is already there; the new count."""
     for t in range(k):
@@ -83,10 +98,7 @@ def join_sweep(order: np.ndarray, rank: np.ndarray, indptr: np.ndarray, indices:
     seg = np.empty(n, np.int64)
     pair_birth = np.empty(n, np.int64)
     pair_death = np.empty(n, np.int64)
-    maxdeg = 0
-    for r in range(n):
-        maxdeg = max(maxdeg, ptr[r + 1] - ptr[r])
-    buf = np.empty(maxdeg + 1, np.int64)
+    buf = np.empty(max_degree(ptr) + 1, np.int64)
     nn = 0
     npairs = 0
     for r in range(n):
@@ -234,16 +246,11 @@ def outside_split_pairs(rank: np.ndarray, indptr: np.ndarray, indices: np.ndarra
     parent[outside] = outside
     saddle = np.empty(n, np.int64)
     maximum = np.empty(n, np.int64)
-    maxdeg = 0
-    for r in range(n):
-        maxdeg = max(maxdeg, ptr[r + 1] - ptr[r])
-    roots = np.empty(maxdeg + 1, np.int64)
+    roots = np.empty(max_degree(ptr) + 1, np.int64)
     npairs = 0
     for r in range(n):
         v = by_down[r]
-        x = v % nx
-        y = (v // nx) % ny
-        z = v // (nx * ny)
+        x, y, z = grid_xyz(v, nx, ny)
         k = 0
         if x == 0 or x == nx - 1 or y == 0 or y == ny - 1 or (nz > 1 and (z == 0 or z == nz - 1)):
             roots[0] = outside

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lltk.topology._jit import numba
-from lltk.topology._sweep import _find
+from lltk.topology._sweep import _find, max_degree
 from lltk.topology.domain import Domain, sweep_order
 from lltk.topology.tree import (
     DEGENERATE,
@@ -32,10 +32,7 @@ def _link_components(
     n = indptr.size - 1
     lower = np.zeros(n, np.int64)
     upper = np.zeros(n, np.int64)
-    maxdeg = 0
-    for v in range(n):
-        maxdeg = max(maxdeg, indptr[v + 1] - indptr[v])
-    parent = np.empty(maxdeg, np.int64)
+    parent = np.empty(max_degree(indptr), np.int64)
     for v in range(n):
         s = indptr[v]
         k = indptr[v + 1] - s
