@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from lltk import vtkxml
-from sampling.distributed import local_torchrun
+from lltk.sampling.distributed import local_torchrun
 
 
 def _command(ranks: int, sample: list[str]) -> list[str]:

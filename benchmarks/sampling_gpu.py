@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from sampling import directions, hessian, landscape, pinn
+from lltk.sampling import directions, hessian, landscape, pinn
 
 
 def _sync() -> None:

@@ -48,7 +48,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from sampling import directions, landscape, pinn
+from lltk.sampling import directions, landscape, pinn
 
 #: Seconds one method took and its landscape, indexed as lltk's (NaN: not compared).
 Measured = tuple[float, np.ndarray]

@@ -2,7 +2,7 @@
 
 A notebook needs four calls::
 
-    from sampling import pinn, directions, landscape, export
+    from lltk.sampling import pinn, directions, landscape, export
     trained = pinn.train_pinn(beta=1.0, seed=0)
     dirs = directions.random_directions(trained.model, 2, seed=0)
     result = landscape.sample_landscape(trained.loss_fn, trained.params, dirs, 41, 1.0)
@@ -10,8 +10,8 @@ A notebook needs four calls::
 
 Any model works through a loss closure ``loss_fn(params) -> scalar tensor`` that
 evaluates the loss with :func:`torch.func.functional_call`;
-:func:`sampling.closure.model_loss_closure` builds one from (model, batches, criterion).
-The Hessian figures come from :func:`sampling.hessian.hessian_figures` (PyHessian).
+:func:`lltk.sampling.closure.model_loss_closure` builds one from (model, batches, criterion).
+The Hessian figures come from :func:`lltk.sampling.hessian.hessian_figures` (PyHessian).
 """
 
 __all__ = [

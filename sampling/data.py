@@ -10,7 +10,6 @@ with the training split's statistics.
 from __future__ import annotations
 
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,15 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from lltk.sampling.safeload import load_pickle_file
+
+# What CIFAR-10's python batches hold: dicts of bytes, lists, numpy arrays and scalars.
+CIFAR_GLOBALS = {
+    ("numpy.core.multiarray", "_reconstruct"): np.core.multiarray._reconstruct,
+    ("numpy.core.multiarray", "scalar"): np.core.multiarray.scalar,
+    ("numpy", "ndarray"): np.ndarray,
+    ("numpy", "dtype"): np.dtype,
+}
 CIFAR_TRAIN = tuple(f"data_batch_{i}" for i in range(1, 6))
 CIFAR_TEST = "test_batch"
 
@@ -63,12 +71,11 @@ def find_cifar(folder: str | os.PathLike) -> Path:
 
 
 def _cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    batch = load_pickle_file(path, CIFAR_GLOBALS, "a CIFAR-10 python batch", encoding="bytes")
     try:
-        with path.open("rb") as f:
-            batch = pickle.load(f, encoding="bytes")
         x = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32)
         y = np.asarray(batch[b"labels"], dtype=np.int64)
-    except (pickle.UnpicklingError, EOFError, KeyError, ValueError, TypeError) as exc:
+    except (KeyError, ValueError, TypeError) as exc:
         raise ValueError(f"{path} is not a CIFAR-10 python batch ({exc})") from None
     return x.astype(np.float32) / 255.0, y
 

@@ -1,6 +1,6 @@
 """Split a landscape over processes started by torchrun, SLURM's srun or by hand.
 
-Each rank evaluates its share of the grid's chunks (:func:`sampling.landscape.chunk_share`)
+Each rank evaluates its share of the grid's chunks (:func:`lltk.sampling.landscape.chunk_share`)
 on its own device and keeps its own resumable state. The ranks talk on the CPU over gloo,
 and only outside the sampling loop: before it, to wait for rank 0's checkpoint, receive
 its Hessian directions and check that they agree on the arguments, the model, the
@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from sampling.landscape import LandscapeResult, chunk_points, chunk_share
+from lltk.sampling.landscape import LandscapeResult, chunk_points, chunk_share
 
 T = TypeVar("T")
 

@@ -18,8 +18,8 @@ import numpy as np
 
 from lltk import __version__, vtkxml
 from lltk.atomic import atomic_write, writable_folder
-from sampling.graphs import build_graph
-from sampling.landscape import LandscapeResult
+from lltk.sampling.graphs import build_graph
+from lltk.sampling.landscape import LandscapeResult
 
 
 def field_data(metadata: dict[str, Any]) -> dict[str, vtkxml.FieldValue]:

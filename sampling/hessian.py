@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from sampling.closure import LossFn
+from lltk.sampling.closure import LossFn
 
 
 @contextmanager

@@ -19,8 +19,8 @@ import torch
 from torch import Tensor
 
 from lltk.atomic import atomic_write
-from sampling.closure import LossFn
-from sampling.directions import flatten, unflatten
+from lltk.sampling.closure import LossFn
+from lltk.sampling.directions import flatten, unflatten
 
 #: Seconds between two saves of the resumable state (``LLTK_STATE_SAVE_SECONDS`` overrides).
 SAVE_EVERY = 2.0
@@ -153,7 +153,7 @@ def sample_landscape(
 ) -> LandscapeResult:
     """Evaluate ``loss_fn`` on the ``resolution^n`` grid ``alpha in [-distance, distance]^n``.
 
-    ``directions`` is (n, P) (rows from :func:`sampling.directions.random_directions` or
+    ``directions`` is (n, P) (rows from :func:`lltk.sampling.directions.random_directions` or
     Hessian eigenvectors). With ``state_path`` the finished chunks are saved there every
     few seconds and a later call with the same inputs continues from them; delete the file
     with :func:`discard_state` once the result is written. NaN/inf losses are kept (NaN).

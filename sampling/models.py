@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the command line reads MODELS without importing torch
-    from sampling.closure import Trained
+    from lltk.sampling.closure import Trained
 
 MODELS = ("pinn", "resnet20", "resnet20-noskip")
 
@@ -28,17 +28,17 @@ _RESNET_KEYS = (
 
 def train_model(name: str, progress: bool = True, **hyper: Any) -> Trained:
     """Train (or load from the cache) model ``name``, ignoring hyper-parameters it lacks;
-    ``python:MODULE:FUNCTION`` is a user's model (:mod:`sampling.usermodel`)."""
+    ``python:MODULE:FUNCTION`` is a user's model (:mod:`lltk.sampling.usermodel`)."""
     if name.startswith("python:"):
-        from sampling.usermodel import load_user_model
+        from lltk.sampling.usermodel import load_user_model
 
         return load_user_model(name, hyper.get("device", "cpu"))
     if name == "pinn":
-        from sampling.pinn import train_pinn
+        from lltk.sampling.pinn import train_pinn
 
         return train_pinn(progress=progress, **{k: hyper[k] for k in _PINN_KEYS if k in hyper})
     if name in ("resnet20", "resnet20-noskip"):
-        from sampling.resnet import train_resnet
+        from lltk.sampling.resnet import train_resnet
 
         kwargs = {k: hyper[k] for k in _RESNET_KEYS if k in hyper}
         return train_resnet(residual=name == "resnet20", progress=progress, **kwargs)

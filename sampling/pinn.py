@@ -25,8 +25,8 @@ import torch
 from torch import Tensor, nn
 from torch.func import functional_call, vjp
 
-from sampling.cache import cache_path, check_cache_writable, load_model_state, save_checkpoint
-from sampling.closure import LossFn, Trained
+from lltk.sampling.cache import cache_path, check_cache_writable, load_model_state, save_checkpoint
+from lltk.sampling.closure import LossFn, Trained
 
 X_POINTS, T_POINTS = 256, 100
 #: Hidden layer widths of the paper's network.
@@ -176,7 +176,7 @@ def train_pinn(
     L-BFGS runs for at most ``max_iter`` iterations (the paper's tolerances 1e-7); the
     checkpoint is cached under a key made of every argument that changes the result
     (the device is not one: a checkpoint trained on a GPU is reused on the CPU). With a
-    ``recorder`` (:class:`sampling.trajectory.Recorder`) it trains even when cached, the
+    ``recorder`` (:class:`lltk.sampling.trajectory.Recorder`) it trains even when cached, the
     recorder keeping states along the way, and the cache gets this run's final state.
     """
     if max_iter < 0:

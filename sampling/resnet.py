@@ -18,9 +18,9 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional
 
-from sampling.cache import cache_path, check_cache_writable, load_model_state, save_checkpoint
-from sampling.closure import Trained, model_loss_closure
-from sampling.data import load_images
+from lltk.sampling.cache import cache_path, check_cache_writable, load_model_state, save_checkpoint
+from lltk.sampling.closure import Trained, model_loss_closure
+from lltk.sampling.data import load_images
 
 
 def _conv(cin: int, cout: int, stride: int, batch_norm: bool) -> nn.Conv2d:
@@ -157,7 +157,7 @@ def train_resnet(
     ``loss_samples`` training images, with batch-norm statistics frozen (eval mode);
     with ``hessian_samples``, ``extras["hessian_loss_fn"]`` is the same loss on that
     many images (the study's Hessian: the authors use 1,024). A ``recorder``
-    (:class:`sampling.trajectory.Recorder`) gets the model before training and after
+    (:class:`lltk.sampling.trajectory.Recorder`) gets the model before training and after
     every ``recorder.every``-th and the last epoch (it trains even when cached).
     """
     from tqdm import tqdm

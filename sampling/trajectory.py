@@ -21,9 +21,9 @@ import torch
 from torch import Tensor, nn
 
 from lltk import vtkxml
-from sampling.cache import atomic_torch_save, read_torch_file
-from sampling.closure import Trained
-from sampling.directions import flatten, unflatten
+from lltk.sampling.cache import atomic_torch_save, read_torch_file
+from lltk.sampling.closure import Trained
+from lltk.sampling.directions import flatten, unflatten
 
 #: Checkpoint file names (the step, zero-padded so that names sort by step).
 PATTERN = "step-*.pt"

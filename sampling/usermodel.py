@@ -27,7 +27,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from sampling.closure import Trained, model_loss_closure
+from lltk.sampling.closure import Trained, model_loss_closure
 
 PREFIX = "python:"
 

@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import torch
 
-    from sampling.closure import Trained
-    from sampling.distributed import Ranks
-    from sampling.hessian import HessianFigures
+    from lltk.sampling.closure import Trained
+    from lltk.sampling.distributed import Ranks
+    from lltk.sampling.hessian import HessianFigures
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk sample``."""
     from lltk.cli import path_argument
-    from sampling.budget import EVALUATION_LIMIT
+    from lltk.sampling.budget import EVALUATION_LIMIT
 
     p = subparsers.add_parser(
         "sample",
@@ -77,7 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
     """The model and training options shared by ``lltk sample`` and ``lltk train``."""
-    from sampling.models import MODELS
+    from lltk.sampling.models import MODELS
 
     p.add_argument(
         "model",
@@ -111,10 +111,10 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
 
 def _model_name(text: str) -> str:
     """A built-in model's name or a well-formed ``python:MODULE:FUNCTION``."""
-    from sampling.models import MODELS
+    from lltk.sampling.models import MODELS
 
     if text.startswith("python:"):
-        from sampling.usermodel import check_spec
+        from lltk.sampling.usermodel import check_spec
 
         try:
             check_spec(text)
@@ -141,8 +141,8 @@ def hessian_top_k(args: argparse.Namespace) -> int:
 def check_sample_arguments(args: argparse.Namespace) -> None:
     """Every check of ``lltk sample``'s options that needs no model, before any work:
     options that do not apply are refused rather than ignored."""
-    from sampling.budget import check_size
-    from sampling.landscape import check_grid
+    from lltk.sampling.budget import check_size
+    from lltk.sampling.landscape import check_grid
 
     check_model_arguments(args)
     check_grid(args.dim, args.resolution, args.distance)
@@ -172,9 +172,9 @@ def check_sample_arguments(args: argparse.Namespace) -> None:
 
 def train_from_args(args: argparse.Namespace, **extra: object) -> Trained:
     """Train or load the model the arguments describe (``extra``: more keyword arguments
-    of :func:`sampling.models.train_model`); the caller has run
+    of :func:`lltk.sampling.models.train_model`); the caller has run
     :func:`check_model_arguments`."""
-    from sampling.models import train_model
+    from lltk.sampling.models import train_model
 
     return train_model(
         args.model,
@@ -209,10 +209,10 @@ def _device(name: str) -> torch.device:
 
 def run(args: argparse.Namespace) -> int:
     """Train, sample, write; report invalid points and timings. Under torchrun or srun the
-    ranks split the grid (:mod:`sampling.distributed`) and rank 0 writes."""
+    ranks split the grid (:mod:`lltk.sampling.distributed`) and rank 0 writes."""
     from lltk.errors import UserError
-    from sampling import export
-    from sampling.distributed import RankError, Ranks
+    from lltk.sampling import export
+    from lltk.sampling.distributed import RankError, Ranks
 
     check_sample_arguments(args)
     export.check_output(args.out, args.dim)
@@ -234,8 +234,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
-    from sampling import directions, export, landscape
-    from sampling.distributed import digest
+    from lltk.sampling import directions, export, landscape
+    from lltk.sampling.distributed import digest
 
     start = time.perf_counter()
     out = Path(args.out)
@@ -248,7 +248,7 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
     def hessian() -> HessianFigures | None:
         if not (args.hessian or args.directions == "hessian"):
             return None
-        from sampling.hessian import hessian_figures
+        from lltk.sampling.hessian import hessian_figures
 
         steps = args.hessian_iter or 100
         return hessian_figures(
@@ -266,7 +266,7 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
         normalization = args.normalization
         dirs = directions.random_directions(trained.model, args.dim, args.seed, normalization)
     elif args.directions == "pca":
-        from sampling.trajectory import trajectory_pca
+        from lltk.sampling.trajectory import trajectory_pca
 
         normalization = "none"
         dirs, path = trajectory_pca(args.trajectory, trained, args.dim)

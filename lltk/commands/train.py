@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     if (args.save_every is None) != (args.trajectory is None):
         raise UserError("--save-every K and --trajectory DIR go together")
     if args.save_every is not None:
-        from sampling.trajectory import Recorder
+        from lltk.sampling.trajectory import Recorder
 
         extra["recorder"] = Recorder(args.trajectory, args.save_every, args.model)
     trained = train_from_args(args, **extra)

@@ -1,6 +1,6 @@
 """Analytic stand-ins for what the sampler writes, to build the states and test the renderer.
 
-They have the arrays, FieldData and side files that :mod:`sampling.export` writes (its
+They have the arrays, FieldData and side files that :mod:`lltk.sampling.export` writes (its
 docstring lists them) but come from closed-form functions, so they need neither torch nor
 a trained model.
 """
@@ -99,7 +99,7 @@ def write_graph(
 ) -> Path:
     """An n-D grid landscape as the sampler writes it to ``<stem>.vtu``: points = the first
     three coordinates, ``Coordinates`` = all of them, line cells = axis neighbours."""
-    from sampling.graphs import grid_edges  # sampling imports lltk, not the reverse
+    from lltk.sampling.graphs import grid_edges  # sampling imports lltk, not the reverse
 
     a = np.linspace(-1.0, 1.0, resolution)
     index = np.arange(resolution**dimension)

@@ -55,7 +55,7 @@ def run_pinn_study(
     config: PinnConfig, out: Path, log: Callable[[str], None] = print, progress: bool = False
 ) -> steps.Study:
     """Run (or reuse) every step of the PINN study into ``out``; write tables and figures."""
-    from sampling.models import train_model
+    from lltk.sampling.models import train_model
 
     _check(config)
     out = steps.prepare_output(out)

@@ -63,7 +63,7 @@ def run_resnet_study(
     config: ResnetConfig, out: Path, log: Callable[[str], None] = print, progress: bool = False
 ) -> steps.Study:
     """Run (or reuse) every step of the ResNet study into ``out``; write tables, figure."""
-    from sampling.resnet import train_resnet
+    from lltk.sampling.resnet import train_resnet
 
     if not config.seeds:
         raise ValueError("give at least one seed")

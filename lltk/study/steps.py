@@ -82,7 +82,7 @@ class Hessian:
 
     def metadata(self) -> dict[str, Any]:
         """FieldData figures as the conventions name them."""
-        from sampling.hessian import hessian_metadata
+        from lltk.sampling.hessian import hessian_metadata
 
         return hessian_metadata(self.eigenvalues, self.trace, self.trace_stderr)
 
@@ -90,9 +90,9 @@ class Hessian:
 def hessian_step(
     trained, path: Path, top_k: int, steps: int, seed: int, loss_key: dict | None = None
 ) -> Hessian:
-    """PyHessian's figures for ``trained`` (a :class:`sampling.closure.Trained`), cached in
+    """PyHessian's figures for ``trained`` (a :class:`lltk.sampling.closure.Trained`), cached in
     ``path`` (.npz) under a key of the weights, the settings and ``loss_key``."""
-    from sampling.directions import flatten
+    from lltk.sampling.directions import flatten
 
     theta = flatten(trained.params).double().numpy()
     settings = {"top_k": top_k, "steps": steps, "seed": seed}
@@ -111,7 +111,7 @@ def hessian_step(
                     )
         except (OSError, ValueError, KeyError):
             pass
-    from sampling.hessian import hessian_figures
+    from lltk.sampling.hessian import hessian_figures
 
     fig = hessian_figures(
         trained.model,
@@ -185,8 +185,8 @@ def landscape_step(
     default: ``filter`` for random directions, ``none`` for the others)."""
     import torch
 
-    from sampling import export, landscape
-    from sampling.directions import flatten
+    from lltk.sampling import export, landscape
+    from lltk.sampling.directions import flatten
 
     theta = flatten(trained.params).double().numpy()
     if normalization is None:
@@ -311,11 +311,11 @@ def analyse_model(
 
     ``directions``: ``filter`` (filter-normalised random directions, unit Hessian
     eigenvectors, ``alpha`` in ``[-distance, distance]``) or ``authors`` (the study
-    authors' random directions, :func:`sampling.directions.authors_directions`, and the
+    authors' random directions, :func:`lltk.sampling.directions.authors_directions`, and the
     Hessian eigenvectors, each scaled to the norm of the weights, ``alpha`` in
     ``[-distance/2, distance/2]``: the authors' span of ``distance`` times the norm).
     """
-    from sampling.directions import authors_directions, flatten, random_directions
+    from lltk.sampling.directions import authors_directions, flatten, random_directions
 
     if directions not in ("filter", "authors"):
         raise ValueError(f"directions must be 'filter' or 'authors', not {directions!r}")

@@ -89,7 +89,7 @@ class _Planted:
 def test_planted_pickle_is_not_run(tmp_path):
     import torch
 
-    from sampling.cache import load_checkpoint
+    from lltk.sampling.cache import load_checkpoint
 
     marker = tmp_path / "pwned"
     path = tmp_path / "cache" / "pinn-0.pt"
@@ -103,7 +103,7 @@ def test_planted_pickle_is_not_run(tmp_path):
 def test_checkpoint_round_trip_loads_with_weights_only(tmp_path):
     import torch
 
-    from sampling.cache import atomic_torch_save, load_checkpoint
+    from lltk.sampling.cache import atomic_torch_save, load_checkpoint
 
     path = tmp_path / "c.pt"
     state = {"w": torch.arange(3.0)}
@@ -186,12 +186,12 @@ def test_unwritable_cache_refuses_before_training(tmp_path, capsys, monkeypatch)
 
 
 def test_cache_failing_after_training_keeps_the_model(tmp_path, capsys, monkeypatch):
-    import sampling.cache
+    import lltk.sampling.cache
 
     def refuse(obj, path):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(sampling.cache, "atomic_torch_save", refuse)
+    monkeypatch.setattr(lltk.sampling.cache, "atomic_torch_save", refuse)
     out = tmp_path / "p.vti"
     assert main(["sample", "pinn", "--resolution", "3", "--out", str(out), *FAST]) == 0
     assert out.is_file()
@@ -215,7 +215,7 @@ def test_oversized_grid_is_refused_before_allocating(tmp_path, capsys, extra):
 
 
 def test_size_estimate_and_override():
-    from sampling.budget import check_size
+    from lltk.sampling.budget import check_size
 
     check_size(2, 41, ".vti")
     with pytest.raises(ValueError, match="GiB"):

@@ -21,13 +21,16 @@ def test_every_package_is_listed_for_install():
     listed = set(
         tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
     )
-    found = {
-        ".".join(p.parent.relative_to(REPO).parts)
-        for top in ("lltk", "sampling")
-        for p in (REPO / top).rglob("__init__.py")
-    }
+    mapped = {"plugins": "lltk.plugins", "pvstates": "lltk.pvstates", "sampling": "lltk.sampling"}
+    found = set()
+    for p in REPO.rglob("__init__.py"):
+        parts = p.parent.relative_to(REPO).parts
+        if parts and parts[0] in ("lltk", *mapped):
+            top = mapped.get(parts[0], parts[0])
+            found.add(".".join((top, *parts[1:])))
     assert found <= listed, f"add {sorted(found - listed)} to pyproject.toml"
-    assert {"lltk.plugins", "lltk.pvstates"} <= listed
+    assert {"lltk.plugins", "lltk.pvstates", "lltk.sampling"} <= listed
+    assert "sampling" not in listed, "sampling/ installs as lltk.sampling only"
 
 
 def test_resources_resolve_in_the_checkout():

@@ -17,14 +17,14 @@ import numpy as np
 import pytest
 
 from lltk import vtkxml
-from sampling.distributed import (
+from lltk.sampling.distributed import (
     Launch,
     RankError,
     free_port,
     launch_from_environment,
     local_torchrun,
 )
-from sampling.landscape import chunk_points, chunk_share
+from lltk.sampling.landscape import chunk_points, chunk_share
 
 HERE = Path(__file__).resolve().parent
 MODEL = f"python:{HERE / 'user_model.py'}:make"
@@ -207,7 +207,7 @@ def test_malformed_user_model_is_a_usage_error(capsys):
 
 
 def test_sigterm_becomes_an_orderly_stop():
-    from sampling.distributed import Ranks
+    from lltk.sampling.distributed import Ranks
 
     ranks = Ranks(Launch())
     with pytest.raises(RankError, match="stopped by signal 15"), ranks.stop_on_sigterm():

@@ -10,8 +10,8 @@ pytest.importorskip("pyhessian")
 
 from torch.func import functional_call  # noqa: E402
 
-from sampling import directions, hessian, pinn  # noqa: E402
-from sampling.closure import model_loss_closure  # noqa: E402
+from lltk.sampling import directions, hessian, pinn  # noqa: E402
+from lltk.sampling.closure import model_loss_closure  # noqa: E402
 
 
 def _exact_hessian(model, loss_fn):

@@ -10,7 +10,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from lltk import vtkxml  # noqa: E402
-from sampling import directions, export, graphs, landscape  # noqa: E402
+from lltk.sampling import directions, export, graphs, landscape  # noqa: E402
 
 
 def _mlp():
@@ -96,7 +96,7 @@ def test_grid_values_match_closed_form(n, r):
 def test_vectorized_equals_loop_for_a_real_model():
     model = _mlp()
     x, y = torch.randn(8, 3, 4, 4), torch.randn(8, 1)
-    from sampling.closure import model_loss_closure
+    from lltk.sampling.closure import model_loss_closure
 
     loss_fn = model_loss_closure(model, [(x, y)], torch.nn.functional.mse_loss)
     params = {k: v.detach() for k, v in model.named_parameters()}
@@ -108,7 +108,7 @@ def test_vectorized_equals_loop_for_a_real_model():
 
 
 def test_model_criterion_mismatch_is_reported():
-    from sampling.closure import model_loss_closure
+    from lltk.sampling.closure import model_loss_closure
 
     model = _mlp()
     x = torch.randn(8, 3, 4, 4)

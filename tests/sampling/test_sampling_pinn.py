@@ -9,7 +9,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from sampling import pinn  # noqa: E402
+from lltk.sampling import pinn  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ torch = pytest.importorskip("torch")
 
 from lltk import vtkxml  # noqa: E402
 from lltk.cli import main  # noqa: E402
-from sampling import data, directions, landscape, resnet  # noqa: E402
+from lltk.sampling import data, directions, landscape, resnet  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

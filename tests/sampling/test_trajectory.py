@@ -12,10 +12,10 @@ from torch import nn
 
 from lltk import vtkxml
 from lltk.cli import main
-from sampling.closure import Trained
-from sampling.directions import flatten, unflatten
-from sampling.pinn import _lbfgs
-from sampling.trajectory import Recorder, load_trajectory, pca_directions, trajectory_pca
+from lltk.sampling.closure import Trained
+from lltk.sampling.directions import flatten, unflatten
+from lltk.sampling.pinn import _lbfgs
+from lltk.sampling.trajectory import Recorder, load_trajectory, pca_directions, trajectory_pca
 
 
 def _model(seed: int = 0, width: int = 5) -> nn.Module:

@@ -64,7 +64,7 @@ def tiny(cache, tmp_path_factory):
 
 
 def _trained(beta: float):
-    from sampling.models import train_model
+    from lltk.sampling.models import train_model
 
     return train_model(
         "pinn", progress=False, beta=beta, seed=0, n_f=TINY["n_f"], max_iter=TINY["max_iter"]
@@ -95,7 +95,7 @@ def test_landscape_values_are_the_loss_at_the_grid_points(tiny) -> None:
     """The stored Loss equals the closure evaluated directly at theta + a d1 + b d2."""
     import torch
 
-    from sampling.directions import flatten, random_directions, unflatten
+    from lltk.sampling.directions import flatten, random_directions, unflatten
 
     out, _ = tiny
     trained = _trained(2.0)
@@ -274,7 +274,7 @@ def test_paired_claim_pairs_seeds() -> None:
 
 
 def test_resnet_study_tiny(cache, tmp_path) -> None:
-    pytest.importorskip("sampling.resnet")
+    pytest.importorskip("lltk.sampling.resnet")
     from lltk.study.resnet import ResnetConfig, run_resnet_study
 
     config = ResnetConfig(
