@@ -14,7 +14,9 @@ from lltk.topology import graph_domain, grid_domain
 from lltk.topology.field import (
     FieldError,
     LandscapeField,
+    check_vertex_count,
     choose_point_array,
+    ignored_direction,
     landscape_field,
 )
 
@@ -31,10 +33,12 @@ def read_landscape(path: Path, array: str | None = None) -> LandscapeField:
     except vtkxml.VTKFileError as exc:
         raise UserError(f"cannot read {path}: {exc}") from exc
     components = {n: 1 if a.ndim == 1 else a.shape[1] for n, a in ds.point_data.items()}
-    points = ds.point_coordinates()
     try:
-        name = choose_point_array(components, array, ds.cell_data)
+        name = choose_point_array(components, array, ds.cell_data, ds.repeated)
+        check_vertex_count(ds.number_of_points)
+        points = ds.point_coordinates()
         if ds.kind == "ImageData":
+            ignored_direction(ds.direction)
             domain = grid_domain(ds.dimensions, ds.origin, ds.spacing)
         elif ds.connectivity is None:
             raise FieldError("no cells to define a graph")

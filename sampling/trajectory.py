@@ -36,21 +36,41 @@ def checkpoint_path(folder: str | os.PathLike, step: int) -> Path:
 
 class Recorder:
     """Saves the model's parameters at the steps training calls it with; training calls
-    it before the first step, every ``every`` steps and after the last."""
+    it before the first step, every ``every`` steps and after the last.
+
+    Nothing is written or deleted until the first step is saved, and a folder that
+    already holds checkpoints is refused here, before any work: lltk never deletes or
+    overwrites a trajectory it did not write in this run. :meth:`discard` removes what
+    this run wrote (a failed run leaves no partial trajectory).
+    """
 
     def __init__(self, folder: str | os.PathLike, every: int, model_name: str) -> None:
         if every < 1:
             raise ValueError(f"--save-every must be >= 1, not {every}")
         self.folder, self.every, self.model_name = Path(folder), int(every), model_name
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for old in self.folder.glob(PATTERN):  # a new run replaces the old trajectory
-            old.unlink()
+        if self.folder.exists() and not self.folder.is_dir():
+            raise ValueError(f"--trajectory {self.folder} is not a folder")
+        old = sorted(self.folder.glob(PATTERN)) if self.folder.is_dir() else []
+        if old:
+            raise ValueError(
+                f"--trajectory {self.folder} already holds {len(old)} checkpoint(s) "
+                f"({old[0].name}, ...): choose a new folder, or delete them yourself"
+            )
+        self.written: list[Path] = []
 
     def __call__(self, step: int, model: nn.Module) -> None:
         """Save ``model``'s parameters as the checkpoint of ``step``."""
         params = {k: v.detach().cpu().clone() for k, v in model.named_parameters()}
         state = {"params": params, "step": int(step), "model": self.model_name}
-        atomic_torch_save(state, checkpoint_path(self.folder, step))
+        path = checkpoint_path(self.folder, step)
+        atomic_torch_save(state, path)
+        self.written.append(path)
+
+    def discard(self) -> None:
+        """Remove the checkpoints this run wrote (and nothing else)."""
+        for path in self.written:
+            path.unlink(missing_ok=True)
+        self.written.clear()
 
 
 @dataclass(frozen=True)

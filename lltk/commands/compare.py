@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk compare``."""
+    from lltk.cli import path_argument
+
     p = subparsers.add_parser(
         "compare",
         help="bottleneck and Wasserstein distances between landscapes' persistence diagrams",
@@ -17,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "DIR/distances.png (heat maps), DIR/mds.csv and DIR/mds.png (a 2-D classical MDS "
         "embedding of each distance matrix).",
     )
-    p.add_argument("inputs", type=Path, nargs="+", help="two or more .vti/.vtu landscapes")
+    p.add_argument("inputs", type=path_argument, nargs="+", help="two or more .vti/.vtu landscapes")
     p.add_argument(
         "--array",
         default=None,
@@ -28,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="map each landscape's losses to [0, 1] (min to 0, max to 1) before comparing",
     )
-    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--out", type=path_argument, required=True, help="output folder")
     p.set_defaults(func=run)
 
 

@@ -21,7 +21,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "landscapes", nargs="+", metavar="LANDSCAPE", help="a sampled landscape (.vti or .vtu)"
+        "landscapes",
+        type=path_argument,
+        nargs="+",
+        metavar="LANDSCAPE",
+        help="a sampled landscape (.vti or .vtu)",
     )
     parser.add_argument(
         "--out", type=path_argument, required=True, metavar="DIR", help="output folder"

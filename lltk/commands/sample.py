@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--directions", choices=("random", "hessian", "pca"), default="random")
     p.add_argument(
         "--trajectory",
-        type=Path,
+        type=path_argument,
         default=None,
         metavar="DIR",
         help="--directions pca: the checkpoints of lltk train --save-every (their top PCA "
