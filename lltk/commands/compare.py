@@ -37,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
     """Read, check, compute, write."""
     import warnings
 
+    import numpy as np
+
     from lltk.atomic import writable_folder
     from lltk.comparison import write_comparison
     from lltk.errors import UserError
@@ -45,7 +47,6 @@ def run(args: argparse.Namespace) -> int:
 
     if len(args.inputs) < 2:
         raise UserError("give at least two landscapes to compare")
-    writable_folder(args.out, f"to {args.out}")
     diagrams, spans, first = [], [], None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -72,7 +73,13 @@ def run(args: argparse.Namespace) -> int:
     labels = [p.stem for p in args.inputs]
     if len(set(labels)) < len(labels):  # the same name in several folders
         labels = [str(p) for p in args.inputs]
+    writable_folder(args.out, f"to {args.out}")  # once every input was read and checked
     matrices = distance_matrices(diagrams, spans)
+    if not all(np.isfinite(m).all() for m in matrices.values()):
+        raise UserError(
+            "a distance between these diagrams overflows float64: rescale the losses, or "
+            "compare with --normalize"
+        )
     losses = "normalized" if args.normalize else "raw"
     for path in write_comparison(args.out, labels, matrices, losses, array=first[1]):
         print(path)

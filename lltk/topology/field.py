@@ -129,7 +129,7 @@ def landscape_field(
 ) -> LandscapeField:
     """Check ``values`` against ``domain`` and the validity policy; a :class:`FieldError`
     says what is wrong (not numbers, integers that float64 cannot hold exactly, fewer than
-    two vertices, no valid value)."""
+    two vertices, no valid value, finite values whose span overflows float64)."""
     values = _as_float64(name, np.asarray(values))
     if values.size < 2:
         raise FieldError(f"{values.size} point(s): a landscape needs two or more samples")
@@ -139,6 +139,18 @@ def landscape_field(
         raise FieldError(
             f"every value of {name!r} is NaN or infinite (every loss evaluation failed): "
             "resample the landscape with a smaller distance"
+        )
+    valid = values[np.isfinite(values)]
+    lo, hi = float(valid.min()), float(valid.max())
+    if not np.isfinite(hi - lo):
+        raise FieldError(
+            f"the finite values of {name!r} range from {lo:.6g} to {hi:.6g}, a span beyond "
+            "float64 (persistence and distances would be infinite): rescale them"
+        )
+    if valid.size < values.size and hi == np.finfo(np.float64).max:
+        raise FieldError(
+            f"{name!r} holds float64's largest number and NaN or infinite values: no finite "
+            "plateau lies above it to order them last; rescale the losses"
         )
     return LandscapeField(name=name, values=values, domain=domain, points=points)
 
