@@ -59,6 +59,15 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_ino, st.st_mtime_ns
 
 
+def check_targets(targets: Iterable[str | os.PathLike]) -> list[Path]:
+    """The output files as paths; a ``ValueError`` where a folder has one's name."""
+    paths = [Path(t) for t in targets]
+    for path in paths:
+        if path.is_dir():
+            raise ValueError(f"cannot write {path}: a folder has that name")
+    return paths
+
+
 @contextlib.contextmanager
 def output_set(targets: Iterable[str | os.PathLike]) -> Iterator[None]:
     """A command's output files as one: all are written or none changes.
@@ -68,10 +77,7 @@ def output_set(targets: Iterable[str | os.PathLike]) -> Iterator[None]:
     file restored from a hard link taken before, or a new file removed. So a failed run
     never leaves, say, a merge tree without its diagram.
     """
-    paths = [Path(t) for t in targets]
-    for path in paths:
-        if path.is_dir():
-            raise ValueError(f"cannot write {path}: a folder has that name")
+    paths = check_targets(targets)
     before = {path: _identity(path) for path in paths}
     backups: dict[Path, Path] = {}
     try:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from lltk.atomic import atomic_write, writable_folder
+from lltk.environment import env_folder
 
 
 def cache_dir() -> Path:
-    """The cache folder (created on demand)."""
-    return Path(os.environ.get("LLTK_CACHE", Path.home() / ".cache" / "lltk")).expanduser()
+    """The cache folder (created on demand): ``$LLTK_CACHE``, default ``~/.cache/lltk``."""
+    return env_folder("LLTK_CACHE", Path.home() / ".cache" / "lltk")
 
 
 def cache_path(kind: str, hyper: dict[str, Any]) -> Path:
