@@ -108,7 +108,12 @@ def load_trajectory(folder: str | os.PathLike, like: dict[str, Tensor]) -> Traje
                 f"{path}: a checkpoint of another model ({state.get('model', '?')}; parameter "
                 f"{differ[0]!r} differs from the model being sampled)"
             )
-        rows.append(torch.cat([params[k].reshape(-1).double() for k in like]).numpy())
+        row = torch.cat([params[k].reshape(-1).double() for k in like]).numpy()
+        if not np.isfinite(row).all():
+            raise ValueError(
+                f"{path}: the checkpoint's weights hold NaN or inf (training diverged)"
+            )
+        rows.append(row)
         steps.append(int(state.get("step", len(steps))))
     return Trajectory(files=files, steps=np.asarray(steps, np.int64), weights=np.stack(rows))
 
@@ -135,7 +140,13 @@ def pca_directions(
             f"{n} PCA directions need at least {n + 1} checkpoints, the trajectory has "
             f"{diff.shape[0]}"
         )
-    _, _, vt = np.linalg.svd(diff, full_matrices=False)
+    _, singular, vt = np.linalg.svd(diff, full_matrices=False)
+    if singular[n - 1] <= 1e-12 * max(float(singular[0]), float(np.abs(centre).max()), 1e-300):
+        moved = "does not move" if singular[0] == 0 else f"moves along fewer than {n} directions"
+        raise ValueError(
+            f"the trajectory {moved} (its checkpoints are identical or collinear): no {n} "
+            "PCA directions; save checkpoints while the weights change"
+        )
     directions = vt[:n]
     coords = diff @ directions.T
     sign = np.where(coords[0] > 0, -1.0, 1.0)
