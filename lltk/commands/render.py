@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         rendered = render(args.landscapes, args.out, views=args.state, figure=args.figure)
     except RenderError as exc:
-        raise UserError(str(exc).replace("\n", " | ")) from exc
+        raise UserError(str(exc)) from exc
     say_ttk("lltk render")  # after the inputs were accepted: an error stays one line
     for landscape, pngs in rendered.views.items():
         print(f"{landscape}:")
