@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
             message = " ".join(str(exc).split())
             print(f"{command}: error: {message}", file=sys.stderr)
             return 2
+        except MemoryError:  # a last resort: sizes are checked before allocating
+            print(f"{command}: error: out of memory (the input is too large)", file=sys.stderr)
+            return 2
         except KeyboardInterrupt:
             print(f"{command}: interrupted", file=sys.stderr)
             return 130

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import lzma
 import os
 import struct
@@ -186,8 +187,8 @@ def _check_declared(nbytes: int, expected: int | None, packed: int | None) -> No
             f"an array declares {nbytes} bytes where its points and components need "
             f"{expected}: the file is corrupt"
         )
-    if packed is not None:
-        _fits(nbytes, "inflating an array")
+    if packed is not None:  # the inflated blocks, the array, its native-order copy
+        _fits(3 * nbytes, f"inflating an array of {nbytes:,} bytes")
 
 
 def _fits(nbytes: int, what: str) -> None:
@@ -317,13 +318,20 @@ def _ascii_numbers(elem: ET.Element, dtype: np.dtype, name: str) -> np.ndarray:
     tokens = (elem.text or "").split()
     vtype = _NP_TO_VTK[dtype.newbyteorder("<")]
     if dtype.kind in "iu":
-        try:
-            wide = np.array(tokens, dtype=np.uint64 if dtype.kind == "u" else np.int64)
-        except (ValueError, OverflowError):
-            bad = next((t for t in tokens if not _is_int(t)), tokens[0] if tokens else "")
-            raise VTKFileError(f"array {name!r} holds {bad[:20]!r}, not a {vtype} value") from None
+        bad = next((t for t in tokens if not _is_int(t)), None)
+        if bad is not None:
+            raise VTKFileError(f"array {name!r} holds {bad[:20]!r}, not a {vtype} value")
         info = np.iinfo(dtype)
-        if wide.size and (wide.min() < info.min or wide.max() > info.max):
+        try:
+            wide = np.array(tokens, dtype=np.int64)
+        except OverflowError:  # beyond Int64: only UInt64 may hold it
+            wide = None
+            if dtype.kind == "u":
+                with contextlib.suppress(OverflowError):
+                    wide = np.array(tokens, dtype=np.uint64)
+        if wide is None or (
+            wide.size and (int(wide.min()) < info.min or int(wide.max()) > info.max)
+        ):
             raise VTKFileError(
                 f"array {name!r} holds values beyond {vtype}'s range {info.min}..{info.max}"
             )

@@ -202,7 +202,7 @@ def _device(name: str) -> torch.device:
     try:
         device = torch.device(name)
     except RuntimeError:
-        raise ValueError(f"unknown torch device {name!r}") from None
+        raise ValueError(f"--device {name}: not a torch device") from None
     if device.type not in ("cpu", "cuda"):
         raise ValueError(f"--device {name}: lltk trains and samples on cpu or cuda[:N]")
     if device.type == "cuda" and not torch.cuda.is_available():
