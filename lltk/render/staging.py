@@ -105,7 +105,7 @@ def check_drawable(path: Path, losses: np.ndarray) -> None:
     if max(abs(lo), abs(hi), hi - lo) > DRAWABLE:
         raise ValueError(
             f"{path}: the losses span {lo:.6g} to {hi:.6g}, beyond what ParaView draws "
-            f"(float32 geometry, |loss| and range up to {DRAWABLE:.3g}): rescale them "
+            f"(float32 geometry: magnitudes and range up to {DRAWABLE:.3g}): rescale them "
             "(lltk topology and compare read them)"
         )
 

@@ -1017,9 +1017,13 @@ def test_compare_on_huge_losses_is_one_line(tmp_path, capsys):
 
 
 def test_compare_near_the_float_limit_gives_finite_distances(tmp_path, capsys):
-    values = np.random.default_rng(2).random(35) * 1e300
-    a = vtkxml.write(tmp_path / "a.vti", vtkxml.image_data({"Loss": values}, (7, 5)))
-    b = vtkxml.write(tmp_path / "b.vti", vtkxml.image_data({"Loss": values[::-1]}, (7, 5)))
+    rng = np.random.default_rng(2)
+    a = vtkxml.write(
+        tmp_path / "a.vti", vtkxml.image_data({"Loss": rng.random(35) * 1e300}, (7, 5))
+    )
+    b = vtkxml.write(
+        tmp_path / "b.vti", vtkxml.image_data({"Loss": rng.random(35) * 1e300}, (7, 5))
+    )
     assert main(["compare", str(a), str(b), "--out", str(tmp_path / "c")]) == 0
     assert "warning" not in capsys.readouterr().err
     rows = (tmp_path / "c" / "distances.csv").read_text().splitlines()[1:]
