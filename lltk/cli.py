@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with warnings.catch_warnings():  # restored on return (main runs in tests, too)
         warnings.showwarning = one_line  # numpy's, scipy's and lltk's: one line each
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning):
+            warnings.simplefilter("ignore", category)  # the libraries' news, not the user's
         try:
             parser = build_parser()
             try:

@@ -31,7 +31,8 @@ def read_landscape(path: Path, array: str | None = None) -> LandscapeField:
     try:
         ds = vtkxml.read(path)
     except vtkxml.VTKFileError as exc:
-        raise UserError(f"cannot read {path}: {exc}") from exc
+        text = str(exc).removeprefix(f"{path}: ")
+        raise UserError(text if str(path) in text else f"cannot read {path}: {text}") from None
     components = {n: 1 if a.ndim == 1 else a.shape[1] for n, a in ds.point_data.items()}
     try:
         name = choose_point_array(components, array, ds.cell_data, ds.repeated)
