@@ -1067,3 +1067,11 @@ def test_output_set_restores_what_it_replaced(tmp_path):
         "a.csv",
         "b.csv",
     ]
+
+
+def test_render_checks_every_landscape_before_creating_out(tmp_path, capsys):
+    values = np.linspace(0, 1, 35) * 1e300
+    path = vtkxml.write(tmp_path / "big.vti", vtkxml.image_data({"Loss": values}, (7, 5)))
+    assert main(["render", str(path), "--out", str(tmp_path / "png")]) == 2
+    one_error_line(capsys, "render")
+    assert not (tmp_path / "png").exists()
