@@ -582,6 +582,11 @@ def cell_edges(ds: Dataset) -> np.ndarray:
     conn, offs, types = ds.connectivity, ds.offsets, ds.cell_types
     starts = np.concatenate([[0], offs[:-1]]) if len(offs) else np.zeros(0, np.int64)
     sizes = offs - starts
+    _check_cells(conn, offs, types, sizes)
+    n = ds.number_of_points
+    if ds.points is not None and len(conn) and (conn.min() < 0 or conn.max() >= n):
+        bad = int(conn.min()) if conn.min() < 0 else int(conn.max())
+        raise VTKFileError(f"a cell names point {bad}; the points are 0 to {n - 1}")
     parts = []
     for ctype in np.unique(types):
         sel = types == ctype
@@ -597,6 +602,35 @@ def cell_edges(ds: Dataset) -> np.ndarray:
     return np.unique(edges, axis=0)
 
 
+#: The fewest points a cell of each type has (VTK's definitions).
+MIN_POINTS = {
+    VTK_VERTEX: 1, VTK_LINE: 2, VTK_POLY_LINE: 2, VTK_TRIANGLE: 3, VTK_TRIANGLE_STRIP: 3,
+    VTK_POLYGON: 3, VTK_QUAD: 4, VTK_TETRA: 4, VTK_HEXAHEDRON: 8,
+}  # fmt: skip
+#: The exact number of points of the fixed-size cell types.
+FIXED_POINTS = {VTK_LINE: 2, VTK_TRIANGLE: 3, VTK_QUAD: 4, VTK_TETRA: 4, VTK_HEXAHEDRON: 8}
+
+
+def _check_cells(conn: np.ndarray, offs: np.ndarray, types: np.ndarray, sizes: np.ndarray) -> None:
+    """The cell arrays must agree (a type per cell, rising offsets ending at the
+    connectivity's length) and each cell must have the points its type has."""
+    if len(types) != len(offs):
+        raise VTKFileError(f"{len(types)} cell types for {len(offs)} cells")
+    if len(offs) and ((sizes < 0).any() or offs[-1] != len(conn)):
+        raise VTKFileError(
+            f"the cells' offsets do not rise to the connectivity's length {len(conn)}"
+        )
+    unknown = sorted(set(np.unique(types).tolist()) - set(MIN_POINTS))
+    if unknown:
+        raise VTKFileError(f"cell type {unknown[0]} is not supported for adjacency")
+    for ctype in np.unique(types).tolist():
+        got = sizes[types == ctype]
+        exact = FIXED_POINTS.get(ctype)
+        bad = (got < MIN_POINTS[ctype]) | ((got != exact) if exact is not None else False)
+        if bad.any():
+            raise VTKFileError(f"a cell of type {ctype} has {int(got[bad][0])} points")
+
+
 def _edges_of(ctype: int, cells: np.ndarray) -> np.ndarray:
     """Edges of ``cells`` (k, size) of one VTK cell type, as (k * e, 2) vertex pairs."""
     size = cells.shape[1]
@@ -610,7 +644,7 @@ def _edges_of(ctype: int, cells: np.ndarray) -> np.ndarray:
         pairs = [(i, (i + 1) % size) for i in range(size)]
     elif ctype == VTK_TETRA:
         pairs = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
-    elif ctype == VTK_HEXAHEDRON:
+    else:  # VTK_HEXAHEDRON (_check_cells admits no other type)
         pairs = [
             (0, 1),
             (1, 2),
@@ -625,8 +659,6 @@ def _edges_of(ctype: int, cells: np.ndarray) -> np.ndarray:
             (2, 6),
             (3, 7),
         ]
-    else:
-        raise VTKFileError(f"cell type {ctype} is not supported for adjacency")
     idx = np.array(pairs)
     return cells[:, idx].reshape(-1, 2).astype(np.int64)
 

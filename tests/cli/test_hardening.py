@@ -1079,3 +1079,32 @@ def test_render_checks_every_landscape_before_creating_out(tmp_path, capsys):
     assert main(["render", str(path), "--out", str(tmp_path / "png")]) == 2
     one_error_line(capsys, "render")
     assert not (tmp_path / "png").exists()
+
+
+@pytest.mark.parametrize(
+    ("connectivity", "offsets", "types", "message"),
+    [
+        ([0, 1, 1, 99], [2, 4], [3, 3], "names point 99"),
+        ([0, -1, 1, 2], [2, 4], [3, 3], "names point -1"),
+        ([0, 1, 1, 2], [5, 1], [3, 3], "offsets"),
+        ([0, 1, 1, 2], [2, 10**12], [3, 3], "offsets"),
+        ([0, 1, 1, 2], [2, 4], [3, 42], "cell type 42"),
+        ([0, 1, 1, 2], [2, 4], [3], "1 cell types for 2 cells"),
+        ([0, 1, 2], [3], [10], "type 10 has 3 points"),
+    ],
+)
+def test_inconsistent_cells_are_one_line(tmp_path, capsys, connectivity, offsets, types, message):
+    """Cells that name missing points, offsets that do not rise, a type per cell missing,
+    a tetrahedron of three points: IndexError tracebacks before."""
+    ds = vtkxml.Dataset(
+        kind="UnstructuredGrid",
+        point_data={"Loss": np.arange(6.0)},
+        points=np.random.default_rng(0).random((6, 3)),
+        connectivity=np.array(connectivity),
+        offsets=np.array(offsets),
+        cell_types=np.array(types, np.uint8),
+    )
+    path = vtkxml.write(tmp_path / "cells.vtu", ds)
+    assert main(["topology", str(path), "--out", str(tmp_path / "t")]) == 2
+    err = one_error_line(capsys, "topology")
+    assert message in err and "cells.vtu" in err
