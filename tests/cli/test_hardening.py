@@ -1108,3 +1108,13 @@ def test_inconsistent_cells_are_one_line(tmp_path, capsys, connectivity, offsets
     assert main(["topology", str(path), "--out", str(tmp_path / "t")]) == 2
     err = one_error_line(capsys, "topology")
     assert message in err and "cells.vtu" in err
+
+
+def test_sample_checks_its_side_files_before_work(tmp_path, capsys):
+    """A folder named like a side file would stop the writes half-way (a .vti without its
+    _solution.vti): refused before training."""
+    out = tmp_path / "o" / "p.vti"
+    (tmp_path / "o" / "p_solution.vti").mkdir(parents=True)
+    assert main(["sample", "pinn", "--resolution", "3", "--out", str(out), *FAST]) == 2
+    assert "p_solution.vti" in one_error_line(capsys, "sample")
+    assert not out.exists() and not (tmp_path / "cache").exists()
