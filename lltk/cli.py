@@ -6,6 +6,7 @@ import argparse
 import importlib
 import pkgutil
 import sys
+import warnings
 from pathlib import Path
 
 from lltk import __version__, commands
@@ -50,26 +51,39 @@ def main(argv: list[str] | None = None) -> int:
 
     Bad input (and an unreadable or unwritable path) is one line on stderr and status 2;
     Ctrl-C at any moment, even while the subcommands are imported, is one line and 130.
+    A warning (lltk's, numpy's, scipy's) is one line, ``lltk CMD: warning: ...``.
     """
     command = "lltk"
-    try:
-        parser = build_parser()
+
+    def one_line(message, category, filename, lineno, file=None, line=None) -> None:
+        text = " ".join(str(message).split())
+        print(f"{command}: warning: {text}", file=sys.stderr)
+
+    with warnings.catch_warnings():  # restored on return (main runs in tests, too)
+        warnings.showwarning = one_line  # numpy's, scipy's and lltk's: one line each
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning):
+            warnings.simplefilter("ignore", category)  # the libraries' news, not the user's
         try:
-            args = parser.parse_args(argv)
-        except SystemExit as exc:  # --help, --version, or a usage error already printed
-            return int(exc.code or 0)
-        if not getattr(args, "func", None):
-            parser.print_help()
+            parser = build_parser()
+            try:
+                args = parser.parse_args(argv)
+            except SystemExit as exc:  # --help, --version, or a usage error already printed
+                return int(exc.code or 0)
+            if not getattr(args, "func", None):
+                parser.print_help()
+                return 2
+            command = f"lltk {args.command}"
+            return int(args.func(args) or 0)
+        except (UserError, OSError, ValueError) as exc:
+            message = " ".join(str(exc).split())
+            print(f"{command}: error: {message}", file=sys.stderr)
             return 2
-        command = f"lltk {args.command}"
-        return int(args.func(args) or 0)
-    except (UserError, OSError, ValueError) as exc:
-        message = " ".join(str(exc).split())
-        print(f"{command}: error: {message}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"{command}: interrupted", file=sys.stderr)
-        return 130
+        except MemoryError:  # a last resort: sizes are checked before allocating
+            print(f"{command}: error: out of memory (the input is too large)", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print(f"{command}: interrupted", file=sys.stderr)
+            return 130
 
 
 if __name__ == "__main__":

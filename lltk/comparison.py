@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lltk.atomic import atomic_write
+from lltk.atomic import atomic_write, output_set
 from lltk.study.figures import _pyplot
 from lltk.topology.distance import classical_mds
 
@@ -53,13 +53,16 @@ def write_comparison(
             for label, (x, y) in zip(labels, xy, strict=True)
         ]
     header = ["Pairs", "Metric", "Losses", "Array", "A", "B", "Distance"]
-    files = [
-        _write_csv(out / "distances.csv", header, rows),
-        _write_csv(out / "mds.csv", ["Pairs", "Metric", "Losses", "Landscape", "X", "Y"], mds_rows),
-        heat_maps(out / "distances.png", labels, matrices, losses),
-        mds_figure(out / "mds.png", labels, embeddings, losses),
-    ]
-    return files
+    names = ("distances.csv", "mds.csv", "distances.png", "mds.png")
+    with output_set(out / name for name in names):  # all four or none
+        return [
+            _write_csv(out / "distances.csv", header, rows),
+            _write_csv(
+                out / "mds.csv", ["Pairs", "Metric", "Losses", "Landscape", "X", "Y"], mds_rows
+            ),
+            heat_maps(out / "distances.png", labels, matrices, losses),
+            mds_figure(out / "mds.png", labels, embeddings, losses),
+        ]
 
 
 def _panels(plt, keys: list[tuple[str, str]]):

@@ -14,7 +14,9 @@ from lltk.topology import graph_domain, grid_domain
 from lltk.topology.field import (
     FieldError,
     LandscapeField,
+    check_vertex_count,
     choose_point_array,
+    ignored_direction,
     landscape_field,
 )
 
@@ -29,12 +31,15 @@ def read_landscape(path: Path, array: str | None = None) -> LandscapeField:
     try:
         ds = vtkxml.read(path)
     except vtkxml.VTKFileError as exc:
-        raise UserError(f"cannot read {path}: {exc}") from exc
+        text = str(exc).removeprefix(f"{path}: ")
+        raise UserError(text if str(path) in text else f"cannot read {path}: {text}") from None
     components = {n: 1 if a.ndim == 1 else a.shape[1] for n, a in ds.point_data.items()}
-    points = ds.point_coordinates()
     try:
-        name = choose_point_array(components, array, ds.cell_data)
+        name = choose_point_array(components, array, ds.cell_data, ds.repeated)
+        check_vertex_count(ds.number_of_points)
+        points = ds.point_coordinates()
         if ds.kind == "ImageData":
+            ignored_direction(ds.direction)
             domain = grid_domain(ds.dimensions, ds.origin, ds.spacing)
         elif ds.connectivity is None:
             raise FieldError("no cells to define a graph")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import lzma
 import os
 import struct
@@ -19,10 +20,12 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from lltk.atomic import atomic_write
+from lltk.memory import check_allocation
 
 _VTK_TYPES = {
     "Int8": np.int8,
@@ -39,7 +42,7 @@ _VTK_TYPES = {
 _NP_TO_VTK = {np.dtype(v).newbyteorder("<"): k for k, v in _VTK_TYPES.items()}
 
 #: VTK cell type codes used by the sampler's graphs and by meshes users bring.
-VTK_VERTEX, VTK_LINE, VTK_POLY_LINE, VTK_TRIANGLE = 1, 3, 4, 5
+VTK_VERTEX, VTK_LINE, VTK_POLY_LINE, VTK_TRIANGLE, VTK_TRIANGLE_STRIP = 1, 3, 4, 5, 6
 VTK_POLYGON, VTK_QUAD, VTK_TETRA, VTK_HEXAHEDRON = 7, 9, 10, 12
 
 FieldValue = np.ndarray | str
@@ -54,8 +57,10 @@ class Dataset:
     """A VTK dataset as numpy arrays.
 
     ``kind`` is ``ImageData``, ``UnstructuredGrid`` or ``PolyData``. ImageData uses
-    ``extent``, ``origin`` and ``spacing``; the others use ``points`` and the cells as
-    ``connectivity``/``offsets``/``cell_types`` (VTK's own layout). Point arrays are
+    ``extent``, ``origin``, ``spacing`` (and ``direction``, the rotation VTK 9 adds, which
+    TTK 1.2 ignores: see :func:`lltk.topology.field.ignored_direction`); the others use
+    ``points`` and the cells as ``connectivity``/``offsets``/``cell_types`` (VTK's own
+    layout). Point arrays are
     flat in VTK's point order (x fastest for ImageData).
     """
 
@@ -66,10 +71,13 @@ class Dataset:
     extent: tuple[int, int, int, int, int, int] = (0, 0, 0, 0, 0, 0)
     origin: tuple[float, float, float] = (0.0, 0.0, 0.0)
     spacing: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    direction: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0)
     points: np.ndarray | None = None
     connectivity: np.ndarray | None = None
     offsets: np.ndarray | None = None
     cell_types: np.ndarray | None = None
+    #: Names that two or more point, cell or field arrays share (the first one is kept).
+    repeated: set[str] = field(default_factory=set)
 
     @property
     def dimensions(self) -> tuple[int, int, int]:
@@ -90,6 +98,7 @@ class Dataset:
         if self.kind != "ImageData":
             return np.asarray(self.points, dtype=np.float64)
         e, o, s = self.extent, self.origin, self.spacing
+        check_allocation(48 * self.number_of_points, "the image's point coordinates")
         axes = [o[a] + s[a] * np.arange(e[2 * a], e[2 * a + 1] + 1) for a in range(3)]
         z, y, x = np.meshgrid(axes[2], axes[1], axes[0], indexing="ij")
         return np.column_stack([x.ravel(), y.ravel(), z.ravel()])
@@ -102,13 +111,27 @@ class Dataset:
 COMPRESSORS = ("vtkZLibDataCompressor", "vtkLZ4DataCompressor", "vtkLZMADataCompressor")
 
 
+#: The most a block can grow when inflated (zlib's limit is 1032:1, LZ4's 255:1; LZMA
+#: reaches about 7000:1 on zeros): a header declaring more is refused before inflating.
+MAX_RATIO = {
+    "vtkZLibDataCompressor": 1100,
+    "vtkLZ4DataCompressor": 260,
+    "vtkLZMADataCompressor": 8000,
+}
+
+
 def _inflate(block: bytes, size: int, compressor: str) -> bytes:
-    """One compressed block of ``size`` bytes, inflated; a :class:`VTKFileError` if corrupt."""
+    """One compressed block inflated to at most ``size`` bytes (never more: a block that
+    would grow beyond its declared size is corrupt); a :class:`VTKFileError` if corrupt."""
     try:
         if compressor == "vtkZLibDataCompressor":
-            out = zlib.decompress(block)
+            inflater = zlib.decompressobj()
+            out = inflater.decompress(block, size)
+            done = inflater.eof and not inflater.unconsumed_tail
         elif compressor == "vtkLZMADataCompressor":
-            out = lzma.decompress(block)
+            inflater = lzma.LZMADecompressor()
+            out = inflater.decompress(block, max_length=size)
+            done = inflater.eof
         else:
             try:
                 import lz4.block
@@ -116,27 +139,63 @@ def _inflate(block: bytes, size: int, compressor: str) -> bytes:
                 raise VTKFileError(
                     "the file is LZ4-compressed: install Python's lz4 (Debian: python3-lz4)"
                 ) from None
-            out = lz4.block.decompress(block, uncompressed_size=size)
+            out, done = lz4.block.decompress(block, uncompressed_size=size), True
     except Exception as exc:  # each library has its own error class
         if isinstance(exc, VTKFileError):
             raise
         raise VTKFileError(f"a compressed data block is corrupt ({exc})") from None
-    if len(out) != size:
-        raise VTKFileError(f"a compressed data block is corrupt ({len(out)} bytes, not {size})")
+    if len(out) != size or not done:
+        raise VTKFileError(
+            f"a compressed data block is corrupt (it does not inflate to its declared {size} bytes)"
+        )
     return out
 
 
 def _block_sizes(
-    read: Callable[[int, int], bytes], header: np.dtype, compressor: str | None
+    read: Callable[[int, int], bytes],
+    header: np.dtype,
+    compressor: str | None,
+    expected: int | None,
 ) -> tuple[int, int, np.ndarray | None]:
     """(header bytes, data bytes, compressed block sizes or None) of the block starting at
-    0 of a stream that ``read(start, nbytes)`` gives bytes of."""
+    0 of a stream that ``read(start, nbytes)`` gives bytes of. The declared size is checked
+    before anything is inflated: against ``expected`` (the bytes the array must have, when
+    known), the compressor's largest ratio and the memory available."""
     hs = header.itemsize
     first = int(np.frombuffer(read(0, hs), dtype=header)[0])
     if compressor is None:
+        _check_declared(first, expected, None)
         return hs, first, None
+    if first > 2**40:
+        raise VTKFileError(f"a compressed array declares {first} blocks: the header is corrupt")
     head = np.frombuffer(read(0, hs * (3 + first)), dtype=header).astype(np.int64)
-    return hs * (3 + first), int(head[3:].sum()), head
+    nblocks, block, last = (int(v) for v in head[:3])
+    inflated = nblocks * block - (block - last if nblocks and last else 0)
+    packed = int(head[3:].sum())
+    if block < 0 or last < 0 or last > block or inflated > MAX_RATIO[compressor] * packed + hs:
+        raise VTKFileError(
+            f"a compressed array declares {inflated} bytes from {packed}: the header is corrupt"
+        )
+    _check_declared(inflated, expected, packed)
+    return hs * (3 + first), packed, head
+
+
+def _check_declared(nbytes: int, expected: int | None, packed: int | None) -> None:
+    """An array's declared size must be the one its element counts give, and fit memory."""
+    if expected is not None and nbytes != expected:
+        raise VTKFileError(
+            f"an array declares {nbytes} bytes where its points and components need "
+            f"{expected}: the file is corrupt"
+        )
+    if packed is not None:  # the inflated blocks, the array, its native-order copy
+        _fits(3 * nbytes, f"inflating an array of {nbytes:,} bytes")
+
+
+def _fits(nbytes: int, what: str) -> None:
+    try:
+        check_allocation(nbytes, what)
+    except ValueError as exc:
+        raise VTKFileError(str(exc)) from None
 
 
 def _unpack(data: bytes, head: np.ndarray | None, compressor: str | None) -> bytes:
@@ -154,7 +213,7 @@ def _unpack(data: bytes, head: np.ndarray | None, compressor: str | None) -> byt
     return b"".join(out)
 
 
-def _raw_block(buf: bytes, offset: int, header: np.dtype, compressor: str | None) -> bytes:
+def _raw_block(buf: bytes, offset: int, layout: _Layout, expected: int | None) -> bytes:
     """The bytes of one array stored raw in ``buf`` (the AppendedData section) at ``offset``."""
 
     def read(start: int, n: int) -> bytes:
@@ -162,8 +221,8 @@ def _raw_block(buf: bytes, offset: int, header: np.dtype, compressor: str | None
             raise VTKFileError("appended data is truncated")
         return buf[offset + start : offset + start + n]
 
-    hbytes, dbytes, head = _block_sizes(read, header, compressor)
-    return _unpack(read(hbytes, dbytes), head, compressor)
+    hbytes, dbytes, head = _block_sizes(read, layout.header, layout.compressor, expected)
+    return _unpack(read(hbytes, dbytes), head, layout.compressor)
 
 
 def _b64(text: bytes) -> bytes:
@@ -177,7 +236,7 @@ def _chars(nbytes: int) -> int:
     return 4 * -(-nbytes // 3)
 
 
-def _base64_block(text: bytes, offset: int, header: np.dtype, compressor: str | None) -> bytes:
+def _base64_block(text: bytes, offset: int, layout: _Layout, expected: int | None) -> bytes:
     """The bytes of one base64-encoded array (inline ``binary`` text, or appended base64
     data at ``offset``). VTK encodes the header and the data either as one base64 stream
     or as two, each padded; a padded header tells them apart."""
@@ -188,7 +247,8 @@ def _base64_block(text: bytes, offset: int, header: np.dtype, compressor: str | 
             raise VTKFileError("base64 data is truncated")
         return _b64(chunk)[start : start + n]
 
-    hbytes, dbytes, head = _block_sizes(read, header, compressor)
+    compressor = layout.compressor
+    hbytes, dbytes, head = _block_sizes(read, layout.header, compressor, expected)
     hchars = _chars(hbytes)
     if b"=" in text[offset : offset + hchars]:  # two streams: the data starts afresh
         data = text[offset + hchars : offset + hchars + _chars(dbytes)]
@@ -214,36 +274,93 @@ def _split_appended(data: bytes) -> tuple[bytes, bytes, str]:
     return head, data[start:end], encoding
 
 
-def _encoded(
-    elem: ET.Element,
-    fmt: str,
-    appended: bytes,
-    encoding: str,
-    header: np.dtype,
-    compressor: str | None,
-) -> bytes:
+class _Layout(NamedTuple):
+    """How a file stores its binary arrays."""
+
+    appended: bytes
+    encoding: str
+    header: np.dtype
+    compressor: str | None
+
+
+def _encoded(elem: ET.Element, fmt: str, layout: _Layout, expected: int | None) -> bytes:
     """The bytes of a ``binary`` (inline base64) or ``appended`` (raw or base64) array."""
     if fmt == "binary":
         text = "".join((elem.text or "").split()).encode("ascii", "replace")
-        return _base64_block(text, 0, header, compressor)
+        return _base64_block(text, 0, layout, expected)
     try:
         offset = int(elem.get("offset", "0"))
     except ValueError:
         raise VTKFileError(f"array {elem.get('Name', '?')!r} has no valid offset") from None
     if offset < 0:
         raise VTKFileError(f"array {elem.get('Name', '?')!r} has a negative offset")
-    if encoding == "base64":
-        return _base64_block(appended, offset, header, compressor)
-    return _raw_block(appended, offset, header, compressor)
+    if layout.encoding == "base64":
+        return _base64_block(layout.appended, offset, layout, expected)
+    return _raw_block(layout.appended, offset, layout, expected)
 
 
-def _array_from(
-    elem: ET.Element, appended: bytes, encoding: str, header: np.dtype, compressor: str | None
-) -> FieldValue:
-    """Decode one ``DataArray`` element into a numpy array (or a str for String arrays)."""
+def _components(elem: ET.Element) -> int:
+    text = elem.get("NumberOfComponents", "1")
+    try:
+        ncomp = int(text)
+    except ValueError:
+        ncomp = 0
+    if not 1 <= ncomp <= 2**16:
+        raise VTKFileError(
+            f"array {elem.get('Name', '?')!r}: NumberOfComponents {text!r} is not a count"
+        )
+    return ncomp
+
+
+def _ascii_numbers(elem: ET.Element, dtype: np.dtype, name: str) -> np.ndarray:
+    """An ascii array's numbers as ``dtype``: integers must be integers within the type's
+    range and floats within its range (never wrapped or truncated)."""
+    tokens = (elem.text or "").split()
+    vtype = _NP_TO_VTK[dtype.newbyteorder("<")]
+    if dtype.kind in "iu":
+        bad = next((t for t in tokens if not _is_int(t)), None)
+        if bad is not None:
+            raise VTKFileError(f"array {name!r} holds {bad[:20]!r}, not a {vtype} value")
+        info = np.iinfo(dtype)
+        try:
+            wide = np.array(tokens, dtype=np.int64)
+        except OverflowError:  # beyond Int64: only UInt64 may hold it
+            wide = None
+            if dtype.kind == "u":
+                with contextlib.suppress(OverflowError):
+                    wide = np.array(tokens, dtype=np.uint64)
+        if wide is None or (
+            wide.size and (int(wide.min()) < info.min or int(wide.max()) > info.max)
+        ):
+            raise VTKFileError(
+                f"array {name!r} holds values beyond {vtype}'s range {info.min}..{info.max}"
+            )
+        return wide.astype(dtype)
+    try:
+        wide = np.array(tokens, dtype=np.float64)
+    except ValueError:
+        raise VTKFileError(f"array {name!r} holds text that is not numbers") from None
+    narrow = wide.astype(dtype)
+    if (np.isinf(narrow) & np.isfinite(wide)).any():
+        raise VTKFileError(f"array {name!r} holds values beyond {vtype}'s range")
+    return narrow
+
+
+def _is_int(token: str) -> bool:
+    try:
+        int(token)
+    except ValueError:
+        return False
+    return True
+
+
+def _array_from(elem: ET.Element, layout: _Layout, tuples: int | None = None) -> FieldValue:
+    """Decode one ``DataArray`` element into a numpy array (or a str for String arrays).
+    ``tuples``: how many tuples the array must hold, when the dataset says (the number of
+    points); a binary array declaring another size is refused before it is decoded."""
     vtype = elem.get("type", "")
     fmt = elem.get("format", "ascii")
-    ncomp = int(elem.get("NumberOfComponents", "1"))
+    ncomp = _components(elem)
     name = elem.get("Name", "?")
     if vtype == "String":
         if fmt == "ascii":
@@ -253,7 +370,7 @@ def _array_from(
                 raise VTKFileError(f"string array {name!r} is not character codes") from None
             raw = codes.tobytes()
         else:
-            raw = _encoded(elem, fmt, appended, encoding, header, compressor)
+            raw = _encoded(elem, fmt, layout, None)
         parts = raw.split(b"\0")
         if parts and parts[-1] == b"":
             parts.pop()
@@ -263,12 +380,10 @@ def _array_from(
         raise VTKFileError(f"array {name!r} has unsupported type {vtype!r}")
     dtype = np.dtype(_VTK_TYPES[vtype]).newbyteorder("<")
     if fmt == "ascii":
-        try:
-            arr = np.array((elem.text or "").split(), dtype=np.float64).astype(dtype)
-        except ValueError:
-            raise VTKFileError(f"array {name!r} holds text that is not numbers") from None
+        arr = _ascii_numbers(elem, dtype, name)
     elif fmt in ("binary", "appended"):
-        block = _encoded(elem, fmt, appended, encoding, header, compressor)
+        expected = None if tuples is None else tuples * ncomp * dtype.itemsize
+        block = _encoded(elem, fmt, layout, expected)
         if len(block) % dtype.itemsize:
             raise VTKFileError(f"array {name!r} is truncated")
         arr = np.frombuffer(block, dtype=dtype)
@@ -278,13 +393,74 @@ def _array_from(
     return arr.reshape(-1, ncomp) if ncomp > 1 else arr
 
 
+#: The first bytes of a file that are searched for ``<VTKFile`` before it is read whole.
+SNIFF_BYTES = 1 << 16
+
+
+def _file_bytes(path: Path) -> bytes:
+    """The file's bytes, once its start shows a VTK XML file and memory can hold it (the
+    bytes, the XML tree and the decoded arrays: about three times the file)."""
+    with path.open("rb") as f:
+        start = f.read(SNIFF_BYTES)
+        if b"<VTKFile" not in start:
+            raise VTKFileError(f"{path} is not a VTK XML file (no <VTKFile> element at its start)")
+        size = os.fstat(f.fileno()).st_size
+        _fits(3 * size, f"reading {path} ({size:,} bytes)")
+        return start + f.read()
+
+
+def _numbers(body: ET.Element, key: str, default: str, count: int, path: Path) -> tuple:
+    text = body.get(key, default)
+    try:
+        values = tuple(float(v) for v in text.split())
+    except ValueError:
+        values = ()
+    if len(values) != count or not all(np.isfinite(values)):
+        raise VTKFileError(f"{path}: ImageData {key} {text[:60]!r} is not {count} finite numbers")
+    return values
+
+
+def _image_geometry(ds: Dataset, body: ET.Element, path: Path) -> None:
+    """Extent, origin, spacing and direction of an ImageData, checked."""
+    text = body.get("WholeExtent", "")
+    try:
+        extent = tuple(int(v) for v in text.split())
+    except ValueError:
+        extent = ()
+    if len(extent) != 6 or any(extent[2 * a + 1] < extent[2 * a] for a in range(3)):
+        raise VTKFileError(f"{path}: ImageData WholeExtent {text[:60]!r} is not a valid extent")
+    ds.extent = extent  # type: ignore[assignment]
+    ds.origin = _numbers(body, "Origin", "0 0 0", 3, path)  # type: ignore[assignment]
+    ds.spacing = _numbers(body, "Spacing", "1 1 1", 3, path)  # type: ignore[assignment]
+    ds.direction = _numbers(body, "Direction", "1 0 0 0 1 0 0 0 1", 9, path)  # type: ignore[assignment]
+    # Every reader of a landscape needs at least one number per point.
+    _fits(8 * ds.number_of_points, f"{path}: WholeExtent's {ds.number_of_points:,} points")
+
+
+def _declared_points(piece: ET.Element, path: Path) -> int | None:
+    text = piece.get("NumberOfPoints")
+    if text is None:
+        return None
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise VTKFileError(f"{path}: NumberOfPoints {text[:30]!r} is not a count")
+    return n
+
+
 def read(path: str | os.PathLike) -> Dataset:
-    """Read a .vti, .vtu or .vtp file; raises :class:`VTKFileError` with a clear reason."""
+    """Read a .vti, .vtu or .vtp file; raises :class:`VTKFileError` with a clear reason.
+
+    Sizes are checked before anything is allocated: the file must start as a VTK XML
+    file and fit in memory; an ImageData's extent, and a binary array's declared size
+    against its points and the memory available, before it is decoded or inflated.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    data = path.read_bytes()
-    head, appended, encoding = _split_appended(data)
+    head, appended, encoding = _split_appended(_file_bytes(path))
     try:
         root = ET.fromstring(head)
     except ET.ParseError as exc:
@@ -304,41 +480,42 @@ def read(path: str | os.PathLike) -> Dataset:
     body = root.find(kind)
     if body is None or kind not in ("ImageData", "UnstructuredGrid", "PolyData"):
         raise VTKFileError(f"{path}: unsupported dataset type {kind!r}")
+    layout = _Layout(appended, encoding, header, compressor)
+    ds = Dataset(kind=kind)
 
-    def arrays(elem: ET.Element | None) -> dict[str, FieldValue]:
+    def arrays(elem: ET.Element | None, where: str, tuples: int | None = None) -> dict:
         if elem is None:
             return {}
-        return {
-            a.get("Name", f"Array{i}"): _array_from(a, appended, encoding, header, compressor)
-            for i, a in enumerate(elem.findall("DataArray"))
-        }
+        found: dict[str, FieldValue] = {}
+        for i, a in enumerate(elem.findall("DataArray")):
+            name = a.get("Name", f"Array{i}")
+            try:
+                value = _array_from(a, layout, tuples)
+            except VTKFileError as exc:
+                raise VTKFileError(f"{path}: {where}: {exc}") from None
+            if name in found:
+                ds.repeated.add(name)
+            found.setdefault(name, value)  # the first, as VTK's GetArray(name) gives
+        return found
 
-    ds = Dataset(kind=kind, field_data=arrays(body.find("FieldData")))
+    ds.field_data = arrays(body.find("FieldData"), "FieldData")
     pieces = body.findall("Piece")
     if len(pieces) != 1:
         raise VTKFileError(f"{path}: expected one Piece, found {len(pieces)}")
     piece = pieces[0]
-    ds.point_data = {k: np.asarray(v) for k, v in arrays(piece.find("PointData")).items()}
-    ds.cell_data = {k: np.asarray(v) for k, v in arrays(piece.find("CellData")).items()}
     if kind == "ImageData":
-        ds.extent = tuple(int(v) for v in body.get("WholeExtent", "").split())  # type: ignore[assignment]
-        ds.origin = tuple(float(v) for v in body.get("Origin", "0 0 0").split())  # type: ignore[assignment]
-        ds.spacing = tuple(float(v) for v in body.get("Spacing", "1 1 1").split())  # type: ignore[assignment]
-        if len(ds.extent) != 6:
-            raise VTKFileError(f"{path}: ImageData has no valid WholeExtent")
+        _image_geometry(ds, body, path)
+        n: int | None = ds.number_of_points
     else:
-        pts = piece.find("Points/DataArray")
-        ds.points = (
-            np.zeros((0, 3))
-            if pts is None
-            else np.asarray(_array_from(pts, appended, encoding, header, compressor)).reshape(-1, 3)
-        )
-        cells = piece.find("Cells") if kind == "UnstructuredGrid" else None
+        n = _declared_points(piece, path)
+        pts = list(arrays(piece.find("Points"), "Points", n).values())
+        ds.points = np.zeros((0, 3)) if not pts else np.asarray(pts[0], np.float64).reshape(-1, 3)
+        n = len(ds.points)
         if kind == "PolyData":
-            conn, offs, types = _polydata_cells(piece, appended, encoding, header, compressor)
+            conn, offs, types = _polydata_cells(piece, arrays)
             ds.connectivity, ds.offsets, ds.cell_types = conn, offs, types
-        elif cells is not None:
-            c = arrays(cells)
+        elif piece.find("Cells") is not None:
+            c = arrays(piece.find("Cells"), "Cells")
             ds.connectivity = np.asarray(c.get("connectivity", np.zeros(0)), dtype=np.int64)
             ds.offsets = np.asarray(c.get("offsets", np.zeros(0)), dtype=np.int64)
             ds.cell_types = np.asarray(c.get("types", np.zeros(0)), dtype=np.uint8)
@@ -346,7 +523,14 @@ def read(path: str | os.PathLike) -> Dataset:
             ds.connectivity = np.zeros(0, np.int64)
             ds.offsets = np.zeros(0, np.int64)
             ds.cell_types = np.zeros(0, np.uint8)
-    n = ds.number_of_points
+    ds.point_data = {
+        k: np.atleast_1d(np.asarray(v))
+        for k, v in arrays(piece.find("PointData"), "PointData", n).items()
+    }
+    ds.cell_data = {
+        k: np.atleast_1d(np.asarray(v))
+        for k, v in arrays(piece.find("CellData"), "CellData").items()
+    }
     for name, arr in ds.point_data.items():
         if len(arr) != n:
             raise VTKFileError(f"{path}: point array {name!r} has {len(arr)} tuples, not {n}")
@@ -354,22 +538,21 @@ def read(path: str | os.PathLike) -> Dataset:
 
 
 def _polydata_cells(
-    piece: ET.Element, appended: bytes, encoding: str, header: np.dtype, compressor: str | None
+    piece: ET.Element, arrays: Callable[[ET.Element | None, str], dict]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Concatenate a PolyData's Verts, Lines and Polys into one unstructured cell list."""
+    """Concatenate a PolyData's Verts, Lines, Strips and Polys into one unstructured cell
+    list (a strip stays one triangle-strip cell)."""
     conns, offs, types, base = [], [], [], 0
     for section, default in (
         ("Verts", VTK_VERTEX),
         ("Lines", VTK_POLY_LINE),
+        ("Strips", VTK_TRIANGLE_STRIP),
         ("Polys", VTK_POLYGON),
     ):
         elem = piece.find(section)
         if elem is None:
             continue
-        c = {
-            a.get("Name"): _array_from(a, appended, encoding, header, compressor)
-            for a in elem.findall("DataArray")
-        }
+        c = arrays(elem, section)
         conn = np.asarray(c.get("connectivity", np.zeros(0)), dtype=np.int64)
         off = np.asarray(c.get("offsets", np.zeros(0)), dtype=np.int64)
         sizes = np.diff(np.concatenate([[0], off]))
@@ -391,14 +574,19 @@ def cell_edges(ds: Dataset) -> np.ndarray:
     """The undirected edges (m, 2) of a dataset's cells, each once, smaller id first.
 
     Lines and poly-lines give their segments; triangles, quads and polygons their
-    boundary; tetrahedra and hexahedra all edges of their faces. This is the adjacency
-    the topology core uses for graphs and meshes.
+    boundary; a triangle strip its triangles' sides; tetrahedra and hexahedra all edges of
+    their faces. This is the adjacency the topology core uses for graphs and meshes.
     """
     if ds.connectivity is None or ds.offsets is None or ds.cell_types is None:
         raise VTKFileError("the dataset has no cells")
     conn, offs, types = ds.connectivity, ds.offsets, ds.cell_types
     starts = np.concatenate([[0], offs[:-1]]) if len(offs) else np.zeros(0, np.int64)
     sizes = offs - starts
+    _check_cells(conn, offs, types, sizes)
+    n = ds.number_of_points
+    if ds.points is not None and len(conn) and (conn.min() < 0 or conn.max() >= n):
+        bad = int(conn.min()) if conn.min() < 0 else int(conn.max())
+        raise VTKFileError(f"a cell names point {bad}; the points are 0 to {n - 1}")
     parts = []
     for ctype in np.unique(types):
         sel = types == ctype
@@ -414,6 +602,35 @@ def cell_edges(ds: Dataset) -> np.ndarray:
     return np.unique(edges, axis=0)
 
 
+#: The fewest points a cell of each type has (VTK's definitions).
+MIN_POINTS = {
+    VTK_VERTEX: 1, VTK_LINE: 2, VTK_POLY_LINE: 2, VTK_TRIANGLE: 3, VTK_TRIANGLE_STRIP: 3,
+    VTK_POLYGON: 3, VTK_QUAD: 4, VTK_TETRA: 4, VTK_HEXAHEDRON: 8,
+}  # fmt: skip
+#: The exact number of points of the fixed-size cell types.
+FIXED_POINTS = {VTK_LINE: 2, VTK_TRIANGLE: 3, VTK_QUAD: 4, VTK_TETRA: 4, VTK_HEXAHEDRON: 8}
+
+
+def _check_cells(conn: np.ndarray, offs: np.ndarray, types: np.ndarray, sizes: np.ndarray) -> None:
+    """The cell arrays must agree (a type per cell, rising offsets ending at the
+    connectivity's length) and each cell must have the points its type has."""
+    if len(types) != len(offs):
+        raise VTKFileError(f"{len(types)} cell types for {len(offs)} cells")
+    if len(offs) and ((sizes < 0).any() or offs[-1] != len(conn)):
+        raise VTKFileError(
+            f"the cells' offsets do not rise to the connectivity's length {len(conn)}"
+        )
+    unknown = sorted(set(np.unique(types).tolist()) - set(MIN_POINTS))
+    if unknown:
+        raise VTKFileError(f"cell type {unknown[0]} is not supported for adjacency")
+    for ctype in np.unique(types).tolist():
+        got = sizes[types == ctype]
+        exact = FIXED_POINTS.get(ctype)
+        bad = (got < MIN_POINTS[ctype]) | ((got != exact) if exact is not None else False)
+        if bad.any():
+            raise VTKFileError(f"a cell of type {ctype} has {int(got[bad][0])} points")
+
+
 def _edges_of(ctype: int, cells: np.ndarray) -> np.ndarray:
     """Edges of ``cells`` (k, size) of one VTK cell type, as (k * e, 2) vertex pairs."""
     size = cells.shape[1]
@@ -421,11 +638,13 @@ def _edges_of(ctype: int, cells: np.ndarray) -> np.ndarray:
         return np.zeros((0, 2), np.int64)
     if ctype in (VTK_LINE, VTK_POLY_LINE):
         pairs = [(i, i + 1) for i in range(size - 1)]
+    elif ctype == VTK_TRIANGLE_STRIP:  # triangles (i, i+1, i+2): their sides
+        pairs = [(i, i + 1) for i in range(size - 1)] + [(i, i + 2) for i in range(size - 2)]
     elif ctype in (VTK_TRIANGLE, VTK_QUAD, VTK_POLYGON):
         pairs = [(i, (i + 1) % size) for i in range(size)]
     elif ctype == VTK_TETRA:
         pairs = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
-    elif ctype == VTK_HEXAHEDRON:
+    else:  # VTK_HEXAHEDRON (_check_cells admits no other type)
         pairs = [
             (0, 1),
             (1, 2),
@@ -440,8 +659,6 @@ def _edges_of(ctype: int, cells: np.ndarray) -> np.ndarray:
             (2, 6),
             (3, 7),
         ]
-    else:
-        raise VTKFileError(f"cell type {ctype} is not supported for adjacency")
     idx = np.array(pairs)
     return cells[:, idx].reshape(-1, 2).astype(np.int64)
 

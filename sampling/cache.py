@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from lltk.atomic import atomic_write, writable_folder
+from lltk.environment import env_folder
 
 
 def cache_dir() -> Path:
-    """The cache folder (created on demand)."""
-    return Path(os.environ.get("LLTK_CACHE", Path.home() / ".cache" / "lltk")).expanduser()
+    """The cache folder (created on demand): ``$LLTK_CACHE``, default ``~/.cache/lltk``."""
+    return env_folder("LLTK_CACHE", Path.home() / ".cache" / "lltk")
 
 
 def cache_path(kind: str, hyper: dict[str, Any]) -> Path:
@@ -33,18 +33,14 @@ def atomic_torch_save(obj: Any, path: Path) -> None:
 
 
 def read_torch_file(path: Path) -> Any:
-    """``torch.load`` of tensors and plain containers only (``weights_only=True``): a
-    pickle planted in the file cannot run code; a ``ValueError`` naming the file when it
-    cannot be read."""
-    import torch
+    """A checkpoint through :func:`lltk.sampling.safeload.load_torch_file` (tensors and
+    plain containers only: a pickle planted in the file cannot run code); a
+    ``FileNotFoundError`` or ``ValueError`` naming the file when it cannot be read."""
+    from lltk.sampling.safeload import load_torch_file
 
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint not found: {path}")
-    try:
-        return torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ValueError(f"{path} cannot be read ({reason})") from None
+    return load_torch_file(path)
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:

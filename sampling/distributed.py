@@ -32,12 +32,14 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from lltk.environment import env_seconds
 from lltk.sampling.landscape import LandscapeResult, chunk_points, chunk_share
 
 T = TypeVar("T")
 
 #: Seconds a rank waits for the others at an exchange (``LLTK_DIST_TIMEOUT`` overrides):
-#: long enough for rank 0 to train a model while the others wait for its checkpoint.
+#: long enough for rank 0 to train a model while the others wait for its checkpoint (at
+#: most 30 days).
 TIMEOUT = 6 * 3600.0
 
 
@@ -125,7 +127,7 @@ class Ranks:
             import torch.distributed as dist
 
             os.environ.setdefault("MASTER_PORT", "29500")
-            timeout = float(os.environ.get("LLTK_DIST_TIMEOUT", TIMEOUT))
+            timeout = env_seconds("LLTK_DIST_TIMEOUT", TIMEOUT, most=30 * 86400)
             self._call(
                 "starting",
                 dist.init_process_group,

@@ -19,6 +19,8 @@ import torch
 from torch import Tensor
 
 from lltk.atomic import atomic_write
+from lltk.environment import env_seconds
+from lltk.memory import check_allocation
 from lltk.sampling.closure import LossFn
 from lltk.sampling.directions import flatten, unflatten
 
@@ -78,8 +80,8 @@ def check_grid(n: int, resolution: int, distance: float) -> None:
         raise ValueError(f"the dimension must be >= 1, not {n}")
     if resolution < 2:
         raise ValueError(f"the resolution must be >= 2 points per axis, not {resolution}")
-    if not (np.isfinite(distance) and distance > 0):
-        raise ValueError(f"the distance must be a positive number, not {distance}")
+    if not (np.isfinite(distance) and distance > 0 and np.isfinite(2 * distance)):
+        raise ValueError(f"the distance must be a positive number below 1e308, not {distance}")
     if resolution**n > 2**31:
         raise ValueError(f"a {resolution}^{n} grid has too many points ({resolution**n})")
 
@@ -93,8 +95,9 @@ def chunk_share(n_chunks: int, part: int, parts: int) -> np.ndarray:
 
 
 def chunk_points(total: int, chunk_size: int, chunks: np.ndarray) -> np.ndarray:
-    """The flat grid indices of ``chunks``; chunk c holds ``c * chunk_size`` onwards."""
-    index = (np.asarray(chunks)[:, None] * chunk_size + np.arange(chunk_size)).ravel()
+    """The flat grid indices of ``chunks``; chunk c holds ``c * chunk_size`` onwards (a chunk
+    never holds more than the grid's ``total`` points, whatever ``chunk_size`` says)."""
+    index = (np.asarray(chunks)[:, None] * chunk_size + np.arange(min(chunk_size, total))).ravel()
     return index[index < total]
 
 
@@ -178,6 +181,11 @@ def sample_landscape(
         )
     directions = directions.to(theta)
     total = resolution**n
+    check_allocation(
+        2 * min(chunk_size, total) * theta.numel() * theta.element_size(),
+        f"a chunk of {min(chunk_size, total):,} weight vectors of {theta.numel():,} parameters "
+        "(lower --chunk-size)",
+    )
     n_chunks = -(-total // chunk_size)
     mine = chunk_share(n_chunks, *share)
     key = _fingerprint(theta, directions, resolution, distance, chunk_size, share)
@@ -191,7 +199,7 @@ def sample_landscape(
         disable=not progress,
         smoothing=0.1,
     )
-    save_every = float(os.environ.get("LLTK_STATE_SAVE_SECONDS", SAVE_EVERY))
+    save_every = env_seconds("LLTK_STATE_SAVE_SECONDS", SAVE_EVERY, most=86400, zero=True)
     last_save = time.monotonic()
     try:
         for c in mine[~done[mine]]:

@@ -36,21 +36,41 @@ def checkpoint_path(folder: str | os.PathLike, step: int) -> Path:
 
 class Recorder:
     """Saves the model's parameters at the steps training calls it with; training calls
-    it before the first step, every ``every`` steps and after the last."""
+    it before the first step, every ``every`` steps and after the last.
+
+    Nothing is written or deleted until the first step is saved, and a folder that
+    already holds checkpoints is refused here, before any work: lltk never deletes or
+    overwrites a trajectory it did not write in this run. :meth:`discard` removes what
+    this run wrote (a failed run leaves no partial trajectory).
+    """
 
     def __init__(self, folder: str | os.PathLike, every: int, model_name: str) -> None:
         if every < 1:
             raise ValueError(f"--save-every must be >= 1, not {every}")
         self.folder, self.every, self.model_name = Path(folder), int(every), model_name
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for old in self.folder.glob(PATTERN):  # a new run replaces the old trajectory
-            old.unlink()
+        if self.folder.exists() and not self.folder.is_dir():
+            raise ValueError(f"--trajectory {self.folder} is not a folder")
+        old = sorted(self.folder.glob(PATTERN)) if self.folder.is_dir() else []
+        if old:
+            raise ValueError(
+                f"--trajectory {self.folder} already holds {len(old)} checkpoint(s) "
+                f"({old[0].name}, ...): choose a new folder, or delete them yourself"
+            )
+        self.written: list[Path] = []
 
     def __call__(self, step: int, model: nn.Module) -> None:
         """Save ``model``'s parameters as the checkpoint of ``step``."""
         params = {k: v.detach().cpu().clone() for k, v in model.named_parameters()}
         state = {"params": params, "step": int(step), "model": self.model_name}
-        atomic_torch_save(state, checkpoint_path(self.folder, step))
+        path = checkpoint_path(self.folder, step)
+        atomic_torch_save(state, path)
+        self.written.append(path)
+
+    def discard(self) -> None:
+        """Remove the checkpoints this run wrote (and nothing else)."""
+        for path in self.written:
+            path.unlink(missing_ok=True)
+        self.written.clear()
 
 
 @dataclass(frozen=True)
@@ -88,7 +108,12 @@ def load_trajectory(folder: str | os.PathLike, like: dict[str, Tensor]) -> Traje
                 f"{path}: a checkpoint of another model ({state.get('model', '?')}; parameter "
                 f"{differ[0]!r} differs from the model being sampled)"
             )
-        rows.append(torch.cat([params[k].reshape(-1).double() for k in like]).numpy())
+        row = torch.cat([params[k].reshape(-1).double() for k in like]).numpy()
+        if not np.isfinite(row).all():
+            raise ValueError(
+                f"{path}: the checkpoint's weights hold NaN or inf (training diverged)"
+            )
+        rows.append(row)
         steps.append(int(state.get("step", len(steps))))
     return Trajectory(files=files, steps=np.asarray(steps, np.int64), weights=np.stack(rows))
 
@@ -115,7 +140,13 @@ def pca_directions(
             f"{n} PCA directions need at least {n + 1} checkpoints, the trajectory has "
             f"{diff.shape[0]}"
         )
-    _, _, vt = np.linalg.svd(diff, full_matrices=False)
+    _, singular, vt = np.linalg.svd(diff, full_matrices=False)
+    if singular[n - 1] <= 1e-12 * max(float(singular[0]), float(np.abs(centre).max()), 1e-300):
+        moved = "does not move" if singular[0] == 0 else f"moves along fewer than {n} directions"
+        raise ValueError(
+            f"the trajectory {moved} (its checkpoints are identical or collinear): no {n} "
+            "PCA directions; save checkpoints while the weights change"
+        )
     directions = vt[:n]
     coords = diff @ directions.T
     sign = np.where(coords[0] > 0, -1.0, 1.0)

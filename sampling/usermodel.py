@@ -23,13 +23,15 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import torch
 from torch import nn
 
-from lltk.sampling.closure import Trained, model_loss_closure
+from lltk.sampling.closure import LossFn, Trained, model_loss_closure
 
 PREFIX = "python:"
+T = TypeVar("T")
 
 
 def check_spec(name: str) -> tuple[str, str]:
@@ -41,6 +43,46 @@ def check_spec(name: str) -> tuple[str, str]:
             "python:path/to/file.py:make)"
         )
     return module, function
+
+
+class UserCode:
+    """Runs the user's code (the module's import, ``FUNCTION()``, the batches, the model,
+    the loss) so that whatever it does is one clear error naming the model: any exception,
+    a syntax error or ``sys.exit`` becomes a ``ValueError`` (Ctrl-C stays Ctrl-C), and a
+    change of the working folder is undone, so lltk's relative output paths stay put."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, what: str, call: Callable[..., T], *args: object) -> T:
+        """``call(*args)``; ``what`` names it in an error."""
+        cwd = os.getcwd()
+        try:
+            return call(*args)
+        except ValueError as exc:
+            if str(exc).startswith("python model"):
+                raise
+            raise self._error(what, exc) from None
+        except (Exception, SystemExit) as exc:
+            raise self._error(what, exc) from None
+        finally:
+            if os.getcwd() != cwd:
+                os.chdir(cwd)
+
+    def _error(self, what: str, exc: BaseException) -> ValueError:
+        if isinstance(exc, SystemExit):
+            return ValueError(f"python model {self.name}: {what} called sys.exit({exc.code})")
+        text = str(exc).strip().splitlines()
+        reason = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+        return ValueError(f"python model {self.name}: {what} raised {reason}")
+
+    def wrap(self, loss_fn: LossFn) -> LossFn:
+        """``loss_fn`` with every call guarded (the sampler calls it at every grid point)."""
+
+        def guarded(params: dict[str, torch.Tensor]) -> torch.Tensor:
+            return self("the loss", loss_fn, params)
+
+        return guarded
 
 
 def _import(module: str) -> object:
@@ -66,12 +108,14 @@ def _import(module: str) -> object:
 
 
 def load_user_model(name: str, device: str | torch.device = "cpu") -> Trained:
-    """Call the user's ``FUNCTION()`` and build the loss closure from what it returns."""
+    """Call the user's ``FUNCTION()`` and build the loss closure from what it returns;
+    everything the user's code does runs under :class:`UserCode`."""
     module, function = check_spec(name)
-    make = getattr(_import(module), function, None)
+    user = UserCode(name)
+    make = getattr(user(f"importing {module}", _import, module), function, None)
     if not callable(make):
         raise ValueError(f"python model: {module} has no function {function}()")
-    made = make()
+    made = user(f"{function}()", make)
     if not (isinstance(made, tuple) and len(made) == 3):
         raise ValueError(
             f"python model: {function}() must return (model, batches, loss), "
@@ -84,13 +128,9 @@ def load_user_model(name: str, device: str | torch.device = "cpu") -> Trained:
         )
     if not callable(criterion):
         raise ValueError(f"python model: the loss {function}() returned is not callable")
-    pairs = []
-    for item in batches:
-        if not (isinstance(item, tuple | list) and len(item) == 2):
-            raise ValueError("python model: each batch must be an (inputs, targets) pair")
-        pairs.append(tuple(torch.as_tensor(t).to(device) for t in item))
-    model = model.to(device).eval()
-    loss_fn = model_loss_closure(model, pairs, criterion)
+    pairs = user("reading the batches", _pairs, batches, device)
+    model = user("moving the model", lambda: model.to(device).eval())
+    loss_fn = user.wrap(user("the loss", model_loss_closure, model, pairs, criterion))
     params = {k: v.detach() for k, v in model.named_parameters()}
     with torch.no_grad():
         centre = loss_fn(params)
@@ -100,6 +140,15 @@ def load_user_model(name: str, device: str | torch.device = "cpu") -> Trained:
         metadata={"Model": name, "TrainLoss": float(centre)},
         vectorized=_vmaps(loss_fn, params, centre),
     )
+
+
+def _pairs(batches: object, device: str | torch.device) -> list[tuple[torch.Tensor, ...]]:
+    pairs = []
+    for item in batches:
+        if not (isinstance(item, tuple | list) and len(item) == 2):
+            raise ValueError("python model: each batch must be an (inputs, targets) pair")
+        pairs.append(tuple(torch.as_tensor(t).to(device) for t in item))
+    return pairs
 
 
 def _vmaps(loss_fn: Callable, params: dict[str, torch.Tensor], centre: torch.Tensor) -> bool:

@@ -34,6 +34,14 @@ def ttk_reference() -> Path:
     return TTK_REFERENCE
 
 
+def skip_without_ttk(reason: str) -> None:
+    """Skip a TTK parity test where TTK is not built; with ``LLTK_REQUIRE_TTK=1`` (CI, after
+    ``make ttk``) fail instead, so that a CI run proves parity rather than skipping it."""
+    if os.environ.get("LLTK_REQUIRE_TTK") == "1":
+        pytest.fail(f"{reason}, but LLTK_REQUIRE_TTK=1 requires TTK's parity tests to run")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def pvpython() -> list[str]:
     """The command prefix that runs pvpython without a screen."""

@@ -72,7 +72,7 @@ def main(argv: list[str]) -> int:
     if backend.ttk_class("merge_tree") is None:
         print(json.dumps({"error": "TTK's Python module topologytoolkit does not import"}))
         return 0
-    with np.load(argv[0]) as z:
+    with np.load(argv[0], allow_pickle=False) as z:
         case = {k: z[k] for k in z.files}
     print(json.dumps({"seconds": time_ttk(dataset(case), int(argv[1]))}), flush=True)
     return 0

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk compare``."""
+    from lltk.cli import path_argument
+
     p = subparsers.add_parser(
         "compare",
         help="bottleneck and Wasserstein distances between landscapes' persistence diagrams",
@@ -17,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "DIR/distances.png (heat maps), DIR/mds.csv and DIR/mds.png (a 2-D classical MDS "
         "embedding of each distance matrix).",
     )
-    p.add_argument("inputs", type=Path, nargs="+", help="two or more .vti/.vtu landscapes")
+    p.add_argument("inputs", type=path_argument, nargs="+", help="two or more .vti/.vtu landscapes")
     p.add_argument(
         "--array",
         default=None,
@@ -28,13 +29,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="map each landscape's losses to [0, 1] (min to 0, max to 1) before comparing",
     )
-    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--out", type=path_argument, required=True, help="output folder")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Read, check, compute, write."""
     import warnings
+
+    import numpy as np
 
     from lltk.atomic import writable_folder
     from lltk.comparison import write_comparison
@@ -44,7 +47,6 @@ def run(args: argparse.Namespace) -> int:
 
     if len(args.inputs) < 2:
         raise UserError("give at least two landscapes to compare")
-    writable_folder(args.out, f"to {args.out}")
     diagrams, spans, first = [], [], None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -71,7 +73,13 @@ def run(args: argparse.Namespace) -> int:
     labels = [p.stem for p in args.inputs]
     if len(set(labels)) < len(labels):  # the same name in several folders
         labels = [str(p) for p in args.inputs]
+    writable_folder(args.out, f"to {args.out}")  # once every input was read and checked
     matrices = distance_matrices(diagrams, spans)
+    if not all(np.isfinite(m).all() for m in matrices.values()):
+        raise UserError(
+            "a distance between these diagrams overflows float64: rescale the losses, or "
+            "compare with --normalize"
+        )
     losses = "normalized" if args.normalize else "raw"
     for path in write_comparison(args.out, labels, matrices, losses, array=first[1]):
         print(path)

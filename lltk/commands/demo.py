@@ -19,6 +19,8 @@ VIEWS = ("landscape", "merge_tree", "persistence_diagram")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk demo``."""
+    from lltk.cli import path_argument
+
     p = subparsers.add_parser(
         "demo",
         help="train a PINN, sample its loss landscape, render landscape, merge tree, diagram",
@@ -26,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "its 41x41 loss landscape along two random filter-normalized directions, compute "
         "the join tree and persistence diagram, and render three PNGs.",
     )
-    p.add_argument("--out", default="out/demo", help="output folder (default out/demo)")
+    p.add_argument(
+        "--out", type=path_argument, default="out/demo", help="output folder (default out/demo)"
+    )
     p.add_argument("--beta", type=float, default=1.0, help="PINN convection speed (default 1)")
     p.add_argument("--seed", type=int, default=0, help="seed of training and directions")
     p.add_argument("--resolution", type=int, default=41, help="points per axis (default 41)")

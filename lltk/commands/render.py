@@ -21,7 +21,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "landscapes", nargs="+", metavar="LANDSCAPE", help="a sampled landscape (.vti or .vtu)"
+        "landscapes",
+        type=path_argument,
+        nargs="+",
+        metavar="LANDSCAPE",
+        help="a sampled landscape (.vti or .vtu)",
     )
     parser.add_argument(
         "--out", type=path_argument, required=True, metavar="DIR", help="output folder"
@@ -52,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         rendered = render(args.landscapes, args.out, views=args.state, figure=args.figure)
     except RenderError as exc:
-        raise UserError(str(exc).replace("\n", " | ")) from exc
+        raise UserError(str(exc)) from exc
     say_ttk("lltk render")  # after the inputs were accepted: an error stays one line
     for landscape, pngs in rendered.views.items():
         print(f"{landscape}:")

@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--directions", choices=("random", "hessian", "pca"), default="random")
     p.add_argument(
         "--trajectory",
-        type=Path,
+        type=path_argument,
         default=None,
         metavar="DIR",
         help="--directions pca: the checkpoints of lltk train --save-every (their top PCA "
@@ -131,6 +131,7 @@ def check_model_arguments(args: argparse.Namespace) -> None:
     """The model options' checks that need no model (one clear line each)."""
     if not math.isfinite(args.beta):
         raise ValueError(f"--beta must be a finite number, not {args.beta}")
+    _device(args.device)
 
 
 def hessian_top_k(args: argparse.Namespace) -> int:
@@ -201,21 +202,27 @@ def _device(name: str) -> torch.device:
     try:
         device = torch.device(name)
     except RuntimeError:
-        raise ValueError(f"unknown torch device {name!r}") from None
+        raise ValueError(f"--device {name}: not a torch device") from None
+    if device.type not in ("cpu", "cuda"):
+        raise ValueError(f"--device {name}: lltk trains and samples on cpu or cuda[:N]")
     if device.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"--device {name}: CUDA is not available on this machine")
+    if device.type == "cuda" and (device.index or 0) >= torch.cuda.device_count():
+        raise ValueError(f"--device {name}: this machine has {torch.cuda.device_count()} GPU(s)")
     return device
 
 
 def run(args: argparse.Namespace) -> int:
     """Train, sample, write; report invalid points and timings. Under torchrun or srun the
     ranks split the grid (:mod:`lltk.sampling.distributed`) and rank 0 writes."""
+    from lltk.atomic import check_targets
     from lltk.errors import UserError
     from lltk.sampling import export
     from lltk.sampling.distributed import RankError, Ranks
 
     check_sample_arguments(args)
     export.check_output(args.out, args.dim)
+    check_targets(export.side_path(args.out, side) for side in SIDE_FILES)
     try:
         ranks = Ranks.from_environment()
     except RankError as exc:
@@ -234,6 +241,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
+    from lltk.atomic import output_set
+    from lltk.errors import UserError
     from lltk.sampling import directions, export, landscape
     from lltk.sampling.distributed import digest
 
@@ -312,7 +321,8 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
     )
     result = ranks.gather(result, chunk_size)
     sampled_at = time.perf_counter()
-    if result is not None:
+    failed = result is not None and result.invalid_count == result.loss.size
+    if result is not None and not failed:
         meta = {
             **trained.metadata,
             "Directions": args.directions,
@@ -321,12 +331,17 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
         }
         if figures is not None:
             meta.update(figures.metadata())
-            export.write_density(out, *figures.density())
-        if "solution" in trained.extras:
-            export.write_solution(out, trained.extras["solution"])
-        export.write_landscape(out, result, meta, graph=args.graph, k=args.k)
+        outputs = [out, *(export.side_path(out, side) for side in SIDE_FILES)]
+        with output_set(outputs):  # the landscape and its side files, all or none
+            if figures is not None:
+                export.write_density(out, *figures.density())
+            if "solution" in trained.extras:
+                export.write_solution(out, trained.extras["solution"])
+            export.write_landscape(out, result, meta, graph=args.graph, k=args.k)
+            if args.directions == "pca":
+                written = path.write(export.side_path(out, "_trajectory.vtp"))
         if args.directions == "pca":
-            print(f"lltk sample: wrote {path.write(export.side_path(out, '_trajectory.vtp'))}")
+            print(f"lltk sample: wrote {written}")
             reach = float(abs(path.coords).max())
             if reach > args.distance:
                 print(
@@ -335,6 +350,11 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
                 )
     ranks.barrier("waiting for rank 0 to write the landscape")
     landscape.discard_state(state)
+    if failed:  # after the barrier: the other ranks are not left waiting
+        raise UserError(
+            f"every loss evaluation gave NaN or inf (--distance {args.distance:g} moves the "
+            "weights too far, or the model diverges): nothing written; try a smaller --distance"
+        )
     if result is None:
         return 0
     points = result.loss.size
@@ -354,6 +374,10 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
 def _argument_values(args: argparse.Namespace) -> list[tuple[str, object]]:
     """The parsed options that decide the landscape, for comparing ranks."""
     return sorted((k, v) for k, v in vars(args).items() if not callable(v))
+
+
+#: The files ``lltk sample`` may write beside ``<stem>.vti``.
+SIDE_FILES = ("_hessian_density.csv", "_solution.vti", "_trajectory.vtp")
 
 
 def state_file(out: Path, rank: int = 0, world_size: int = 1) -> Path:

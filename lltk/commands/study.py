@@ -48,6 +48,7 @@ def collocation_seed(text: str) -> int | None:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk study``."""
+    from lltk.cli import path_argument
     from lltk.study.pinn import PinnConfig
     from lltk.study.resnet import ResnetConfig
 
@@ -80,7 +81,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     option(
         "--profile-resolution", int, "points per axis of the 3-D landscapes (default %(default)s)"
     )
-    pp.add_argument("--out", type=Path, default=Path("out/study/pinn"), help="default %(default)s")
+    pp.add_argument(
+        "--out", type=path_argument, default=Path("out/study/pinn"), help="default %(default)s"
+    )
     _common(pp, pinn)
     pr = sub.add_parser("resnet", help="ResNet-20 with and without residual connections")
     option = partial(_config_option, pr, resnet)
@@ -109,7 +112,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=("authors", "filter"),
     )
     pr.add_argument(
-        "--out", type=Path, default=Path("out/study/resnet"), help="default %(default)s"
+        "--out", type=path_argument, default=Path("out/study/resnet"), help="default %(default)s"
     )
     _common(pr, resnet)
     pf = sub.add_parser(
@@ -121,9 +124,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "allows (model, skips, seed, distance and beta from lltk's FieldData or the file "
         "names).",
     )
-    pf.add_argument("folder", type=Path, metavar="DIR", help="folder of .vti landscapes")
+    pf.add_argument("folder", type=path_argument, metavar="DIR", help="folder of .vti landscapes")
     pf.add_argument(
-        "--out", type=Path, default=Path("out/study/reference"), help="default %(default)s"
+        "--out",
+        type=path_argument,
+        default=Path("out/study/reference"),
+        help="default %(default)s",
     )
     p.set_defaults(func=run)
 

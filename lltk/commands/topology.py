@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     """Read the input, compute, write the two CSVs."""
     import warnings
 
-    from lltk.atomic import writable_folder
+    from lltk.atomic import output_set, writable_folder
     from lltk.landscape import read_landscape
     from lltk.topology import (
         join_tree,
@@ -70,8 +70,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"lltk topology: warning: {w}")
     coords = field.points
     stem = args.input.stem
-    t = write_merge_tree_csv(args.out / f"{stem}_MergeTree.csv", tree, coords)
-    d = write_persistence_csv(args.out / f"{stem}_PersistenceDiagram.csv", diagram, coords)
+    t, d = args.out / f"{stem}_MergeTree.csv", args.out / f"{stem}_PersistenceDiagram.csv"
+    with output_set([t, d]):  # both or neither
+        write_merge_tree_csv(t, tree, coords)
+        write_persistence_csv(d, diagram, coords)
     print(f"{t} ({tree.n_nodes} nodes)")
     print(f"{d} ({len(diagram)} pairs)")
     return 0

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk train``."""
+    from lltk.cli import path_argument
     from lltk.commands.sample import add_model_arguments
 
     p = subparsers.add_parser(
@@ -25,7 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="keep the parameters every K steps (PINN: L-BFGS iterations, ResNet: epochs), "
         "and the first and last, in --trajectory DIR (trains even when cached)",
     )
-    p.add_argument("--trajectory", type=Path, default=None, metavar="DIR", help="see --save-every")
+    p.add_argument(
+        "--trajectory", type=path_argument, default=None, metavar="DIR", help="see --save-every"
+    )
     p.set_defaults(func=run)
 
 
@@ -38,11 +40,21 @@ def run(args: argparse.Namespace) -> int:
     extra = {}
     if (args.save_every is None) != (args.trajectory is None):
         raise UserError("--save-every K and --trajectory DIR go together")
+    recorder = None
     if args.save_every is not None:
+        if args.model.startswith("python:"):
+            raise UserError(
+                "--save-every applies to pinn and the resnets (lltk does not train a python: model)"
+            )
         from lltk.sampling.trajectory import Recorder
 
-        extra["recorder"] = Recorder(args.trajectory, args.save_every, args.model)
-    trained = train_from_args(args, **extra)
+        extra["recorder"] = recorder = Recorder(args.trajectory, args.save_every, args.model)
+    try:
+        trained = train_from_args(args, **extra)
+    except BaseException:
+        if recorder is not None:
+            recorder.discard()
+        raise
     figures = ", ".join(
         f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}" for k, v in trained.metadata.items()
     )

@@ -27,7 +27,14 @@ from vtkmodules.vtkFiltersCore import vtkAppendFilter
 
 from lltk import vtkxml
 from lltk.topology import Domain, graph_domain, grid_domain
-from lltk.topology.field import FieldError, LandscapeField, choose_point_array, landscape_field
+from lltk.topology.field import (
+    FieldError,
+    LandscapeField,
+    check_vertex_count,
+    choose_point_array,
+    ignored_direction,
+    landscape_field,
+)
 from lltk.topology.geometry import Geometry
 
 
@@ -138,12 +145,25 @@ def _domain(dataset: vtkDataSet, points: np.ndarray) -> Domain:
         return grid_domain(
             dataset.GetDimensions(), origin=dataset.GetOrigin(), spacing=dataset.GetSpacing()
         )
-    if isinstance(dataset, vtkUnstructuredGrid | vtkPolyData):
-        return graph_domain(dataset.GetNumberOfPoints(), _graph_edges(dataset), points=points)
-    raise InputError(
-        f"{dataset.GetClassName()} inputs are not supported: use image data (.vti) or an "
-        "unstructured grid / poly data whose cells are the neighbourhood graph (.vtu)"
-    )
+    return graph_domain(dataset.GetNumberOfPoints(), _graph_edges(dataset), points=points)
+
+
+def _numbers(array) -> np.ndarray:
+    """A point array's values as numpy, or a :class:`FieldError` for a string or bit array
+    (``vtk_to_numpy`` cannot unpack bits)."""
+    name = array.GetName()
+    if not array.IsA("vtkDataArray") or array.IsA("vtkBitArray"):
+        kind = "bits" if array.IsA("vtkBitArray") else array.GetDataTypeAsString()
+        raise FieldError(
+            f"point array {name!r} holds {kind}, not numbers: choose a numeric array (or "
+            "convert it with the Calculator)"
+        )
+    return numpy_support.vtk_to_numpy(array)
+
+
+def _direction(image: vtkImageData) -> tuple[float, ...]:
+    matrix = image.GetDirectionMatrix()
+    return tuple(matrix.GetElement(i, j) for i in range(3) for j in range(3))
 
 
 def scalar_input(dataset: vtkDataSet | None, requested: str | None) -> ScalarInput:
@@ -155,18 +175,30 @@ def scalar_input(dataset: vtkDataSet | None, requested: str | None) -> ScalarInp
             f"the input is {kind}: apply the filter to a loss landscape (.vti image data or "
             ".vtu graph written by lltk sample)"
         )
+    if not isinstance(dataset, vtkImageData | vtkUnstructuredGrid | vtkPolyData):
+        raise InputError(
+            f"{dataset.GetClassName()} inputs are not supported: use image data (.vti) or an "
+            "unstructured grid / poly data whose cells are the neighbourhood graph (.vtu)"
+        )
     n = dataset.GetNumberOfPoints()
     if n == 0:
         raise InputError("the input is empty (no points): check the file and the reader")
     pd = dataset.GetPointData()
-    numeric = [pd.GetArray(i) for i in range(pd.GetNumberOfArrays())]
-    components = {a.GetName(): a.GetNumberOfComponents() for a in numeric if a is not None}
+    arrays = [pd.GetAbstractArray(i) for i in range(pd.GetNumberOfArrays())]
+    names = [a.GetName() for a in arrays if a is not None]
+    components = {a.GetName(): a.GetNumberOfComponents() for a in arrays if a is not None}
+    repeated = {name for name in names if names.count(name) > 1}
     try:
-        name = choose_point_array(components, requested, field_names(dataset.GetCellData()))
-        original = numpy_support.vtk_to_numpy(pd.GetArray(name)).astype(np.float64)
+        name = choose_point_array(
+            components, requested, field_names(dataset.GetCellData()), repeated
+        )
+        original = _numbers(pd.GetAbstractArray(name))
+        check_vertex_count(n)
+        if isinstance(dataset, vtkImageData):
+            ignored_direction(_direction(dataset))
         points = point_coordinates(dataset)
         field = landscape_field(name, original, _domain(dataset, points), points)
-    except FieldError as exc:
+    except (FieldError, ValueError) as exc:
         raise InputError(str(exc)) from None
     values, source = field.plateau_values(), dataset
     if field.invalid_count:

@@ -45,8 +45,7 @@ def render(
     if len(set(stems)) != len(stems):
         raise ValueError("two landscapes share a file name; render them into separate folders")
     fig = out / "figure.png" if figure or (figure is None and len(paths) > 1) else None
-    writable_folder(out, f"the images to {out}")
-    return _render(paths, [out / p.stem for p in paths], views, fig, timeout)
+    return _render(paths, [out / p.stem for p in paths], views, fig, timeout, out)
 
 
 def _render(
@@ -55,7 +54,9 @@ def _render(
     views: tuple[str, ...] | list[str],
     figure: Path | None,
     timeout: float,
+    root: Path,
 ) -> Rendered:
+    """Stage and check every landscape, then create ``root`` and render into it."""
     with tempfile.TemporaryDirectory(prefix="lltk-render-") as tmp:
         jobs = []
         for path, out in zip(paths, outs, strict=False):
@@ -88,6 +89,7 @@ def _render(
         }
         if figure is not None:
             job["figure"] = {"path": str(figure), "rows": list(FIGURE_ROWS)}
+        writable_folder(root, f"the images to {root}")
         job_file = Path(tmp) / "job.json"
         job_file.write_text(json.dumps(job))
         result = run_pvrender(job_file, timeout)
@@ -111,6 +113,7 @@ def render_views(
     """Render ``views`` of one landscape as ``out_dir/<view>.png`` (one pvpython process,
     plus ``out_dir/render.json``); returns the PNG paths in the order of ``views``."""
     path = Path(landscape_path).absolute()
-    rendered = _render([path], [Path(out_dir).resolve()], views, None, timeout=300.0)
+    out = Path(out_dir).resolve()
+    rendered = _render([path], [out], views, None, 300.0, out)
     pngs = rendered.views[path]
     return [pngs[v] for v in views if v in pngs]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -65,5 +66,16 @@ def run_pvrender(job_file: Path, timeout: float, attempts: int = 3) -> dict:
         if "CreateAWindow" not in proc.stderr or attempt == attempts - 1:
             break
         time.sleep(3.0 * (attempt + 1))
-    tail = (proc.stdout + proc.stderr).strip().splitlines()[-15:]
-    raise RenderError("pvpython failed:\n" + "\n".join(tail))
+    raise RenderError(failure_line(proc.returncode, proc.stdout + proc.stderr))
+
+
+def failure_line(status: int, output: str) -> str:
+    """One line for a failed pvpython: how it ended and its most telling line (the last
+    one naming an error, else the last one), never a traceback or a C++ backtrace."""
+    how = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
+    if status in (134, -6):
+        how += ", an abort inside ParaView"
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
+    telling = [ln for ln in lines if re.search(r"error|exception|abort", ln, re.IGNORECASE)]
+    last = (telling or lines or ["no output"])[-1]
+    return f"pvpython failed ({how}): {last[:300]}"

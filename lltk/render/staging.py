@@ -8,6 +8,8 @@ import math
 import os
 from pathlib import Path
 
+import numpy as np
+
 from lltk.atomic import atomic_write
 
 #: Side files (suffix after the stem) that the states read, by staged name.
@@ -82,12 +84,53 @@ def inspect_landscape(landscape: str | os.PathLike) -> tuple[str, int]:
 
     path = Path(landscape)
     field = read_landscape(path, "Loss")
+    check_drawable(path, field.values[field.valid])
+    check_side_files(path)
     if not field.domain.is_grid:
         return "points", field.invalid_count
     axes = len(field.domain.dims)
     if axes not in (2, 3):
         raise ValueError(f"{path}: a grid landscape needs 2 or 3 axes, got {field.domain.dims}")
     return ("surface" if axes == 2 else "volume"), field.invalid_count
+
+
+#: The largest magnitude ParaView draws: its geometry and colour maps compute in float32.
+DRAWABLE = float(np.finfo(np.float32).max) / 4
+
+
+def check_drawable(path: Path, losses: np.ndarray) -> None:
+    """Refuse, before ParaView sees them, finite losses beyond what it draws (a warped
+    surface's float32 points, a colour map's range: beyond them pvpython aborts)."""
+    lo, hi = float(losses.min()), float(losses.max())
+    if max(abs(lo), abs(hi), hi - lo) > DRAWABLE:
+        raise ValueError(
+            f"{path}: the losses span {lo:.6g} to {hi:.6g}, beyond what ParaView draws "
+            f"(float32 geometry: magnitudes and range up to {DRAWABLE:.3g}): rescale them "
+            "(lltk topology and compare read them)"
+        )
+
+
+def check_side_files(path: Path) -> None:
+    """The side files the states read must be what their names say (a link to anything
+    else would stop pvpython half-way): VTK files are read, the density CSV's header
+    checked; a ``ValueError`` names the file."""
+    from lltk import vtkxml
+
+    for suffix in SIDE_FILES.values():
+        side = path.with_name(path.stem + suffix)
+        if not side.exists():
+            continue
+        try:
+            if suffix.endswith(".csv"):
+                with side.open("rb") as f:
+                    ok = f.readline().strip() == b"eigenvalue,density"
+                if not ok:
+                    raise ValueError("its first line is not 'eigenvalue,density'")
+            else:
+                vtkxml.read(side)
+        except (OSError, ValueError) as exc:
+            reason = str(exc).replace(f"{side}: ", "").replace(str(side), "the file")
+            raise ValueError(f"{side} is not a side file lltk can draw ({reason})") from None
 
 
 def describe(landscape: str | os.PathLike) -> str:

@@ -48,9 +48,11 @@ ML_FIELDS = {"TestAccuracy": "TestAccuracy", "trace": "HessianTrace"}
 
 
 def landscape_files(folder: Path) -> list[Path]:
-    """The folder's ``.vti`` landscapes, each checked to hold a ``Loss`` point array;
-    raises ValueError naming every file that does not (or that cannot be read)."""
-    from lltk import vtkxml
+    """The folder's ``.vti`` landscapes, each read as ``lltk topology`` reads it (the point
+    array ``Loss``) before anything is written; raises ValueError naming every file that
+    cannot be."""
+    from lltk.errors import UserError
+    from lltk.landscape import read_landscape
 
     if not folder.is_dir():
         raise FileNotFoundError(f"no such folder: {folder}")
@@ -60,18 +62,23 @@ def landscape_files(folder: Path) -> list[Path]:
     bad = []
     for path in paths:
         try:
-            ds = vtkxml.read(path)
-        except (vtkxml.VTKFileError, OSError) as exc:
-            bad.append(f"{path.name} (unreadable: {exc})")
-            continue
-        loss = ds.point_data.get("Loss")
-        if loss is None:
-            bad.append(f"{path.name} (no 'Loss' array)")
-        elif np.asarray(loss).ndim != 1 or not np.isfinite(loss).any():
-            bad.append(f"{path.name} ('Loss' is not one finite scalar per point)")
+            read_landscape(path, "Loss")
+        except (UserError, OSError) as exc:
+            bad.append(f"{path.name} ({str(exc).removeprefix(f'{path}: ')})")
     if bad:
         raise ValueError(f"{folder}: not landscapes: {', '.join(bad)}")
     return paths
+
+
+def scalar(field_data: dict, key: str) -> float | None:
+    """The first number of the FieldData entry ``key`` (None: absent, empty or text)."""
+    value = field_data.get(key)
+    if value is None or isinstance(value, str):
+        return None
+    flat = np.atleast_1d(np.asarray(value)).ravel()
+    if not flat.size or flat.dtype.kind not in "biuf":
+        return None
+    return float(flat[0])
 
 
 def describe(path: Path, field_data: dict) -> dict:
@@ -80,15 +87,15 @@ def describe(path: Path, field_data: dict) -> dict:
     name = path.stem
 
     def number(key: str, pattern: str) -> float | None:
-        if key in field_data and not isinstance(field_data[key], str):
-            return float(np.atleast_1d(field_data[key])[0])
+        value = scalar(field_data, key)
+        if value is not None:
+            return value
         m = re.search(pattern, name)
         return float(m.group(1)) if m else None
 
-    model = field_data.get("Model") if isinstance(field_data.get("Model"), str) else None
-    residual = None
-    if "Residual" in field_data and not isinstance(field_data["Residual"], str):
-        residual = float(np.atleast_1d(field_data["Residual"])[0])
+    model = field_data.get("Model")
+    model = (model.strip() or None) if isinstance(model, str) else None
+    residual = scalar(field_data, "Residual")
     if model is None:
         lowered = name.lower()
         family = next((f for f in ("resnet20", "pinn", "vit") if lowered.startswith(f)), "")
@@ -100,7 +107,7 @@ def describe(path: Path, field_data: dict) -> dict:
     elif model.startswith("resnet20") and residual is None:
         residual = 0.0 if model.endswith("noskip") else 1.0
     directions = field_data.get("Directions")
-    if not isinstance(directions, str):
+    if not isinstance(directions, str) or not directions.strip():
         directions = "hessian" if "hessian" in name.lower() else "random"
     return {
         "name": name,
@@ -129,10 +136,10 @@ def run_reference(folder: Path, out: Path, log: Callable[[str], None] = print) -
         row = describe(path, fd)
         row.update({col: metrics[key] for key, col in steps.TOPOLOGY_COLUMNS.items()})
         for column, key in ML_FIELDS.items():
-            if key in fd and not isinstance(fd[key], str):
-                row[column] = float(np.atleast_1d(fd[key])[0])
-        if "HessianTopEigenvalues" in fd:
-            row["top_eigenvalue"] = float(np.atleast_1d(fd["HessianTopEigenvalues"])[0])
+            if scalar(fd, key) is not None:
+                row[column] = scalar(fd, key)
+        if scalar(fd, "HessianTopEigenvalues") is not None:
+            row["top_eigenvalue"] = scalar(fd, "HessianTopEigenvalues")
         study.rows.append(row)
         log(
             f"lltk study: {row['name']}: saddles {row['saddles']:g} (type 1) / "

@@ -240,7 +240,11 @@ def topology_step(landscape: Path, out: Path) -> dict[str, float]:
     key = f"{file_digest(landscape)}-{METRICS_VERSION}"
     cached = read_json(out)
     if isinstance(cached, dict) and cached.get("landscape_digest") == key:
-        return cached["metrics"]
+        metrics = cached.get("metrics")
+        if isinstance(metrics, dict) and all(
+            isinstance(metrics.get(k), int | float) for k in TOPOLOGY_COLUMNS
+        ):
+            return metrics  # a damaged cache is recomputed
     from lltk.landscape import read_landscape
     from lltk.topology import persistence_pairs
     from lltk.topology.metrics import landscape_metrics

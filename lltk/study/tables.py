@@ -42,10 +42,16 @@ def fmt(value: object) -> str:
     return f"{v:.4g}"
 
 
+def cell(text: str) -> str:
+    """Text as one Markdown table cell: ``|`` escaped, line breaks as spaces (a landscape
+    named ``a|b`` must not add a column)."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
 def markdown_table(rows: Sequence[dict], columns: Sequence[str], headers: Sequence[str]) -> str:
     """A GitHub Markdown table of ``columns`` under ``headers``."""
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(fmt(r.get(c)) for c in columns) + " |" for r in rows]
+    lines = ["| " + " | ".join(map(cell, headers)) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(fmt(r.get(c))) for c in columns) + " |" for r in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -124,7 +130,10 @@ def paired_claim(
     b = np.array([groups[other][k] for k in keys])
     sign = 1 if more else -1
     wins = int(np.sum(sign * (b - a) > 0))
-    text = f"mean {b.mean():.4g} vs {a.mean():.4g}; {wins} of {len(keys)} pairs agree"
+    text = (
+        f"mean {a.mean():.4g} at {split} {base:g} vs {b.mean():.4g} at {other:g}; "
+        f"{wins} of {len(keys)} pairs agree"
+    )
     return Claim(label, text, bool(sign * (b.mean() - a.mean()) > 0 and wins > len(keys) / 2))
 
 
@@ -146,7 +155,8 @@ def claims_markdown(claims: Sequence[Claim]) -> str:
         "|---|---|---|---|",
     ]
     lines += [
-        f"| {c.claim} | {c.evidence} | {'yes' if c.reproduced else 'no'} | {c.other} |"
+        f"| {cell(c.claim)} | {cell(c.evidence)} | {'yes' if c.reproduced else 'no'} "
+        f"| {cell(c.other)} |"
         for c in claims
     ]
     return "\n".join(lines) + "\n"

@@ -108,15 +108,26 @@ def wasserstein_distance(
 
 
 def distance_matrix(diagrams: Sequence[DiagramPoints], order: float) -> np.ndarray:
-    """The symmetric (n, n) matrix of :func:`diagram_distance`, zero on the diagonal."""
+    """The symmetric (n, n) matrix of :func:`diagram_distance`, zero on the diagonal.
+
+    Every distance is homogeneous (scaling the points scales it), so the points are divided
+    by their largest magnitude first and the distances multiplied back: losses near
+    float64's limits give finite costs where a square or a difference would overflow."""
     n = len(diagrams)
+    scale = max(
+        (float(np.abs(p).max()) for d in diagrams for p in d.points.values() if p.size),
+        default=1.0,
+    )
+    scale = scale if np.isfinite(scale) and scale > 0 else 1.0
+    scaled = [DiagramPoints({t: p / scale for t, p in d.points.items()}) for d in diagrams]
     out = np.zeros((n, n))
     rows, cols = np.triu_indices(n, k=1)
     values = [
-        diagram_distance(diagrams[i], diagrams[j], order) for i, j in zip(rows, cols, strict=True)
+        diagram_distance(scaled[i], scaled[j], order) for i, j in zip(rows, cols, strict=True)
     ]
-    out[rows, cols] = values
-    out[cols, rows] = values
+    with np.errstate(over="ignore"):
+        out[rows, cols] = np.asarray(values, float) * scale
+    out[cols, rows] = out[rows, cols]
     return out
 
 
@@ -127,11 +138,13 @@ def classical_mds(distances: np.ndarray, dims: int = 2) -> np.ndarray:
     its largest-magnitude coordinate is positive (a reproducible picture)."""
     d = np.asarray(distances, float)
     n = d.shape[0]
+    scale = float(d.max()) if d.size and np.isfinite(d).all() and d.max() > 0 else 1.0
+    d = d / scale  # MDS is homogeneous: coordinates scale with the distances
     centre = np.eye(n) - 1.0 / n
     gram = -0.5 * centre @ (d**2) @ centre
     values, vectors = np.linalg.eigh(gram)
     top = np.argsort(values)[::-1][:dims]
-    coords = vectors[:, top] * np.sqrt(np.clip(values[top], 0.0, None))
+    coords = vectors[:, top] * np.sqrt(np.clip(values[top], 0.0, None)) * scale
     if coords.shape[1] < dims:
         coords = np.pad(coords, ((0, 0), (0, dims - coords.shape[1])))
     flip = np.sign(coords[np.abs(coords).argmax(axis=0), np.arange(dims)])

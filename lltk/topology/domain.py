@@ -139,8 +139,11 @@ def grid_domain(
     """A regular grid (x fastest) with TTK's implicit triangulation (1-D to 3-D).
 
     Axes of size 1 are dropped (a 40x40x1 image is a 2-D grid). ``origin`` and
-    ``spacing`` (default 0 and 1) only place the vertices, for ``RegionSpan``.
+    ``spacing`` (default 0 and 1, finite numbers) only place the vertices, for ``RegionSpan``.
     """
+    for what, numbers in (("origin", origin), ("spacing", spacing)):
+        if numbers is not None and not np.isfinite(np.asarray(numbers, float)).all():
+            raise ValueError(f"the grid's {what} {tuple(numbers)} is not finite numbers")
     full = tuple(int(n) for n in dims)
     kept = _normalize_dims(full)
     if len(kept) > 3:

@@ -23,6 +23,7 @@ them the same way. A field with no valid value is refused.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -48,12 +49,17 @@ def cell_data_error(name: str) -> str:
 
 
 def choose_point_array(
-    components: Mapping[str, int], requested: str | None, cell_arrays: Collection[str] = ()
+    components: Mapping[str, int],
+    requested: str | None,
+    cell_arrays: Collection[str] = (),
+    repeated: Collection[str] = (),
 ) -> str:
     """The point array to read, by the module's array rule.
 
     ``components`` maps each point array's name to its number of components;
-    ``cell_arrays`` names the cell arrays. Raises :class:`FieldError` naming the arrays.
+    ``cell_arrays`` names the cell arrays; ``repeated`` the names two or more point arrays
+    share (refused when chosen: which one is meant is not known). Raises
+    :class:`FieldError` naming the arrays.
 
     >>> choose_point_array({"Loss": 1, "Valid": 1}, None)
     'Loss'
@@ -76,6 +82,11 @@ def choose_point_array(
         raise FieldError(cell_data_error(name))
     if name not in components:
         raise FieldError(f"no point array {name!r} (found: {found})")
+    if name in repeated:
+        raise FieldError(
+            f"two or more point arrays are named {name!r}: rename all but one (ParaView's "
+            "Pass Arrays or Rename Arrays)"
+        )
     if components[name] != 1:
         raise FieldError(
             f"point array {name!r} has {components[name]} components, need 1: choose a "
@@ -117,8 +128,9 @@ def landscape_field(
     name: str, values: np.ndarray, domain: Domain, points: np.ndarray | None = None
 ) -> LandscapeField:
     """Check ``values`` against ``domain`` and the validity policy; a :class:`FieldError`
-    says what is wrong (fewer than two vertices, no valid value)."""
-    values = np.asarray(values, np.float64).reshape(-1)
+    says what is wrong (not numbers, integers that float64 cannot hold exactly, fewer than
+    two vertices, no valid value, finite values whose span overflows float64)."""
+    values = _as_float64(name, np.asarray(values))
     if values.size < 2:
         raise FieldError(f"{values.size} point(s): a landscape needs two or more samples")
     if values.size != domain.n_vertices:
@@ -128,4 +140,67 @@ def landscape_field(
             f"every value of {name!r} is NaN or infinite (every loss evaluation failed): "
             "resample the landscape with a smaller distance"
         )
+    valid = values[np.isfinite(values)]
+    lo, hi = float(valid.min()), float(valid.max())
+    if not np.isfinite(hi - lo):
+        raise FieldError(
+            f"the finite values of {name!r} range from {lo:.6g} to {hi:.6g}, a span beyond "
+            "float64 (persistence and distances would be infinite): rescale them"
+        )
+    if valid.size < values.size and hi == np.finfo(np.float64).max:
+        raise FieldError(
+            f"{name!r} holds float64's largest number and NaN or infinite values: no finite "
+            "plateau lies above it to order them last; rescale the losses"
+        )
     return LandscapeField(name=name, values=values, domain=domain, points=points)
+
+
+#: Integers up to this magnitude are exact in float64; beyond it neighbours become ties.
+EXACT_INTEGER = 2**53
+
+
+def _as_float64(name: str, values: np.ndarray) -> np.ndarray:
+    if values.dtype.kind not in "biuf":
+        raise FieldError(
+            f"point array {name!r} holds {values.dtype.name} values, not numbers: choose a "
+            "numeric array"
+        )
+    if values.dtype.kind in "iu" and values.size:
+        big = max(int(values.max()), -int(values.min()))
+        if big > EXACT_INTEGER:
+            raise FieldError(
+                f"point array {name!r} holds integers up to {big}, beyond 2^53: float64 "
+                "cannot tell them apart (scale them or store them as Float64)"
+            )
+    return values.astype(np.float64).reshape(-1)
+
+
+#: Memory a vertex takes while its topology is computed (values, order, domain, union-find,
+#: tree and diagram arrays), measured on grids (docs/bad-input.md).
+VERTEX_BYTES = 400
+
+
+def check_vertex_count(n: int) -> None:
+    """A :class:`FieldError` before anything is built when ``n`` vertices' topology would
+    not fit in the memory available."""
+    from lltk.memory import check_allocation
+
+    try:
+        check_allocation(n * VERTEX_BYTES, f"the topology of {n:,} points")
+    except ValueError as exc:
+        raise FieldError(str(exc)) from None
+
+
+IDENTITY = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0)
+
+
+def ignored_direction(direction: Collection[float]) -> None:
+    """Warn when an image's Direction matrix is not the identity: lltk, like TTK 1.2,
+    places the vertices from Origin and Spacing alone (axis-aligned coordinates)."""
+    if not np.allclose(np.asarray(direction, float), IDENTITY):
+        warnings.warn(
+            "the image's Direction matrix (a rotation) is ignored, as TTK 1.2 ignores it: "
+            "coordinates are axis-aligned from Origin and Spacing",
+            RuntimeWarning,
+            stacklevel=2,
+        )

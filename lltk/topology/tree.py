@@ -56,9 +56,13 @@ class MergeTree:
 
 def plateau_height(finite: np.ndarray) -> float:
     """A finite stand-in for +inf: the highest finite value plus the values' range (plus
-    max(|value|, 1) when they are all equal), always strictly above every finite value."""
+    max(|value|, 1) when they are all equal), at most float64's largest number; strictly
+    above every finite value unless that value is float64's largest number itself."""
     lo, hi = float(finite.min()), float(finite.max())
-    return max(hi + (hi - lo if hi > lo else max(abs(hi), 1.0)), float(np.nextafter(hi, np.inf)))
+    with np.errstate(over="ignore"):
+        high = hi + (hi - lo if hi > lo else max(abs(hi), 1.0))
+    biggest = float(np.finfo(np.float64).max)
+    return min(max(high, float(np.nextafter(hi, np.inf))), biggest)
 
 
 def check_values(values: np.ndarray, domain: Domain) -> np.ndarray:

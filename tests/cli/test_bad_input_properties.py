@@ -129,8 +129,10 @@ def check_contract(rc: int, err: str, command: str, out_files: list[Path]) -> st
     assert "Traceback" not in err, err
     if rc == 2:
         lines = err.strip().splitlines()
-        prefixes = (f"lltk {command}: error: ", "lltk: error: ")  # the latter: argparse's
+        # argparse's: "lltk: error:" and, for a nested command, "lltk study reference: error:"
+        prefixes = (f"lltk {command}: error: ", "lltk: error: ", f"lltk {command} ")
         assert len(lines) == 1 and lines[0].startswith(prefixes), err
+        assert ": error: " in lines[0], err
         assert not [p for p in out_files if p.exists()], "partial output after an error"
         return "clear error"
     return "completed"
@@ -364,6 +366,169 @@ def test_sample_arguments(case):
             ds = vtkxml.read(out)
             assert ds.point_data["Loss"].size == len(ds.point_coordinates())
         OUTCOMES[("sample arguments", outcome)] += 1
+
+
+# ------------------------------------------------------------------ issue 25: hostile headers
+
+VTK_INTS = {
+    name: getattr(np, name.lower())
+    for name in ("Int8", "UInt8", "Int16", "UInt16", "Int32", "UInt32", "Int64", "UInt64")
+}
+HUGE = st.one_of(st.integers(0, 300), st.sampled_from([2**31, 2**32 - 1, 2**40, 2**63, 2**64 - 1]))
+
+
+@st.composite
+def hostile_files(draw):
+    """Hand-written .vti files whose headers lie: extents far beyond the data, compressed
+    blocks declaring sizes and counts they do not hold, ascii numbers beyond their type,
+    repeated names, junk geometry. The payload is at most a few hundred real bytes, so
+    anything allocated beyond that was allocated before a check."""
+    nx, ny = draw(st.sampled_from([(4, 3), (9, 7), (46340, 46340), (2**20, 2**20), (1, 1)]))
+    loss = np.random.default_rng(draw(st.integers(0, 9))).random(12)
+    how = draw(st.sampled_from(["compressed", "ascii", "repeated", "geometry"]))
+    comp, arrays, attrs = "", "", {}
+    if how == "compressed":
+        payload = loss.astype("<f8").tobytes()
+        packed = zlib.compress(payload)
+        nblocks, block, last = draw(HUGE), draw(HUGE), draw(HUGE)
+        sizes = [draw(HUGE) for _ in range(min(nblocks, 3))]
+        head = [min(v, 2**64 - 1) for v in (nblocks, block, last, *sizes)]
+        if draw(st.booleans()):  # sometimes the truth, to be read
+            head = [1, len(payload), len(payload), len(packed)]
+        raw = struct.pack(f"<{len(head)}Q", *head) + packed
+        text = base64.b64encode(raw).decode()
+        comp = ' compressor="vtkZLibDataCompressor"'
+        arrays = f'<DataArray type="Float64" Name="Loss" format="binary">{text}</DataArray>'
+    elif how == "ascii":
+        vtype = draw(st.sampled_from([*VTK_INTS, "Float32", "Float64"]))
+        tokens = draw(
+            st.lists(
+                st.one_of(
+                    st.integers(-(2**70), 2**70).map(str),
+                    st.integers(-200, 400).map(str),
+                    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+                    st.sampled_from(["1.7", "1e300", "-0", "0x10", "NaN", "", "1,5"]),
+                ),
+                min_size=12,
+                max_size=12,
+            )
+        )
+        body = " ".join(tokens)
+        arrays = f'<DataArray type="{vtype}" Name="Loss" format="ascii">{body}</DataArray>'
+    elif how == "repeated":
+        one = " ".join(map(repr, loss.tolist()))
+        arrays = "".join(
+            f'<DataArray type="Float64" Name="{name}" format="ascii">{one}</DataArray>'
+            for name in draw(st.sampled_from([["Loss", "Loss"], ["Loss", "Valid", "Valid"]]))
+        )
+    else:
+        one = " ".join(map(repr, loss.tolist()))
+        arrays = f'<DataArray type="Float64" Name="Loss" format="ascii">{one}</DataArray>'
+        key = draw(st.sampled_from(["Origin", "Spacing", "Direction"]))
+        attrs[key] = draw(
+            st.sampled_from(["nan 0 0", "0 0", "inf 1 1", "1e309 0 0", "", "a b c", "1 0 0 0"])
+        )
+    ext = f"0 {nx - 1} 0 {ny - 1} 0 0"
+    extra = "".join(f' {k}="{v}"' for k, v in attrs.items())
+    xml = (
+        '<?xml version="1.0"?><VTKFile type="ImageData" version="1.0" '
+        f'byte_order="LittleEndian" header_type="UInt64"{comp}><ImageData WholeExtent="{ext}"'
+        f'{extra}><Piece Extent="{ext}"><PointData>{arrays}</PointData></Piece></ImageData>'
+        "</VTKFile>"
+    )
+    return how, xml.encode()
+
+
+@settings(SETTINGS, max_examples=80)
+@given(hostile_files())
+def test_hostile_headers(case):
+    """Declared sizes are checked before anything is allocated (a lie is one line, never a
+    memory error or a kill); numbers are read exactly or refused; a repeated name chosen as
+    the loss is refused."""
+    how, data = case
+    outcome = topology_case(data, ["--out", "{out}"], None, f"hostile headers: {how}")
+    if how == "repeated" and b'Name="Loss" format="ascii">' in data.split(b"</DataArray>")[1]:
+        assert outcome == "clear error"
+
+
+@settings(SETTINGS, max_examples=60)
+@given(
+    st.sampled_from([*VTK_INTS, "Float32"]),
+    st.lists(st.integers(-(2**65), 2**65), min_size=12, max_size=12),
+)
+def test_ascii_numbers_are_exact_or_refused(vtype, numbers):
+    """An ascii array's numbers are never wrapped, truncated or rounded into another
+    order: either every value reads back as written or the file is refused."""
+    body = " ".join(map(str, numbers))
+    xml = (
+        '<?xml version="1.0"?><VTKFile type="ImageData" version="1.0"><ImageData '
+        'WholeExtent="0 3 0 2 0 0"><Piece Extent="0 3 0 2 0 0"><PointData>'
+        f'<DataArray type="{vtype}" Name="Loss" format="ascii">{body}</DataArray>'
+        "</PointData></Piece></ImageData></VTKFile>"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "l.vti"
+        path.write_text(xml)
+        try:
+            values = vtkxml.read(path).point_data["Loss"]
+        except vtkxml.VTKFileError:
+            outcome = "clear error"
+            if vtype in VTK_INTS:
+                info = np.iinfo(VTK_INTS[vtype])
+                assert not all(info.min <= v <= info.max for v in numbers)
+        else:
+            outcome = "completed"
+            if vtype in VTK_INTS:
+                assert [int(v) for v in values] == numbers
+            else:
+                assert np.isfinite(values).all()
+    OUTCOMES[("ascii numbers", outcome)] += 1
+
+
+@st.composite
+def output_paths(draw):
+    """A command that writes files, given an output path that is empty, blank, an existing
+    file, a path under a file, /proc, or a good folder."""
+    out = draw(st.sampled_from(["", " ", "{root}/keep.txt", "{root}/keep.txt/sub",
+                                "/proc/lltk-out", "{root}/out"]))  # fmt: skip
+    command = draw(st.sampled_from(["topology", "compare", "reference", "trajectory"]))
+    return command, out
+
+
+@settings(SETTINGS, max_examples=30)
+@given(output_paths())
+def test_output_paths_of_every_command(case):
+    """One output-path check for every command: nothing outside --out changes (the
+    working folder's ``distances.csv`` or ``step-*.pt`` included), whatever the path."""
+    command, out = case
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        data = root / "in"
+        data.mkdir()
+        values = _loss()
+        for name in ("resnet20_residual_seed0_d1.0", "resnet20_noresidual_seed0_d1.0"):
+            vtkxml.write(data / f"{name}.vti", vtkxml.image_data({"Loss": values}, DIMS))
+        a = str(data / "resnet20_residual_seed0_d1.0.vti")
+        for name in ("keep.txt", "distances.csv", "reference_results.md", "step-00000000.pt"):
+            (root / name).write_text("keep")
+        target = out.replace("{root}", str(root))
+        argv = {
+            "topology": ["topology", a, "--out", target],
+            "compare": ["compare", a, str(data / "resnet20_noresidual_seed0_d1.0.vti"),
+                        "--out", target],
+            "reference": ["study", "reference", str(data), "--out", target],
+            "trajectory": ["train", "pinn", "--max-iter=0", "--n-f=10", "--beta=nan",
+                           "--save-every=1", "--trajectory", target],
+        }[command]  # fmt: skip
+        before = snapshot(root, (root / "out",))
+        with contextlib.chdir(root):
+            rc, _, err = run_cli(argv)
+        name = "study" if command == "reference" else argv[0]
+        outcome = check_contract(rc, err, name, [])
+        assert snapshot(root, (root / "out",)) == before, "a file outside --out changed"
+        if out != "{root}/out" or command == "trajectory":
+            assert outcome == "clear error"
+        OUTCOMES[(f"output paths: {command}", outcome)] += 1
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -73,7 +73,7 @@ def test_installed_package_renders_without_its_source_tree(tmp_path, pvpython):
         [
             str(python),
             "-c",
-            "import importlib.util, lltk.resources as r, sampling; "
+            "import importlib.util, lltk.resources as r, lltk.sampling; "
             "print(r.share_dir('pvstates')); print(importlib.util.find_spec('torch'))",
         ],
         capture_output=True,

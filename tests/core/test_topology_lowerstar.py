@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import skip_without_ttk
 
 from lltk import ttk
 from lltk.topology import grid_domain, persistence_pairs, vertex_order
@@ -137,7 +138,7 @@ def test_random_fields_with_ties_match_ttk(ndim: int, tmp_path: Path) -> None:
     such ties in an order of its own (neither rising nor falling death in general)."""
     env = dict(os.environ)
     if ttk.add_to_env(env) is None:
-        pytest.skip("TTK 1.2.0 not installed (make ttk; or set LLTK_TTK_PREFIX)")
+        skip_without_ttk("TTK 1.2.0 not installed (make ttk; or set LLTK_TTK_PREFIX)")
     rng = np.random.default_rng(100 + ndim)
     cases = {}
     for k in range(40):

@@ -16,6 +16,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from conftest import skip_without_ttk
 
 from lltk import ttk
 
@@ -102,7 +103,7 @@ def test_rerun_after_the_real_build_is_a_no_op(tmp_path):
     nothing (no apt, no cmake) and says so."""
     prefix = ttk.default_prefix()
     if not (prefix / ".lltk-ttk").is_file():
-        pytest.skip(f"TTK is not installed in {prefix} (make ttk)")
+        skip_without_ttk(f"TTK is not installed in {prefix} (make ttk)")
     if not VENDORED.is_file():
         pytest.skip(f"the default source {VENDORED} is absent (it would be downloaded)")
     env = {k: v for k, v in os.environ.items() if not k.startswith("LLTK_TTK_")}

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import run_driver
+from conftest import run_driver, skip_without_ttk
 
 from lltk.landscape import read_landscape
 from lltk.topology.distance import diagram_points, landscape_diagram, wasserstein_distance
@@ -65,7 +65,7 @@ json.dump(out, open(cfg["out"], "w"))
 def test_wasserstein1_equals_ttk(pvpython, ttk_reference, tmp_path) -> None:
     module = PREFIX / "lib" / "python3" / "dist-packages" / "topologytoolkit"
     if not module.is_dir():
-        pytest.skip(f"TTK not installed at {PREFIX} (make ttk, or set LLTK_TTK_PREFIX)")
+        skip_without_ttk(f"TTK not installed at {PREFIX} (make ttk, or set LLTK_TTK_PREFIX)")
     files = [[str(ttk_reference / f"{s}.vti") for s in case] for case in CASES]
     cfg = {"cases": files, "out": str(tmp_path / "ttk.json")}
     env = {

@@ -215,3 +215,144 @@ def test_negative_infinity_same_tree_in_filters_and_cli(run, tmp_path, capsys):
     assert "2 -inf value(s) treated as +inf" in capsys.readouterr().out
     rows = np.loadtxt(tmp_path / "neginf_MergeTree.csv", delimiter=",", skiprows=1)
     assert run["out"]["neginf"]["VertexId"] == rows[:, 2].astype(int).tolist()
+
+
+# ======================================================================== issue 25
+
+DRIVER_25 = r"""
+import json, sys
+import numpy as np
+from paraview import simple, servermanager as sm
+from vtkmodules.util import numpy_support
+from vtkmodules.vtkCommonCore import vtkBitArray, vtkDoubleArray, vtkPoints, vtkStringArray
+from vtkmodules.vtkCommonDataModel import (
+    vtkCellArray, vtkImageData, vtkPolyData, vtkRectilinearGrid)
+from vtkmodules.vtkIOXML import vtkXMLPolyDataWriter
+
+cfg = json.load(open(sys.argv[1]))
+rng = np.random.default_rng(0)
+
+
+def loss(n, name="Loss"):
+    arr = numpy_support.numpy_to_vtk(rng.random(n), deep=1)
+    arr.SetName(name)
+    return arr
+
+
+def image(origin=(0, 0, 0)):
+    img = vtkImageData()
+    img.SetDimensions(5, 4, 1)
+    img.SetOrigin(*origin)
+    return img
+
+
+bits = image()
+b = vtkBitArray()
+b.SetName("Loss")
+for i in range(20):
+    b.InsertNextValue(i % 2)
+bits.GetPointData().AddArray(b)
+text = image()
+s = vtkStringArray()
+s.SetName("Loss")
+for i in range(20):
+    s.InsertNextValue("a")
+text.GetPointData().AddArray(s)
+nan_origin = image((float("nan"), 0, 0))
+nan_origin.GetPointData().AddArray(loss(20))
+rect = vtkRectilinearGrid()
+rect.SetDimensions(5, 4, 1)
+for axis, n in ((rect.SetXCoordinates, 5), (rect.SetYCoordinates, 4), (rect.SetZCoordinates, 1)):
+    c = vtkDoubleArray()
+    for i in range(n):
+        c.InsertNextValue(float(i))
+    axis(c)
+rect.GetPointData().AddArray(loss(20))
+strips = vtkPolyData()
+nx = 6
+pts = vtkPoints()
+for j in range(nx):
+    for i in range(nx):
+        pts.InsertNextPoint(i, j, 0)
+strips.SetPoints(pts)
+cells = vtkCellArray()
+for j in range(nx - 1):
+    cells.InsertNextCell(2 * nx)
+    for i in range(nx):
+        cells.InsertCellPoint(j * nx + i)
+        cells.InsertCellPoint((j + 1) * nx + i)
+strips.SetStrips(cells)
+strips.GetPointData().AddArray(loss(nx * nx))
+w = vtkXMLPolyDataWriter()
+w.SetInputData(strips)
+w.SetFileName(cfg["strips"])
+w.SetDataModeToAscii()
+assert w.Write() == 1
+out = {}
+for name, data in (("bits", bits), ("text", text), ("nan_origin", nan_origin),
+                   ("rectilinear", rect), ("strips", strips)):
+    src = simple.TrivialProducer()
+    src.GetClientSideObject().SetOutput(data)
+    f = simple.LossMergeTree(Input=src)
+    print("CASE " + name, file=sys.stderr, flush=True)
+    f.UpdatePipeline()
+    obj = sm.Fetch(f, idx=0)
+    arr = obj.GetPointData().GetArray("VertexId") if obj is not None else None
+    out[name] = {
+        "points": int(obj.GetNumberOfPoints()) if obj is not None else -1,
+        "VertexId": [] if arr is None else numpy_support.vtk_to_numpy(arr).tolist(),
+    }
+    simple.Delete(f)
+    simple.Delete(src)
+json.dump(out, open(cfg["out"], "w"))
+print("DONE", flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def run25(pvpython, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hardening_pv_25")
+    cfg = {"strips": str(tmp / "strips.vtp"), "out": str(tmp / "out.json")}
+    (tmp / "cfg.json").write_text(json.dumps(cfg))
+    (tmp / "driver.py").write_text(DRIVER_25)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "plugins" / "startup"), str(REPO)])
+    env["PV_PLUGIN_PATH"] = str(REPO / "plugins")
+    proc = subprocess.run(
+        [*pvpython, str(tmp / "driver.py"), str(tmp / "cfg.json")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=tmp,
+    )
+    assert proc.returncode == 0 and "DONE" in proc.stdout, proc.stdout[-4000:]
+    return {"tmp": tmp, "log": proc.stdout, "out": json.loads((tmp / "out.json").read_text())}
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("bits", "holds bits, not numbers"),
+        ("text", "not numbers"),
+        ("nan_origin", "not finite"),
+        ("rectilinear", "vtkRectilinearGrid inputs are not supported"),
+    ],
+)
+def test_filters_report_bad_inputs_in_one_message(run25, case, message):
+    """A bit or string loss, a NaN origin, a rectilinear grid: the filter reports what is
+    wrong (the CLI's words) rather than "internal error ... please report it"."""
+    text = _case_log(run25["log"], case)
+    assert message in text and "internal error" not in text, text
+    assert run25["out"][case]["points"] == 0
+
+
+def test_triangle_strips_give_the_same_tree_in_filters_and_cli(run25, tmp_path, capsys):
+    """ParaView's filter refused strips and the CLI ignored them; both read them now."""
+    path = run25["tmp"] / "strips.vtp"
+    assert main(["topology", str(path), "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    rows = np.loadtxt(tmp_path / "strips_MergeTree.csv", delimiter=",", skiprows=1, ndmin=2)
+    assert run25["out"]["strips"]["VertexId"] == rows[:, 2].astype(int).tolist()
+    assert len(rows) < 36 // 2  # not every vertex a minimum

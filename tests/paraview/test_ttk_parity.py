@@ -14,7 +14,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from conftest import REPO, TTK_REFERENCE
+from conftest import REPO, TTK_REFERENCE, skip_without_ttk
 from test_plugins import DRIVER
 
 from lltk import ttk, vtkxml
@@ -81,7 +81,7 @@ def _inputs(tmp) -> list[dict]:
 def parity(pvpython, tmp_path_factory):
     install = ttk.find()
     if install is None:
-        pytest.skip(f"TTK is not installed in {ttk.prefix()} (make ttk builds it)")
+        skip_without_ttk(f"TTK is not installed in {ttk.prefix()} (make ttk builds it)")
     from lltk.commands.paraview import plugin_env
 
     tmp = tmp_path_factory.mktemp("ttk_parity")
