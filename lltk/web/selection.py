@@ -37,17 +37,20 @@ class Analysis:
 
 def analyse(landscape: LandscapeField, threshold: float) -> Analysis:
     """Simplify by ``threshold`` (a fraction of the loss range, as the filter's default)
-    and compute the join tree, the persistence diagram and the critical points."""
+    and compute the join tree, the persistence diagram and the critical points, in the
+    simplified field's vertex order (TTK's ``<name>_Order``: a flattened basin holds no
+    minimum), as the filters downstream of Loss Persistence Simplification do."""
     from lltk import topology
 
-    values = landscape.plateau_values()
+    values, order = landscape.plateau_values(), None
+    domain = landscape.domain
     if threshold > 0:
-        values = topology.simplify(values, landscape.domain, threshold)
+        values, order = topology.simplify_with_order(values, domain, threshold)
     return Analysis(
         values=values,
-        tree=topology.join_tree(values, landscape.domain),
-        diagram=topology.persistence_pairs(values, landscape.domain),
-        critical=topology.critical_points(values, landscape.domain),
+        tree=topology.join_tree(values, domain, order),
+        diagram=topology.persistence_pairs(values, domain, order),
+        critical=topology.critical_points(values, domain, order),
     )
 
 

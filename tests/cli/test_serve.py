@@ -1,0 +1,309 @@
+"""``lltk serve``: the folder it reads, the files it serves (and refuses), the port, and the
+page in a real browser (Debian's Chromium driven by Playwright; skipped where absent)."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lltk import vtkxml
+from lltk.web.browser import chromium, free_port, launch, start_server, stop_server
+from lltk.web.catalog import load_catalog
+
+#: The study: three β, two seeds, plus a damaged file and one without ``Loss``.
+BETAS, SEEDS, N = (1.0, 4.0, 7.0), (0, 1), 21
+#: Colours the page must show: the selected pair's marks (amber), viridis' dark end.
+AMBER, VIRIDIS_DARK = (255, 191, 0), (68, 1, 84)
+
+
+def write_study(folder: Path) -> Path:
+    """A small PINN-like study: ``landscapes/*.vti`` with the sampler's FieldData."""
+    out = folder / "landscapes"
+    out.mkdir(parents=True)
+    x, y = np.meshgrid(np.linspace(-1, 1, N), np.linspace(-1, 1, N))
+    for beta in BETAS:
+        for seed in SEEDS:
+            noise = np.random.default_rng(seed).random(x.shape)
+            z = x**2 + y**2 + 0.05 * beta * np.sin(3 * beta * x) * np.cos(2 * y + seed)
+            meta = {
+                "Model": "pinn",
+                "Beta": beta,
+                "Seed": float(seed),
+                "Directions": "random",
+                "TestRelError": 0.01 * beta**2,
+                "HessianTopEigenvalues": np.array([10.0 * beta, 3.0]),
+                "HessianTrace": 20.0 * beta,
+            }
+            ds = vtkxml.image_data(
+                {"Loss": (z + 0.01 * noise).ravel()}, (N, N), (-1, -1), (0.1, 0.1), meta
+            )
+            vtkxml.write(out / f"pinn_beta{beta:g}_seed{seed}_random.vti", ds)
+    grid = np.linspace(0.0, 30.0, 40)
+    (out / "pinn_beta1_seed0_random_hessian_density.csv").write_text(
+        "eigenvalue,density\n" + "".join(f"{e!r},{np.exp(-((e - 5) ** 2)):.6g}\n" for e in grid)
+    )
+    (out / "broken.vti").write_text("<VTKFile type='ImageData'")
+    vtkxml.write(out / "no_loss.vti", vtkxml.image_data({"U": x.ravel(), "V": y.ravel()}, (N, N)))
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every path under ``folder`` with its size and modification time."""
+    return {
+        str(p.relative_to(folder)): (p.lstat().st_size, p.lstat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory) -> Path:
+    """The study, a secret file beside it and a link inside it that leads to the secret."""
+    base = tmp_path_factory.mktemp("serve")
+    (base / "secret.vti").write_text("SECRET-OUTSIDE-DIR")
+    folder = write_study(base / "study")
+    (folder / "landscapes" / "link_out.vti").symlink_to(base / "secret.vti")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(study):
+    """``lltk serve study`` on a free port; checks afterwards that it wrote nothing there."""
+    before = snapshot(study)
+    proc, url = start_server(study, free_port())
+    yield url
+    assert proc.poll() is None, "the server stopped while the page was used"
+    stop_server(proc)
+    assert snapshot(study) == before, "lltk serve wrote into the folder it serves"
+
+
+def test_catalog_reads_the_study_and_explains_bad_files(study):
+    catalog = load_catalog(study)
+    names = [e.name for e in catalog.entries]
+    assert "landscapes/link_out.vti" not in names  # leads out of the folder
+    assert "landscapes/broken.vti" in names and "landscapes/no_loss.vti" in names
+    errors = {e.label: e.error for e in catalog.entries if e.error}
+    assert set(errors) == {"broken", "no_loss"}
+    assert "not a readable VTK XML file" in errors["broken"]
+    assert "no point array 'Loss'" in errors["no_loss"]
+    assert str(study) not in errors["broken"]  # names relative to the folder
+    good = [e for e in catalog.entries if not e.error]
+    assert len(good) == len(BETAS) * len(SEEDS) and set(catalog.mds) == {e.name for e in good}
+    row = catalog.entry("landscapes/pinn_beta7_seed1_random.vti").numbers
+    assert (row["group"], row["seed"], row["error"], row["top_eigenvalue"]) == (
+        "β = 7",
+        1,
+        0.49,
+        70,
+    )
+    for name in ("../secret.vti", str(study.parent / "secret.vti"), "landscapes/link_out.vti"):
+        assert catalog.entry(name) is None
+
+
+def test_empty_folder_and_missing_folder(tmp_path):
+    from lltk.web.app import notice
+
+    assert "no .vti or .vtu landscape" in notice(load_catalog(tmp_path))
+    proc = subprocess.run(
+        [sys.executable, "-m", "lltk", "serve", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"lltk serve: error: no such folder: {tmp_path / 'nope'}"
+    ]
+
+
+def test_port_in_use_is_one_line_and_status_2(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run(
+            [sys.executable, "-m", "lltk", "serve", str(tmp_path), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"cannot listen on 127.0.0.1:{port}" in lines[0], proc.stderr
+
+
+def _get(url: str, path: str) -> tuple[int, bytes]:
+    """GET ``path`` exactly as written (no client-side normalisation of ``..``)."""
+    host, port = url.split("//")[1].strip("/").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.putrequest("GET", path, skip_accept_encoding=True)
+    conn.endheaders()
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def test_serves_listed_landscapes_and_nothing_else(server, study):
+    status, body = _get(server, "/files/landscapes/pinn_beta1_seed0_random.vti")
+    assert status == 200
+    assert body == (study / "landscapes/pinn_beta1_seed0_random.vti").read_bytes()
+    for path in (
+        "/files/../secret.vti",
+        "/files/landscapes/../../secret.vti",
+        "/files/%2e%2e/secret.vti",
+        "/files/landscapes%2f..%2f..%2fsecret.vti",
+        f"/files/{study.parent}/secret.vti",
+        f"/files/%2F{str(study.parent / 'secret.vti').lstrip('/')}",
+        "/files/landscapes/link_out.vti",
+        "/../secret.vti",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/files//etc/passwd",
+    ):
+        status, body = _get(server, path)
+        assert status in (400, 403, 404), (path, status)
+        assert b"SECRET-OUTSIDE-DIR" not in body and b"root:" not in body, path
+
+
+def test_listens_on_loopback_only_by_default(server):
+    port = int(server.rstrip("/").rsplit(":", 1)[1])
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # LISTEN
+                listening.append(address)
+    assert listening == ["0100007F"], listening  # 127.0.0.1, nothing else
+
+
+# ----------------------------------------------------------------------------- the browser
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), np.int16)
+
+
+def _near(pixels: np.ndarray, colour: tuple[int, int, int], tolerance: int = 40) -> int:
+    """How many pixels lie within ``tolerance`` (per channel) of ``colour``."""
+    return int(np.all(np.abs(pixels - np.array(colour)) <= tolerance, axis=-1).sum())
+
+
+@pytest.fixture(scope="module")
+def page(server, tmp_path_factory):
+    """The page in a fresh headless Chromium, fully loaded."""
+    if chromium() is None:
+        pytest.skip("Debian's chromium is not installed (make setup installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="make setup installs playwright")
+    with sync_api.sync_playwright() as p:
+        context = launch(p, tmp_path_factory.mktemp("chromium-profile"))
+        page = context.new_page()
+        page.goto(server)
+        page.wait_for_selector("#diagram-view svg circle", timeout=60_000)
+        page.wait_for_timeout(1000)  # vtk.js draws on the next frames
+        yield page
+        context.close()
+
+
+def _core_diagram(study: Path, name: str, threshold: float = 0.0):
+    from lltk.web.selection import analyse
+
+    return analyse(load_catalog(study).entry(name).landscape, threshold).diagram
+
+
+def test_page_shows_the_study(page, study, tmp_path):
+    rows = page.locator("#landscape-table tbody tr")
+    assert rows.count() == len(BETAS) * len(SEEDS) + 2
+    assert "2 of 8 files cannot be shown" in page.inner_text("#notice")
+    broken = page.locator("#landscape-table tr[data-name='landscapes/broken.vti']")
+    assert "not a readable VTK XML file" in broken.inner_text()
+    assert page.locator("#mds circle[data-name]").count() == len(BETAS) * len(SEEDS)
+    # the first landscape by β is selected; its diagram is the core's
+    assert page.inner_text("#selected") == "landscapes/pinn_beta1_seed0_random.vti"
+    diagram = _core_diagram(study, "landscapes/pinn_beta1_seed0_random.vti")
+    assert page.locator("#diagram-view circle[data-pair]").count() == len(diagram)
+    assert page.locator("#density-view path").count() >= 2  # the Hessian density beside it
+    shot = page.locator("#surface").screenshot(path=str(tmp_path / "surface.png"))
+    pixels = _pixels(shot)
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 50, "the surface view is blank"
+    assert _near(pixels, VIRIDIS_DARK) > 100, "no viridis colours on the surface"
+
+
+def test_clicking_a_landscape_and_a_pair_updates_every_view(page, study, tmp_path):
+    name = "landscapes/pinn_beta7_seed0_random.vti"
+    before = page.inner_html("#tree-view")
+    page.click(f"#landscape-table tr[data-name='{name}']")
+    page.wait_for_function(f"document.querySelector('#selected').textContent.trim() === '{name}'")
+    diagram = _core_diagram(study, name)
+    assert page.locator("#diagram-view circle[data-pair]").count() == len(diagram)
+    assert page.locator("#barcode-view rect[data-pair]").count() == len(diagram)
+    assert page.inner_html("#tree-view") != before
+    ring = page.locator(f"#mds circle[data-name='{name}']")
+    assert ring.get_attribute("stroke") == "#000"  # the global view marks it too
+    assert "no Hessian density" in page.inner_text("#density-view")
+    no_pair = _pixels(page.locator("#surface").screenshot())
+    pair = int(np.argmax(np.where(diagram.pair_type == 0, diagram.persistence, -1)))
+    page.click(f"#diagram-view circle[data-pair='{pair}']")
+    page.wait_for_function(
+        f"document.querySelector('#pair-info').textContent.includes('pair {pair}:')"
+    )
+    text = page.inner_text("#pair-info")
+    assert f"minimum at vertex {diagram.birth_vertex[pair]}" in text
+    assert f"at vertex {diagram.death_vertex[pair]}" in text
+    assert (
+        page.locator(f"#barcode-view rect[data-pair='{pair}']").get_attribute("fill") == "#ffbf00"
+    )
+    page.wait_for_timeout(500)
+    marked = _pixels(page.locator("#surface").screenshot(path=str(tmp_path / "pair.png")))
+    assert _near(marked, AMBER, 30) > _near(no_pair, AMBER, 30) + 20, "the pair is not marked"
+    # the global view selects too
+    other = "landscapes/pinn_beta4_seed1_random.vti"
+    page.click(f"#mds circle[data-name='{other}']")
+    page.wait_for_function(f"document.querySelector('#selected').textContent.trim() === '{other}'")
+    assert page.inner_text("#pair-info").strip() == ""
+
+
+def test_bad_file_shows_its_message_and_the_rest_still_works(page):
+    page.click("#landscape-table tr[data-name='landscapes/no_loss.vti']")
+    page.wait_for_selector("#error")
+    assert "no point array 'Loss'" in page.inner_text("#error")
+    name = "landscapes/pinn_beta4_seed0_random.vti"
+    page.click(f"#landscape-table tr[data-name='{name}']")
+    page.wait_for_function(f"document.querySelector('#selected').textContent.trim() === '{name}'")
+    assert page.locator("#error").count() == 0
+    assert page.locator("#diagram-view circle[data-pair]").count() > 1
+
+
+def test_threshold_simplifies_with_the_core_and_columns_sort(page, study):
+    name = "landscapes/pinn_beta7_seed1_random.vti"
+    page.click(f"#landscape-table tr[data-name='{name}']")
+    page.wait_for_function(f"document.querySelector('#selected').textContent.trim() === '{name}'")
+    slider = page.locator(".v-slider [role=slider]").first
+    slider.focus()
+    for _ in range(4):  # 4 steps of 0.005: 2 % of the loss range
+        slider.press("ArrowRight")
+    expected = len(_core_diagram(study, name, 0.02))
+    original = _core_diagram(study, name)
+    values = load_catalog(study).entry(name).landscape.values
+    # simplification keeps exactly the pairs more persistent than the threshold
+    kept = original.persistence > 0.02 * float(np.ptp(values))
+    assert expected == int(kept.sum()) < len(original)
+    page.wait_for_function(
+        f"document.querySelectorAll('#diagram-view circle[data-pair]').length === {expected}"
+    )
+    slider.press("Home")
+    page.click("#landscape-table th:has-text('saddles')")
+    page.wait_for_timeout(500)
+    first = page.locator("#landscape-table tbody tr").first.get_attribute("data-name")
+    catalog = load_catalog(study)
+    fewest = min((e for e in catalog.entries if not e.error), key=lambda e: e.numbers["saddles"])
+    assert catalog.entry(first).numbers["saddles"] == fewest.numbers["saddles"]
