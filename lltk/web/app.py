@@ -83,7 +83,7 @@ def empty_views(text: str) -> dict[str, object]:
     """The views with nothing drawn and ``text`` in each chart."""
     nothing = {"points": [], "polys": []}
     views: dict[str, object] = {
-        "surface": {"points": [], "polys": [], "lines": [], "verts": []},
+        **{f"surface_{k}": [] for k in ("points", "polys", "lines", "verts")},
         "surface_scalars": [],
         "surface_range": [0.0, 1.0],
         **{name: nothing for name in MARK_COLOURS},

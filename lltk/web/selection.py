@@ -158,7 +158,8 @@ def landscape_views(
         pair = None
     ids, types = analysis.critical
     views: dict[str, object] = {
-        "surface": mesh(landscape, positions),
+        # one key per array: the state sends only what changed (cells stay on one grid)
+        **{f"surface_{k}": v for k, v in mesh(landscape, positions).items()},
         "surface_scalars": scalars.astype(np.float32).tolist(),
         "surface_range": [float(scalars.min()), float(scalars.max())],
     }

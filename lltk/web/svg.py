@@ -183,17 +183,19 @@ def lines(points: np.ndarray, cells: np.ndarray, marked, testid: str, labels) ->
 
 
 def polygons(points: np.ndarray, cells: np.ndarray, values: np.ndarray, testid: str, labels) -> str:
-    """Filled polygons coloured by ``values`` (viridis): the landscape profile's basins."""
+    """Filled polygons coloured by ``values`` (viridis): the landscape profile's basins.
+    Polygons of one value share one ``<path>`` (a profile has a quad per vertex)."""
     points = np.asarray(points, float)
     if len(cells) == 0:
         return message("nothing to draw", testid)
     frame = Frame(points[:, 0], points[:, 1], pad=0.02)
     px, py = frame.px(points[:, 0]), frame.py(points[:, 1])
-    colours = viridis_hex(values)
+    shapes = ["M" + " L".join(f"{px[k]:.1f},{py[k]:.1f}" for k in cell) + "Z" for cell in cells]
+    levels, group = np.unique(np.asarray(values, float), return_inverse=True)
     body = "".join(
-        f'<polygon points="{" ".join(f"{px[k]:.1f},{py[k]:.1f}" for k in cell)}" '
-        f'fill="{c}" stroke="{c}" stroke-width="0.3"/>'
-        for cell, c in zip(cells, colours, strict=True)
+        f'<path d="{"".join(shapes[i] for i in np.flatnonzero(group == g))}" fill="{c}" '
+        f'stroke="{c}" stroke-width="0.3"/>'
+        for g, c in enumerate(viridis_hex(levels))
     )
     return _svg(frame.axes(*labels) + body, testid)
 
