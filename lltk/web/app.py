@@ -290,10 +290,10 @@ def _bottom_row(html, v3, vtk, pick):
                     ),
                     vtk.VtkPolyData(
                         "surface",
-                        points=("surface.points",),
-                        polys=("surface.polys",),
-                        lines=("surface.lines",),
-                        verts=("surface.verts",),
+                        points=("surface_points",),
+                        polys=("surface_polys",),
+                        lines=("surface_lines",),
+                        verts=("surface_verts",),
                     ),
                     vtk.VtkPointData(),
                 ):
