@@ -7,8 +7,9 @@ Without ``--folder`` it writes a 30-landscape PINN-like study (β = 1..10, seeds
 40 x 40 grids with the sampler's FieldData) into a temporary folder. "Fully drawn" is:
 every table row, every MDS point and the selected landscape's diagram are in the DOM and
 the 3-D view shows the surface (viridis' low end on screen; polled by screenshots, ~50 ms
-each, which the time includes). A switch is a click on a table row until the page names the new landscape,
-its diagram is drawn and two animation frames have passed (vtk.js draws on the next frame).
+each, which the time includes). A switch is a click on a table row until the page names
+the new landscape, its diagram is drawn and two animation frames have passed (vtk.js
+draws on the next frame).
 The server's start (reading and measuring every landscape) is timed apart.
 """
 
