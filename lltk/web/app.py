@@ -180,6 +180,7 @@ def build_server(catalog: Catalog, name: str = "lltk-serve"):
     show()
 
     with SinglePageLayout(server) as layout:
+        layout.footer.hide()
         layout.title.set_text(f"lltk serve · {escape(catalog.root.name or str(catalog.root))}")
         with layout.toolbar:
             v3.VSpacer()

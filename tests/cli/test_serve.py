@@ -301,6 +301,16 @@ def test_threshold_simplifies_with_the_core_and_columns_sort(page, study):
         f"document.querySelectorAll('#diagram-view circle[data-pair]').length === {expected}"
     )
     slider.press("Home")
+    linear = page.evaluate("() => window.trame.state.get('surface_range')")
+    page.click("#log-scale")
+    page.wait_for_function(
+        f"window.trame.state.get('surface_range')[1] !== {linear[1]}", polling=50
+    )
+    low, high = page.evaluate("() => window.trame.state.get('surface_range')")
+    span = float(np.ptp(values))
+    assert high == pytest.approx(np.log10(span + 1e-3 * span), rel=1e-5)  # log10(loss - min + ε)
+    assert low == pytest.approx(np.log10(1e-3 * span), rel=1e-5)
+    page.click("#log-scale")
     page.click("#landscape-table th:has-text('saddles')")
     page.wait_for_timeout(500)
     first = page.locator("#landscape-table tbody tr").first.get_attribute("data-name")
