@@ -67,10 +67,13 @@ def run(args: argparse.Namespace) -> int:
 
     catalog = load_catalog(folder, args.array)
     server = build_server(catalog)
-    url_host = f"[{args.host}]" if ":" in args.host else args.host
+    everywhere = args.host in ("0.0.0.0", "::")
+    url_host = "127.0.0.1" if everywhere else f"[{args.host}]" if ":" in args.host else args.host
     print(
         f"lltk serve: {len(catalog.entries)} landscape(s) in {folder}; open "
-        f"http://{url_host}:{args.port}/ (Ctrl-C stops)",
+        f"http://{url_host}:{args.port}/"
+        + (" (listening on every interface)" if everywhere else "")
+        + " (Ctrl-C stops)",
         flush=True,
     )
     argv, sys.argv = sys.argv, sys.argv[:1]  # trame reads its own options from sys.argv
