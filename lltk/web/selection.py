@@ -92,13 +92,14 @@ def cell_array(cells: np.ndarray) -> list[int]:
 
 
 def mesh(landscape: LandscapeField, positions: np.ndarray) -> dict[str, list]:
-    """The surface (triangles of a 2-D grid) or the points and edges of anything else."""
+    """The surface (triangles of a 2-D grid); a 3-D grid's vertices; a graph's vertices
+    and edges."""
     domain = landscape.domain
     triangles = domain.dims is not None and len(domain.dims) == 2
     return {
         "points": positions.astype(np.float32).ravel().tolist(),
         "polys": cell_array(domain.simplices(2)) if triangles else [],
-        "lines": [] if triangles else cell_array(domain.edges()),
+        "lines": cell_array(domain.edges()) if domain.dims is None else [],
         "verts": [] if triangles else cell_array(np.arange(domain.n_vertices)[:, None]),
     }
 
