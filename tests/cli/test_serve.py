@@ -317,3 +317,32 @@ def test_threshold_simplifies_with_the_core_and_columns_sort(page, study):
     catalog = load_catalog(study)
     fewest = min((e for e in catalog.entries if not e.error), key=lambda e: e.numbers["saddles"])
     assert catalog.entry(first).numbers["saddles"] == fewest.numbers["saddles"]
+
+
+def test_views_of_a_3d_grid_and_a_graph():
+    """A 3-D landscape is drawn as its vertices, a graph as vertices and edges; the views'
+    counts are the core's."""
+    from lltk.topology import critical_points, graph_domain, grid_domain
+    from lltk.topology.field import landscape_field
+    from lltk.web.selection import analyse, landscape_views
+
+    g = np.linspace(-1, 1, 7)
+    z, y, x = np.meshgrid(g, g, g, indexing="ij")
+    points = np.column_stack([x.ravel(), y.ravel(), z.ravel()])
+    cube = landscape_field(
+        "Loss", (points**2).sum(1) + 0.1 * points[:, 0], grid_domain((7, 7, 7)), points
+    )
+    chain = np.column_stack([np.arange(9.0), np.zeros(9), np.zeros(9)])
+    path = landscape_field(
+        "Loss",
+        np.array([3, 1, 2, 0, 4, 2, 5, 1, 6.0]),
+        graph_domain(9, np.column_stack([np.arange(8), np.arange(1, 9)]), chain),
+        chain,
+    )
+    for field, lines in ((cube, 0), (path, 8 * 3)):
+        views = landscape_views(field, analyse(field, 0.0), False, None, None)
+        assert views["surface_polys"] == [] and len(views["surface_lines"]) == lines
+        assert len(views["surface_verts"]) == 2 * field.values.size
+        minima = int(np.count_nonzero(critical_points(field.values, field.domain)[1] == 0))
+        assert views["counts"].startswith(f"{minima} minima")
+    assert minima == 4  # the chain's local minima: 1, 0, 2, 1
