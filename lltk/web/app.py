@@ -288,6 +288,7 @@ def _bottom_row(html, v3, vtk, pick):
                     vtk.VtkGeometryRepresentation(
                         color_map_preset="Viridis (matplotlib)",
                         color_data_range=("surface_range", [0.0, 1.0]),
+                        property=("{pointSize: 5}",),  # a 3-D grid's or a graph's vertices
                     ),
                     vtk.VtkPolyData(
                         "surface",

@@ -194,6 +194,9 @@ def read_entry(root: Path, path: Path, array: str | None, rows: list[dict[str, s
     entry.diagram_points = diagram_points(diagram, PAIR_SETS["min-saddle"], span)
     names = names_from_file(entry.label, meta)
     entry.numbers = _numbers(entry.label, meta, metrics, _study_row(rows, names))
+    dims = landscape.domain.dims
+    if dims is not None and len(dims) == 3:  # the study's 3-D Hessian landscapes
+        entry.numbers["directions"] = f"{entry.numbers['directions']} (3-D)".strip()
     return entry
 
 
