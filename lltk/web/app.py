@@ -10,7 +10,8 @@ merge tree and both charts; the threshold slider simplifies with the core
 
 ``GET /files/<name>`` downloads a listed landscape, and nothing else: the name must be
 one of the catalog's (so ``..``, absolute paths and links leading out of the folder are
-refused with 404).
+refused with 404). Requests from another origin (another site's page driving the
+WebSocket) are refused with 403.
 """
 
 from __future__ import annotations
@@ -329,7 +330,12 @@ def _bottom_row(html, v3, vtk, pick):
 
 
 def _file_route(ws_server, catalog: Catalog) -> None:
-    """``GET /files/<name>``: a listed landscape's bytes; anything else 404."""
+    """``GET /files/<name>``: a listed landscape's bytes; anything else 404. And no
+    cross-origin request at all: a page from another site open in the same browser must
+    not drive the WebSocket (it would read the study), so a request whose ``Origin`` is
+    not this server's own is refused with 403."""
+    from urllib.parse import urlsplit
+
     from aiohttp import web
 
     async def serve_file(request):
@@ -339,4 +345,12 @@ def _file_route(ws_server, catalog: Catalog) -> None:
             raise web.HTTPNotFound(text="no such landscape\n")
         return web.FileResponse(entry.path)
 
+    @web.middleware
+    async def same_origin(request, handler):
+        origin = request.headers.get("Origin")
+        if origin is not None and urlsplit(origin).netloc != request.host:
+            raise web.HTTPForbidden(text="cross-origin request refused\n")
+        return await handler(request)
+
+    ws_server.app.middlewares.append(same_origin)
     ws_server.app.router.add_get("/files/{name:.+}", serve_file)

@@ -139,11 +139,13 @@ def test_port_in_use_is_one_line_and_status_2(tmp_path):
     assert len(lines) == 1 and f"cannot listen on 127.0.0.1:{port}" in lines[0], proc.stderr
 
 
-def _get(url: str, path: str) -> tuple[int, bytes]:
+def _get(url: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
     """GET ``path`` exactly as written (no client-side normalisation of ``..``)."""
     host, port = url.split("//")[1].strip("/").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=10)
     conn.putrequest("GET", path, skip_accept_encoding=True)
+    for key, value in (headers or {}).items():
+        conn.putheader(key, value)
     conn.endheaders()
     response = conn.getresponse()
     return response.status, response.read()
@@ -168,6 +170,16 @@ def test_serves_listed_landscapes_and_nothing_else(server, study):
         status, body = _get(server, path)
         assert status in (400, 403, 404), (path, status)
         assert b"SECRET-OUTSIDE-DIR" not in body and b"root:" not in body, path
+
+
+def test_other_sites_cannot_open_the_websocket(server):
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13"}
+    upgrade["Sec-WebSocket-Key"] = "dGhlIHNhbXBsZSBub25jZQ=="
+    status, _ = _get(server, "/ws", {**upgrade, "Origin": "http://evil.example"})
+    assert status == 403
+    own = server.rstrip("/")
+    status, _ = _get(server, "/ws", {**upgrade, "Origin": own})
+    assert status == 101  # the page's own origin is let through
 
 
 def test_listens_on_loopback_only_by_default(server):
