@@ -17,11 +17,16 @@ PAIR_COLOURS = {0: "#1f77b4", 1: "#2ca02c", 2: "#d62728", -1: "#7f7f7f"}
 #: The selected pair (and its two vertices on the surface).
 SELECTED = "#ffbf00"
 #: Chart size in pixels and the margin left for the axes' labels.
-WIDTH, HEIGHT, MARGIN = 320, 240, 36
+WIDTH, HEIGHT, MARGIN = 330, 240, 52
 
 
 def _fmt(v: float) -> str:
     return f"{v:.3g}"
+
+
+def _tick(v: float) -> str:
+    """An axis end value, short enough for the margin."""
+    return f"{v:.2g}"
 
 
 class Frame:
@@ -51,13 +56,13 @@ class Frame:
         b, left = HEIGHT - MARGIN, MARGIN
         return (
             f'<path d="M{left},8 V{b} H{WIDTH - 8}" stroke="#444" fill="none"/>'
-            f'<text x="{left}" y="{b + 14}" font-size="10">{_fmt(self.x0)}</text>'
+            f'<text x="{left}" y="{b + 14}" font-size="10">{_tick(self.x0)}</text>'
             f'<text x="{WIDTH - 8}" y="{b + 14}" font-size="10" text-anchor="end">'
-            f"{_fmt(self.x1)}</text>"
+            f"{_tick(self.x1)}</text>"
             f'<text x="{(left + WIDTH) / 2}" y="{HEIGHT - 4}" font-size="11" '
             f'text-anchor="middle">{escape(xlabel)}</text>'
-            f'<text x="{left - 3}" y="{b}" font-size="10" text-anchor="end">{_fmt(self.y0)}</text>'
-            f'<text x="{left - 3}" y="16" font-size="10" text-anchor="end">{_fmt(self.y1)}</text>'
+            f'<text x="{left - 3}" y="{b}" font-size="10" text-anchor="end">{_tick(self.y0)}</text>'
+            f'<text x="{left - 3}" y="16" font-size="10" text-anchor="end">{_tick(self.y1)}</text>'
             f'<text x="10" y="{(b + 8) / 2}" font-size="11" text-anchor="middle" '
             f'transform="rotate(-90 10 {(b + 8) / 2})">{escape(ylabel)}</text>'
         )
@@ -111,8 +116,9 @@ def scatter(
             "</circle>"
         )
     legend = "".join(
-        f'<circle cx="{WIDTH - 70}" cy="{14 + 12 * i}" r="4" fill="{colour[g]}"/>'
-        f'<text x="{WIDTH - 62}" y="{18 + 12 * i}" font-size="9">{escape(g)}</text>'
+        f'<circle cx="{WIDTH - 8}" cy="{14 + 12 * i}" r="4" fill="{colour[g]}"/>'
+        f'<text x="{WIDTH - 15}" y="{18 + 12 * i}" font-size="9" text-anchor="end">'
+        f"{escape(g)}</text>"
         for i, g in enumerate(order[:12])
     )
     return _svg(frame.axes("MDS 1", "MDS 2") + "".join(marks) + legend, "mds")
