@@ -25,6 +25,7 @@ import numpy as np
 from lltk.study.tables import fmt
 from lltk.web import selection, svg
 from lltk.web.catalog import COLUMNS, Catalog, Entry, inside
+from lltk.web.scale import auto_log
 
 #: Surface marks: state name -> RGB.
 MARK_COLOURS = {
@@ -35,6 +36,9 @@ MARK_COLOURS = {
 }
 #: The 3-D view's first camera: looking at the warped surface from the front and above.
 CAMERA = {"position": [0.0, -3.0, 2.4], "focalPoint": [0.0, 0.0, 0.3], "viewUp": [0, 0, 1]}
+#: A table cell: on one line (a column is as wide as its longest value; the table
+#: scrolls sideways where the card is narrower), apart from its neighbours.
+CELL = "white-space: nowrap; padding: 2px 10px 2px 4px; text-align: left"
 #: The simplification slider's range (fraction of the loss range) and step.
 THRESHOLD_MAX, THRESHOLD_STEP = 0.5, 0.005
 
@@ -91,6 +95,7 @@ def empty_views(text: str) -> dict[str, object]:
         "pair": -1,
         "pair_text": "",
         "counts": "",
+        "scale_text": "",
     }
     for name in ("diagram", "barcode", "tree", "profile", "density"):
         views[f"{name}_svg"] = svg.message(text, name)
@@ -134,13 +139,17 @@ def build_server(catalog: Catalog, name: str = "lltk-serve"):
         state.update({"error": "", **views})
 
     def select(name=None) -> None:
-        """A landscape picked in the table or the MDS (a name the catalog lists)."""
+        """A landscape picked in the table or the MDS (a name the catalog lists); the log
+        switch takes the landscape's default (:func:`log_default`)."""
         entry = catalog.entry(name)
         if entry is None or name == state.selected:
             return
         state.selected = entry.name
         state.mds_svg = mds_svg(catalog, entry.name)
-        show()
+        if bool(state.log_scale) != log_default(entry):
+            state.log_scale = log_default(entry)  # its change listener redraws
+        else:
+            show()
 
     def pick(pair=None) -> None:
         """A pair picked in the diagram or the barcode."""
@@ -172,7 +181,7 @@ def build_server(catalog: Catalog, name: str = "lltk-serve"):
             "sort_desc": False,
             "selected": readable[0].name if readable else "",
             "threshold": 0.0,
-            "log_scale": False,
+            "log_scale": bool(readable) and log_default(readable[0]),
             "notice": notice(catalog),
             "mds_svg": mds_svg(catalog, readable[0].name if readable else None),
         }
@@ -198,7 +207,7 @@ def build_server(catalog: Catalog, name: str = "lltk-serve"):
                 id="threshold",
             )
             v3.VSwitch(
-                v_model=("log_scale", False),
+                v_model=("log_scale",),
                 label="log scale",
                 hide_details=True,
                 density="compact",
@@ -219,6 +228,12 @@ def build_server(catalog: Catalog, name: str = "lltk-serve"):
     return server
 
 
+def log_default(entry: Entry) -> bool:
+    """The log switch for a landscape until the user flips it: on where its losses span
+    over three decades (:func:`lltk.web.scale.auto_log`)."""
+    return entry.error is None and auto_log(entry.landscape.values)
+
+
 def notice(catalog: Catalog) -> str:
     """What the page says above everything: an empty folder, unreadable files."""
     if not catalog.entries:
@@ -236,7 +251,11 @@ def _top_row(h, v3, select, sort) -> None:
             v3.VCardTitle("Landscapes", classes="text-subtitle-1 pa-1")
             with (
                 h.Div(style="max-height: 300px; overflow: auto"),
-                h.Table(id="landscape-table", classes="lltk-table"),
+                h.Table(
+                    id="landscape-table",
+                    classes="lltk-table",
+                    style="border-collapse: collapse; font-size: 13px",
+                ),
             ):
                 with h.Thead(), h.Tr():
                     h.Th(
@@ -244,7 +263,8 @@ def _top_row(h, v3, select, sort) -> None:
                         v_for="h in headers",
                         key="h.key",
                         click=(sort, "[h.key]"),
-                        style="cursor: pointer; position: sticky; top: 0; background: #fff",
+                        style=f"{CELL}; cursor: pointer; position: sticky; top: 0; "
+                        "background: #fff; vertical-align: bottom",
                     )
                 with (
                     h.Tbody(),
@@ -259,7 +279,7 @@ def _top_row(h, v3, select, sort) -> None:
                         ),
                     ),
                 ):
-                    h.Td("{{ cell }}", v_for="(cell, i) in row.cells", key="i")
+                    h.Td("{{ cell }}", v_for="(cell, i) in row.cells", key="i", style=CELL)
                     h.Td("{{ row.error }}", style="color: #b00020; font-size: 11px")
         with v3.VCard(classes="pa-2", style="flex: 0 0 auto"):
             v3.VCardTitle(
@@ -280,6 +300,11 @@ def _bottom_row(html, v3, vtk, pick):
             v3.VCardTitle("{{ selected }}", classes="text-subtitle-1 pa-1", id="selected")
             v3.VAlert("{{ error }}", v_if="error", type="error", density="compact", id="error")
             html.Div("{{ counts }}", id="counts", style="font-size: 12px")
+            html.Div(
+                "{{ scale_text }}",
+                id="scale-info",
+                style="font-size: 12px; max-width: 560px; color: #555",
+            )
             html.Div("{{ pair_text }}", id="pair-info", style="font-size: 12px; min-height: 18px")
             with (
                 html.Div(id="surface", style="width: 560px; height: 420px"),

@@ -18,6 +18,7 @@ import numpy as np
 
 from lltk.topology.field import LandscapeField
 from lltk.web import svg
+from lltk.web.scale import AUTO_LOG_DECADES, LossScale, decades
 
 #: Critical types (TTK's codes) drawn on the surface, by mark: minima, saddles, maxima.
 MARK_TYPES = {"minima": (0,), "saddles": (1, 2, 4), "maxima": (3,)}
@@ -60,16 +61,6 @@ def base_positions(landscape: LandscapeField) -> np.ndarray:
     pts -= (pts.max(axis=0) + pts.min(axis=0)) / 2
     extent = float(np.abs(pts).max())
     return pts / extent if extent > 0 else pts
-
-
-def heights(values: np.ndarray, log: bool) -> np.ndarray:
-    """The losses as drawn: log10 of (loss - min + 1e-3 of the range) with ``log``,
-    else the losses."""
-    v = np.asarray(values, float)
-    if not log:
-        return v
-    span = float(v.max() - v.min())
-    return np.log10(v - v.min() + (1e-3 * span if span > 0 else 1.0))
 
 
 def surface_positions(landscape: LandscapeField, scalars: np.ndarray) -> np.ndarray:
@@ -141,6 +132,22 @@ def pair_text(diagram, pair: int) -> str:
     )
 
 
+def scale_text(values: np.ndarray, log: bool) -> str:
+    """What the page says about the loss scale: how it draws, and why it is the default."""
+    span = decades(values)
+    drawn = (
+        "every loss axis (surface, merge tree, diagram, barcode, profile) is drawn at "
+        "log10(loss − min + 10⁻³·range), ticks labelled in loss"
+        if log
+        else "every loss axis is linear"
+    )
+    here = f"{span:.1f} here" if span > 0 else "none here: losses reach 0"
+    return (
+        f"Log scale {'on' if log else 'off'}: {drawn}. A landscape opens with it on when "
+        f"its losses span over {AUTO_LOG_DECADES:g} decades (log10 max/min; {here})."
+    )
+
+
 def landscape_views(
     landscape: LandscapeField,
     analysis: Analysis,
@@ -149,10 +156,15 @@ def landscape_views(
     density: tuple[np.ndarray, np.ndarray] | None,
 ) -> dict[str, object]:
     """Everything the page shows for one landscape, as state values (see module docstring)."""
-    from lltk.topology.geometry import landscape_profile_polygons, planar_merge_tree
+    from lltk.topology.geometry import (
+        landscape_profile_polygons,
+        planar_merge_tree,
+        profile_unit,
+    )
     from lltk.topology.profile import branch_decomposition, landscape_profile
 
-    scalars = heights(analysis.values, log)
+    scale = LossScale.of(analysis.values, log)  # one transform for every loss axis
+    scalars = scale.drawn(analysis.values)
     positions = surface_positions(landscape, scalars)
     diagram, tree = analysis.diagram, analysis.tree
     if pair is not None and not 0 <= pair < len(diagram):
@@ -172,17 +184,23 @@ def landscape_views(
     views["marks_pair"] = spheres(positions[marked], 2.0)
     views["pair"] = -1 if pair is None else pair
     views["pair_text"] = pair_text(diagram, pair) if pair is not None else ""
-    views["diagram_svg"] = svg.diagram(diagram.birth, diagram.death, diagram.pair_type, pair)
-    views["barcode_svg"] = svg.barcode(diagram.birth, diagram.death, diagram.pair_type, pair)
+    views["scale_text"] = scale_text(analysis.values, log)
+    views["diagram_svg"] = svg.diagram(diagram.birth, diagram.death, diagram.pair_type, pair, scale)
+    views["barcode_svg"] = svg.barcode(diagram.birth, diagram.death, diagram.pair_type, pair, scale)
     planar = planar_merge_tree(tree, branch_decomposition(tree))
     ringed = np.flatnonzero(np.isin(planar.point_data["VertexId"], marked))
-    views["tree_svg"] = svg.lines(planar.points, planar.cells, ringed, "tree", ("branch", "loss"))
+    # x: the branch's column (the layout spaces columns by a loss unit; drawn as counts)
+    tree_xy = np.column_stack(
+        [np.unique(planar.points[:, 0], return_inverse=True)[1], planar.points[:, 1]]
+    )
+    views["tree_svg"] = svg.lines(tree_xy, planar.cells, ringed, "tree", ("branch", "loss"), scale)
     basins, _ = landscape_profile_polygons(
         landscape_profile(analysis.values, tree), analysis.values, tree
     )
+    profile_xy = basins.points[:, :2] / [profile_unit(analysis.values), 1.0]  # x: vertices
     views["profile_svg"] = svg.polygons(
-        basins.points, basins.cells, basins.cell_data["MeanLoss"], "profile",
-        ("vertices, basins nested", "loss"),
+        profile_xy, basins.cells, basins.cell_data["MeanLoss"], "profile",
+        ("vertices, basins nested", "loss"), scale,
     )  # fmt: skip
     views["density_svg"] = (
         svg.curve(*density, "density", ("eigenvalue", "density"))

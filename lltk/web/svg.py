@@ -12,6 +12,8 @@ from html import escape
 
 import numpy as np
 
+from lltk.web.scale import LossScale, label, nice_ticks
+
 #: TTK PairType -> colour (minimum-saddle, saddle-saddle, saddle-maximum, global pair).
 PAIR_COLOURS = {0: "#1f77b4", 1: "#2ca02c", 2: "#d62728", -1: "#7f7f7f"}
 #: The selected pair (and its two vertices on the surface).
@@ -24,55 +26,104 @@ def _fmt(v: float) -> str:
     return f"{v:.3g}"
 
 
-def _tick(v: float) -> str:
-    """An axis end value, short enough for the margin."""
-    return f"{v:.2g}"
+#: Ticks closer than this many pixels are thinned out.
+TICK_GAP = 14
+
+
+class Axis:
+    """One axis: the drawn range of ``values`` and its ticks. With a loss ``scale`` the
+    values are losses drawn by :class:`~lltk.web.scale.LossScale` (the one transform of
+    every loss axis), and the axis starts at the smallest loss: losses never lie below
+    it, so the padding goes on top only. ``integer`` ticks for counts; ``ticks=False``
+    for a layout coordinate with no unit."""
+
+    def __init__(
+        self,
+        values,
+        pad: float = 0.05,
+        scale: LossScale | None = None,
+        integer: bool = False,
+        ticks: bool = True,
+    ) -> None:
+        v = np.asarray(values, float).ravel()
+        v = v[np.isfinite(v)]
+        self.scale, self.integer, self.show_ticks = scale, integer, ticks
+        drawn = scale.drawn(v) if scale is not None else v
+        lo, hi = (float(drawn.min()), float(drawn.max())) if drawn.size else (0.0, 1.0)
+        span = hi - lo if hi > lo else max(abs(hi), 1.0)
+        self.lo = lo if scale is not None else lo - pad * span
+        self.hi = hi + pad * span
+
+    def drawn(self, v) -> np.ndarray:
+        """``v`` in the axis' drawn units."""
+        return self.scale.drawn(v) if self.scale is not None else np.asarray(v, float)
+
+    def ticks(self) -> list[tuple[float, str]]:
+        """(drawn position, label) of each tick."""
+        if not self.show_ticks:
+            return []
+        if self.scale is not None:
+            return self.scale.ticks(self.lo, self.hi)
+        return [(float(t), label(t)) for t in nice_ticks(self.lo, self.hi, self.integer)]
+
+
+def _thinned(ticks: list[tuple[float, str]], pixels) -> list[tuple[float, str, float]]:
+    """Ticks with their pixel, dropping any closer than :data:`TICK_GAP` to the one above
+    (the largest value is kept)."""
+    kept: list[tuple[float, str, float]] = []
+    for value, text in sorted(ticks, reverse=True):
+        p = float(pixels(value))
+        if all(abs(p - q) >= TICK_GAP for _, _, q in kept):
+            kept.append((value, text, p))
+    return kept
 
 
 class Frame:
     """Maps data (x, y) into the chart's pixels (y up) with a margin for the labels."""
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, pad: float = 0.05) -> None:
-        x, y = np.asarray(x, float), np.asarray(y, float)
-        self.x0, self.x1 = _limits(x, pad)
-        self.y0, self.y1 = _limits(y, pad)
+    def __init__(self, x: Axis, y: Axis) -> None:
+        self.x, self.y = x, y
+
+    def _px(self, drawn) -> np.ndarray:
+        t = (np.asarray(drawn, float) - self.x.lo) / (self.x.hi - self.x.lo)
+        return MARGIN + t * (WIDTH - MARGIN - 8)
+
+    def _py(self, drawn) -> np.ndarray:
+        t = (np.asarray(drawn, float) - self.y.lo) / (self.y.hi - self.y.lo)
+        return HEIGHT - MARGIN + t * (8 + MARGIN - HEIGHT)
 
     def px(self, x) -> np.ndarray:
         """Pixel columns of ``x``."""
-        return MARGIN + (np.asarray(x, float) - self.x0) / (self.x1 - self.x0) * (
-            WIDTH - MARGIN - 8
-        )
+        return self._px(self.x.drawn(x))
 
     def py(self, y) -> np.ndarray:
         """Pixel rows of ``y``."""
-        return (
-            HEIGHT
-            - MARGIN
-            + (np.asarray(y, float) - self.y0) / (self.y1 - self.y0) * (8 + MARGIN - HEIGHT)
-        )
+        return self._py(self.y.drawn(y))
 
     def axes(self, xlabel: str, ylabel: str) -> str:
-        """Two axis lines, their end values and labels."""
+        """Two axis lines, their ticks and labels."""
         b, left = HEIGHT - MARGIN, MARGIN
-        return (
-            f'<path d="M{left},8 V{b} H{WIDTH - 8}" stroke="#444" fill="none"/>'
-            f'<text x="{left}" y="{b + 14}" font-size="10">{_tick(self.x0)}</text>'
-            f'<text x="{WIDTH - 8}" y="{b + 14}" font-size="10" text-anchor="end">'
-            f"{_tick(self.x1)}</text>"
+        parts = [f'<path d="M{left},8 V{b} H{WIDTH - 8}" stroke="#444" fill="none"/>']
+        for _, text, p in _thinned(self.x.ticks(), self._px):
+            anchor = "end" if p > WIDTH - 24 else "start" if p < left + 12 else "middle"
+            parts.append(
+                f'<line x1="{p:.1f}" y1="{b}" x2="{p:.1f}" y2="{b + 4}" stroke="#444"/>'
+                f'<text class="tick x" x="{p:.1f}" y="{b + 15}" font-size="10" '
+                f'text-anchor="{anchor}">{escape(text)}</text>'
+            )
+        for _, text, p in _thinned(self.y.ticks(), self._py):
+            parts.append(
+                f'<line x1="{left - 4}" y1="{p:.1f}" x2="{left}" y2="{p:.1f}" stroke="#444"/>'
+                f'<text class="tick y" x="{left - 6}" y="{p + 3.5:.1f}" font-size="10" '
+                f'text-anchor="end">{escape(text)}</text>'
+            )
+        parts.append(
             f'<text x="{(left + WIDTH) / 2}" y="{HEIGHT - 4}" font-size="11" '
             f'text-anchor="middle">{escape(xlabel)}</text>'
-            f'<text x="{left - 3}" y="{b}" font-size="10" text-anchor="end">{_tick(self.y0)}</text>'
-            f'<text x="{left - 3}" y="16" font-size="10" text-anchor="end">{_tick(self.y1)}</text>'
             f'<text x="10" y="{(b + 8) / 2}" font-size="11" text-anchor="middle" '
             f'transform="rotate(-90 10 {(b + 8) / 2})">{escape(ylabel)}</text>'
         )
-
-
-def _limits(v: np.ndarray, pad: float) -> tuple[float, float]:
-    v = v[np.isfinite(v)]
-    lo, hi = (float(v.min()), float(v.max())) if v.size else (0.0, 1.0)
-    span = hi - lo if hi > lo else max(abs(hi), 1.0)
-    return lo - pad * span, hi + pad * span
+        return "".join(parts)
 
 
 def _svg(body: str, testid: str) -> str:
@@ -99,7 +150,7 @@ def scatter(
     if len(names) == 0:
         return message("no readable landscape", "mds")
     xy = np.asarray(xy, float).reshape(-1, 2)
-    frame = Frame(xy[:, 0], xy[:, 1], pad=0.12)
+    frame = Frame(Axis(xy[:, 0], pad=0.12), Axis(xy[:, 1], pad=0.12))
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
@@ -124,17 +175,18 @@ def scatter(
     return _svg(frame.axes("MDS 1", "MDS 2") + "".join(marks) + legend, "mds")
 
 
-def diagram(birth, death, pair_type, selected: int | None) -> str:
-    """The persistence diagram: (birth, death) per pair, the diagonal, coloured by type."""
+def diagram(birth, death, pair_type, selected: int | None, scale: LossScale) -> str:
+    """The persistence diagram: (birth, death) per pair, the diagonal, coloured by type;
+    both axes drawn by the loss ``scale``."""
     birth, death = np.asarray(birth, float), np.asarray(death, float)
     if birth.size == 0:
         return message("no persistence pair", "diagram")
     both = np.concatenate([birth, death])
-    frame = Frame(both, both)
-    lo, hi = frame.x0, frame.x1
+    frame = Frame(Axis(both, scale=scale), Axis(both, scale=scale))
+    # one scale and one range on both axes: the diagonal runs corner to corner
     body = [
-        f'<line x1="{frame.px(lo):.1f}" y1="{frame.py(lo):.1f}" x2="{frame.px(hi):.1f}" '
-        f'y2="{frame.py(hi):.1f}" stroke="#999" stroke-dasharray="3,3"/>'
+        f'<line x1="{MARGIN}" y1="{HEIGHT - MARGIN}" x2="{WIDTH - 8}" y2="8" '
+        'stroke="#999" stroke-dasharray="3,3"/>'
     ]
     for i, (b, d, t) in enumerate(zip(birth, death, pair_type, strict=True)):
         fill = SELECTED if i == selected else PAIR_COLOURS.get(int(t), "#000")
@@ -147,13 +199,14 @@ def diagram(birth, death, pair_type, selected: int | None) -> str:
     return _svg(frame.axes("birth (loss)", "death (loss)") + "".join(body), "diagram")
 
 
-def barcode(birth, death, pair_type, selected: int | None) -> str:
-    """The barcode: one bar per pair from birth to death, longest first."""
+def barcode(birth, death, pair_type, selected: int | None, scale: LossScale) -> str:
+    """The barcode: one bar per pair from birth to death (drawn by the loss ``scale``),
+    longest first."""
     birth, death = np.asarray(birth, float), np.asarray(death, float)
     if birth.size == 0:
         return message("no persistence pair", "barcode")
     order = np.argsort(-(death - birth), kind="stable")
-    frame = Frame(np.concatenate([birth, death]), [0, 1], pad=0.02)
+    frame = Frame(Axis(np.concatenate([birth, death]), scale=scale), Axis([0, 1], ticks=False))
     step = (HEIGHT - MARGIN - 10) / order.size
     body = []
     for row, i in enumerate(order):
@@ -168,13 +221,15 @@ def barcode(birth, death, pair_type, selected: int | None) -> str:
     return _svg(frame.axes("loss", "pairs by persistence") + "".join(body), "barcode")
 
 
-def lines(points: np.ndarray, cells: np.ndarray, marked, testid: str, labels) -> str:
-    """Line segments (``cells`` index ``points``' x, y) with the ``marked`` points ringed:
-    the planar merge tree."""
+def lines(
+    points: np.ndarray, cells: np.ndarray, marked, testid: str, labels, scale: LossScale
+) -> str:
+    """Line segments (``cells`` index ``points``' x, a count, and y, a loss drawn by
+    ``scale``) with the ``marked`` points ringed: the planar merge tree."""
     points = np.asarray(points, float)
     if len(cells) == 0:
         return message("a single basin: no saddle", testid)
-    frame = Frame(points[:, 0], points[:, 1])
+    frame = Frame(Axis(points[:, 0], integer=True), Axis(points[:, 1], scale=scale))
     px, py = frame.px(points[:, 0]), frame.py(points[:, 1])
     body = "".join(
         f'<line x1="{px[a]:.1f}" y1="{py[a]:.1f}" x2="{px[b]:.1f}" y2="{py[b]:.1f}" '
@@ -188,20 +243,28 @@ def lines(points: np.ndarray, cells: np.ndarray, marked, testid: str, labels) ->
     return _svg(frame.axes(*labels) + body, testid)
 
 
-def polygons(points: np.ndarray, cells: np.ndarray, values: np.ndarray, testid: str, labels) -> str:
-    """Filled polygons coloured by ``values`` (viridis): the landscape profile's basins.
-    Polygons of one value share one ``<path>`` (a profile has a quad per vertex)."""
+def polygons(
+    points: np.ndarray,
+    cells: np.ndarray,
+    values: np.ndarray,
+    testid: str,
+    labels,
+    scale: LossScale,
+) -> str:
+    """Filled polygons (x a count, y a loss) coloured by ``values`` (losses; viridis over
+    their range as ``scale`` draws them): the landscape profile's basins. Polygons of one
+    value share one ``<path>`` (a profile has a quad per vertex)."""
     points = np.asarray(points, float)
     if len(cells) == 0:
         return message("nothing to draw", testid)
-    frame = Frame(points[:, 0], points[:, 1], pad=0.02)
+    frame = Frame(Axis(points[:, 0], pad=0.02, integer=True), Axis(points[:, 1], scale=scale))
     px, py = frame.px(points[:, 0]), frame.py(points[:, 1])
     shapes = ["M" + " L".join(f"{px[k]:.1f},{py[k]:.1f}" for k in cell) + "Z" for cell in cells]
     levels, group = np.unique(np.asarray(values, float), return_inverse=True)
     body = "".join(
         f'<path d="{"".join(shapes[i] for i in np.flatnonzero(group == g))}" fill="{c}" '
         f'stroke="{c}" stroke-width="0.3"/>'
-        for g, c in enumerate(viridis_hex(levels))
+        for g, c in enumerate(viridis_hex(scale.drawn(levels)))
     )
     return _svg(frame.axes(*labels) + body, testid)
 
@@ -209,7 +272,7 @@ def polygons(points: np.ndarray, cells: np.ndarray, values: np.ndarray, testid: 
 def curve(x, y, testid: str, labels) -> str:
     """A line plot: the Hessian's spectral density."""
     x, y = np.asarray(x, float), np.asarray(y, float)
-    frame = Frame(x, y)
+    frame = Frame(Axis(x), Axis(y))
     path = " ".join(
         f"{'M' if i == 0 else 'L'}{a:.1f},{b:.1f}"
         for i, (a, b) in enumerate(zip(frame.px(x), frame.py(y), strict=True))

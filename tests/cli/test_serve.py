@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import TTK_REFERENCE
 
 from lltk import vtkxml
 from lltk.web.browser import chromium, free_port, launch, start_server, stop_server
@@ -211,19 +213,25 @@ def _near(pixels: np.ndarray, colour: tuple[int, int, int], tolerance: int = 40)
 
 
 @pytest.fixture(scope="module")
-def page(server, tmp_path_factory):
-    """The page in a fresh headless Chromium, fully loaded."""
+def playwright():
+    """Playwright (one per process: its sync API runs one event loop)."""
     if chromium() is None:
         pytest.skip("Debian's chromium is not installed (make setup installs it)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="make setup installs playwright")
     with sync_api.sync_playwright() as p:
-        context = launch(p, tmp_path_factory.mktemp("chromium-profile"))
-        page = context.new_page()
-        page.goto(server)
-        page.wait_for_selector("#diagram-view svg circle", timeout=60_000)
-        page.wait_for_timeout(1000)  # vtk.js draws on the next frames
-        yield page
-        context.close()
+        yield p
+
+
+@pytest.fixture(scope="module")
+def page(server, playwright, tmp_path_factory):
+    """The page in a fresh headless Chromium, fully loaded."""
+    context = launch(playwright, tmp_path_factory.mktemp("chromium-profile"))
+    page = context.new_page()
+    page.goto(server)
+    page.wait_for_selector("#diagram-view svg circle", timeout=60_000)
+    page.wait_for_timeout(1000)  # vtk.js draws on the next frames
+    yield page
+    context.close()
 
 
 def _core_diagram(study: Path, name: str, threshold: float = 0.0):
@@ -313,6 +321,8 @@ def test_threshold_simplifies_with_the_core_and_columns_sort(page, study):
         f"document.querySelectorAll('#diagram-view circle[data-pair]').length === {expected}"
     )
     slider.press("Home")
+    assert not page.evaluate("() => window.trame.state.get('log_scale')")  # losses cross 0
+    assert values.min() <= 0
     linear = page.evaluate("() => window.trame.state.get('surface_range')")
     page.click("#log-scale")
     page.wait_for_function(
@@ -358,3 +368,91 @@ def test_views_of_a_3d_grid_and_a_graph():
         minima = int(np.count_nonzero(critical_points(field.values, field.domain)[1] == 0))
         assert views["counts"].startswith(f"{minima} minima")
     assert minima == 4  # the chain's local minima: 1, 0, 2, 1
+
+
+#: The loss axes of the charts, as ``class`` of their tick labels.
+LOSS_AXES = {"diagram_svg": "xy", "barcode_svg": "x", "tree_svg": "y", "profile_svg": "y"}
+
+
+def _ticks(chart: str, axes: str) -> list[str]:
+    """The tick labels of ``chart`` on ``axes`` (``x``, ``y`` or both)."""
+    return [
+        text for axis, text in re.findall(r'class="tick (\w)"[^>]*>([^<]*)<', chart) if axis in axes
+    ]
+
+
+def test_loss_axes_share_the_surface_log_scale_and_start_at_the_minimum():
+    """Losses over six decades: with log on, the surface and every loss axis use one
+    transform with decade ticks; linear axes start at the smallest loss, ticks round."""
+    from lltk.topology import grid_domain
+    from lltk.topology.field import landscape_field
+    from lltk.web.scale import LossScale, auto_log, decades
+    from lltk.web.selection import analyse, landscape_views
+
+    x, y = np.meshgrid(np.linspace(-1, 1, 25), np.linspace(-1, 1, 25))
+    loss = 10.0 ** (6 * (x**2 + y**2) / 2 + 0.3 * np.sin(7 * x) * np.cos(5 * y)) + 1.0
+    points = np.column_stack([x.ravel(), y.ravel(), np.zeros(x.size)])
+    field = landscape_field("Loss", loss.ravel(), grid_domain((25, 25)), points)
+    assert decades(field.values) > 5 and auto_log(field.values)
+    assert not auto_log(loss.ravel() - loss.min())  # a loss of 0: no decades, linear
+    analysis = analyse(field, 0.0)
+    log = landscape_views(field, analysis, True, None, None)
+    span = float(np.ptp(field.values))
+    expected = np.log10(field.values - field.values.min() + 1e-3 * span)
+    np.testing.assert_allclose(log["surface_scalars"], expected, rtol=1e-5)
+    assert LossScale.of(field.values, True).drawn(field.values.max()) == expected.max()
+    for chart, axes in LOSS_AXES.items():
+        labels = _ticks(log[chart], axes)
+        decades = [t for t in labels if re.fullmatch("10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+", t)]
+        assert len(decades) >= 3 * len(axes) and len(decades) == len(labels), (chart, labels)
+    linear = landscape_views(field, analysis, False, None, None)
+    for chart, axes in LOSS_AXES.items():
+        labels = [float(t) for t in _ticks(linear[chart], axes)]
+        assert len(labels) >= 2 * len(axes) and min(labels) >= 0, (chart, labels)  # not < min
+        assert all(f"{v:.2g}" == f"{v:.6g}" or v == int(v) for v in labels), labels  # round
+
+
+@pytest.fixture(scope="module")
+def reference_page(tmp_path_factory, request):
+    """``lltk serve`` on the 53 TTK reference landscapes in Chromium, 1600 x 1000."""
+    if not (TTK_REFERENCE / "pinn_convection_beta50.0_seed0.vti").is_file():
+        pytest.skip(f"TTK reference landscapes not found at {TTK_REFERENCE}")
+    playwright = request.getfixturevalue("playwright")
+    proc, url = start_server(TTK_REFERENCE, free_port())
+    try:
+        context = launch(playwright, tmp_path_factory.mktemp("chromium-reference"), 1600, 1000)
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector("#diagram-view svg circle", timeout=60_000)
+        yield page
+        context.close()
+    finally:
+        stop_server(proc)
+
+
+def _diagram_spread(page) -> float:
+    """The 10-90 % range of the diagram points' pixel rows over the y axis' height."""
+    rows = page.eval_on_selector_all(
+        "#diagram-view circle[data-pair]",
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return r.y + r.height / 2 })",
+    )
+    axis = page.locator("#diagram-view svg path").first.bounding_box()
+    return float(np.ptp(np.percentile(rows, [10, 90]))) / axis["height"]
+
+
+def test_log_scale_spreads_the_beta50_diagram_over_the_plot(reference_page):
+    """PINN β = 50 (losses 33 to 5.7e7): the log switch is on by default and spreads the
+    diagram's points over most of its height; linear, they crowd into a corner."""
+    page = reference_page
+    name = "pinn_convection_beta50.0_seed0.vti"
+    page.click(f"#landscape-table tr[data-name='{name}']")
+    page.wait_for_function(f"document.querySelector('#selected').textContent.trim() === '{name}'")
+    page.wait_for_function("window.trame.state.get('log_scale') === true")
+    assert "6.2 here" in page.inner_text("#scale-info")
+    assert _diagram_spread(page) > 0.5
+    ticks = page.locator("#diagram-view text.tick").all_text_contents()
+    assert {"10⁵", "10⁶", "10⁷"} <= set(ticks)
+    page.click("#log-scale")
+    page.wait_for_function("window.trame.state.get('log_scale') === false")
+    page.wait_for_function("!document.querySelector('#diagram-view').textContent.includes('10⁶')")
+    assert _diagram_spread(page) < 0.25
