@@ -26,8 +26,8 @@ def _fmt(v: float) -> str:
     return f"{v:.3g}"
 
 
-#: Ticks closer than this many pixels are thinned out.
-TICK_GAP = 14
+#: Ticks closer than this many pixels are thinned out (x labels are wider than tall).
+TICK_GAP_X, TICK_GAP_Y = 30, 14
 
 
 class Axis:
@@ -67,13 +67,13 @@ class Axis:
         return [(float(t), label(t)) for t in nice_ticks(self.lo, self.hi, self.integer)]
 
 
-def _thinned(ticks: list[tuple[float, str]], pixels) -> list[tuple[float, str, float]]:
-    """Ticks with their pixel, dropping any closer than :data:`TICK_GAP` to the one above
-    (the largest value is kept)."""
+def _thinned(ticks: list[tuple[float, str]], pixels, gap: float) -> list[tuple[float, str, float]]:
+    """Ticks with their pixel, dropping any closer than ``gap`` to one kept (from the
+    largest value down)."""
     kept: list[tuple[float, str, float]] = []
     for value, text in sorted(ticks, reverse=True):
         p = float(pixels(value))
-        if all(abs(p - q) >= TICK_GAP for _, _, q in kept):
+        if all(abs(p - q) >= gap for _, _, q in kept):
             kept.append((value, text, p))
     return kept
 
@@ -104,14 +104,14 @@ class Frame:
         """Two axis lines, their ticks and labels."""
         b, left = HEIGHT - MARGIN, MARGIN
         parts = [f'<path d="M{left},8 V{b} H{WIDTH - 8}" stroke="#444" fill="none"/>']
-        for _, text, p in _thinned(self.x.ticks(), self._px):
+        for _, text, p in _thinned(self.x.ticks(), self._px, TICK_GAP_X):
             anchor = "end" if p > WIDTH - 24 else "start" if p < left + 12 else "middle"
             parts.append(
                 f'<line x1="{p:.1f}" y1="{b}" x2="{p:.1f}" y2="{b + 4}" stroke="#444"/>'
                 f'<text class="tick x" x="{p:.1f}" y="{b + 15}" font-size="10" '
                 f'text-anchor="{anchor}">{escape(text)}</text>'
             )
-        for _, text, p in _thinned(self.y.ticks(), self._py):
+        for _, text, p in _thinned(self.y.ticks(), self._py, TICK_GAP_Y):
             parts.append(
                 f'<line x1="{left - 4}" y1="{p:.1f}" x2="{left}" y2="{p:.1f}" stroke="#444"/>'
                 f'<text class="tick y" x="{left - 6}" y="{p + 3.5:.1f}" font-size="10" '
