@@ -34,7 +34,8 @@ class Axis:
     """One axis: the drawn range of ``values`` and its ticks. With a loss ``scale`` the
     values are losses drawn by :class:`~lltk.web.scale.LossScale` (the one transform of
     every loss axis), and the axis starts at the smallest loss: losses never lie below
-    it, so the padding goes on top only. ``integer`` ticks for counts; ``ticks=False``
+    it, so the padding goes on top only (other values never padded below 0 where none is
+    negative). ``integer`` ticks for counts; ``ticks=False``
     for a layout coordinate with no unit."""
 
     def __init__(
@@ -51,7 +52,10 @@ class Axis:
         drawn = scale.drawn(v) if scale is not None else v
         lo, hi = (float(drawn.min()), float(drawn.max())) if drawn.size else (0.0, 1.0)
         span = hi - lo if hi > lo else max(abs(hi), 1.0)
+        # losses start at their minimum; other values pad below without crossing 0
         self.lo = lo if scale is not None else lo - pad * span
+        if scale is None and lo >= 0:
+            self.lo = max(self.lo, 0.0)
         self.hi = hi + pad * span
 
     def drawn(self, v) -> np.ndarray:
