@@ -2,8 +2,8 @@
 # Prove docker/Dockerfile without a Docker engine: debootstrap a fresh Debian bookworm root
 # (what debian:bookworm-slim is), replay the Dockerfile's instructions in it through chroot
 # (docker/replay_dockerfile.py), then run the image's entrypoint there as its non-root user:
-# every subcommand's --help, pvpython with the plugins, `lltk topology` and `lltk render` on a
-# landscape in /data, `lltk demo`. Exit status 0 only if all passed.
+# every subcommand's --help, pvpython with the plugins, `lltk topology`, `lltk render` and
+# `lltk serve` on a landscape in /data, `lltk demo`. Exit status 0 only if all passed.
 #
 #   sudo docker/verify-rootfs.sh [--rootfs DIR] [--data DIR] [--worktree] [--keep]
 #                                [--skip-demo] [--checks-only] [--with-ttk]
@@ -231,6 +231,10 @@ if [[ " $commands " == *" render "* ]]; then
   check "lltk render /data/landscape.vti --out /data/png" \
     image render /data/landscape.vti --out /data/png
   check "render wrote PNGs" test -n "$(find "$DATA/png" -name '*.png' -size +1k)"
+fi
+if [[ " $commands " == *" serve "* ]]; then
+  check "lltk serve /data --host 0.0.0.0 answers, serves /data's landscape, refuses .., writes nothing" \
+    image_as python /opt/lltk/docker/check_serve.py /data
 fi
 if [ "$WITH_TTK" = 1 ]; then
   check "TTK's filters load and lltk's four TTK filters run TTK (lltkBackend = ttk)" \

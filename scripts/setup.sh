@@ -15,6 +15,8 @@ APT_PACKAGES=(
   paraview-dev qhelpgenerator-qt5 g++
   # scripts/gui-check.sh drives the GUI with xdotool, screenshots with xwd and ImageMagick
   xdotool x11-apps imagemagick
+  # `lltk serve`'s browser tests drive Debian's Chromium with Playwright (no browser download)
+  chromium
 )
 VENV=${LLTK_VENV:-.venv}
 TORCH_SPEC=${LLTK_TORCH_SPEC:-torch==2.13.0}
@@ -58,6 +60,9 @@ TORCH_FROM=()
 "$VENV/bin/python" -c "import torch" 2>/dev/null || { echo "lltk setup: installing $TORCH_SPEC"; "${PIP[@]}" "${TORCH_FROM[@]}" "$TORCH_SPEC"; }
 # pyhessian and ruff bring no compiled numpy code: --no-deps keeps Debian's numpy 1.24.
 "${PIP[@]}" --no-deps pyhessian==0.1 ruff
+# `lltk serve` (trame) and its browser tests (Playwright); none of them pulls numpy
+"${PIP[@]}" trame==4.0.0 trame-server==4.1.0 trame-client==4.1.4 trame-vtk==2.11.17 \
+  trame-vuetify==3.3.0 wslink==2.6.0 playwright==1.65.2
 [[ $STEPS == *" project "* ]] || exit 0
 "${PIP[@]}" --no-deps --no-build-isolation -e .
 "$VENV/bin/python" -m lltk.paraview.documentation
