@@ -366,6 +366,7 @@ def plane_through(a: Tensor, b: Tensor, c: Tensor, resolution: int, margin: floa
         raise ValueError(f"the plane needs at least 5 points per axis, not {resolution}")
     if not (math.isfinite(margin) and margin >= 0):
         raise ValueError(f"the margin must be >= 0, not {margin}")
+    dtype = a.dtype
     a, b, c = (v.detach().double() for v in (a, b, c))
     u = b - a
     unit = float(torch.linalg.vector_norm(u))
@@ -401,7 +402,6 @@ def plane_through(a: Tensor, b: Tensor, c: Tensor, resolution: int, margin: floa
     xy = np.array([[0.0, 0.0], [1.0, 0.0], [x_c, y_c]])
     offset = np.array([k0, j0]) * h
     coords = (xy + offset) / half - 1.0
-    dtype = torch.promote_types(c.dtype, torch.float32)
     return Plane(
         origin=origin.to(dtype),
         directions=directions.to(dtype),
