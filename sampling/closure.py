@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -30,6 +31,8 @@ class Trained:
     extras: dict[str, Any] = field(default_factory=dict)
     #: Whether ``loss_fn`` may run under :func:`torch.func.vmap`.
     vectorized: bool = True
+    #: The cached checkpoint holding the weights (``lltk connect`` takes it), if any.
+    checkpoint: Path | None = None
 
     @property
     def params(self) -> dict[str, Tensor]:

@@ -245,4 +245,5 @@ def train_resnet(
         "TestLoss": test_loss,
         "TestAccuracy": test_acc,
     }
-    return Trained(model=model, loss_fn=loss_fn, metadata=metadata, extras=extras)
+    checkpoint = path if use_cache else None
+    return Trained(model, loss_fn, metadata, extras=extras, checkpoint=checkpoint)
