@@ -209,3 +209,25 @@ def test_non_finite_losses_are_invalid_points():
     assert path.invalid_count == int(np.sum(np.abs(2 * path.t - 1) < 0.35)) == 7
     assert path.valid.sum() == 21 - path.invalid_count
     assert path.barrier == pytest.approx(0.0, abs=1e-6)  # ends 1, the highest valid 1
+
+
+def test_cli_takes_lltk_train_checkpoints(tmp_path, monkeypatch, capsys):
+    """The checkpoints ``lltk train`` prints rebuild the PINN and its loss: the path's ends
+    are the trained networks' own losses."""
+    monkeypatch.setenv("LLTK_CACHE", str(tmp_path / "cache"))
+    fast = ["--n-f", "50", "--max-iter", "5", "--quiet"]
+    checkpoints, losses = [], []
+    for seed in ("0", "1"):
+        assert main(["train", "pinn", "--beta", "2", "--seed", seed, *fast]) == 0
+        out = capsys.readouterr().out
+        checkpoints.append(out.split("checkpoint ")[1].split()[0])
+        losses.append(float(out.split("TrainLoss ")[1].split(",")[0]))
+    out = tmp_path / "c"
+    assert main(["connect", *checkpoints, "--points", "5", "--out", str(out), "--quiet"]) == 0
+    summary = json.loads((out / "connect.json").read_text())
+    np.testing.assert_allclose(summary["linear"]["end_losses"], losses, rtol=1e-4)
+    assert "Beta 2.0" in summary["loss"]
+    bad = tmp_path / "bad.pt"
+    torch.save({"weights": 1}, bad)
+    assert main(["connect", checkpoints[0], str(bad), "--out", str(out)]) == 2
+    assert "not a checkpoint lltk train wrote" in capsys.readouterr().err
