@@ -611,3 +611,30 @@ def write_paths(
         cell_types=np.full(len(drawn), vtkxml.VTK_POLY_LINE, np.uint8),
     )
     return vtkxml.write(path, ds)
+
+
+def write_networks(
+    path: str | os.PathLike, plane: Plane, result: LandscapeResult, saddle: PlaneSaddle
+) -> Path:
+    """The three networks and the saddle joining A's and B's basins on the plane, a
+    ``.vtp`` of vertices at their alphas (z = 0): point arrays ``Network`` (0 A, 1 B, 2 C,
+    3 the saddle) and ``Loss`` (the plane's loss at the nearest grid vertex)."""
+    from lltk import vtkxml
+
+    r = plane.resolution
+    coords = np.vstack([plane.coords, saddle.alphas])
+    index = np.clip(np.rint((coords + 1.0) * (r - 1) / 2).astype(int), 0, r - 1)
+    points = np.zeros((4, 3))
+    points[:, :2] = coords
+    ds = vtkxml.Dataset(
+        kind="PolyData",
+        point_data={
+            "Network": np.arange(4, dtype=np.int64),
+            "Loss": result.loss[index[:, 0], index[:, 1]].astype(np.float64),
+        },
+        points=points,
+        connectivity=np.arange(4, dtype=np.int64),
+        offsets=np.arange(1, 5, dtype=np.int64),
+        cell_types=np.full(4, vtkxml.VTK_VERTEX, np.uint8),
+    )
+    return vtkxml.write(path, ds)

@@ -17,6 +17,7 @@ FILES = {
     "control": "bezier_control.pt",
     "plane": "plane.vti",
     "paths": "plane_paths.vtp",
+    "networks": "plane_networks.vtp",
     "summary": "connect.json",
 }
 
@@ -226,6 +227,9 @@ def _plane(plane, result, linear, curve, fit, a, b, args, out: Path, summary: di
     summary["plane"] = info
     paths = connect.write_paths(out / FILES["paths"], plane, a, b, linear, curve, fit)
     info["paths_file"] = paths.name
+    info["networks_file"] = connect.write_networks(
+        out / FILES["networks"], plane, result, saddle
+    ).name
     meta = {
         **a.metadata,
         "Directions": "plane",

@@ -99,7 +99,7 @@ def write_barriers(
             {"seed": s, **{str(t): m[i, j] for j, t in enumerate(seeds)}}
             for i, s in enumerate(seeds)
         ]
-        md.append(f"\n{group_key} {group}:\n")
+        md.append(f"\n{group_key} {group:g}:\n" if isinstance(group, float) else f"\n{group}:\n")
         md.append(markdown_table(table, ["seed", *map(str, seeds)], ["seed", *map(str, seeds)]))
     files["barriers_markdown"] = out / f"{name}_barriers.md"
     files["barriers_markdown"].write_text("\n".join(md))
@@ -132,11 +132,19 @@ def barrier_figure(rows: Sequence[dict], path: Path, label: str) -> Path:
     positive = values[np.isfinite(values) & (values > 0)]
     lo, hi = (positive.min(), positive.max()) if positive.size else (1e-6, 1.0)
     hi = max(hi, lo * 10)
+    cols = min(5, len(mats))
+    rows_ = -(-len(mats) // cols)
     fig, axes = plt.subplots(
-        1, len(mats), figsize=(2.1 * len(mats) + 1.2, 2.6), squeeze=False, layout="constrained"
+        rows_,
+        cols,
+        figsize=(2.3 * cols + 1.2, 2.4 * rows_ + 0.4),
+        squeeze=False,
+        layout="constrained",
     )
+    for ax in axes.ravel()[len(mats) :]:
+        ax.axis("off")
     image = None
-    for ax, (group, (seeds, m)) in zip(axes[0], mats.items(), strict=True):
+    for ax, (group, (seeds, m)) in zip(axes.ravel(), mats.items(), strict=False):
         shown = np.where(m > 0, m, np.nan)
         image = ax.imshow(shown, norm=LogNorm(lo, hi), cmap="magma_r")
         for i in range(len(seeds)):
@@ -147,9 +155,10 @@ def barrier_figure(rows: Sequence[dict], path: Path, label: str) -> Path:
                     ax.text(j, i, text, ha="center", va="center", fontsize=7, color=colour)
         ax.set_xticks(range(len(seeds)), [str(s) for s in seeds], fontsize=7)
         ax.set_yticks(range(len(seeds)), [str(s) for s in seeds], fontsize=7)
-        ax.set_title(f"{label} {group}", fontsize=9)
+        name = f"{group:g}" if isinstance(group, float) else str(group)
+        ax.set_title(f"{label} {name}", fontsize=9)
     if image is not None:
-        fig.colorbar(image, ax=axes[0].tolist(), label="loss barrier", shrink=0.9)
+        fig.colorbar(image, ax=axes.ravel().tolist(), label="loss barrier", shrink=0.9)
     fig.suptitle("Loss barrier on the linear path between seeds", fontsize=10)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=130)

@@ -157,8 +157,12 @@ def test_cli_writes_paths_plane_and_summary(tmp_path, capsys):
         "connect.json",
         "linear.csv",
         "plane.vti",
+        "plane_networks.vtp",
         "plane_paths.vtp",
     ]
+    networks = vtkxml.read(out / "plane_networks.vtp")
+    np.testing.assert_allclose(networks.point_data["Loss"][:2], 0.0, atol=1e-6)
+    assert networks.point_data["Loss"][3] == pytest.approx(1.0, abs=1e-5)  # the saddle
     assert "basins join at saddle loss 1" in capsys.readouterr().out
 
 
