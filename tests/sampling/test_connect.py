@@ -235,3 +235,40 @@ def test_cli_takes_lltk_train_checkpoints(tmp_path, monkeypatch, capsys):
     torch.save({"weights": 1}, bad)
     assert main(["connect", checkpoints[0], str(bad), "--out", str(out)]) == 2
     assert "not a checkpoint lltk train wrote" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.paraview
+def test_render_draws_the_plane_paths_networks_and_loss_chart(tmp_path, pvpython):
+    """``lltk render`` of the plane picks the connect state (its side files are there): the
+    map shows the networks' colours and the saddle's yellow, the chart both paths."""
+    import subprocess
+
+    from lltk.render import render
+
+    out = tmp_path / "c"
+    args = [f"{MODELS}:well_a", f"{MODELS}:well_b", "--curve", "bezier", "--curve-steps", "40"]
+    assert main(["connect", *args, "--out", str(out), "--resolution", "21", "--quiet"]) == 0
+    plane = out / "plane.vti"
+    result = render([plane], tmp_path / "png", views=["connect", "path_loss"])
+    assert result.records[0]["states"] == ["landscape_connect"]
+    pngs = result.views[plane.absolute()]
+    assert sorted(pngs) == ["connect", "path_loss"]
+
+    def pixels(png):
+        code = (
+            "import sys, numpy as np; from PIL import Image; "
+            "np.save(sys.argv[2], np.asarray(Image.open(sys.argv[1]).convert('RGB')))"
+        )
+        subprocess.run(["/usr/bin/python3", "-c", code, str(png), str(png) + ".npy"], check=True)
+        return np.load(str(png) + ".npy").astype(float)
+
+    inner = pixels(pngs["connect"])[160:560, 190:720]  # the map, below the legends
+    red, green, blue = inner[..., 0], inner[..., 1], inner[..., 2]
+    assert int(((red > 200) & (green > 180) & (blue < 80)).sum()) > 20  # the saddle A-B
+    assert int(((red > 180) & (green < 60) & (blue < 60)).sum()) > 20  # network A
+    assert int(((red > 200) & (green > 80) & (green < 150) & (blue < 50)).sum()) > 50  # curve
+    chart = pixels(pngs["path_loss"])
+    orange = (chart[..., 0] > 200) & (chart[..., 1] > 80) & (chart[..., 1] < 150)
+    dark = chart.max(axis=2) < 60
+    assert int(orange.sum()) > 300 and int(dark.sum()) > 300
