@@ -91,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
 
     check_arguments(args)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    writable_folder(out, f"to {out}")
+    if out.exists():  # else created once the networks are loaded: nothing left on an error
+        writable_folder(out, f"to {out}")
     device = _device(args.device)
     nets = {
         name: connect.load_network(spec, device, args.data, args.loss_samples)
@@ -100,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
     }
     connect.check_compatible({n: t.params for n, t in nets.items()})
     a, b = nets["A"], nets["B"]
+    writable_folder(out, f"to {out}")
     flat = {n: connect.flat(t) for n, t in nets.items()}
     plane_error = None
     if "C" in nets:  # refused before any work; the path is still computed
@@ -125,6 +126,14 @@ def run(args: argparse.Namespace) -> int:
         **common,
     )
     _path(linear, out / FILES["linear"], summary)
+    own = b.metadata.get("TrainLoss")
+    if isinstance(own, float) and not math.isclose(
+        own, linear.loss[-1], rel_tol=1e-3, abs_tol=1e-7
+    ):
+        print(
+            f"lltk connect: note: B's own loss is {own:.6g}, A's loss at B {linear.loss[-1]:.6g}: "
+            "they were trained on different losses; every loss here is A's"
+        )
     curve = fit = None
     if args.curve == "bezier":
         fit = connect.fit_bezier(
@@ -234,7 +243,6 @@ def _plane(plane, result, linear, curve, fit, a, b, args, out: Path, summary: di
         **a.metadata,
         "Directions": "plane",
         "Normalization": "none",
-        "Seed": float(args.seed),
         "NetworkNames": "; ".join(f"{n}: {s}" for n, s in summary["networks"].items()),
         "NetworkA": plane.coords[0],
         "NetworkB": plane.coords[1],
@@ -247,7 +255,7 @@ def _plane(plane, result, linear, curve, fit, a, b, args, out: Path, summary: di
         "GridRowBarrier": saddle.row_max - ends,
     }
     if curve is not None:
-        meta["BezierBarrier"] = curve.barrier
+        meta.update(BezierBarrier=curve.barrier, CurveSeed=float(args.seed))
     export.write_landscape(out / FILES["plane"], result, meta)
     saddle_word = "saddle" if saddle.is_saddle else "level (no saddle between them)"
     print(
@@ -258,6 +266,11 @@ def _plane(plane, result, linear, curve, fit, a, b, args, out: Path, summary: di
         + (f", Bezier barrier {curve.barrier:.6g}" if curve is not None else "")
         + f" -> {out / FILES['plane']}"
     )
+    if curve is not None and info["third"] != "C" and curve.barrier < saddle.level - ends - 1e-6:
+        print(
+            "lltk connect: note: the curve, which lies in this plane, stays below the grid's "
+            "saddle: its valley is narrower than the grid's spacing (raise --resolution)"
+        )
 
 
 def _write_json(path: Path, obj: dict) -> None:

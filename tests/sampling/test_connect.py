@@ -180,10 +180,12 @@ def test_cli_bezier_plane_holds_the_curve(tmp_path):
 
 
 def test_architecture_mismatch_names_the_tensor(tmp_path, capsys):
-    status = main(["connect", f"{MODELS}:well_a", f"{MODELS}:mlp", "--out", str(tmp_path)])
+    out = tmp_path / "c"
+    status = main(["connect", f"{MODELS}:well_a", f"{MODELS}:mlp", "--out", str(out)])
     err = capsys.readouterr().err.strip()
     assert status == 2 and len(err.splitlines()) == 1
     assert "'0.weight'" in err and "'w'" in err
+    assert not out.exists()  # nothing written
 
 
 def test_collinear_networks_refuse_the_plane_but_keep_the_path(tmp_path, capsys):
