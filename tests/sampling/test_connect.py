@@ -274,3 +274,20 @@ def test_render_draws_the_plane_paths_networks_and_loss_chart(tmp_path, pvpython
     orange = (chart[..., 0] > 200) & (chart[..., 1] > 80) & (chart[..., 1] < 150)
     dark = chart.max(axis=2) < 60
     assert int(orange.sum()) > 300 and int(dark.sum()) > 300
+
+
+def test_cli_takes_resnet_checkpoints(tmp_path, monkeypatch, capsys):
+    """ResNet checkpoints rebuild their network and loss (digits, the first images of the
+    seed's split); seeds split the data differently, which the note says."""
+    monkeypatch.setenv("LLTK_CACHE", str(tmp_path / "cache"))
+    checkpoints = []
+    for seed in ("0", "1"):
+        argv = ["train", "resnet20-noskip", "--epochs", "0", "--seed", seed, "--quiet"]
+        assert main(argv) == 0
+        checkpoints.append(capsys.readouterr().out.split("checkpoint ")[1].split()[0])
+    out = tmp_path / "c"
+    argv = ["connect", *checkpoints, "--points", "3", "--loss-samples", "8", "--out", str(out)]
+    assert main([*argv, "--quiet"]) == 0
+    assert "trained on different losses" in capsys.readouterr().out
+    summary = json.loads((out / "connect.json").read_text())
+    assert np.isfinite(summary["linear"]["barrier"]) and "resnet20-noskip" in summary["loss"]
