@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "python:MODULE:FUNCTION; the loss is A's.",
     )
     p.add_argument("networks", nargs="+", metavar="NETWORK", help="A B [C]")
-    p.add_argument("--out", type=path_argument, required=True, metavar="DIR")
+    p.add_argument("--out", type=path_argument, required=True, metavar="DIR", help="output folder")
     p.add_argument("--points", type=int, default=41, help="points along a path (default 41)")
     p.add_argument(
         "--curve",
