@@ -561,11 +561,23 @@ def _resnet(
     n = min(samples, int(hyper["n_train"]))
     x, y = images.x_train[:n].to(device), images.y_train[:n].to(device)
     loss_fn = model_loss_closure(model, [(x, y)], functional.cross_entropy)
+    extras = {"loss_data": ([(x, y)], functional.cross_entropy)}
     metadata = {
         "Model": "resnet20" if residual else "resnet20-noskip",
         "Seed": float(hyper["seed"]),
     }
-    return Trained(model=model, loss_fn=loss_fn, metadata=metadata)
+    return Trained(model=model, loss_fn=loss_fn, metadata=metadata, extras=extras)
+
+
+def path_loss(trained: Trained) -> tuple[LossFn, bool]:
+    """The loss to evaluate between networks, and whether it runs under vmap: the
+    network's own, or, for a network with batch norm whose loss data is known, the same
+    loss with the statistics recomputed at every point (:func:`batch_norm_loss`)."""
+    from lltk.sampling.closure import batch_norm_loss, has_batch_norm
+
+    if has_batch_norm(trained.model) and "loss_data" in trained.extras:
+        return batch_norm_loss(trained.model, *trained.extras["loss_data"]), False
+    return trained.loss_fn, trained.vectorized
 
 
 def flat(trained: Trained) -> Tensor:

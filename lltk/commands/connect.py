@@ -110,14 +110,18 @@ def run(args: argparse.Namespace) -> int:
             plane_error = str(exc)
     summary: dict = {"networks": dict(zip(connect.NAMES, args.networks, strict=False))}
     summary["loss"] = "A's: " + ", ".join(f"{k} {v}" for k, v in a.metadata.items())
+    loss_fn, vectorized = connect.path_loss(a)
+    recomputed = loss_fn is not a.loss_fn
+    if recomputed:
+        summary["loss"] += "; batch-norm statistics recomputed at every point on its images"
     states = {
         "linear": out / ".linear.lltk-state.npz",
         "bezier": out / ".bezier.lltk-state.pt",
         "plane": out / f".{FILES['plane']}.lltk-state.npz",
     }
-    common = {"vectorized": a.vectorized, "chunk_size": args.chunk_size}
+    common = {"vectorized": vectorized, "chunk_size": args.chunk_size}
     linear = connect.linear_path(
-        a.loss_fn,
+        loss_fn,
         a.params,
         b.params,
         args.points,
@@ -127,8 +131,10 @@ def run(args: argparse.Namespace) -> int:
     )
     _path(linear, out / FILES["linear"], summary)
     own = b.metadata.get("TrainLoss")
-    if isinstance(own, float) and not math.isclose(
-        own, linear.loss[-1], rel_tol=1e-3, abs_tol=1e-7
+    if (
+        not recomputed
+        and isinstance(own, float)
+        and not math.isclose(own, linear.loss[-1], rel_tol=1e-3, abs_tol=1e-7)
     ):
         print(
             f"lltk connect: note: B's own loss is {own:.6g}, A's loss at B {linear.loss[-1]:.6g}: "
@@ -137,18 +143,18 @@ def run(args: argparse.Namespace) -> int:
     curve = fit = None
     if args.curve == "bezier":
         fit = connect.fit_bezier(
-            a.loss_fn,
+            loss_fn,
             a.params,
             b.params,
             steps=args.curve_steps,
             lr=args.curve_lr,
             samples=args.curve_samples,
             seed=args.seed,
-            vectorized=a.vectorized,
+            vectorized=vectorized,
             state_path=states["bezier"],
             progress=not args.quiet,
         )
-        curve = connect.curve_path(a.loss_fn, a.params, b.params, fit.theta, args.points, **common)
+        curve = connect.curve_path(loss_fn, a.params, b.params, fit.theta, args.points, **common)
         _path(curve, out / FILES["bezier"], summary)
         _control(fit, a, out / FILES["control"], summary)
     third = flat.get("C", None if fit is None else fit.theta)
@@ -159,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
             plane_error = str(exc)
     if plane_error is None and third is not None:
         result = connect.sample_plane(
-            a.loss_fn,
+            loss_fn,
             a.params,
             plane,
             state_path=states["plane"],

@@ -3,11 +3,12 @@ barrier (:mod:`lltk.sampling.connect`) on the linear path between every two seed
 of each beta or variant, as a CSV, a heat map and claims.
 
 Each pair is cached as ``connect/<group>_<seed a>_<seed b>.json``, keyed by both networks'
-weights and the number of points. The path's loss is the first seed's (for the ResNets:
-its training images and batch-norm statistics). A pair counts as linearly connected when
-its barrier is at most the mean of its two end losses: the loss never more than doubles
-on the way (Frankle et al. ask for a barrier within the noise; the networks' own loss is
-the scale used here).
+weights and the number of points. The path's loss is the first seed's; for the ResNets
+(its training images) with the batch-norm statistics recomputed at every point on those
+images (:func:`lltk.sampling.closure.batch_norm_loss`), as Garipov et al. and Frankle et
+al. do. A pair counts as linearly connected when its barrier is at most the mean of its
+two end losses: the loss never more than doubles on the way (Frankle et al. ask for a
+barrier within the noise; the networks' own loss is the scale used here).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from lltk.study.tables import Claim, markdown_table, spearman_claim, write_csv
 if TYPE_CHECKING:
     from lltk.sampling.closure import Trained
 
+#: Names the path's loss in each pair's cache key (batch-norm statistics recomputed).
+LOSS = "path-loss-2"
 #: Columns of ``<study>_barriers.csv``.
 COLUMNS = ("group", "seed_a", "seed_b", "barrier", "path_max", "end_a", "end_b", "connected")
 
@@ -39,23 +42,24 @@ def barrier_rows(
     progress: bool = False,
 ) -> list[dict]:
     """One row per pair of seeds within each group (``networks[group][seed]``)."""
-    from lltk.sampling.connect import flat, linear_path
+    from lltk.sampling.connect import flat, linear_path, path_loss
 
     rows = []
     for group, by_seed in networks.items():
         for sa, sb in combinations(by_seed, 2):
             a, b = by_seed[sa], by_seed[sb]
             path = out / "connect" / f"{group}_{sa}_{sb}.json"
-            key = steps.digest(flat(a).cpu().numpy(), flat(b).cpu().numpy(), points)
+            key = steps.digest(flat(a).cpu().numpy(), flat(b).cpu().numpy(), points, LOSS)
             stored = steps.read_json(path)
             if not (isinstance(stored, dict) and stored.get("key") == key):
+                loss_fn, vectorized = path_loss(a)
                 with steps.timed(timings, "connect"):
                     result = linear_path(
-                        a.loss_fn,
+                        loss_fn,
                         a.params,
                         b.params,
                         points,
-                        vectorized=a.vectorized,
+                        vectorized=vectorized,
                         progress=progress,
                     )
                 stored = {

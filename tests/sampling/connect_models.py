@@ -60,3 +60,29 @@ def well_mid():
 def mlp():
     """Another architecture: a small MLP."""
     return nn.Sequential(nn.Linear(2, 3)), [(torch.zeros(2, 2), torch.zeros(2, 3))], nn.MSELoss()
+
+
+def _bn_net(seed: int):
+    """A small network with batch norm whose running statistics are exactly its batch
+    statistics on the data (one training-mode pass, cumulative average)."""
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Tanh(), nn.Linear(4, 1))
+    gen = torch.Generator().manual_seed(5)
+    x = torch.randn(32, 3, generator=gen)
+    y = x[:, :1] - x[:, 1:2] ** 2
+    model[1].momentum = None
+    model.train()
+    with torch.no_grad():
+        model(x)
+    model.eval()
+    return model, [(x, y)], nn.MSELoss()
+
+
+def bn_a():
+    """Batch-norm network A."""
+    return _bn_net(0)
+
+
+def bn_b():
+    """Batch-norm network B."""
+    return _bn_net(1)

@@ -278,7 +278,7 @@ def test_render_draws_the_plane_paths_networks_and_loss_chart(tmp_path, pvpython
 
 def test_cli_takes_resnet_checkpoints(tmp_path, monkeypatch, capsys):
     """ResNet checkpoints rebuild their network and loss (digits, the first images of the
-    seed's split); seeds split the data differently, which the note says."""
+    seed's split), its batch-norm statistics recomputed along the path."""
     monkeypatch.setenv("LLTK_CACHE", str(tmp_path / "cache"))
     checkpoints = []
     for seed in ("0", "1"):
@@ -288,6 +288,24 @@ def test_cli_takes_resnet_checkpoints(tmp_path, monkeypatch, capsys):
     out = tmp_path / "c"
     argv = ["connect", *checkpoints, "--points", "3", "--loss-samples", "8", "--out", str(out)]
     assert main([*argv, "--quiet"]) == 0
-    assert "trained on different losses" in capsys.readouterr().out
     summary = json.loads((out / "connect.json").read_text())
     assert np.isfinite(summary["linear"]["barrier"]) and "resnet20-noskip" in summary["loss"]
+    assert "batch-norm statistics recomputed" in summary["loss"]
+
+
+def test_batch_norm_statistics_are_recomputed_along_the_path():
+    """With batch norm, A's running statistics do not fit B: the path's loss recomputes
+    them at every point, so its ends are each network's own loss (their statistics are
+    their batch statistics), where A's closure at B's weights is not."""
+    a = load_user_model(f"{MODELS}:bn_a")
+    b = load_user_model(f"{MODELS}:bn_b")
+    loss_fn, vectorized = connect.path_loss(a)
+    assert not vectorized
+    path = connect.linear_path(loss_fn, a.params, b.params, 5, vectorized=vectorized)
+    with torch.no_grad():
+        own_a, own_b = float(a.loss_fn(a.params)), float(b.loss_fn(b.params))
+        stale = float(a.loss_fn(b.params))
+    assert path.loss[0] == pytest.approx(own_a, rel=1e-5)
+    assert path.loss[-1] == pytest.approx(own_b, rel=1e-5)
+    assert abs(stale - own_b) > 1e-3 * own_b
+    assert np.isfinite(path.loss).all()
