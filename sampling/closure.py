@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -30,6 +31,8 @@ class Trained:
     extras: dict[str, Any] = field(default_factory=dict)
     #: Whether ``loss_fn`` may run under :func:`torch.func.vmap`.
     vectorized: bool = True
+    #: The cached checkpoint holding the weights (``lltk connect`` takes it), if any.
+    checkpoint: Path | None = None
 
     @property
     def params(self) -> dict[str, Tensor]:
@@ -75,4 +78,49 @@ def model_loss_closure(
             f"model/criterion mismatch: the criterion returns shape {tuple(value.shape)}, "
             "not a scalar (use reduction='mean')"
         )
+    return loss_fn
+
+
+def has_batch_norm(model: nn.Module) -> bool:
+    """Whether ``model`` has batch-norm layers (running statistics in its buffers)."""
+    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
+
+
+def batch_norm_loss(
+    model: nn.Module,
+    batches: Sequence[tuple[Tensor, Tensor]],
+    criterion: Callable[[Tensor, Tensor], Tensor],
+) -> LossFn:
+    """The loss of :func:`model_loss_closure` with the batch-norm statistics recomputed for
+    the weights given, as Garipov et al. (2018) and Frankle et al. (2020) do between two
+    networks (another network's running statistics do not fit): one pass in training mode
+    over ``batches`` averages each layer's batch means and variances, then the loss in eval
+    mode uses them. Runs one point at a time (not under vmap)."""
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+
+    def loss_fn(params: dict[str, Tensor]) -> Tensor:
+        buffers = {k: v.detach().clone() for k, v in model.named_buffers()}
+        for name, value in buffers.items():
+            if name.endswith(("running_mean", "num_batches_tracked")):
+                value.zero_()
+            elif name.endswith("running_var"):
+                value.fill_(1.0)
+        momenta = [m.momentum for m in norms]
+        fixed = {k: v.detach() for k, v in params.items()}
+        try:
+            for m in norms:
+                m.momentum = None  # a cumulative average over the batches
+            model.train()
+            with torch.no_grad():
+                for x, _ in batches:
+                    functional_call(model, {**fixed, **buffers}, (x,))
+        finally:
+            model.eval()
+            for m, momentum in zip(norms, momenta, strict=True):
+                m.momentum = momentum
+        total = 0.0
+        for x, y in batches:
+            total = total + criterion(functional_call(model, {**params, **buffers}, (x,)), y)
+        return total / len(batches)
+
     return loss_fn

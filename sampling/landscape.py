@@ -132,7 +132,14 @@ def _evaluate(
 ) -> np.ndarray:
     """Losses at the grid points ``index``: one vmap call, or a loop when ``evaluate`` is None."""
     alphas = torch.as_tensor(grid_alphas(directions.shape[0], resolution, distance, index))
-    weights = theta + alphas.to(theta) @ directions
+    return losses_at(loss_fn, evaluate, params, theta + alphas.to(theta) @ directions)
+
+
+def losses_at(
+    loss_fn: LossFn, evaluate: LossFn | None, params: dict[str, Tensor], weights: Tensor
+) -> np.ndarray:
+    """The losses (float64) at the flat weight vectors ``weights`` (B, P), named like
+    ``params``: one call of ``evaluate`` (``vmap(loss_fn)``), or a loop when it is None."""
     with torch.no_grad():
         if evaluate is not None:
             values = evaluate(unflatten(weights, params))

@@ -215,7 +215,9 @@ def train_pinn(
         "TrainLoss": train_loss,
         **errors(solution),
     }
-    return Trained(model=model, loss_fn=loss_fn, metadata=metadata, extras={"solution": solution})
+    extras = {"solution": solution}
+    checkpoint = path if use_cache else None
+    return Trained(model, loss_fn, metadata, extras=extras, checkpoint=checkpoint)
 
 
 def _lbfgs(

@@ -228,7 +228,7 @@ def train_resnet(
     test_loss, test_acc = evaluate(model, x_test, y_test)
     n = min(loss_samples, len(y))
     loss_fn = model_loss_closure(model, [(x[:n], y[:n])], functional.cross_entropy)
-    extras = {}
+    extras = {"loss_data": ([(x[:n], y[:n])], functional.cross_entropy)}
     if hessian_samples is not None:
         k = min(hessian_samples, len(y))
         extras["hessian_loss_fn"] = model_loss_closure(
@@ -245,4 +245,5 @@ def train_resnet(
         "TestLoss": test_loss,
         "TestAccuracy": test_acc,
     }
-    return Trained(model=model, loss_fn=loss_fn, metadata=metadata, extras=extras)
+    checkpoint = path if use_cache else None
+    return Trained(model, loss_fn, metadata, extras=extras, checkpoint=checkpoint)

@@ -139,6 +139,7 @@ def load_user_model(name: str, device: str | torch.device = "cpu") -> Trained:
         loss_fn=loss_fn,
         metadata={"Model": name, "TrainLoss": float(centre)},
         vectorized=_vmaps(loss_fn, params, centre),
+        extras={"loss_data": (pairs, criterion)},
     )
 
 

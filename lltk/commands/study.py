@@ -169,6 +169,12 @@ def _common(p: argparse.ArgumentParser, config: object) -> None:
         help="torch threads (default 1: the PINN's small tensors run fastest on one, and "
         "a busy machine does not stall; 0 = torch's default)",
     )
+    p.add_argument(
+        "--connect",
+        action="store_true",
+        help="also the loss barrier on the linear path between every two seeds' networks "
+        "(lltk connect), a matrix per beta or variant: <study>_barriers.csv/.png/.md",
+    )
     p.add_argument("--no-render", action="store_true", help="skip the ParaView figure")
     p.add_argument("--progress", action="store_true", help="progress bars of every step")
 
@@ -201,6 +207,7 @@ def run(args: argparse.Namespace) -> int:
             profile_betas=args.profile_betas,
             profile_resolution=args.profile_resolution,
             render=not args.no_render,
+            connect=args.connect,
         )
         study = run_pinn_study(config, args.out, progress=args.progress)
     else:
@@ -218,6 +225,7 @@ def run(args: argparse.Namespace) -> int:
             distance=args.distance,
             hessian_steps=args.hessian_steps,
             render=not args.no_render,
+            connect=args.connect,
         )
         study = run_resnet_study(config, args.out, progress=args.progress)
     return _report(study, start)

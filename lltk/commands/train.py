@@ -59,4 +59,6 @@ def run(args: argparse.Namespace) -> int:
         f"{k} {v:.6g}" if isinstance(v, float) else f"{k} {v}" for k, v in trained.metadata.items()
     )
     print(f"lltk train: {figures}")
+    if trained.checkpoint is not None:
+        print(f"lltk train: checkpoint {trained.checkpoint} (lltk connect takes it)")
     return 0

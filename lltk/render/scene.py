@@ -27,6 +27,8 @@ FILES = {
     "hessian_density": "landscape_hessian_density.csv",
     "solution": "landscape_solution.vti",
     "trajectory": "landscape_trajectory.vtp",
+    "paths": "landscape_paths.vtp",
+    "networks": "landscape_networks.vtp",
 }
 #: The plugin filters (lltk's plugins/) that a view needs, by view name.
 NEEDS = {
@@ -728,6 +730,10 @@ def build(state: str, data_dir: Path) -> list[object]:
         return [landscape_view(reader)]
     if state == "landscape_trajectory":
         return landscape_trajectory_views(reader, data_dir)
+    if state == "landscape_connect":
+        from lltk.render.connect_scene import connect_views
+
+        return connect_views(reader, data_dir)
     if state == "landscape_volume":
         return [landscape_volume_view(reader)]
     if state == "landscape_points":
@@ -752,6 +758,7 @@ VIEW_BUILDERS = {
 STATES = (
     "landscape",
     "landscape_trajectory",
+    "landscape_connect",
     "landscape_volume",
     "landscape_points",
     "merge_tree",
@@ -975,7 +982,7 @@ def main(argv: list[str]) -> int:
     from lltk.resources import share_dir
 
     load_plugins(share_dir("plugins"))
-    from lltk.render import stage
+    from lltk.render import connect_scene, stage
     from lltk.render.synthetic import (
         write_graph,
         write_landscape,
@@ -992,6 +999,7 @@ def main(argv: list[str]) -> int:
             "trajectory": write_trajectory(
                 write_landscape(src, stem="pinn_path", side_files=False)
             ),
+            "connect": connect_scene.write_example(src / "connect"),
         }
         data = {kind: stage(path, Path(tmp) / kind) for kind, path in examples.items()}
         for p in save_states(Path(argv[0]), data):

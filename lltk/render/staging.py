@@ -17,6 +17,8 @@ SIDE_FILES = {
     "landscape_hessian_density.csv": "_hessian_density.csv",
     "landscape_solution.vti": "_solution.vti",
     "landscape_trajectory.vtp": "_trajectory.vtp",
+    "landscape_paths.vtp": "_paths.vtp",
+    "landscape_networks.vtp": "_networks.vtp",
 }
 
 

@@ -17,6 +17,8 @@ VIEW_STATES = {
     "solution_pred": "solution",
     "solution_exact": "solution",
     "layout": "layout",
+    "connect": "landscape_connect",
+    "path_loss": "landscape_connect",
 }
 #: The rows of the sweep figure, top to bottom (those that exist are kept).
 FIGURE_ROWS = (
@@ -59,6 +61,8 @@ def states_for(
         ):
             continue
         if state == "solution" and not side_file(landscape, "_solution.vti").is_file():
+            continue
+        if state == "landscape_connect" and not side_file(landscape, "_paths.vtp").is_file():
             continue
         if not (STATES_DIR / f"{state}.pvsm").is_file():
             raise FileNotFoundError(

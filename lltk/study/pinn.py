@@ -42,6 +42,9 @@ class PinnConfig:
     profile_betas: tuple[float, ...] = (1.0, 7.0, 10.0)
     profile_resolution: int = 21
     render: bool = True
+    #: Loss barriers between the seeds of each beta (``--connect``), on paths of so many points.
+    connect: bool = False
+    connect_points: int = 25
     #: Columns of the compact Figure 2 (``render/figure_small.png``), those in ``betas``.
     figure_betas: tuple[float, ...] = (1.0, 4.0, 7.0, 10.0)
 
@@ -60,6 +63,7 @@ def run_pinn_study(
     _check(config)
     out = steps.prepare_output(out)
     study = steps.Study()
+    networks: dict[float, dict] = {}
     for beta in config.betas:
         for seed in config.seeds:
             with steps.timed(study.timings, "train"):
@@ -72,6 +76,8 @@ def run_pinn_study(
                     max_iter=config.max_iter,
                     collocation_seed=config.collocation_seed,
                 )
+            if config.connect:
+                networks.setdefault(beta, {})[seed] = trained
             row = {"beta": beta, "seed": seed}
             row.update({k: trained.metadata[k] for k in _PINN_METRICS})
             numbers, hessian = steps.analyse_model(
@@ -97,6 +103,13 @@ def run_pinn_study(
 
     add_distance_column(study.rows, out)
     study.claims = pinn_claims(study.rows)
+    if config.connect:
+        from lltk.study import connectivity
+
+        study.barriers = connectivity.connect_step(
+            networks, study, out, "pinn", "beta", config.connect_points, progress, log
+        )
+        study.claims += connectivity.barrier_claims(study.barriers, study.rows, "beta")
     steps.finish_study(
         study,
         "pinn",
@@ -224,6 +237,10 @@ def _write_tables(study: steps.Study, config: PinnConfig, out: Path) -> dict[str
     from lltk.study.distances import distance_figure
 
     files["metrics_figure"] = figures.pinn_metrics_figure(study.rows, out / "pinn_metrics.png")
+    if study.barriers:
+        from lltk.study.connectivity import write_barriers
+
+        files.update(write_barriers(study.barriers, study.rows, out, "pinn", "beta"))
     files["distance_figure"] = distance_figure(
         study.rows, DISTANCE_COLUMN, out / "pinn_distance_to_beta1.png"
     )

@@ -43,6 +43,9 @@ class ResnetConfig:
     directions: str = "authors"
     top_k: int = 2
     render: bool = True
+    #: Loss barriers between the seeds of each variant (``--connect``), paths of so many points.
+    connect: bool = False
+    connect_points: int = 25
 
 
 #: Table columns and headers (both definitions of each metric: see the PINN study's).
@@ -71,6 +74,7 @@ def run_resnet_study(
         raise ValueError("the resolution must be at least 3 points per axis")
     out = steps.prepare_output(out)
     study = steps.Study()
+    networks: dict[str, dict] = {}
     for seed in config.seeds:
         for residual in (True, False):
             with steps.timed(study.timings, "train"):
@@ -85,6 +89,8 @@ def run_resnet_study(
                     progress=progress,
                 )
             name = f"{trained.metadata['Model']}_seed{seed}"
+            if config.connect:
+                networks.setdefault(trained.metadata["Model"], {})[seed] = trained
             row = {"model": trained.metadata["Model"], "residual": float(residual), "seed": seed}
             row.update({k: trained.metadata[k] for k in ("TestAccuracy", "TrainLoss", "TestLoss")})
             numbers, _ = steps.analyse_model(
@@ -114,6 +120,13 @@ def run_resnet_study(
                 f"{row['random_saddles']:g} (random) / {row['hessian_saddles']:g} (Hessian)"
             )
     study.claims = resnet_claims(study.rows)
+    if config.connect:
+        from lltk.study import connectivity
+
+        study.barriers = connectivity.connect_step(
+            networks, study, out, "resnet", "model", config.connect_points, progress, log
+        )
+        study.claims += connectivity.barrier_claims(study.barriers, study.rows, "model")
     steps.finish_study(
         study,
         "resnet",
@@ -196,6 +209,10 @@ def _write_tables(study: steps.Study, config: ResnetConfig, out: Path) -> dict[s
         study.claims,
     )
     files["figure"] = figures.resnet_figure(study.rows, out / "resnet_metrics.png")
+    if study.barriers:
+        from lltk.study.connectivity import write_barriers
+
+        files.update(write_barriers(study.barriers, study.rows, out, "resnet", "model"))
     return files
 
 

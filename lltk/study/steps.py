@@ -412,6 +412,8 @@ class Study:
     files: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     recomputed: list[str] = field(default_factory=list)
+    #: With ``--connect``: the loss barrier of each pair of seeds (:mod:`lltk.study.connectivity`).
+    barriers: list[dict] = field(default_factory=list)
 
 
 def prepare_output(out: Path) -> Path:

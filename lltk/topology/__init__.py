@@ -13,7 +13,7 @@ from lltk.topology.csvio import write_merge_tree_csv, write_persistence_csv
 from lltk.topology.diagram import PersistenceDiagram, join_tree_and_diagram, persistence_pairs
 from lltk.topology.domain import Domain, graph_domain, grid_domain, vertex_order
 from lltk.topology.simplify import simplify, simplify_with_order
-from lltk.topology.tree import MergeTree, join_tree, plateau_height, split_tree
+from lltk.topology.tree import MergeTree, join_level, join_tree, plateau_height, split_tree
 
 __all__ = [
     "Domain",
@@ -22,6 +22,7 @@ __all__ = [
     "critical_points",
     "graph_domain",
     "grid_domain",
+    "join_level",
     "join_tree",
     "join_tree_and_diagram",
     "persistence_pairs",

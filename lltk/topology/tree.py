@@ -239,3 +239,34 @@ def region_spans(
     ends = points[node_vertex[arc_down[arcs]]] - points[node_vertex[arc_up[arcs]]]
     span[has_arc] = np.linalg.norm(ends, axis=1)
     return span
+
+
+def join_level(tree: MergeTree, values: np.ndarray, u: int, v: int) -> tuple[float, int]:
+    """The level at which vertices ``u`` and ``v`` fall into one sublevel-set component of
+    a join tree: the lowest maximum over the domain's paths from ``u`` to ``v`` (the
+    minimax value), and the vertex where it is reached.
+
+    That vertex is the saddle node where the tree joins the basins of ``u`` and ``v``,
+    unless one of them lies on the other's way up (then it is ``u`` or ``v`` itself).
+    Walks the arcs upwards from each vertex's arc: a few tree nodes, no vertex loop.
+    """
+    if tree.kind != "join":
+        raise ValueError("join_level needs a join tree")
+    v_all = np.asarray(values, np.float64).ravel()
+    v_all = np.where(np.isfinite(v_all), v_all, np.inf)
+    n_arcs = tree.arc_up.size
+
+    def chain(node: int) -> list[int]:
+        nodes = [node]
+        while nodes[-1] < n_arcs:
+            nodes.append(int(tree.arc_up[nodes[-1]]))
+        return nodes
+
+    up_u, up_v = chain(int(tree.segmentation[u])), chain(int(tree.segmentation[v]))
+    common = set(up_v)
+    meet = next((n for n in up_u if n in common), None)
+    if meet is None:
+        raise ValueError(f"vertices {u} and {v} lie in different components of the domain")
+    candidates = [int(u), int(v), int(tree.node_vertex[meet])]
+    top = max(candidates, key=lambda w: (v_all[w], w))
+    return float(v_all[top]), top

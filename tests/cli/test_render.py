@@ -68,7 +68,8 @@ def rendered(tmp_path_factory, pvpython):
 @pytest.mark.paraview
 def test_every_state_renders_not_blank(rendered):
     result, small = rendered
-    views = set(available_views())
+    # lltk connect's views need its side files (tests/sampling/test_connect.py renders them)
+    views = set(available_views()) - {"connect", "path_loss"}
     assert {"landscape", "hessian_density", "solution_pred", "layout"} <= views
     assert set(result.views[small]) == views
     # Each kind of landscape is drawn by its own landscape state.
