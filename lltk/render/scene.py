@@ -106,8 +106,10 @@ def _scalar_bar(
 
 
 def _axes(view: object, x: str, y: str, z: str = "", bounds: list[float] | None = None) -> None:
+    """Titles and colours of the view's axes grid, left hidden: :func:`show_axes` shows it
+    once :func:`fit_views` has fitted the camera and the bounds."""
     grid = view.AxesGrid
-    grid.Visibility = 1
+    grid.Visibility = 0
     grid.XTitle, grid.YTitle, grid.ZTitle = x, y, z
     grid.ShowGrid = 0
     for axis in "XYZ":
@@ -599,7 +601,7 @@ def fit_views(views: dict[str, object], landscape: object | None, label: str = "
                 rep.RescaleTransferFunctionToDataRange(False, True)
     for array, title in LOSS_COLOURS.items():
         lut = pv.GetColorTransferFunction(array)
-        lut.UseLogScale = int(log)
+        set_log_colours(lut, log)
         for view in views.values():
             for bar in view.Representations:
                 if bar.GetXMLName() == "ScalarBarWidgetRepresentation" and bar.LookupTable == lut:
@@ -612,6 +614,29 @@ def fit_views(views: dict[str, object], landscape: object | None, label: str = "
                 pv.GetColorTransferFunction(array).RescaleTransferFunction(-bound, bound)
     if "landscape" in views:
         aim_landscape_camera(views["landscape"])
+    show_axes(views.values())
+
+
+def set_log_colours(lut: object, log: bool) -> None:
+    """Switch ``lut`` between linear and log colours, keeping its colours spread over its
+    range: a switch alone keeps the control points where they were, and linear points on
+    a log scale leave seven decades in the first colour."""
+    if bool(lut.UseLogScale) != log:
+        lut.UseLogScale = int(log)
+        lut.SMProxy.MapControlPointsToLogSpace(not log)
+
+
+def show_axes(views: object) -> None:
+    """Show the axes grids of ``views``, whose cameras and bounds are fitted.
+
+    A grid drawn before that hangs the GUI: the GUI renders every view as soon as a
+    layout takes it, and a grid whose camera still frames the state's landscape (or
+    ParaView's default unit box) while its bounds span a raw loss of 10^7 puts billions
+    of pixels on an axis, for which vtkAxis makes tick labels until memory runs out.
+    """
+    for view in views:
+        if hasattr(view, "AxesGrid"):
+            view.AxesGrid.Visibility = 1
 
 
 def merge_tree_view(reader: object) -> object:
