@@ -20,10 +20,14 @@ from vtkmodules.vtkCommonCore import vtkOutputWindow
 from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
-from lltk.paraview import backend
+from lltk.paraview import backend, colours
 from lltk.paraview.vtkdata import FilterResult, InputError
 from lltk.paraview_compat import VTKPythonAlgorithmBase
 from lltk.topology.field import DEFAULT_ARRAY
+
+# Every plugin imports this module when ParaView loads it: from then on the GUI colours
+# any CriticalType array by named categories (a user's own default for it still wins).
+colours.install_defaults()
 
 #: ``output_types`` entry for an output of the same type as the input.
 SAME_AS_INPUT = "same"

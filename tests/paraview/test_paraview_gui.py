@@ -26,6 +26,7 @@ from paraview import servermanager as sm
 from paraview import simple as pv
 from paraview.modules.vtkRemotingServerManager import vtkSMOrderedPropertyIterator
 from lltk.render import scene
+from lltk.paraview import colours
 
 cfg = json.loads(Path(sys.argv[1]).read_text())
 out = {}
@@ -66,7 +67,7 @@ profile.UpdatePipeline()
 info = {"profile": profile.GetDataInformation().DataInformation.GetCellDataInformation(),
         "critical": crit.GetDataInformation().DataInformation.GetPointDataInformation()}
 out["active_scalars"] = {k: v.GetAttributeInformation(0).GetName() for k, v in info.items()}
-out["names"] = {k: {str(c): n for c, (n, _) in scene.critical_names(k).items()}
+out["names"] = {k: {str(c): n for c, (n, _) in colours.critical_names(k).items()}
                 for k in ("surface", "volume", "points")}
 out["legend"] = {}
 for kind in ("surface", "volume"):
