@@ -443,11 +443,11 @@ def aim_landscape_camera(view: object) -> None:
     view.CameraParallelProjection = 0
     view.ResetCamera(False)
     camera = view.GetActiveCamera()
-    camera.Dolly(0.92)
+    camera.Dolly(0.88)
     # Slide the camera right (the surface moves left, away from the legends).
     focal, position = np.array(camera.GetFocalPoint()), np.array(camera.GetPosition())
     right = np.cross(focal - position, camera.GetViewUp())
-    shift = 0.06 * np.linalg.norm(focal - position) * right / np.linalg.norm(right)
+    shift = 0.1 * np.linalg.norm(focal - position) * right / np.linalg.norm(right)
     camera.SetFocalPoint(*(focal + shift))
     camera.SetPosition(*(position + shift))
     view.CameraFocalPoint = list(focal + shift)

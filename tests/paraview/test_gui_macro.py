@@ -23,7 +23,7 @@ import pytest
 from conftest import REPO
 
 from lltk.render import MACROS_DIR
-from lltk.render.synthetic import write_landscape
+from lltk.render.synthetic import write_landscape, write_volume
 
 pytestmark = [pytest.mark.paraview, pytest.mark.slow]
 
@@ -60,6 +60,10 @@ out = {
     "loss_points": points,
     "tree_y": scene.visible_bounds(views["merge_tree"])[2:],
     "tree_title": views["merge_tree"].AxesGrid.YTitle,
+    "loss_bars": sorted(
+        {tuple(pv.GetColorTransferFunction(a).RGBPoints[i] for i in (0, -4))
+         for a in ("Loss", "Scalar")}
+    ),
 }
 Path(cfg["result"]).write_text(json.dumps(out))
 """
@@ -116,14 +120,17 @@ def _answers_a_click(env: dict[str, str]) -> bool:
     return False
 
 
-@pytest.fixture(scope="module")
-def gui_macro(tmp_path_factory) -> dict:
-    """The macro run in the GUI on a 7-decade landscape: what the driver saw, the peak
-    memory, whether the GUI answered afterwards, and a screenshot."""
+@pytest.fixture(scope="module", params=["surface", "volume"])
+def gui_macro(request, tmp_path_factory) -> dict:
+    """The macro run in the GUI on a 7-decade landscape, 2-D or 3-D: what the driver saw,
+    the peak memory, whether the GUI answered afterwards, and a screenshot."""
     _tools()
-    tmp = tmp_path_factory.mktemp("gui-macro")
-    # the authors' beta = 50 PINN spans 33 .. 5.7e7; this one 30 .. 3e8
-    landscape = write_landscape(tmp / "data", stem="pinn_wide", decades=7.0)
+    tmp = tmp_path_factory.mktemp(f"gui-macro-{request.param}")
+    # the authors' beta = 50 PINN spans 33 .. 5.7e7; these 30 .. 3e8
+    if request.param == "surface":
+        landscape = write_landscape(tmp / "data", stem="pinn_wide", decades=7.0)
+    else:
+        landscape = write_volume(tmp / "data", stem="volume_wide", resolution=11, decades=7.0)
     cfg = {
         "landscape": str(landscape),
         "macro": str(MACROS_DIR / "Loss Landscape Views.py"),
@@ -220,6 +227,8 @@ def test_macro_tab_holds_the_fitted_log_views(gui_macro):
     assert 1 < lo < hi < 9  # the tree's heights are log10 loss (30 .. 3e8), not loss
     assert gui_macro["tree_title"] == "log10 loss"
     assert gui_macro["loss_log"] == 1
+    # every "Loss (log scale)" legend shows one range (the landscape's)
+    assert len(gui_macro["loss_bars"]) == 1
     points = gui_macro["loss_points"]
     # colours spread over the decades: the middle control point near the geometric mean
     middle = points[len(points) // 2]
