@@ -59,7 +59,7 @@ def default_settings() -> dict:
     where the GUI picks a colour map) under the title "Critical type"."""
     annotations, colours, nan = critical_legend("surface")
     table = {
-        "InterpretValuesAsCategories": 1,
+        "IndexedLookup": 1,  # the XML name of Interpret Values As Categories
         "AnnotationsInitialized": 1,
         "Annotations": annotations,
         "IndexedColors": colours,
@@ -70,21 +70,9 @@ def default_settings() -> dict:
 
 def install_defaults() -> None:
     """Make :func:`default_settings` this ParaView session's defaults, below the user's
-    own (a colour map the user saved as default for ``CriticalType`` wins), and turn a
-    new ``CriticalType`` colour map categorical: ParaView's settings cannot set that."""
-    from paraview import servermanager
+    own (a colour map the user saved as default for ``CriticalType`` wins)."""
     from paraview.modules.vtkRemotingServerManager import vtkSMSettings
 
     vtkSMSettings.GetInstance().AddCollectionFromString(
         json.dumps(default_settings()), DEFAULTS_PRIORITY
     )
-    if servermanager.ActiveConnection is None:
-        return
-    pxm = servermanager.ProxyManager()
-
-    def categorical(*_: object) -> None:
-        for (name, _), lut in pxm.GetProxiesInGroup("lookup_tables").items():
-            if name.startswith("CriticalType.") and not lut.InterpretValuesAsCategories:
-                lut.InterpretValuesAsCategories = 1
-
-    pxm.SMProxyManager.AddObserver("RegisterEvent", categorical)
