@@ -16,8 +16,9 @@
 # OUT_DIR (default /tmp/lltk-gui-check) gets one PNG per step.
 #
 # It fails (exit 1) when ParaView stops answering (a click on the File menu opens no menu),
-# when its memory passes LLTK_GUI_MEMORY_MB (3000), or when a step leaves the screen as
-# it was; exit 2 for a missing tool or landscape.
+# when its memory passes LLTK_GUI_MEMORY_MB (3000), when it shows Output Messages (an
+# error), or when a step leaves the screen as it was; exit 2 for a missing tool or
+# landscape.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -89,6 +90,10 @@ alive() {  # alive STEP: fail when ParaView ran out of memory or exited
         fail "ParaView went past $MEMORY_MB MB ($(cat "$OUT/memory-exceeded") MB) during $1"
     fi
     kill -0 "$paraview" 2>/dev/null || fail "ParaView exited during $1 (see $OUT/paraview.log)"
+    if xdotool search --onlyvisible --name 'Output Messages' >/dev/null 2>&1; then
+        xwd -root -display "$DISPLAY" | convert xwd:- "$OUT/output-messages.png"
+        fail "ParaView reported an error during $1 (see $OUT/output-messages.png)"
+    fi
 }
 previous=""
 shot() {  # shot NAME: the whole screen as OUT/NAME.png, which must differ from the last one
@@ -159,8 +164,14 @@ answers() {  # answers STEP: ParaView opens its File menu on a click, else it ha
 # the view at X Y made active by a click on its empty corner
 activate_view() { click "$1" "$2"; sleep 1; }
 # the landscape in the Pipeline Browser (a click on it while it is selected would start
-# renaming it: select it only when another source is)
-landscape_row() { click 100 195; sleep 2; }
+# renaming it: select it only when another source is), the browser scrolled to its top
+landscape_row() {
+    xdotool mousemove 100 250
+    for _ in $(seq 15); do xdotool click 4; done
+    sleep 1
+    click 100 195
+    sleep 2
+}
 loss_filter() {  # loss_filter ROW: Filters > Loss Landscape > the ROW-th entry (0-based)
     menu 215 10 || fail "Filters menu did not open"
     menu 272 311 || fail "Filters > Loss Landscape did not open"
