@@ -116,7 +116,7 @@ def _axes(view: object, x: str, y: str, z: str = "", bounds: list[float] | None 
     for axis in "XYZ":
         setattr(grid, f"{axis}TitleColor", BLACK)
         setattr(grid, f"{axis}LabelColor", BLACK)
-        setattr(grid, f"{axis}TitleFontSize", 18)
+        setattr(grid, f"{axis}TitleFontSize", 16)
         setattr(grid, f"{axis}LabelFontSize", 14)
     grid.GridColor = BLACK
 
@@ -151,10 +151,11 @@ def fit_planar(view: object, bounds: list[float] | tuple[float, ...]) -> None:
     grid.DataScale = [1.0, sy, 1.0]
     height *= sy
     aspect = view.ViewSize[0] / view.ViewSize[1]
-    # the data from 18 % to 66 % of the width: axis labels and title on its left, legends
-    # (names left of their colours) on its right
-    half = 0.5 * max(width / (0.48 * aspect), height / 0.66, 1e-12)
-    cx = 0.5 * (bounds[0] + bounds[1]) + 0.16 * half * aspect
+    # the data from 26 % to 64 % of the width: axis labels and title on its left (they
+    # were cut off in a third of a 1600-pixel screen), legends (names left of their
+    # colours) on its right
+    half = 0.5 * max(width / (0.38 * aspect), height / 0.66, 1e-12)
+    cx = 0.5 * (bounds[0] + bounds[1]) + 0.1 * half * aspect
     cy = 0.5 * (bounds[2] + bounds[3]) * sy + 0.02 * half
     view.CameraFocalPoint = [cx, cy, 0.0]
     view.CameraPosition = [cx, cy, 10.0 * half]
@@ -447,7 +448,7 @@ def aim_landscape_camera(view: object) -> None:
     # Slide the camera right (the surface moves left, away from the legends).
     focal, position = np.array(camera.GetFocalPoint()), np.array(camera.GetPosition())
     right = np.cross(focal - position, camera.GetViewUp())
-    shift = 0.1 * np.linalg.norm(focal - position) * right / np.linalg.norm(right)
+    shift = 0.08 * np.linalg.norm(focal - position) * right / np.linalg.norm(right)
     camera.SetFocalPoint(*(focal + shift))
     camera.SetPosition(*(position + shift))
     view.CameraFocalPoint = list(focal + shift)
