@@ -209,6 +209,22 @@ landscape_row
 menu 469 10 || fail "Macros menu did not open"
 shot 07-macros-menu
 click 530 136  # Macros > Loss Landscape Views (below Import, Edit, Delete and Delete All)
-sleep $((3 * WAIT))  # the macro builds and fits five views
+# the macro builds and fits five views; the GUI answers clicks meanwhile (it runs its event
+# loop while a new tab lays views out), so wait until the screen stays as it is
+settled=""
+for _ in $(seq 20); do
+    sleep "$WAIT"
+    alive "the Loss Landscape Views macro"
+    xwd -root -display "$DISPLAY" | convert xwd:- "$OUT/settling-a.png"
+    sleep "$WAIT"
+    xwd -root -display "$DISPLAY" | convert xwd:- "$OUT/settling-b.png"
+    moved=$(compare -metric AE -fuzz 2% "$OUT/settling-a.png" "$OUT/settling-b.png" null: 2>&1 || true)
+    if [[ ${moved%% *} == 0 ]]; then
+        settled=1
+        break
+    fi
+done
+rm -f "$OUT"/settling-?.png
+[[ -n $settled ]] || fail "the Loss Landscape Views macro did not finish in $((40 * WAIT)) s"
 answers "the Loss Landscape Views macro" 120
 shot 08-study-views

@@ -44,6 +44,11 @@ cfg = json.loads(Path(CFG).read_text())
 landscape = pv.OpenDataFile(cfg["landscape"])
 pv.Show(landscape)
 pv.Render()
+# a filter alone first: its CriticalType in ParaView's default colour map for that name
+critical = pv.LossCriticalPoints(Input=landscape)
+pv.ColorBy(pv.Show(critical), ("POINTS", "CriticalType"))
+types = pv.GetColorTransferFunction("CriticalType")
+plain_types = [types.InterpretValuesAsCategories, list(types.Annotations)]
 pv.SetActiveSource(landscape)
 macro = Path(cfg["macro"])
 exec(compile(macro.read_text(), str(macro), "exec"), {"__name__": "__main__"})
@@ -53,6 +58,7 @@ views = {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
 lut = pv.GetColorTransferFunction("Loss")
 points = list(lut.RGBPoints)[0::4]
 out = {
+    "plain_types": plain_types,
     "layouts": [name for name, _ in pv.GetLayouts()],
     "in_layout": sorted(n for n, v in views.items() if layout and pv.GetLayout(v) == layout[0]),
     "axes": {n: v.AxesGrid.Visibility for n, v in views.items() if hasattr(v, "AxesGrid")},
@@ -233,3 +239,11 @@ def test_macro_tab_holds_the_fitted_log_views(gui_macro):
     # colours spread over the decades: the middle control point near the geometric mean
     middle = points[len(points) // 2]
     assert 1e2 < middle < 1e7, points
+
+
+def test_a_filter_alone_shows_critical_types_as_named_categories(gui_macro):
+    """CriticalType took ParaView's continuous blue-red map from 0 to 4, no names."""
+    assert not gui_macro["stopped"], gui_macro["stopped"]
+    categorical, annotations = gui_macro["plain_types"]
+    assert categorical == 1
+    assert annotations[1::2] == ["minimum", "saddle", "maximum", "degenerate"]
