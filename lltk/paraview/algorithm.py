@@ -20,10 +20,14 @@ from vtkmodules.vtkCommonCore import vtkOutputWindow
 from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
-from lltk.paraview import backend
+from lltk.paraview import backend, colours
 from lltk.paraview.vtkdata import FilterResult, InputError
 from lltk.paraview_compat import VTKPythonAlgorithmBase
 from lltk.topology.field import DEFAULT_ARRAY
+
+# Every plugin imports this module when ParaView loads it: from then on the GUI colours
+# any CriticalType array by named categories (a user's own default for it still wins).
+colours.install_defaults()
 
 #: ``output_types`` entry for an output of the same type as the input.
 SAME_AS_INPUT = "same"
@@ -85,18 +89,20 @@ BACKEND_XML = f"""
   </EnumerationDomain>
   <Documentation>Which engine computes the topology. Automatic uses TTK when TTK's
   plugin is loaded and lltk's numpy engine otherwise; both give the same arrays. The
-  engine that ran is the output's field data lltkBackend (Information panel, Data
-  Arrays); pvpython also has it as the read-only property BackendUsed.</Documentation>
+  engine that ran shows in this panel as Backend Used (pvpython: the read-only property
+  BackendUsed) and in the output's field data lltkBackend (Information panel, Data
+  Arrays).</Documentation>
 </IntVectorProperty>
 """
 
 #: The read-only report of the engine that ran.
 BACKEND_USED_XML = """
 <StringVectorProperty name="BackendUsed" label="Backend Used" command="GetBackendUsed"
-    information_only="1" number_of_elements="1" default_values="none">
+    information_only="1" number_of_elements="1" default_values="none"
+    panel_visibility="default">
   <SimpleStringInformationHelper/>
-  <Documentation>The engine that ran the last update: ttk or lltk (read only; in the GUI
-  the Information panel lists it as the field data lltkBackend).</Documentation>
+  <Documentation>The engine that ran the last update: ttk or lltk (read only: typing here
+  changes nothing; the output's field data lltkBackend says the same).</Documentation>
 </StringVectorProperty>
 """
 

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 import numpy as np
 from paraview import servermanager
 from paraview import simple as pv
 from vtkmodules.vtkCommonCore import vtkOutputWindow
+
+from lltk.paraview.colours import critical_legend
 
 #: The file names a state reads, relative to its data directory.
 FILES = {
@@ -39,20 +42,14 @@ NEEDS = {
 }
 BLACK = [0.0, 0.0, 0.0]
 WHITE = [1.0, 1.0, 1.0]
-#: TTK's CriticalType codes and the colours of their glyphs on a 3-D grid landscape.
-CRITICAL_COLOURS = {
-    0: ("minimum", [0.13, 0.40, 0.90]),
-    1: ("1-saddle", [0.98, 0.85, 0.10]),
-    2: ("2-saddle", [1.00, 0.55, 0.00]),
-    3: ("maximum", [0.85, 0.10, 0.10]),
-    4: ("degenerate", [0.60, 0.20, 0.70]),
-}
 #: Height of the warped surface as a fraction of the domain's width.
 RELIEF = 0.6
 #: Diameter of the critical-point glyphs as a fraction of the domain's width.
 GLYPH_SIZE = 0.03
 #: Loss ranges wider than this ratio (max / min, min > 0) are drawn on a log scale.
 LOG_RATIO = 10.0
+#: Characters per line of the landscape's label under a view's title.
+LABEL_WIDTH = 34
 #: Width over height of the data in the 2-D views (merge tree, diagram, profile, u(x, t)).
 PANEL_ASPECT = 1.3
 
@@ -102,20 +99,26 @@ def _scalar_bar(
     bar.AddRangeLabels = 1
     bar.ScalarBarLength = 0.36
     bar.HorizontalTitle = 1
+    # at the right edge, tick labels and the title to the left of the colours: to their
+    # right they ran off a narrow view ("Loss (log scale")
     bar.WindowLocation = "Any Location"
-    bar.Position = [0.84, 0.06]
+    bar.Position = [0.93, 0.06]
+    bar.TextPosition = "Ticks left/bottom, annotations right/top"
+    bar.TitleJustification = "Right"
     return lut
 
 
 def _axes(view: object, x: str, y: str, z: str = "", bounds: list[float] | None = None) -> None:
+    """Titles and colours of the view's axes grid, left hidden: :func:`show_axes` shows it
+    once :func:`fit_views` has fitted the camera and the bounds."""
     grid = view.AxesGrid
-    grid.Visibility = 1
+    grid.Visibility = 0
     grid.XTitle, grid.YTitle, grid.ZTitle = x, y, z
     grid.ShowGrid = 0
     for axis in "XYZ":
         setattr(grid, f"{axis}TitleColor", BLACK)
         setattr(grid, f"{axis}LabelColor", BLACK)
-        setattr(grid, f"{axis}TitleFontSize", 18)
+        setattr(grid, f"{axis}TitleFontSize", 16)
         setattr(grid, f"{axis}LabelFontSize", 14)
     grid.GridColor = BLACK
 
@@ -150,8 +153,11 @@ def fit_planar(view: object, bounds: list[float] | tuple[float, ...]) -> None:
     grid.DataScale = [1.0, sy, 1.0]
     height *= sy
     aspect = view.ViewSize[0] / view.ViewSize[1]
-    half = 0.5 * max(width / (0.62 * aspect), height / 0.66, 1e-12)
-    cx = 0.5 * (bounds[0] + bounds[1]) - 0.02 * half * aspect
+    # the data from 26 % to 64 % of the width: axis labels and title on its left (they
+    # were cut off in a third of a 1600-pixel screen), legends (names left of their
+    # colours) on its right
+    half = 0.5 * max(width / (0.38 * aspect), height / 0.66, 1e-12)
+    cx = 0.5 * (bounds[0] + bounds[1]) + 0.1 * half * aspect
     cy = 0.5 * (bounds[2] + bounds[3]) * sy + 0.02 * half
     view.CameraFocalPoint = [cx, cy, 0.0]
     view.CameraPosition = [cx, cy, 10.0 * half]
@@ -159,32 +165,14 @@ def fit_planar(view: object, bounds: list[float] | tuple[float, ...]) -> None:
     view.CameraParallelScale = half
 
 
-def critical_names(kind: str) -> dict[int, tuple[str, list[float]]]:
-    """TTK's CriticalType codes named (and coloured) by what they are in a landscape of
-    ``kind`` (:func:`landscape_kind`). TTK's codes stay in the arrays: on a 2-D grid a
-    saddle is 1 in the critical points and 2 in a saddle-maximum pair of the diagram, yet
-    a 2-D landscape has one kind of saddle; only a 3-D grid has 1- and 2-saddles."""
-    if kind == "volume":
-        return dict(CRITICAL_COLOURS)
-    names = dict(CRITICAL_COLOURS)
-    names[1] = names[2] = ("saddle", CRITICAL_COLOURS[1][1])
-    return names
-
-
 def set_critical_names(kind: str) -> None:
-    """Label the ``CriticalType`` colours for a landscape of ``kind``, each name once in
-    the legend (a 2-D landscape's codes 1 and 2 are both its one kind of saddle)."""
-    shown: dict[int, tuple[str, list[float]]] = {}
-    other = [0.5, 0.5, 0.5]
-    for code, (label, colour) in critical_names(kind).items():
-        if any(label == seen for seen, _ in shown.values()):
-            other = colour  # one legend entry per name: a code not listed takes NanColor
-        else:
-            shown[code] = (label, colour)
+    """Label the ``CriticalType`` colours for a landscape of ``kind``
+    (:func:`lltk.paraview.colours.critical_legend`: each name once in the legend)."""
+    annotations, colours, other = critical_legend(kind)
     lut = pv.GetColorTransferFunction("CriticalType")
     lut.InterpretValuesAsCategories = 1
-    lut.Annotations = [x for k, (label, _) in shown.items() for x in (str(k), label)]
-    lut.IndexedColors = [c for _, colour in shown.values() for c in colour]
+    lut.Annotations = annotations
+    lut.IndexedColors = colours
     lut.NanColor = other
 
 
@@ -458,11 +446,11 @@ def aim_landscape_camera(view: object) -> None:
     view.CameraParallelProjection = 0
     view.ResetCamera(False)
     camera = view.GetActiveCamera()
-    camera.Dolly(0.92)
+    camera.Dolly(0.88)
     # Slide the camera right (the surface moves left, away from the legends).
     focal, position = np.array(camera.GetFocalPoint()), np.array(camera.GetPosition())
     right = np.cross(focal - position, camera.GetViewUp())
-    shift = 0.06 * np.linalg.norm(focal - position) * right / np.linalg.norm(right)
+    shift = 0.08 * np.linalg.norm(focal - position) * right / np.linalg.norm(right)
     camera.SetFocalPoint(*(focal + shift))
     camera.SetPosition(*(position + shift))
     view.CameraFocalPoint = list(focal + shift)
@@ -562,6 +550,8 @@ def visible_bounds(view: object) -> list[float]:
 
 #: Arrays coloured by loss, and the titles of their legends.
 LOSS_COLOURS = {"Loss": "Loss", "Scalar": "Loss", "MeanLoss": "Mean loss"}
+#: Those of them coloured over the landscape's whole loss range.
+LANDSCAPE_RANGE = ("Loss", "Scalar")
 
 
 def fit_views(views: dict[str, object], landscape: object | None, label: str = "") -> None:
@@ -575,9 +565,12 @@ def fit_views(views: dict[str, object], landscape: object | None, label: str = "
     names = {id(s.SMProxy): _registered_name(s) for s in sources}
     for source in sources:
         if names[id(source.SMProxy)].endswith(" title") and label:
-            source.Text = f"{source.Text.splitlines()[0]}\n{label}"
+            # the label in lines a third of a 1600-pixel screen wide (it ran off both sides)
+            wrapped = textwrap.fill(label, LABEL_WIDTH)
+            source.Text = f"{source.Text.splitlines()[0]}\n{wrapped}"
     if "hessian_density" in views and label:
-        views["hessian_density"].ChartTitle = f"Hessian eigenvalue density\n{label}"
+        wrapped = textwrap.fill(label, LABEL_WIDTH)
+        views["hessian_density"].ChartTitle = f"Hessian eigenvalue density\n{wrapped}"
     log = False
     if landscape is not None:
         landscape.UpdatePipeline()
@@ -601,11 +594,16 @@ def fit_views(views: dict[str, object], landscape: object | None, label: str = "
                 rep.RescaleTransferFunctionToDataRange(False, True)
     for array, title in LOSS_COLOURS.items():
         lut = pv.GetColorTransferFunction(array)
-        lut.UseLogScale = int(log)
+        set_log_colours(lut, log)
+        if landscape is not None and array in LANDSCAPE_RANGE:
+            # one range for every "Loss" legend: the iso-surfaces of a 3-D landscape and
+            # its tree hold parts of it, and their legends disagreed
+            lut.RescaleTransferFunction(lo, hi)
         for view in views.values():
             for bar in view.Representations:
                 if bar.GetXMLName() == "ScalarBarWidgetRepresentation" and bar.LookupTable == lut:
                     bar.Title = f"{title} (log scale)" if log else title
+                    label_decades(bar, log)
     for reader in sources:
         if names[id(reader.SMProxy)] == FILES["solution"]:
             arrays = ("u_pred", "u_exact")
@@ -614,6 +612,49 @@ def fit_views(views: dict[str, object], landscape: object | None, label: str = "
                 pv.GetColorTransferFunction(array).RescaleTransferFunction(-bound, bound)
     if "landscape" in views:
         aim_landscape_camera(views["landscape"])
+    show_axes(views.values())
+
+
+def set_log_colours(lut: object, log: bool) -> None:
+    """Switch ``lut`` between linear and log colours, keeping its colours spread over its
+    range: a switch alone keeps the control points where they were, and linear points on
+    a log scale leave seven decades in the first colour."""
+    if bool(lut.UseLogScale) != log:
+        lut.UseLogScale = int(log)
+        lut.SMProxy.MapControlPointsToLogSpace(not log)
+
+
+def decade_labels(lo: float, hi: float, most: int = 5) -> list[float]:
+    """Powers of ten inside [lo, hi], at most ``most`` of them, evenly spaced in
+    exponent: the ticks of a log-scale legend."""
+    first, last = int(np.ceil(np.log10(lo))), int(np.floor(np.log10(hi)))
+    step = max(1, int(np.ceil((last - first + 1) / most)))
+    return [10.0**k for k in range(first, last + 1, step)]
+
+
+def label_decades(bar: object, log: bool) -> None:
+    """Tick a log-scale legend at whole decades only (ParaView's own log ticks add 2 and 5
+    times each decade, and seven decades piled them onto each other); a linear legend
+    keeps ParaView's ticks."""
+    lut = bar.LookupTable
+    lo, hi = lut.RGBPoints[0], lut.RGBPoints[-4]
+    bar.UseCustomLabels = int(log)
+    if log:
+        bar.CustomLabels = decade_labels(lo, hi)
+    bar.LabelFormat = "%.0e" if log else "%-#.3g"
+
+
+def show_axes(views: object) -> None:
+    """Show the axes grids of ``views``, whose cameras and bounds are fitted.
+
+    A grid drawn before that hangs the GUI: the GUI renders every view as soon as a
+    layout takes it, and a grid whose camera still frames the state's landscape (or
+    ParaView's default unit box) while its bounds span a raw loss of 10^7 puts billions
+    of pixels on an axis, for which vtkAxis makes tick labels until memory runs out.
+    """
+    for view in views:
+        if hasattr(view, "AxesGrid"):
+            view.AxesGrid.Visibility = 1
 
 
 def merge_tree_view(reader: object) -> object:

@@ -27,6 +27,14 @@ def landscape_values(resolution: int, distance: float = 1.0) -> np.ndarray:
     return (1.0 + bowl + ripples + dip).ravel()
 
 
+def spread_decades(loss: np.ndarray, decades: float, low: float = 30.0) -> np.ndarray:
+    """``loss`` mapped monotonically onto ``low`` .. ``low`` * 10^decades (same critical
+    points), the range of a failing network: the authors' beta = 50 PINN spans 33 to
+    5.7e7."""
+    unit = (loss - loss.min()) / (loss.max() - loss.min())
+    return low * 10.0 ** (decades * unit)
+
+
 def write_landscape(
     out_dir: str | Path,
     stem: str = "synthetic",
@@ -35,12 +43,16 @@ def write_landscape(
     model: str = "pinn",
     beta: float = 1.0,
     side_files: bool = True,
+    decades: float | None = None,
 ) -> Path:
     """Write ``<stem>.vti`` (and, with ``side_files``, the Hessian density and the PINN
-    solution) into ``out_dir``; returns the landscape path."""
+    solution) into ``out_dir``; returns the landscape path. With ``decades``, the loss
+    spans that many decades (:func:`spread_decades`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     loss = landscape_values(resolution, distance)
+    if decades is not None:
+        loss = spread_decades(loss, decades)
     step = 2.0 * distance / (resolution - 1)
     field = {
         "Model": model,
@@ -76,11 +88,16 @@ def bowl(coords: np.ndarray) -> np.ndarray:
     return 1.0 + 0.8 * (x**2).sum(axis=1) + ripples
 
 
-def write_volume(out_dir: str | Path, stem: str = "volume", resolution: int = 15) -> Path:
-    """A 3-D grid landscape ``<stem>.vti`` (random directions, no side files)."""
+def write_volume(
+    out_dir: str | Path, stem: str = "volume", resolution: int = 15, decades: float | None = None
+) -> Path:
+    """A 3-D grid landscape ``<stem>.vti`` (random directions, no side files); with
+    ``decades``, its loss spans that many decades (:func:`spread_decades`)."""
     a = np.linspace(-1.0, 1.0, resolution)
     grid = np.stack(np.meshgrid(a, a, a, indexing="ij"), axis=-1).reshape(-1, 3)[:, ::-1]
     loss = bowl(grid)
+    if decades is not None:
+        loss = spread_decades(loss, decades)
     field = {"Model": "resnet20", "Residual": 1.0, "Directions": "random", "Dimension": 3.0}
     ds = vtkxml.image_data(
         {"Loss": loss, "Valid": np.ones(loss.size, dtype=np.uint8)},

@@ -26,6 +26,7 @@ from paraview import servermanager as sm
 from paraview import simple as pv
 from paraview.modules.vtkRemotingServerManager import vtkSMOrderedPropertyIterator
 from lltk.render import scene
+from lltk.paraview import colours
 
 cfg = json.loads(Path(sys.argv[1]).read_text())
 out = {}
@@ -66,7 +67,7 @@ profile.UpdatePipeline()
 info = {"profile": profile.GetDataInformation().DataInformation.GetCellDataInformation(),
         "critical": crit.GetDataInformation().DataInformation.GetPointDataInformation()}
 out["active_scalars"] = {k: v.GetAttributeInformation(0).GetName() for k, v in info.items()}
-out["names"] = {k: {str(c): n for c, (n, _) in scene.critical_names(k).items()}
+out["names"] = {k: {str(c): n for c, (n, _) in colours.critical_names(k).items()}
                 for k in ("surface", "volume", "points")}
 out["legend"] = {}
 for kind in ("surface", "volume"):
@@ -299,7 +300,7 @@ def test_plots_open_in_2d_interaction_mode(session):
 
 
 def test_backend_documentation_says_where_the_engine_shows(session):
-    """The panel hides read-only properties: the tooltip named an invisible Backend Used."""
+    """The tooltip named an invisible Backend Used; the panel shows it now (below)."""
     doc = " ".join(session["backend_doc"].split())
     assert "lltkBackend (Information panel, Data Arrays)" in doc
 
@@ -313,3 +314,13 @@ def test_macro_legends_keep_their_names_inside_narrow_views(session):
         assert text_position == "Ticks right/top, annotations left/bottom"
         assert title == "Right"
         assert x > 0.85  # swatches at the right edge, names to their left
+
+
+def test_the_panel_shows_which_engine_ran(session):
+    """Whether TTK ran was said only on the terminal and in an off-screen Information
+    column: Backend Used sits in each filter's own panel, under Engine."""
+    for name, props in session["panel"].items():
+        shown = {n: v for n, v, _ in props}
+        if "BackendUsed" in shown:
+            assert shown["BackendUsed"] == "default", name
+    assert "BackendUsed" in {n for n, _, _ in session["panel"]["LossCriticalPoints"]}

@@ -1,0 +1,78 @@
+"""The colours of TTK's ``CriticalType`` codes, named, in every view that shows them.
+
+:func:`critical_names` and :func:`critical_legend` say how a landscape of a given kind
+names and colours the codes; :mod:`lltk.render.scene` applies them to its views, and
+:func:`install_defaults` makes them ParaView's default colour map for any array named
+``CriticalType``, so that a filter applied in the GUI shows categorical colours with
+names instead of a continuous blue-red ramp from 0 to 4.
+"""
+
+from __future__ import annotations
+
+import json
+
+#: TTK's CriticalType codes and the colours of their glyphs on a 3-D grid landscape.
+CRITICAL_COLOURS = {
+    0: ("minimum", [0.13, 0.40, 0.90]),
+    1: ("1-saddle", [0.98, 0.85, 0.10]),
+    2: ("2-saddle", [1.00, 0.55, 0.00]),
+    3: ("maximum", [0.85, 0.10, 0.10]),
+    4: ("degenerate", [0.60, 0.20, 0.70]),
+}
+#: The priority of lltk's defaults among ParaView's settings: below the user's own
+#: (1.0 and up) and the site's, above nothing.
+DEFAULTS_PRIORITY = 0.05
+
+
+def critical_names(kind: str) -> dict[int, tuple[str, list[float]]]:
+    """TTK's CriticalType codes named (and coloured) by what they are in a landscape of
+    ``kind`` ("surface", "volume" or "points"). TTK's codes stay in the arrays: on a 2-D
+    grid a saddle is 1 in the critical points and 2 in a saddle-maximum pair of the
+    diagram, yet a 2-D landscape has one kind of saddle; only a 3-D grid has 1- and
+    2-saddles."""
+    if kind == "volume":
+        return dict(CRITICAL_COLOURS)
+    names = dict(CRITICAL_COLOURS)
+    names[1] = names[2] = ("saddle", CRITICAL_COLOURS[1][1])
+    return names
+
+
+def critical_legend(kind: str) -> tuple[list[str], list[float], list[float]]:
+    """A categorical colour map's ``Annotations``, ``IndexedColors`` and ``NanColor`` for
+    the codes of a landscape of ``kind``, each name once (a 2-D landscape's codes 1 and
+    2 are both its one kind of saddle: the code not listed takes the NaN colour)."""
+    shown: dict[int, tuple[str, list[float]]] = {}
+    other = [0.5, 0.5, 0.5]
+    for code, (label, colour) in critical_names(kind).items():
+        if any(label == seen for seen, _ in shown.values()):
+            other = colour
+        else:
+            shown[code] = (label, colour)
+    annotations = [x for k, (label, _) in shown.items() for x in (str(k), label)]
+    colours = [c for _, colour in shown.values() for c in colour]
+    return annotations, colours, other
+
+
+def default_settings() -> dict:
+    """ParaView settings (its JSON layout) that colour any ``CriticalType`` array by
+    :func:`critical_legend` (a saddle named once: the landscape's dimension is not known
+    where the GUI picks a colour map) under the title "Critical type"."""
+    annotations, colours, nan = critical_legend("surface")
+    table = {
+        "IndexedLookup": 1,  # the XML name of Interpret Values As Categories
+        "AnnotationsInitialized": 1,
+        "Annotations": annotations,
+        "IndexedColors": colours,
+        "NanColor": nan,
+    }
+    return {"array_lookup_tables": {"CriticalType": {"PVLookupTable": table}}}
+
+
+def install_defaults() -> None:
+    """Make :func:`default_settings` this ParaView session's defaults, below the user's
+    own (a colour map the user saved as default for ``CriticalType`` wins)."""
+    from paraview.modules.vtkRemotingServerManager import vtkSMSettings
+
+    vtkSMSettings.GetInstance().AddCollectionFromString(
+        json.dumps(default_settings()), DEFAULTS_PRIORITY
+    )
