@@ -16,7 +16,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q -rs tests
+	$(PY) -m pytest -q -rs --doctest-modules tests lltk sampling
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
