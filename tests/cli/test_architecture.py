@@ -13,7 +13,9 @@ REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "architecture.md"
 #: Folders that install under lltk (pyproject's package-dir).
 MAPPED = {"lltk/plugins": "plugins", "lltk/pvstates": "pvstates", "lltk/sampling": "sampling"}
-TOP = ("lltk", "sampling", "plugins", "pvstates", "tests", "docs", "scripts", "benchmarks", "docker")
+TOP = (
+    "lltk", "sampling", "plugins", "pvstates", "tests", "docs", "scripts", "benchmarks", "docker"
+)
 
 
 def _on_disk(path: str) -> Path:
@@ -68,7 +70,9 @@ def _resolves(dotted: str) -> bool:
     parts = dotted.split(".")
     for cut in range(len(parts), 0, -1):
         base = _on_disk("/".join(parts[:cut]))
-        module = base.with_suffix(".py") if base.with_suffix(".py").is_file() else base / "__init__.py"
+        module = base.with_suffix(".py")
+        if not module.is_file():
+            module = base / "__init__.py"
         if module.is_file():
             rest = parts[cut:]
             return not rest or rest[0] in _top_level_names(module)
