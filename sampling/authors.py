@@ -23,6 +23,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from lltk.sampling.pinn import ConvectionData
 from lltk.sampling.safeload import load_torch_archive, torch_tensor_globals
 
 
@@ -102,6 +103,44 @@ class AuthorsPinn:
     seed: int | None
     final_loss: float | None
 
+    def data(self) -> ConvectionData:
+        """The file's training points as lltk's :class:`~lltk.sampling.pinn.ConvectionData`
+        (the convection system only: lltk's residual is ``u_t + beta u_x``)."""
+        if self.system != "convection" or self.nu or self.rho:
+            raise ValueError(
+                f"{self.path}: a {self.system} PINN (nu {self.nu:g}, rho {self.rho:g}); lltk's "
+                "PINN loss covers the convection system only"
+            )
+        if self.loss_style != "mean" or self.L != 1.0:
+            raise ValueError(
+                f"{self.path}: loss_style {self.loss_style!r}, L {self.L:g}; lltk's PINN loss "
+                "is the mean-squared one with L = 1"
+            )
+        t = self.tensors
+        return ConvectionData(
+            beta=self.beta,
+            x_initial=torch.cat([t["x_u"], t["t_u"]], dim=1),
+            u_initial=t["u"].squeeze(-1),
+            x_left=torch.cat([t["x_bc_lb"], t["t_bc_lb"]], dim=1),
+            x_right=torch.cat([t["x_bc_ub"], t["t_bc_ub"]], dim=1),
+            x_collocation=torch.cat([t["x_f"], t["t_f"]], dim=1),
+        )
+
+    def metadata(self) -> dict[str, Any]:
+        """FieldData figures of the file: its name, the system's coefficients, the width,
+        the final L-BFGS loss recorded in it."""
+        meta: dict[str, Any] = {
+            "Checkpoint": self.path.name,
+            "CheckpointKind": "authors",
+            "System": self.system,
+            "Nu": self.nu,
+            "Rho": self.rho,
+            "Width": float(self.hidden[0]),
+        }
+        if self.final_loss is not None:
+            meta["CheckpointFinalLoss"] = self.final_loss
+        return meta
+
 
 def _fail(path: Path, why: str) -> ValueError:
     return ValueError(f"{path} is not an authors' PINN checkpoint ({why})")
@@ -117,7 +156,17 @@ def read_pinn(path: str | os.PathLike) -> AuthorsPinn:
     """Read an authors' PINN ``.pt`` safely (:data:`PINN_GLOBALS` only); a ``ValueError``
     names the file and what does not fit (a refused global, a missing tensor, shapes)."""
     path = Path(path)
-    top = load_torch_archive(path, PINN_GLOBALS, "an authors' PINN checkpoint")
+    what = "an authors' PINN checkpoint"
+    return pinn_from_object(load_torch_archive(path, PINN_GLOBALS, what), path)
+
+
+def is_authors_pinn(obj: Any) -> bool:
+    """Whether an object read with :data:`PINN_GLOBALS` is an authors' PINN."""
+    return isinstance(obj, _PhysicsInformedNN)
+
+
+def pinn_from_object(top: Any, path: Path) -> AuthorsPinn:
+    """The :class:`AuthorsPinn` in an object read with :data:`PINN_GLOBALS` from ``path``."""
     state = _state(top, _PhysicsInformedNN, path, "the pickled object")
     dnn = _state(state.get("dnn"), _DNN, path, "its dnn")
     layers = _state(dnn.get("_modules", {}).get("layers"), _Sequential, path, "dnn.layers")
@@ -188,21 +237,18 @@ def _final_loss(optimizer: Any) -> float | None:
     return None
 
 
-#: The state-dict sizes of the authors' ResNet-20s (with skips, without).
-RESNET_KEYS = {True: 128, False: 116}
-
-
 def resnet_state_dict(state: dict[str, Tensor]) -> dict[str, Tensor]:
     """An authors' ResNet-20 state dict under lltk's names: DataParallel's ``module.``
     dropped, ``conv1``/``bn1`` to ``conv``/``bn``, ``layerS.B`` to ``blocks.(3(S-1)+B)``;
-    other keys (``fc``, a plain lltk state dict) kept as they are."""
+    other keys (``fc``, a plain lltk state dict, a deeper network's ``layer1.3``) kept as
+    they are, so that a network of another depth fails to load rather than loads wrongly."""
     out = {}
     for key, value in state.items():
         name = key.removeprefix("module.")
         name = re.sub(r"^conv1\.", "conv.", name)
         name = re.sub(r"^bn1\.", "bn.", name)
         name = re.sub(
-            r"^layer([1-3])\.(\d+)\.",
+            r"^layer([1-3])\.([0-2])\.",
             lambda m: f"blocks.{3 * (int(m.group(1)) - 1) + int(m.group(2))}.",
             name,
         )
@@ -210,20 +256,12 @@ def resnet_state_dict(state: dict[str, Tensor]) -> dict[str, Tensor]:
     return out
 
 
-def is_authors_pinn(obj: Any) -> bool:
-    """Whether an object read with :data:`PINN_GLOBALS` is an authors' PINN."""
-    return isinstance(obj, _PhysicsInformedNN)
 
 
-def as_tensor_dict(obj: Any) -> dict[str, Tensor] | None:
-    """``obj`` as a name -> tensor dict (a ``state_dict``), or None when it is not one."""
-    if isinstance(obj, dict) and obj and all(
-        isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items()
-    ):
-        return dict(obj)
-    return None
-
-
-def initial_condition(pinn: AuthorsPinn) -> Tensor:
-    """The file's initial-condition points as (N, 2) rows ``(x, t)``."""
-    return torch.cat([pinn.tensors["x_u"], pinn.tensors["t_u"]], dim=1)
+def pinn_state_dict(state: dict[str, Tensor]) -> dict[str, Tensor]:
+    """A PINN state dict under lltk's names: the authors' ``DNN`` names
+    (``layers.layer_k``) become ``net.2k`` (lltk's Sequential interleaves the tanh)."""
+    return {
+        re.sub(r"^layers\.layer_(\d+)\.", lambda m: f"net.{2 * int(m.group(1))}.", k): v
+        for k, v in state.items()
+    }

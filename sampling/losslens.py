@@ -12,7 +12,8 @@ Rebuilt from Vis4SciML/loss-lens (its ``loss_landscapes`` package and
    row of a weight matrix to the norm of theta's row; each bias entry to ``|theta_b|``),
    then scaled to the norm ``|theta| * 10 / 40``;
 4. alpha = ``numpy.linspace(-10, 10, 40)`` in float32 on both axes (no node at 0);
-   point (i, j) is ``(theta + alpha_i d1) + alpha_j d2``;
+   point (i, j) is ``(theta + alpha_i d1) + alpha_j d2`` (``sample_landscape``'s
+   ``sequential`` grid), point id i + 40 j of the ``.vti``;
 5. the loss in float32: ``mean((t - u(x, t))^2)`` at the point (x, t) = (0, 2 pi / 256)
    repeated 100 times with t as its own target (the script's ``X[:, 0:1]``,
    ``X[:, 1:2]``), plus the periodic boundary term and L times the mean squared residual
@@ -33,7 +34,8 @@ from lltk.sampling.closure import LossFn
 from lltk.sampling.directions import flatten
 from lltk.sampling.pinn import T_POINTS, X_POINTS, ConvectionData
 
-#: The published grid: ``steps`` points per axis, alpha in [-distance, distance].
+#: The published grid: ``STEPS`` points per axis, alpha in [-DISTANCE, DISTANCE], sampled
+#: with :func:`lltk.sampling.landscape.sample_landscape` (``sequential=True``).
 STEPS = 40
 DISTANCE = 10.0
 
@@ -76,25 +78,11 @@ def directions(params: dict[str, Tensor], seed: int) -> Tensor:
     return torch.stack(rows)
 
 
-def alphas() -> np.ndarray:
-    """The published grid's coordinates on each axis (float32, no node at 0)."""
-    return np.linspace(-DISTANCE, DISTANCE, STEPS).astype(np.float32)
-
-
-def grid_weights(theta: Tensor, dirs: Tensor, index: np.ndarray) -> Tensor:
-    """The weight vectors of flat grid indices (x, the first direction, fastest):
-    ``(theta + alpha_i d1) + alpha_j d2`` in float32, in that order of operations."""
-    axis = torch.from_numpy(alphas())
-    i, j = np.unravel_index(np.asarray(index), (STEPS, STEPS), order="F")
-    first = theta + axis[i, None] * dirs[0]
-    return first + axis[j, None] * dirs[1]
-
-
-def published_loss(model: nn.Module, data: ConvectionData, length: float = 1.0) -> LossFn:
+def published_loss(model: nn.Module, data: ConvectionData) -> LossFn:
     """The loss of the published landscapes as a vmappable closure of the parameters:
     the first term at (0, 2 pi / 256) repeated ``T_POINTS`` times against t, the
-    periodic boundary term, and ``length`` (the authors' L) times the mean squared
-    residual ``u_t + beta u_x`` at ``data``'s collocation points."""
+    periodic boundary term, and the mean squared residual ``u_t + beta u_x`` at
+    ``data``'s collocation points (the authors' L = 1)."""
     step = np.float32(2 * np.pi / X_POINTS)
     point = data.x_collocation.new_tensor([[0.0, float(step)]]).expand(T_POINTS, 2)
     target = point[:, 1]
@@ -109,6 +97,6 @@ def published_loss(model: nn.Module, data: ConvectionData, length: float = 1.0) 
         boundary = torch.mean((u(data.x_left) - u(data.x_right)) ** 2)
         _, pullback = vjp(u, data.x_collocation)
         (grad,) = pullback(ones)
-        return first + boundary + length * torch.mean((grad @ direction) ** 2)
+        return first + boundary + torch.mean((grad @ direction) ** 2)
 
     return loss_fn
