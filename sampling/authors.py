@@ -180,8 +180,10 @@ def pinn_from_object(top: Any, path: Path) -> AuthorsPinn:
         w, b = params.get("weight"), params.get("bias")
         if not isinstance(w, Tensor) or not isinstance(b, Tensor) or w.ndim != 2:
             raise _fail(path, f"layer {name} has no weight matrix and bias")
-        if b.shape != (w.shape[0],) or (widths and w.shape[1] != widths[-1]) or (
-            not widths and w.shape[1] != 2
+        if (
+            b.shape != (w.shape[0],)
+            or (widths and w.shape[1] != widths[-1])
+            or (not widths and w.shape[1] != 2)
         ):
             raise _fail(path, f"layer {name} has shapes {tuple(w.shape)}, {tuple(b.shape)}")
         widths.append(w.shape[0])
@@ -254,8 +256,6 @@ def resnet_state_dict(state: dict[str, Tensor]) -> dict[str, Tensor]:
         )
         out[name] = value
     return out
-
-
 
 
 def pinn_state_dict(state: dict[str, Tensor]) -> dict[str, Tensor]:

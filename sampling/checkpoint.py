@@ -208,8 +208,10 @@ def read_state(path: str | os.PathLike, model: str) -> tuple[str, dict[str, Tens
 
 def _tensor_dict(obj: Any) -> dict[str, Tensor] | None:
     """``obj`` as a name -> tensor dict, or None when it is not one."""
-    if isinstance(obj, dict) and obj and all(
-        isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items()
+    if (
+        isinstance(obj, dict)
+        and obj
+        and all(isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items())
     ):
         return dict(obj)
     return None
