@@ -10,7 +10,7 @@ figure (Figure 6 of Xie, Geniesse et al. 2024) and the per-beta views (their Fig
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -90,6 +90,12 @@ def run_pinn_study(
         if beta in config.profile_betas and seed == first_seed:
             with steps.timed(study.timings, "profile"):
                 _profile(trained, hessian, beta, seed, config, out, study, progress)
+    if config.checkpoints is not None:  # the files' betas and seeds, in the run's record
+        config = replace(
+            config,
+            betas=tuple(sorted({float(r["beta"]) for r in study.rows})),
+            seeds=tuple(sorted({int(r["seed"]) for r in study.rows})),
+        )
     from lltk.study.distances import add_distance_column
 
     add_distance_column(study.rows, out)
