@@ -11,11 +11,16 @@ A notebook needs four calls::
 Any model works through a loss closure ``loss_fn(params) -> scalar tensor`` that
 evaluates the loss with :func:`torch.func.functional_call`;
 :func:`lltk.sampling.closure.model_loss_closure` builds one from (model, batches, criterion).
-The Hessian figures come from :func:`lltk.sampling.hessian.hessian_figures` (PyHessian).
+A trained network from a file (lltk's checkpoint, a ``state_dict``, the study authors'
+PINN or ResNet) comes from :func:`lltk.sampling.checkpoint.load_trained`, read through the
+audited unpickler (:mod:`lltk.sampling.safeload`). The Hessian figures come from
+:func:`lltk.sampling.hessian.hessian_figures` (PyHessian).
 """
 
 __all__ = [
+    "authors",
     "cache",
+    "checkpoint",
     "closure",
     "data",
     "directions",
@@ -23,7 +28,9 @@ __all__ = [
     "graphs",
     "hessian",
     "landscape",
+    "losslens",
     "models",
     "pinn",
+    "protocols",
     "resnet",
 ]

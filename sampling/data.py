@@ -26,6 +26,8 @@ CIFAR_GLOBALS = {
     ("numpy", "ndarray"): np.ndarray,
     ("numpy", "dtype"): np.dtype,
 }
+#: The per-channel mean and std the authors' CIFAR-10 networks were trained with.
+AUTHORS_CIFAR_NORMALIZATION = ((0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010))
 CIFAR_TRAIN = tuple(f"data_batch_{i}" for i in range(1, 6))
 CIFAR_TEST = "test_batch"
 
@@ -80,14 +82,19 @@ def _cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return x.astype(np.float32) / 255.0, y
 
 
-def load_cifar10(folder: str | os.PathLike) -> ImageData:
-    """CIFAR-10 from the local python batches (no download)."""
+def load_cifar10(
+    folder: str | os.PathLike,
+    normalization: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
+) -> ImageData:
+    """CIFAR-10 from the local python batches (no download), standardised per channel
+    with the training split's statistics, or with ``normalization`` = (mean, std)
+    (e.g. :data:`AUTHORS_CIFAR_NORMALIZATION`)."""
     root = find_cifar(folder)
     parts = [_cifar_batch(root / n) for n in CIFAR_TRAIN]
     x_test, y_test = _cifar_batch(root / CIFAR_TEST)
     x_train = np.concatenate([p[0] for p in parts])
     y_train = np.concatenate([p[1] for p in parts])
-    return _standardised("cifar10", x_train, y_train, x_test, y_test)
+    return _standardised("cifar10", x_train, y_train, x_test, y_test, normalization)
 
 
 def load_images(data: str | os.PathLike | None, seed: int = 0) -> ImageData:
@@ -98,10 +105,18 @@ def load_images(data: str | os.PathLike | None, seed: int = 0) -> ImageData:
 
 
 def _standardised(
-    name: str, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray
+    name: str,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    normalization: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
 ) -> ImageData:
-    mean = x_train.mean(axis=(0, 2, 3), keepdims=True)
-    std = x_train.std(axis=(0, 2, 3), keepdims=True) + 1e-8
+    if normalization is None:
+        mean = x_train.mean(axis=(0, 2, 3), keepdims=True)
+        std = x_train.std(axis=(0, 2, 3), keepdims=True) + 1e-8
+    else:
+        mean, std = (np.asarray(v, np.float32).reshape(1, -1, 1, 1) for v in normalization)
     return ImageData(
         name=name,
         x_train=torch.tensor((x_train - mean) / std, dtype=torch.float32),

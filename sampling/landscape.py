@@ -74,6 +74,28 @@ def grid_alphas(n: int, resolution: int, distance: float, index: np.ndarray) -> 
     return np.stack([axis[i] for i in idx], axis=-1)
 
 
+def grid_weights(
+    theta: Tensor,
+    directions: Tensor,
+    resolution: int,
+    distance: float,
+    sequential: bool,
+    index: np.ndarray,
+) -> Tensor:
+    """The weight vectors ``theta + sum_k alpha_k d_k`` of flat grid indices ``index``.
+    Default: one matrix product of the alphas and the directions. ``sequential``: as the
+    loss-lens code adds them, one direction after the other in ``theta``'s precision
+    with the alphas rounded to it (``(theta + alpha_i d_1) + alpha_j d_2``)."""
+    alphas = torch.as_tensor(grid_alphas(directions.shape[0], resolution, distance, index))
+    if not sequential:
+        return theta + alphas.to(theta) @ directions
+    alphas = alphas.to(theta)
+    weights = theta.expand(len(index), -1)
+    for k in range(directions.shape[0]):
+        weights = weights + alphas[:, k, None] * directions[k]
+    return weights
+
+
 def check_grid(n: int, resolution: int, distance: float) -> None:
     """Raise ValueError with a clear message for an impossible grid."""
     if n < 1:
@@ -110,6 +132,7 @@ def evaluate_chunk(
     chunk_size: int,
     chunk: int,
     vectorized: bool = True,
+    sequential: bool = False,
 ) -> np.ndarray:
     """The losses of one chunk of the grid, computed as :func:`sample_landscape` computes them."""
     theta = flatten(params).detach()
@@ -117,7 +140,8 @@ def evaluate_chunk(
     evaluate = torch.func.vmap(loss_fn) if vectorized else None
     total = resolution ** directions.shape[0]
     index = np.arange(chunk * chunk_size, min(total, (chunk + 1) * chunk_size))
-    return _evaluate(loss_fn, evaluate, params, theta, directions, resolution, distance, index)
+    grid = (resolution, distance, sequential)
+    return _evaluate(loss_fn, evaluate, params, theta, directions, grid, index)
 
 
 def _evaluate(
@@ -126,13 +150,12 @@ def _evaluate(
     params: dict[str, Tensor],
     theta: Tensor,
     directions: Tensor,
-    resolution: int,
-    distance: float,
+    grid: tuple[int, float, bool],
     index: np.ndarray,
 ) -> np.ndarray:
-    """Losses at the grid points ``index``: one vmap call, or a loop when ``evaluate`` is None."""
-    alphas = torch.as_tensor(grid_alphas(directions.shape[0], resolution, distance, index))
-    return losses_at(loss_fn, evaluate, params, theta + alphas.to(theta) @ directions)
+    """Losses at the grid points ``index``: one vmap call, or a loop when ``evaluate`` is None.
+    ``grid``: (resolution, distance, sequential), see :func:`grid_weights`."""
+    return losses_at(loss_fn, evaluate, params, grid_weights(theta, directions, *grid, index))
 
 
 def losses_at(
@@ -160,6 +183,7 @@ def sample_landscape(
     state_path: str | os.PathLike | None = None,
     progress: bool = True,
     share: tuple[int, int] = (0, 1),
+    sequential: bool = False,
 ) -> LandscapeResult:
     """Evaluate ``loss_fn`` on the ``resolution^n`` grid ``alpha in [-distance, distance]^n``.
 
@@ -168,7 +192,8 @@ def sample_landscape(
     few seconds and a later call with the same inputs continues from them; delete the file
     with :func:`discard_state` once the result is written. NaN/inf losses are kept (NaN).
     ``share=(k, m)`` evaluates only the chunks :func:`chunk_share` gives part ``k`` of ``m``
-    (one rank's part of a distributed run); the other points stay NaN.
+    (one rank's part of a distributed run); the other points stay NaN. ``sequential``
+    adds the directions one after the other (the loss-lens protocol: :func:`grid_weights`).
     """
     from tqdm import tqdm
 
@@ -195,7 +220,7 @@ def sample_landscape(
     )
     n_chunks = -(-total // chunk_size)
     mine = chunk_share(n_chunks, *share)
-    key = _fingerprint(theta, directions, resolution, distance, chunk_size, share)
+    key = _fingerprint(theta, directions, resolution, distance, chunk_size, share, sequential)
     loss, done = _load_state(state_path, key, total, n_chunks)
     evaluate = torch.func.vmap(loss_fn) if vectorized else None
     bar = tqdm(
@@ -211,9 +236,8 @@ def sample_landscape(
     try:
         for c in mine[~done[mine]]:
             index = np.arange(c * chunk_size, min(total, (c + 1) * chunk_size))
-            loss[index] = _evaluate(
-                loss_fn, evaluate, params, theta, directions, resolution, distance, index
-            )
+            grid = (resolution, distance, sequential)
+            loss[index] = _evaluate(loss_fn, evaluate, params, theta, directions, grid, index)
             done[c] = True
             bar.update(len(index))
             if state_path is not None and time.monotonic() - last_save >= save_every:
@@ -236,13 +260,20 @@ def discard_state(state_path: str | os.PathLike) -> None:
 
 
 def _fingerprint(
-    theta: Tensor, directions: Tensor, r: int, d: float, chunk: int, share: tuple[int, int]
+    theta: Tensor,
+    directions: Tensor,
+    r: int,
+    d: float,
+    chunk: int,
+    share: tuple[int, int],
+    sequential: bool = False,
 ) -> str:
     h = hashlib.sha256()
     h.update(theta.cpu().numpy().tobytes())
     h.update(directions.cpu().numpy().tobytes())
     shape = tuple(directions.shape)
-    h.update(repr((r, float(d), chunk, shape) + ((share,) if share != (0, 1) else ())).encode())
+    extra = ((share,) if share != (0, 1) else ()) + (("sequential",) if sequential else ())
+    h.update(repr((r, float(d), chunk, shape, *extra)).encode())
     return h.hexdigest()
 
 

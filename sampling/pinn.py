@@ -19,6 +19,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -201,22 +202,32 @@ def train_pinn(
         _lbfgs(model, loss_fn, max_iter, progress, recorder)
         if use_cache:
             save_checkpoint(model, hyper, path)
+    metadata = {"Seed": float(seed), "Width": float(hidden[0]), "CollocationSeed": float(draw)}
+    return trained_pinn(model, data, metadata, checkpoint=path if use_cache else None)
+
+
+def trained_pinn(
+    model: nn.Module, data: ConvectionData, metadata: dict, checkpoint: Path | None = None
+) -> Trained:
+    """A trained (or loaded) PINN as the sampler needs it: eval mode, its training loss
+    on ``data`` as the closure, and ``metadata`` with the model, beta, the number of
+    collocation points, the training loss and the test errors added. ``extras`` holds the
+    solution on the test grid and ``data`` (``convection_data``); ``checkpoint`` is the
+    file holding the weights, if any."""
     model.eval()
+    loss_fn = convection_loss(model, data)
     with torch.no_grad():
         train_loss = float(loss_fn(dict(model.named_parameters())))
-    solution = predict(model, beta)
+    solution = predict(model, data.beta)
     metadata = {
         "Model": "pinn",
-        "Beta": float(beta),
-        "Seed": float(seed),
-        "Width": float(hidden[0]),
-        "CollocationPoints": float(n_f),
-        "CollocationSeed": float(draw),
+        "Beta": float(data.beta),
+        **metadata,
+        "CollocationPoints": float(len(data.x_collocation)),
         "TrainLoss": train_loss,
         **errors(solution),
     }
-    extras = {"solution": solution}
-    checkpoint = path if use_cache else None
+    extras = {"solution": solution, "convection_data": data}
     return Trained(model, loss_fn, metadata, extras=extras, checkpoint=checkpoint)
 
 

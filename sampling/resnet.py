@@ -13,6 +13,7 @@ biases.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import torch
 from torch import Tensor, nn
@@ -223,6 +224,33 @@ def train_resnet(
                     recorder(epoch, model)
         if use_cache:
             save_checkpoint(model, hyper, path)
+    metadata = {
+        "Model": "resnet20" if residual else "resnet20-noskip",
+        "Residual": float(residual),
+        "BatchNorm": float(batch_norm),
+        "Width": 16.0,
+        "Shortcut": shortcut if residual else "none",
+        "Seed": float(seed),
+    }
+    data = (x, y, x_test, y_test)
+    checkpoint = path if use_cache else None
+    return trained_resnet(model, data, loss_samples, hessian_samples, metadata, checkpoint)
+
+
+def trained_resnet(
+    model: nn.Module,
+    data: tuple[Tensor, Tensor, Tensor, Tensor],
+    loss_samples: int,
+    hessian_samples: int | None,
+    metadata: dict,
+    checkpoint: Path | None = None,
+) -> Trained:
+    """A trained (or loaded) ResNet as the sampler needs it: eval mode, train and test
+    loss and accuracy added to ``metadata``; the landscape's loss is the cross-entropy on
+    the first ``loss_samples`` training images of ``data`` (x, y, x_test, y_test); with
+    ``hessian_samples``, ``extras["hessian_loss_fn"]`` is the same loss on that many;
+    ``checkpoint`` is the file holding the weights, if any."""
+    x, y, x_test, y_test = data
     model.eval()
     train_loss, _ = evaluate(model, x, y)
     test_loss, test_acc = evaluate(model, x_test, y_test)
@@ -235,15 +263,9 @@ def train_resnet(
             model, [(x[:k], y[:k])], functional.cross_entropy
         )
     metadata = {
-        "Model": "resnet20" if residual else "resnet20-noskip",
-        "Residual": float(residual),
-        "BatchNorm": float(batch_norm),
-        "Width": 16.0,
-        "Shortcut": shortcut if residual else "none",
-        "Seed": float(seed),
+        **metadata,
         "TrainLoss": train_loss,
         "TestLoss": test_loss,
         "TestAccuracy": test_acc,
     }
-    checkpoint = path if use_cache else None
     return Trained(model, loss_fn, metadata, extras=extras, checkpoint=checkpoint)

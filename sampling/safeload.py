@@ -114,3 +114,119 @@ def load_torch_file(path: str | os.PathLike) -> Any:
     except Exception as exc:  # torch raises several classes for a foreign or planted file
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValueError(f"{path} cannot be read ({reason})") from None
+
+
+# ---------------------------------------------------------------- torch zip archives
+
+#: The storage classes a torch archive may name, and the dtype of their bytes.
+TORCH_STORAGES = {
+    "FloatStorage": "float32",
+    "DoubleStorage": "float64",
+    "HalfStorage": "float16",
+    "LongStorage": "int64",
+    "IntStorage": "int32",
+    "BoolStorage": "bool",
+}
+
+
+def _rebuild_tensor(storage, offset, size, stride, requires_grad=False, hooks=None, meta=None):
+    """``torch._utils._rebuild_tensor_v2`` for storages that :func:`load_torch_archive`
+    read: a strided view checked against the storage's bounds, copied."""
+    import torch
+
+    if not isinstance(storage, torch.Tensor) or storage.ndim != 1:
+        raise pickle.UnpicklingError("a tensor without a storage")
+    numbers = (offset, *size, *stride)
+    if not all(type(v) is int and v >= 0 for v in numbers) or len(size) != len(stride):
+        raise pickle.UnpicklingError(f"a tensor of impossible shape {size} / strides {stride}")
+    last = offset + sum((n - 1) * s for n, s in zip(size, stride, strict=True)) if all(size) else -1
+    if last >= storage.numel():
+        raise pickle.UnpicklingError(
+            f"a tensor of shape {tuple(size)} reaches beyond its storage ({storage.numel()})"
+        )
+    return storage.as_strided(tuple(size), tuple(stride), offset).clone()
+
+
+def _rebuild_parameter(data, requires_grad=False, hooks=None):
+    """``torch._utils._rebuild_parameter``: the plain tensor (a landscape needs no grad)."""
+    import torch
+
+    if not isinstance(data, torch.Tensor):
+        raise pickle.UnpicklingError("a parameter without a tensor")
+    return data
+
+
+def torch_tensor_globals() -> dict[tuple[str, str], Any]:
+    """The globals of a torch archive of tensors in plain containers (a ``state_dict``,
+    lltk's checkpoints), each mapped to lltk's own stand-in: storage classes to their
+    dtype names, tensor rebuilders to :func:`_rebuild_tensor`, ``OrderedDict`` to itself."""
+    from collections import OrderedDict
+
+    table: dict[tuple[str, str], Any] = {("torch", k): v for k, v in TORCH_STORAGES.items()}
+    table[("torch._utils", "_rebuild_tensor_v2")] = _rebuild_tensor
+    table[("torch._utils", "_rebuild_parameter")] = _rebuild_parameter
+    table[("collections", "OrderedDict")] = OrderedDict
+    return table
+
+
+def load_torch_archive(path: str | os.PathLike, allowed: Allowed, what: str) -> Any:
+    """The object a ``torch.save`` zip archive holds, read without torch's unpickler:
+    ``<archive>/data.pkl`` through :func:`load_pickle` with ``allowed`` (add
+    :func:`torch_tensor_globals` for tensors), each persistent id
+    ``('storage', dtype name, key, location, numel)`` resolved to a CPU tensor of the
+    little-endian bytes in ``<archive>/data/<key>``. Nothing in the file is imported or
+    called. A ``ValueError`` names the file and says why it is not ``what`` (not a zip
+    archive, a refused global, a storage of the wrong size, a truncated pickle)."""
+    import zipfile
+
+    import numpy as np
+    import torch
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint not found: {path}")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ValueError(f"{path} is not {what} (not a torch zip archive: {exc})") from None
+    with archive:
+        names = set(archive.namelist())
+        roots = sorted(n[: -len("/data.pkl")] for n in names if n.endswith("/data.pkl"))
+        roots = [r for r in roots if r and "/" not in r]
+        if len(roots) != 1:
+            raise ValueError(f"{path} is not {what} (no single data.pkl in the archive)")
+        root = roots[0]
+        order = f"{root}/byteorder"
+        if order in names and archive.read(order).strip() != b"little":
+            raise ValueError(f"{path} is not {what} (big-endian storages are not supported)")
+        storages: dict[str, Any] = {}
+
+        def storage(pid: Any) -> Any:
+            ok = isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"
+            if not ok or pid[1] not in TORCH_STORAGES.values() or not isinstance(pid[2], str):
+                raise pickle.UnpicklingError(f"refuses the persistent id {str(pid)[:80]}")
+            _, dtype, key, _, numel = pid
+            if key not in storages:
+                entry = f"{root}/data/{key}"
+                if entry not in names:
+                    raise pickle.UnpicklingError(f"the storage {key} is missing")
+                size = archive.getinfo(entry).file_size
+                if type(numel) is not int or size != numel * np.dtype(dtype).itemsize:
+                    raise pickle.UnpicklingError(
+                        f"the storage {key} holds {size} bytes, not {numel} {dtype} values"
+                    )
+                raw = archive.read(entry)
+                array = np.frombuffer(raw, dtype=np.dtype(dtype).newbyteorder("<"))
+                storages[key] = torch.from_numpy(array.astype(dtype))
+            if storages[key].dtype != getattr(torch, dtype):
+                raise pickle.UnpicklingError(f"the storage {key} is read as two types")
+            return storages[key]
+
+        try:
+            return load_pickle(archive.read(f"{root}/data.pkl"), allowed, persistent_load=storage)
+        except RefusedGlobal as exc:
+            raise ValueError(f"{path}: not loaded: the file {exc} (not {what})") from None
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
+                IndexError, KeyError, UnicodeDecodeError, zipfile.BadZipFile,
+                RuntimeError) as exc:
+            raise ValueError(f"{path} is not {what} ({type(exc).__name__}: {exc})") from None

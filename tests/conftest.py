@@ -14,6 +14,9 @@ REPO = Path(__file__).resolve().parents[1]
 #: TTK's own outputs on 53 real loss landscapes, beside the checkout (never copied in).
 TTK_REFERENCE = Path(os.environ.get("LLTK_TTK_REFERENCE", REPO.parent / "shared" / "ttk-reference"))
 
+#: The study authors' own networks (PINN .pt, ResNet .pkl), beside the checkout.
+LOSS_LENS = Path(os.environ.get("LLTK_LOSS_LENS", REPO.parent / "shared" / "loss-lens"))
+
 
 def reference_cases() -> list[str]:
     """Stems of the reference landscapes (empty where the folder is absent)."""
@@ -40,6 +43,34 @@ def skip_without_ttk(reason: str) -> None:
     if os.environ.get("LLTK_REQUIRE_TTK") == "1":
         pytest.fail(f"{reason}, but LLTK_REQUIRE_TTK=1 requires TTK's parity tests to run")
     pytest.skip(reason)
+
+
+def write_cifar(folder: Path, n: int = 12) -> Path:
+    """A tiny CIFAR-10 folder in its python-batches layout: ``n`` random images per batch."""
+    import pickle
+
+    import numpy as np
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+        batch = {
+            b"data": rng.integers(0, 256, (n, 3072), dtype=np.uint8),
+            b"labels": [int(v) for v in rng.integers(0, 10, n)],
+        }
+        (folder / name).write_bytes(pickle.dumps(batch))
+    return folder
+
+
+@pytest.fixture
+def loss_lens() -> Path:
+    """The authors' networks folder, or a skip that says why it is missing."""
+    if not (LOSS_LENS / "pinn").is_dir():
+        pytest.skip(
+            f"the authors' networks not found at {LOSS_LENS} (they live in "
+            "../shared/loss-lens beside the checkout; set LLTK_LOSS_LENS to another copy)"
+        )
+    return LOSS_LENS
 
 
 @pytest.fixture(scope="session")

@@ -29,8 +29,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_model_arguments(p)
     p.add_argument("--dim", type=int, default=2, help="number of directions n (default 2)")
-    p.add_argument("--resolution", type=int, default=41, help="points per axis (default 41)")
-    p.add_argument("--distance", type=float, default=1.0, help="alpha in [-D, D] (default 1)")
+    p.add_argument(
+        "--resolution",
+        type=int,
+        default=None,
+        help="points per axis (default: the protocol's; 41 under lltk, 40 under authors and "
+        "loss-lens)",
+    )
+    p.add_argument(
+        "--distance",
+        type=float,
+        default=None,
+        help="alpha in [-D, D], or [-D/2, D/2] along the authors' directions (default: the "
+        "protocol's; 1, or 10 under loss-lens)",
+    )
     p.add_argument("--directions", choices=("random", "hessian", "pca"), default="random")
     p.add_argument(
         "--trajectory",
@@ -40,7 +52,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="--directions pca: the checkpoints of lltk train --save-every (their top PCA "
         "directions; the path is written to <out stem>_trajectory.vtp)",
     )
-    p.add_argument("--normalization", choices=("filter", "layer", "none"), default="filter")
+    p.add_argument(
+        "--normalization",
+        choices=("filter", "layer", "none", "authors"),
+        default=None,
+        help="random directions: filter, layer or none (Li et al.; 1-D parameters fixed), or "
+        "authors (the study authors' layer-normalised orthogonal pair spanning D times the "
+        "weights' norm); default: the protocol's (filter; authors for a ResNet under authors)",
+    )
     p.add_argument(
         "--graph",
         choices=("grid", "knn", "delaunay", "gabriel"),
@@ -86,9 +105,42 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
         help=f"{', '.join(MODELS)}, or python:MODULE:FUNCTION for your own model "
         "(FUNCTION() returns (model, batches, loss); see the README)",
     )
+    from lltk.sampling.protocols import SAMPLE_DEFAULT
+
+    p.add_argument(
+        "--protocol",
+        choices=("lltk", "authors", "loss-lens"),
+        default=SAMPLE_DEFAULT,
+        help="one name for every default (default %(default)s): lltk = N_f 1000, a 41^2 grid, "
+        "alpha in [-1, 1] along filter-normalised directions; authors = the study authors' "
+        "training protocol (N_f 100, 40^2, distance 1; their own directions for a ResNet); "
+        "loss-lens = how the published PINN landscapes were made (40^2, alpha in [-10, 10] "
+        "along their uniform filter-normalised pair, their landscape loss); the run records "
+        "it in FieldData 'Protocol'",
+    )
+    p.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="load the network from FILE instead of training: lltk's checkpoint, a state_dict, "
+        "or the study authors' file (a PINN .pt brings its own beta and training points; "
+        "a ResNet .pkl needs --data CIFAR_DIR); read safely, nothing in it is run",
+    )
     p.add_argument("--beta", type=float, default=1.0, help="PINN convection speed (default 1)")
-    p.add_argument("--seed", type=int, default=0, help="seed of training and directions")
-    p.add_argument("--n-f", type=int, default=1000, help="PINN collocation points (default 1000)")
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed of training and directions (default 0; with --checkpoint, the file's "
+        "training seed where it records one, as the authors draw their directions)",
+    )
+    p.add_argument(
+        "--n-f",
+        type=int,
+        default=None,
+        help="PINN collocation points (default: the protocol's; 1000 under lltk, 100 otherwise)",
+    )
     p.add_argument(
         "--max-iter", type=int, default=1000, help="PINN L-BFGS iterations (default 1000)"
     )
@@ -128,10 +180,59 @@ def _model_name(text: str) -> str:
 
 
 def check_model_arguments(args: argparse.Namespace) -> None:
-    """The model options' checks that need no model (one clear line each)."""
+    """The model options' checks that need no model (one clear line each); the options
+    left unset take the protocol's values (:func:`apply_protocol`)."""
     if not math.isfinite(args.beta):
         raise ValueError(f"--beta must be a finite number, not {args.beta}")
     _device(args.device)
+    apply_protocol(args)
+    if args.checkpoint is not None:
+        from lltk.sampling.checkpoint import CHECKPOINT_MODELS
+
+        if args.model not in CHECKPOINT_MODELS:
+            raise ValueError(
+                f"--checkpoint applies to {', '.join(CHECKPOINT_MODELS)}, not {args.model}"
+            )
+        if not args.checkpoint.is_file():
+            raise FileNotFoundError(f"checkpoint not found: {args.checkpoint}")
+
+
+def apply_protocol(args: argparse.Namespace) -> None:
+    """Fill the options left unset (None) with the values of ``--protocol``
+    (:mod:`lltk.sampling.protocols`); refuse what the loss-lens protocol cannot do."""
+    from lltk.sampling.protocols import get_protocol
+
+    protocol = get_protocol(args.protocol)
+    if args.n_f is None:
+        args.n_f = protocol.n_f
+    if not hasattr(args, "resolution"):  # lltk train: no grid
+        return
+    model = "pinn" if args.model == "pinn" else "resnet20"
+    if protocol.name == "loss-lens":
+        if args.model != "pinn":
+            raise ValueError(
+                f"the loss-lens protocol is defined for the PINN only, not {args.model}"
+            )
+        fixed = {
+            "--dim": (args.dim, 2),
+            "--directions": (args.directions, "random"),
+            "--resolution": (args.resolution, protocol.resolution),
+            "--distance": (args.distance, protocol.distance),
+        }
+        for flag, (value, wanted) in fixed.items():
+            if value is not None and value != wanted:
+                raise ValueError(
+                    f"{flag} {value} does not fit the loss-lens protocol (its grid is 40 x 40, "
+                    "alpha in [-10, 10], along its two random directions)"
+                )
+        if args.normalization is not None:
+            raise ValueError("--normalization does not apply: the loss-lens protocol draws its own")
+    if args.resolution is None:
+        args.resolution = protocol.resolution
+    if args.distance is None:
+        args.distance = protocol.distance
+    if args.normalization is None:
+        args.normalization = protocol.normalization(model)
 
 
 def hessian_top_k(args: argparse.Namespace) -> int:
@@ -166,6 +267,8 @@ def check_sample_arguments(args: argparse.Namespace) -> None:
     top_k = hessian_top_k(args)
     if top_k < 1 or (args.directions == "hessian" and top_k < args.dim):
         raise ValueError(f"--top-k must be >= 1 and, for Hessian directions, >= --dim {args.dim}")
+    if args.normalization == "authors" and (args.dim != 2 or args.directions != "random"):
+        raise ValueError("--normalization authors is a pair of random directions: --dim 2 only")
     if (args.directions == "pca") != (args.trajectory is not None):
         raise ValueError("--directions pca and --trajectory DIR go together")
     check_size(args.dim, args.resolution, suffix, allow_large=args.allow_large)
@@ -175,13 +278,26 @@ def train_from_args(args: argparse.Namespace, **extra: object) -> Trained:
     """Train or load the model the arguments describe (``extra``: more keyword arguments
     of :func:`lltk.sampling.models.train_model`); the caller has run
     :func:`check_model_arguments`."""
+    if args.checkpoint is not None:
+        from lltk.sampling.checkpoint import load_trained
+
+        return load_trained(
+            args.model,
+            args.checkpoint,
+            beta=args.beta,
+            seed=0 if args.seed is None else args.seed,
+            n_f=args.n_f,
+            data=args.data,
+            loss_samples=args.loss_samples,
+            device=_device(args.device),
+        )
     from lltk.sampling.models import train_model
 
     return train_model(
         args.model,
         progress=not args.quiet,
         beta=args.beta,
-        seed=args.seed,
+        seed=0 if args.seed is None else args.seed,
         n_f=args.n_f,
         max_iter=args.max_iter,
         data=args.data,
@@ -253,6 +369,8 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
     args.device = ranks.device(args.device)
     trained = ranks.root_first(lambda: train_from_args(args), "waiting for rank 0's model")
     trained_at = time.perf_counter()
+    if args.seed is None:  # a checkpoint's own training seed, else 0
+        args.seed = int(trained.metadata.get("Seed", 0))
 
     def hessian() -> HessianFigures | None:
         if not (args.hessian or args.directions == "hessian"):
@@ -271,7 +389,17 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
         )
 
     figures = hessian() if ranks.is_root else None
-    if args.directions == "random":
+    span, loss_fn, sequential = args.distance, trained.loss_fn, False
+    if args.directions == "random" and args.protocol == "loss-lens":
+        from lltk.sampling import losslens
+
+        normalization, sequential = "loss-lens", True
+        dirs = losslens.directions(trained.params, args.seed)
+        loss_fn = losslens.published_loss(trained.model, trained.extras["convection_data"])
+    elif args.directions == "random" and args.normalization == "authors":
+        normalization, span = "layer-orthogonal", args.distance / 2
+        dirs = directions.authors_directions(trained.model, args.seed)
+    elif args.directions == "random":
         normalization = args.normalization
         dirs = directions.random_directions(trained.model, args.dim, args.seed, normalization)
     elif args.directions == "pca":
@@ -288,14 +416,15 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
     chunk_size = args.chunk_size or (32 if trained_device.type == "cpu" else 2048)
     if ranks.world_size > 1:
         probe = landscape.evaluate_chunk(
-            trained.loss_fn,
+            loss_fn,
             trained.params,
             dirs,
             args.resolution,
-            args.distance,
+            span,
             chunk_size,
             0,
             trained.vectorized,
+            sequential,
         )
         ranks.agree(
             "the model and data",
@@ -308,16 +437,17 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
     state = state_file(out, ranks.rank, ranks.world_size)
     directions_at = time.perf_counter()
     result = landscape.sample_landscape(
-        trained.loss_fn,
+        loss_fn,
         trained.params,
         dirs,
         args.resolution,
-        args.distance,
+        span,
         chunk_size=chunk_size,
         vectorized=trained.vectorized,
         state_path=state,
         progress=not args.quiet and ranks.is_root,
         share=(ranks.rank, ranks.world_size),
+        sequential=sequential,
     )
     result = ranks.gather(result, chunk_size)
     sampled_at = time.perf_counter()
@@ -328,6 +458,8 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
             "Directions": args.directions,
             "Normalization": normalization,
             "Seed": float(args.seed),
+            "Protocol": args.protocol,
+            "LandscapeLoss": "published" if loss_fn is not trained.loss_fn else "training",
         }
         if figures is not None:
             meta.update(figures.metadata())

@@ -65,7 +65,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     option = partial(_config_option, pp, pinn)
     option("--betas", number_list, "default 1..10")
     option("--seeds", int_list, "default 0,1,2")
-    option("--n-f", int, "collocation points (default %(default)s, the authors'; 1000 before)")
+    option(
+        "--n-f",
+        int,
+        "collocation points (default: the protocol's; 100 under authors and loss-lens, "
+        "1000 under lltk)",
+        default=None,
+    )
     option(
         "--collocation-seed",
         collocation_seed,
@@ -84,11 +90,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pp.add_argument(
         "--out", type=path_argument, default=Path("out/study/pinn"), help="default %(default)s"
     )
-    _common(pp, pinn)
+    pp.add_argument(
+        "--checkpoints",
+        type=path_argument,
+        default=None,
+        metavar="DIR",
+        help="study the trained PINNs in DIR (the authors' .pt files, lltk's checkpoints) "
+        "instead of training; their betas and seeds replace --betas and --seeds. Without "
+        "--protocol, twice: OUT/training (the training loss, authors' protocol) and "
+        "OUT/published (the loss-lens protocol: the published landscapes' loss and grid)",
+    )
+    _common(pp, pinn, ("authors", "loss-lens", "lltk"))
     pr = sub.add_parser("resnet", help="ResNet-20 with and without residual connections")
     option = partial(_config_option, pr, resnet)
     option("--seeds", int_list, "default 0,123,123456,2023")
-    pr.add_argument("--data", default=None, help="CIFAR-10 python batches (default: digits)")
+    pr.add_argument(
+        "--data",
+        default=None,
+        help="CIFAR-10 python batches (default: digits; required with --checkpoints)",
+    )
+    pr.add_argument(
+        "--checkpoints",
+        type=path_argument,
+        default=None,
+        metavar="DIR",
+        help="study the trained ResNet-20s in DIR (the authors' .pkl state dicts, lltk's "
+        "checkpoints; *no_skip* names without skips) instead of training; needs --data",
+    )
     option("--epochs", int, "default %(default)s")
     option("--loss-samples", int, "training images in the landscape's loss (default %(default)s)")
     option(
@@ -108,13 +136,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         str,
         "random directions: 'authors' (default: layer-normalised Gaussian, the second "
         "orthogonalised, every parameter, alpha in +-D/2 times the weights' norm) or "
-        "'filter' (former: filter-normalised, 1-D parameters fixed, alpha in +-D)",
+        "'filter' (former: filter-normalised, 1-D parameters fixed, alpha in +-D); "
+        "default: the protocol's (authors; filter under lltk)",
         choices=("authors", "filter"),
+        default=None,
     )
     pr.add_argument(
         "--out", type=path_argument, default=Path("out/study/resnet"), help="default %(default)s"
     )
-    _common(pr, resnet)
+    _common(pr, resnet, ("authors", "lltk"))
     pf = sub.add_parser(
         "reference",
         help="the study's metrics and claims on a folder of landscapes others computed",
@@ -144,18 +174,37 @@ def _config_option(
 ) -> None:
     """Declare ``flag`` (``--max-iter``), its default the field of ``config`` of the same
     name (``max_iter``)."""
-    default = getattr(config, flag.lstrip("-").replace("-", "_"))
-    parser.add_argument(flag, type=kind, default=default, help=help, **more)
+    more.setdefault("default", getattr(config, flag.lstrip("-").replace("-", "_")))
+    parser.add_argument(flag, type=kind, help=help, **more)
 
 
-def _common(p: argparse.ArgumentParser, config: object) -> None:
+def _common(p: argparse.ArgumentParser, config: object, protocols: tuple[str, ...]) -> None:
+    from lltk.sampling.protocols import STUDY_DEFAULT
+
     option = partial(_config_option, p, config)
-    option("--resolution", int, "points per axis (default %(default)s)")
+    p.add_argument(
+        "--protocol",
+        choices=protocols,
+        default=None,
+        help=f"one name for every default (default {STUDY_DEFAULT}): authors = the study "
+        "authors' (N_f 100 drawn with seed 0, 40^2 grids, distance 1); lltk = lltk sample's "
+        "(N_f 1000, 41^2, filter-normalised directions)"
+        + (
+            "; loss-lens = the random-direction landscapes as the authors published theirs "
+            "(their directions, 40^2 in [-10, 10], their landscape loss)"
+            if "loss-lens" in protocols
+            else ""
+        )
+        + "; recorded in <study>_run.json",
+    )
+    option("--resolution", int, "points per axis (default: the protocol's; 40, 41 under lltk)",
+           default=None)  # fmt: skip
     option(
         "--distance",
         float,
         "the span D: alpha in [-D, D] along filter-normalised directions, the authors' "
-        "distance d along theirs (default %(default)s)",
+        "distance d along theirs (default: the protocol's, 1)",
+        default=None,
     )
     option(
         "--hessian-steps",
@@ -186,6 +235,8 @@ def run(args: argparse.Namespace) -> int:
         from lltk.study.reference import run_reference
 
         return _report(run_reference(args.folder, args.out), start)
+    from lltk.sampling.protocols import STUDY_DEFAULT, get_protocol
+
     if args.threads < 0:
         raise ValueError(f"--threads must be >= 0, not {args.threads}")
     if args.threads:
@@ -193,26 +244,19 @@ def run(args: argparse.Namespace) -> int:
 
         torch.set_num_threads(args.threads)
     if args.study == "pinn":
-        from lltk.study.pinn import PinnConfig, run_pinn_study
-
-        config = PinnConfig(
-            betas=args.betas,
-            seeds=args.seeds,
-            n_f=args.n_f,
-            collocation_seed=args.collocation_seed,
-            max_iter=args.max_iter,
-            resolution=args.resolution,
-            distance=args.distance,
-            hessian_steps=args.hessian_steps,
-            profile_betas=args.profile_betas,
-            profile_resolution=args.profile_resolution,
-            render=not args.no_render,
-            connect=args.connect,
-        )
-        study = run_pinn_study(config, args.out, progress=args.progress)
+        if args.checkpoints is not None and args.protocol is None:
+            for protocol, folder in (("authors", "training"), ("loss-lens", "published")):
+                print(
+                    f"lltk study: {folder} landscapes ({protocol} protocol) in {args.out / folder}"
+                )
+                _report(_pinn(args, protocol, args.out / folder), start)
+            return 0
+        study = _pinn(args, args.protocol or STUDY_DEFAULT, args.out)
     else:
         from lltk.study.resnet import ResnetConfig, run_resnet_study
 
+        protocol = get_protocol(args.protocol or STUDY_DEFAULT)
+        directions = args.directions or protocol.normalization("resnet20")
         config = ResnetConfig(
             seeds=args.seeds,
             data=args.data,
@@ -220,15 +264,50 @@ def run(args: argparse.Namespace) -> int:
             loss_samples=args.loss_samples,
             hessian_samples=args.hessian_samples,
             shortcut=args.shortcut,
-            directions=args.directions,
-            resolution=args.resolution,
-            distance=args.distance,
+            directions=directions,
+            resolution=_given(args.resolution, protocol.resolution),
+            distance=_given(args.distance, protocol.distance),
             hessian_steps=args.hessian_steps,
             render=not args.no_render,
             connect=args.connect,
+            protocol=protocol.name,
+            checkpoints=None if args.checkpoints is None else str(args.checkpoints),
         )
         study = run_resnet_study(config, args.out, progress=args.progress)
     return _report(study, start)
+
+
+def _given(value, default):
+    """An option's value, or the protocol's ``default`` when it was not given."""
+    return default if value is None else value
+
+
+def _pinn(args: argparse.Namespace, name: str, out: Path):
+    """The PINN study under protocol ``name`` into ``out``."""
+    from lltk.sampling.protocols import get_protocol
+    from lltk.study.pinn import PinnConfig, run_pinn_study
+
+    protocol = get_protocol(name)
+    checkpoints = args.checkpoints is not None
+    config = PinnConfig(
+        betas=args.betas,
+        seeds=args.seeds,
+        n_f=_given(args.n_f, protocol.n_f),
+        collocation_seed=args.collocation_seed,
+        max_iter=args.max_iter,
+        resolution=_given(args.resolution, protocol.resolution),
+        # the loss-lens grid of the random landscapes is fixed; D spans the Hessian ones
+        distance=_given(args.distance, 1.0 if name == "loss-lens" else protocol.distance),
+        hessian_steps=args.hessian_steps,
+        profile_betas=args.profile_betas,
+        profile_resolution=args.profile_resolution,
+        render=not args.no_render,
+        figure_betas=(1.0, 10.0, 30.0, 50.0) if checkpoints else PinnConfig.figure_betas,
+        protocol=protocol.name,
+        checkpoints=str(args.checkpoints) if checkpoints else None,
+        connect=args.connect,
+    )
+    return run_pinn_study(config, out, progress=args.progress)
 
 
 def _report(study, start: float) -> int:

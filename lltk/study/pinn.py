@@ -10,7 +10,7 @@ figure (Figure 6 of Xie, Geniesse et al. 2024) and the per-beta views (their Fig
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -47,6 +47,12 @@ class PinnConfig:
     connect_points: int = 25
     #: Columns of the compact Figure 2 (``render/figure_small.png``), those in ``betas``.
     figure_betas: tuple[float, ...] = (1.0, 4.0, 7.0, 10.0)
+    #: :mod:`lltk.sampling.protocols` name; ``loss-lens``: the random-direction landscapes
+    #: as the authors published theirs (their directions, grid and loss).
+    protocol: str = "authors"
+    #: A folder of trained PINNs (the authors' ``.pt`` files, lltk's checkpoints) to study
+    #: instead of training; their betas and seeds replace ``betas`` and ``seeds``.
+    checkpoints: str | None = None
 
 
 def stem(beta: float, seed: int) -> str:
@@ -58,47 +64,44 @@ def run_pinn_study(
     config: PinnConfig, out: Path, log: Callable[[str], None] = print, progress: bool = False
 ) -> steps.Study:
     """Run (or reuse) every step of the PINN study into ``out``; write tables and figures."""
-    from lltk.sampling.models import train_model
-
     _check(config)
     out = steps.prepare_output(out)
     study = steps.Study()
     networks: dict[float, dict] = {}
-    for beta in config.betas:
-        for seed in config.seeds:
-            with steps.timed(study.timings, "train"):
-                trained = train_model(
-                    "pinn",
-                    progress=progress,
-                    beta=beta,
-                    seed=seed,
-                    n_f=config.n_f,
-                    max_iter=config.max_iter,
-                    collocation_seed=config.collocation_seed,
-                )
-            if config.connect:
-                networks.setdefault(beta, {})[seed] = trained
-            row = {"beta": beta, "seed": seed}
-            row.update({k: trained.metadata[k] for k in _PINN_METRICS})
-            numbers, hessian = steps.analyse_model(
-                trained,
-                stem(beta, seed),
-                seed,
-                out,
-                config.resolution,
-                config.distance,
-                config.hessian_steps,
-                config.top_k,
-                study.timings,
-                study.recomputed,
-                progress,
-            )
-            row.update(numbers)
-            study.rows.append(row)
-            log(_row_line(row))
-            if beta in config.profile_betas and seed == config.seeds[0]:
-                with steps.timed(study.timings, "profile"):
-                    _profile(trained, hessian, beta, seed, config, out, study, progress)
+    directions = "loss-lens" if config.protocol == "loss-lens" else "filter"
+    first_seed = None
+    for beta, seed, trained in _models(config, study, log, progress):
+        first_seed = seed if first_seed is None else first_seed
+        if config.connect:
+            networks.setdefault(beta, {})[seed] = trained
+        row = {"beta": beta, "seed": seed}
+        row.update({k: trained.metadata[k] for k in _PINN_METRICS})
+        numbers, hessian = steps.analyse_model(
+            trained,
+            stem(beta, seed),
+            seed,
+            out,
+            config.resolution,
+            config.distance,
+            config.hessian_steps,
+            config.top_k,
+            study.timings,
+            study.recomputed,
+            progress,
+            directions=directions,
+        )
+        row.update(numbers)
+        study.rows.append(row)
+        log(_row_line(row))
+        if beta in config.profile_betas and seed == first_seed:
+            with steps.timed(study.timings, "profile"):
+                _profile(trained, hessian, beta, seed, config, out, study, progress)
+    if config.checkpoints is not None:  # the files' betas and seeds, in the run's record
+        config = replace(
+            config,
+            betas=tuple(sorted({float(r["beta"]) for r in study.rows})),
+            seeds=tuple(sorted({int(r["seed"]) for r in study.rows})),
+        )
     from lltk.study.distances import add_distance_column
 
     add_distance_column(study.rows, out)
@@ -149,6 +152,37 @@ CSV_EXTRA = (
     "hessian3d_avg_persistence_ms",
     *steps.extra_topology_columns(),
 )
+
+
+def _models(config: PinnConfig, study: steps.Study, log, progress: bool):
+    """(beta, seed, trained) of every model of the study: trained (sampling's cache) over
+    ``betas`` x ``seeds``, or each PINN checkpoint of ``config.checkpoints`` ordered by
+    seed and beta."""
+    from lltk.sampling.models import train_model
+
+    if config.checkpoints is not None:
+        with steps.timed(study.timings, "load"):
+            found = [
+                (float(t.metadata["Beta"]), int(t.metadata["Seed"]), t)
+                for _, _, t in steps.checkpoint_models(
+                    Path(config.checkpoints), lambda _: ["pinn"], log
+                )
+            ]
+        yield from sorted(found, key=lambda m: (m[1], m[0]))
+        return
+    for beta in config.betas:
+        for seed in config.seeds:
+            with steps.timed(study.timings, "train"):
+                trained = train_model(
+                    "pinn",
+                    progress=progress,
+                    beta=beta,
+                    seed=seed,
+                    n_f=config.n_f,
+                    max_iter=config.max_iter,
+                    collocation_seed=config.collocation_seed,
+                )
+            yield beta, seed, trained
 
 
 def _check(config: PinnConfig) -> None:

@@ -46,6 +46,11 @@ class ResnetConfig:
     #: Loss barriers between the seeds of each variant (``--connect``), paths of so many points.
     connect: bool = False
     connect_points: int = 25
+    #: :mod:`lltk.sampling.protocols` name (the ResNet knows ``authors`` and ``lltk``).
+    protocol: str = "authors"
+    #: A folder of trained ResNet-20s (the authors' ``.pkl`` state dicts, lltk's
+    #: checkpoints) to study instead of training; needs ``data`` (CIFAR-10).
+    checkpoints: str | None = None
 
 
 #: Table columns and headers (both definitions of each metric: see the PINN study's).
@@ -66,59 +71,50 @@ def run_resnet_study(
     config: ResnetConfig, out: Path, log: Callable[[str], None] = print, progress: bool = False
 ) -> steps.Study:
     """Run (or reuse) every step of the ResNet study into ``out``; write tables, figure."""
-    from lltk.sampling.resnet import train_resnet
-
     if not config.seeds:
         raise ValueError("give at least one seed")
     if config.resolution < 3:
         raise ValueError("the resolution must be at least 3 points per axis")
+    if config.checkpoints is not None and config.data in (None, "digits"):
+        raise ValueError(
+            "--checkpoints: the authors' ResNets are CIFAR-10 networks; the study needs "
+            "CIFAR-10's python batches: --data CIFAR_DIR (CIFAR-10 cannot be downloaded here)"
+        )
     out = steps.prepare_output(out)
     study = steps.Study()
     networks: dict[str, dict] = {}
-    for seed in config.seeds:
-        for residual in (True, False):
-            with steps.timed(study.timings, "train"):
-                trained = train_resnet(
-                    residual=residual,
-                    data=config.data,
-                    seed=seed,
-                    epochs=config.epochs,
-                    loss_samples=config.loss_samples,
-                    shortcut=config.shortcut,
-                    hessian_samples=config.hessian_samples,
-                    progress=progress,
-                )
-            name = f"{trained.metadata['Model']}_seed{seed}"
-            if config.connect:
-                networks.setdefault(trained.metadata["Model"], {})[seed] = trained
-            row = {"model": trained.metadata["Model"], "residual": float(residual), "seed": seed}
-            row.update({k: trained.metadata[k] for k in ("TestAccuracy", "TrainLoss", "TestLoss")})
-            numbers, _ = steps.analyse_model(
-                trained,
-                name,
-                seed,
-                out,
-                config.resolution,
-                config.distance,
-                config.hessian_steps,
-                config.top_k,
-                study.timings,
-                study.recomputed,
-                progress,
-                loss_key={
-                    "loss_samples": config.loss_samples,
-                    "hessian_samples": config.hessian_samples,
-                    "data": config.data,
-                },
-                directions=config.directions,
-            )
-            row.update(numbers)
-            study.rows.append(row)
-            log(
-                f"lltk study: {name}: accuracy {row['TestAccuracy']:.3f}, top eigenvalue "
-                f"{row['top_eigenvalue']:.4g}, trace {row['trace']:.4g}, saddles "
-                f"{row['random_saddles']:g} (random) / {row['hessian_saddles']:g} (Hessian)"
-            )
+    for seed, residual, trained in _models(config, study, log, progress):
+        name = f"{trained.metadata['Model']}_seed{seed}"
+        if config.connect:
+            networks.setdefault(trained.metadata["Model"], {})[seed] = trained
+        row = {"model": trained.metadata["Model"], "residual": float(residual), "seed": seed}
+        row.update({k: trained.metadata[k] for k in ("TestAccuracy", "TrainLoss", "TestLoss")})
+        numbers, _ = steps.analyse_model(
+            trained,
+            name,
+            seed,
+            out,
+            config.resolution,
+            config.distance,
+            config.hessian_steps,
+            config.top_k,
+            study.timings,
+            study.recomputed,
+            progress,
+            loss_key={
+                "loss_samples": config.loss_samples,
+                "hessian_samples": config.hessian_samples,
+                "data": config.data,
+            },
+            directions=config.directions,
+        )
+        row.update(numbers)
+        study.rows.append(row)
+        log(
+            f"lltk study: {name}: accuracy {row['TestAccuracy']:.3f}, top eigenvalue "
+            f"{row['top_eigenvalue']:.4g}, trace {row['trace']:.4g}, saddles "
+            f"{row['random_saddles']:g} (random) / {row['hessian_saddles']:g} (Hessian)"
+        )
     study.claims = resnet_claims(study.rows)
     if config.connect:
         from lltk.study import connectivity
@@ -136,6 +132,44 @@ def run_resnet_study(
         (lambda: _render(study, out, log)) if config.render else None,
     )
     return study
+
+
+def _models(config: ResnetConfig, study: steps.Study, log, progress: bool):
+    """(seed, residual, trained) of every model: trained (sampling's cache) for each seed
+    with and without skips, or each ResNet-20 checkpoint of ``config.checkpoints``."""
+    from lltk.sampling.resnet import train_resnet
+
+    if config.checkpoints is not None:
+
+        def models(path: Path) -> list[str]:
+            plain = "no_skip" in path.name or "noskip" in path.name
+            return ["resnet20-noskip", "resnet20"] if plain else ["resnet20", "resnet20-noskip"]
+
+        loaded = steps.checkpoint_models(
+            Path(config.checkpoints),
+            models,
+            log,
+            data=config.data,
+            loss_samples=config.loss_samples,
+            hessian_samples=config.hessian_samples,
+        )
+        for _, model, trained in loaded:
+            yield int(trained.metadata["Seed"]), model == "resnet20", trained
+        return
+    for seed in config.seeds:
+        for residual in (True, False):
+            with steps.timed(study.timings, "train"):
+                trained = train_resnet(
+                    residual=residual,
+                    data=config.data,
+                    seed=seed,
+                    epochs=config.epochs,
+                    loss_samples=config.loss_samples,
+                    shortcut=config.shortcut,
+                    hessian_samples=config.hessian_samples,
+                    progress=progress,
+                )
+            yield seed, residual, trained
 
 
 def resnet_claims(

@@ -178,11 +178,14 @@ def landscape_step(
     progress: bool = False,
     loss_key: dict | None = None,
     normalization: str | None = None,
+    published: bool = False,
 ) -> tuple[Path, bool]:
     """Sample and write the landscape of ``trained`` along the rows of ``dirs`` unless
     ``path`` already holds it; returns the path and whether it was (re)computed.
     ``normalization`` names how ``dirs`` were scaled (FieldData ``Normalization``;
-    default: ``filter`` for random directions, ``none`` for the others)."""
+    default: ``filter`` for random directions, ``none`` for the others). ``published``:
+    the loss-lens protocol's landscape (a PINN's published loss on the sequential grid,
+    :mod:`lltk.sampling.losslens`) instead of the training loss."""
     import torch
 
     from lltk.sampling import export, landscape
@@ -200,8 +203,11 @@ def landscape_step(
             theta,
             np.asarray(dirs, np.float64),
             [resolution, distance] if loss_key is None else [resolution, distance, loss_key],
+            *(["published"] if published else []),
         ),
     }
+    if published:
+        meta["LandscapeLoss"] = "published"
     if hessian is not None:
         meta.update(hessian.metadata())
     expected = {**meta, "Dimension": float(len(dirs)), "Resolution": float(resolution)}
@@ -209,8 +215,13 @@ def landscape_step(
     if landscape_is_current(path, expected):
         return path, False
     export.check_output(path, len(dirs))
+    loss_fn = trained.loss_fn
+    if published:
+        from lltk.sampling.losslens import published_loss
+
+        loss_fn = published_loss(trained.model, trained.extras["convection_data"])
     result = landscape.sample_landscape(
-        trained.loss_fn,
+        loss_fn,
         trained.params,
         torch.as_tensor(np.asarray(dirs), dtype=torch.float32),
         resolution,
@@ -218,6 +229,7 @@ def landscape_step(
         vectorized=trained.vectorized,
         state_path=path.with_name(f".{path.name}.lltk-state.npz"),
         progress=progress,
+        sequential=published,
     )
     if hessian is not None:
         export.write_density(path, hessian.density_grid, hessian.density)
@@ -314,15 +326,21 @@ def analyse_model(
     figures.
 
     ``directions``: ``filter`` (filter-normalised random directions, unit Hessian
-    eigenvectors, ``alpha`` in ``[-distance, distance]``) or ``authors`` (the study
+    eigenvectors, ``alpha`` in ``[-distance, distance]``), ``authors`` (the study
     authors' random directions, :func:`lltk.sampling.directions.authors_directions`, and the
     Hessian eigenvectors, each scaled to the norm of the weights, ``alpha`` in
-    ``[-distance/2, distance/2]``: the authors' span of ``distance`` times the norm).
+    ``[-distance/2, distance/2]``: the authors' span of ``distance`` times the norm) or
+    ``loss-lens`` (a PINN's random-direction landscape as the authors published theirs,
+    :mod:`lltk.sampling.losslens`: their directions, 40 x 40 grid in [-10, 10] and
+    published loss; the Hessian-direction one as under ``filter``).
     """
+    from lltk.sampling import losslens
     from lltk.sampling.directions import authors_directions, flatten, random_directions
 
-    if directions not in ("filter", "authors"):
-        raise ValueError(f"directions must be 'filter' or 'authors', not {directions!r}")
+    if directions not in ("filter", "authors", "loss-lens"):
+        raise ValueError(
+            f"directions must be 'filter', 'authors' or 'loss-lens', not {directions!r}"
+        )
     authors = directions == "authors"
     span = distance / 2 if authors else distance
     norm = float(flatten(trained.params).double().norm())
@@ -337,7 +355,11 @@ def analyse_model(
         "trace_stderr": hessian.trace_stderr,
     }
     for kind in DIRECTIONS:
-        if kind == "random" and authors:
+        published = kind == "random" and directions == "loss-lens"
+        grid = (losslens.STEPS, losslens.DISTANCE) if published else (resolution, span)
+        if published:
+            dirs = losslens.directions(trained.params, seed).double().numpy()
+        elif kind == "random" and authors:
             dirs = authors_directions(trained.model, seed).double().numpy()
         elif kind == "random":
             dirs = random_directions(trained.model, 2, seed, "filter").double().numpy()
@@ -346,7 +368,7 @@ def analyse_model(
         else:
             dirs = hessian.eigenvectors[:2]
         path = out / "landscapes" / f"{name}_{kind}.vti"
-        normalization = None
+        normalization = "loss-lens" if published else None
         if authors:
             normalization = "layer-orthogonal" if kind == "random" else "weights-norm"
         with timed(timings, "sample"):
@@ -355,13 +377,13 @@ def analyse_model(
                 path,
                 kind,
                 dirs,
-                resolution,
-                span,
+                *grid,
                 seed,
                 hessian,
                 progress,
                 loss_key,
                 normalization,
+                published,
             )
         if fresh:
             recomputed.append(str(path))
@@ -442,3 +464,35 @@ def finish_study(
         out / f"{name}_run.json",
         {"config": config, "timings_s": study.timings, "recomputed": study.recomputed},
     )
+
+
+def checkpoint_models(
+    folder: Path, models: Callable[[Path], list[str]], log: Callable[[str], None], **options: Any
+) -> Iterator[tuple[Path, str, Any]]:
+    """(file, model, trained) for each usable checkpoint (``*.pt``, ``*.pkl``) in
+    ``folder``, loaded one at a time by :func:`lltk.sampling.checkpoint.load_trained` as
+    the first of ``models(file)`` that fits, with ``options``. A file that fits none is
+    reported through ``log`` and skipped; a ``ValueError`` when the folder has none usable."""
+    from lltk.sampling.checkpoint import load_trained
+
+    if not folder.is_dir():
+        raise FileNotFoundError(f"--checkpoints: no such folder: {folder}")
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".pt", ".pkl") and p.is_file())
+    used, reasons = 0, []
+    for path in files:
+        for model in models(path):
+            try:
+                trained = load_trained(model, path, **options)
+            except ValueError as exc:
+                reason = str(exc)
+                continue
+            used += 1
+            yield path, model, trained
+            break
+        else:
+            reasons.append(reason)
+            log(f"lltk study: skipping {path.name}: {reason}")
+    if not used:
+        found = f"{len(files)} .pt/.pkl files" if files else "no .pt or .pkl file"
+        first = f"; first: {reasons[0]}" if reasons else ""
+        raise ValueError(f"--checkpoints {folder}: no usable checkpoint ({found}{first})")

@@ -531,6 +531,97 @@ def test_output_paths_of_every_command(case):
         OUTCOMES[(f"output paths: {command}", outcome)] += 1
 
 
+# ------------------------------------------------------------------ checkpoints
+
+#: Globals a planted pickle might name; none is in any of lltk's tables.
+PLANTED = (("builtins", "exec"), ("os", "system"), ("posix", "system"), ("subprocess", "Popen"),
+           ("torch", "load"), ("net_pbc", "Trainer"), ("builtins", "getattr"))  # fmt: skip
+
+
+def _pickle_calling(module: str, name: str, marker: Path) -> bytes:
+    """A protocol-2 pickle whose first act is ``module.name(<code writing marker>)``."""
+    code = f"open({str(marker)!r}, 'w').write('executed')"
+    arg = code.encode()
+    return (
+        b"\x80\x02c" + f"{module}\n{name}\n".encode()
+        + b"X" + len(arg).to_bytes(4, "little") + arg + b"\x85R."
+    )  # fmt: skip
+
+
+def _archive(entries: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, raw in entries.items():
+            z.writestr(name, raw)
+    return buf.getvalue()
+
+
+def _pinn_checkpoint(how: str) -> bytes:
+    """A small PINN state dict: as it is, with a NaN weight, or with 3 inputs (misfit)."""
+    import torch
+
+    from lltk.sampling.pinn import ConvectionPINN
+
+    state = ConvectionPINN((4, 4)).state_dict()
+    if how == "nan":
+        state["net.2.weight"][0, 0] = float("nan")
+    if how == "misfit":
+        state["net.0.weight"] = torch.zeros(4, 3)
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    return buf.getvalue()
+
+
+@st.composite
+def checkpoint_files(draw, marker: Path):
+    """A checkpoint file: planted globals, not a torch file, damaged, misfit or NaN."""
+    how = draw(st.sampled_from(["planted", "planted-bare", "bytes", "truncated", "flip",
+                                "misfit", "nan", "valid"]))  # fmt: skip
+    if how.startswith("planted"):
+        payload = _pickle_calling(*draw(st.sampled_from(PLANTED)), marker)
+        return how, payload if how == "planted-bare" else _archive({"a/data.pkl": payload})
+    if how == "bytes":
+        return how, draw(st.binary(max_size=200))
+    data = _pinn_checkpoint(how)
+    if how == "truncated":
+        data = data[: draw(st.integers(0, len(data) - 1))]
+    elif how == "flip":
+        i = draw(st.integers(0, len(data) - 1))
+        data = data[:i] + bytes([data[i] ^ draw(st.integers(1, 255))]) + data[i + 1 :]
+    return how, data
+
+
+@settings(SETTINGS, max_examples=40)
+@given(st.data())
+def test_checkpoint_files(data):
+    """``lltk sample MODEL --checkpoint FILE`` on planted, foreign, damaged, misfit and NaN
+    files: status 0 or 2 with one line, the planted code never runs, a NaN network's
+    landscape is written and marked invalid."""
+    pytest.importorskip("torch")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        marker = root / "marker.txt"
+        how, raw = data.draw(checkpoint_files(marker))
+        model = data.draw(st.sampled_from(["pinn", "resnet20", "resnet20-noskip"]))
+        path = root / "c.pt"
+        path.write_bytes(raw)
+        out = root / "out" / "l.vti"
+        out.parent.mkdir()
+        argv = ["sample", model, "--checkpoint", str(path), "--dim", "1", "--resolution", "3"]
+        rc, _, err = run_cli([*argv, "--quiet", f"--out={out}"])
+        side = [out, out.with_name("l_solution.vti")]
+        outcome = check_contract(rc, err, "sample", side)
+        assert not marker.exists(), "a planted pickle ran"
+        if how.startswith("planted") or how in ("bytes", "misfit") or model != "pinn":
+            assert rc == 2, (how, model)
+        if rc == 0:
+            valid = vtkxml.read(out).point_data["Valid"]
+            assert (how == "nan") == (not valid.any()), how
+        OUTCOMES[(f"checkpoint {how}", outcome)] += 1
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _report():
     yield
