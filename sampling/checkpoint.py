@@ -23,6 +23,32 @@ from lltk.sampling.closure import Trained
 CHECKPOINT_MODELS = ("pinn", "resnet20", "resnet20-noskip")
 
 
+def likely_models(path: str | os.PathLike) -> list[str]:
+    """The checkpoint models to try for ``path``, the one its name suggests first (the
+    authors name their plain ResNets ``..._no_skip_...``)."""
+    name = Path(path).name.lower()
+    if "no_skip" in name or "noskip" in name:
+        return ["resnet20-noskip", "resnet20", "pinn"]
+    if "resnet" in name:
+        return ["resnet20", "resnet20-noskip", "pinn"]
+    return ["pinn", "resnet20", "resnet20-noskip"]
+
+
+def load_fitting(
+    path: str | os.PathLike, models: list[str], **options: Any
+) -> tuple[str, Trained]:
+    """(model, trained) for the first of ``models`` that the checkpoint ``path`` fits,
+    loaded by :func:`load_trained` with ``options``; a ``ValueError`` with the first
+    model's reason when it fits none."""
+    reasons = []
+    for model in models:
+        try:
+            return model, load_trained(model, path, **options)
+        except ValueError as exc:
+            reasons.append(str(exc))
+    raise ValueError(reasons[0] if reasons else f"{path}: no model to try")
+
+
 def load_trained(
     model: str,
     path: str | os.PathLike,

@@ -487,10 +487,12 @@ def load_network(
     loss_samples: int = 256,
 ) -> Trained:
     """The one step from a network on the command line to a trained network with its
-    loss: ``python:MODULE:FUNCTION`` (:mod:`lltk.sampling.usermodel`) or a checkpoint that
+    loss: ``python:MODULE:FUNCTION`` (:mod:`lltk.sampling.usermodel`), a checkpoint that
     ``lltk train`` wrote (``$LLTK_CACHE/pinn-*.pt``, ``resnet20-*.pt``: the weights and the
     hyper-parameters that rebuild the loss; ``data`` and ``loss_samples`` as for ResNets in
-    ``lltk sample``). Other checkpoint formats plug in here."""
+    ``lltk sample``), or any other file ``lltk sample --checkpoint`` reads (the authors'
+    PINN and ResNet files, a plain ``state_dict``:
+    :func:`lltk.sampling.checkpoint.load_fitting`)."""
     if spec.startswith("python:"):
         from lltk.sampling.usermodel import load_user_model
 
@@ -499,11 +501,16 @@ def load_network(
     if not path.is_file():
         raise ValueError(f"no checkpoint file {spec} (nor python:MODULE:FUNCTION)")
     from lltk.sampling.cache import read_torch_file
+    from lltk.sampling.checkpoint import likely_models, load_fitting
 
-    state = read_torch_file(path)
+    try:
+        state = read_torch_file(path)
+    except ValueError:  # not torch's weights-only format: the authors' pickled PINN
+        state = None
     hyper = state.get("hyper") if isinstance(state, dict) else None
     if not isinstance(hyper, dict) or not isinstance(state.get("model"), dict):
-        raise ValueError(f"{path} is not a checkpoint lltk train wrote (no model and hyper)")
+        options = {"data": data, "loss_samples": loss_samples, "device": device}
+        return load_fitting(path, likely_models(path), **options)[1]
 
     def load(model: torch.nn.Module) -> torch.nn.Module:
         try:

@@ -33,8 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Bezier curve), the barrier (max along the path minus the mean of the end losses), "
         "and, with C or the curve's control point, the plane through the three networks "
         "sampled as lltk sample samples, with the merge-tree saddle joining A's and B's "
-        "basins. Networks: checkpoints lltk train wrote ($LLTK_CACHE/*.pt) or "
-        "python:MODULE:FUNCTION; the loss is A's.",
+        "basins. Networks: checkpoints lltk train wrote ($LLTK_CACHE/*.pt), any file "
+        "lltk sample --checkpoint reads (the study authors' PINN .pt and ResNet .pkl "
+        "files, a plain state_dict), or python:MODULE:FUNCTION; the loss is A's.",
     )
     p.add_argument("networks", nargs="+", metavar="NETWORK", help="A B [C]")
     p.add_argument("--out", type=path_argument, required=True, metavar="DIR", help="output folder")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,6 +97,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
     """The model and training options shared by ``lltk sample`` and ``lltk train``."""
+    from lltk.cli import path_argument
     from lltk.sampling.models import MODELS
 
     p.add_argument(
@@ -120,7 +122,7 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--checkpoint",
-        type=Path,
+        type=path_argument,
         default=None,
         metavar="FILE",
         help="load the network from FILE instead of training: lltk's checkpoint, a state_dict, "
@@ -358,7 +360,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
     from lltk.atomic import output_set
-    from lltk.errors import UserError
     from lltk.sampling import directions, export, landscape
     from lltk.sampling.distributed import digest
 
@@ -451,8 +452,7 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
     )
     result = ranks.gather(result, chunk_size)
     sampled_at = time.perf_counter()
-    failed = result is not None and result.invalid_count == result.loss.size
-    if result is not None and not failed:
+    if result is not None:
         meta = {
             **trained.metadata,
             "Directions": args.directions,
@@ -482,13 +482,15 @@ def _sample(args: argparse.Namespace, ranks: Ranks) -> int:
                 )
     ranks.barrier("waiting for rank 0 to write the landscape")
     landscape.discard_state(state)
-    if failed:  # after the barrier: the other ranks are not left waiting
-        raise UserError(
-            f"every loss evaluation gave NaN or inf (--distance {args.distance:g} moves the "
-            "weights too far, or the model diverges): nothing written; try a smaller --distance"
-        )
     if result is None:
         return 0
+    if result.invalid_count == result.loss.size:  # recorded, as every invalid point is
+        print(
+            f"lltk sample: warning: every loss evaluation gave NaN or inf (--distance "
+            f"{args.distance:g} moves the weights too far, or the model or its weights "
+            "diverge): the landscape is written with Valid = 0 everywhere",
+            file=sys.stderr,
+        )
     points = result.loss.size
     seconds = sampled_at - directions_at
     on = f" on {ranks.world_size} ranks" if ranks.world_size > 1 else ""

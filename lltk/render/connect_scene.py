@@ -78,7 +78,8 @@ def connect_views(reader: object, data_dir: Path) -> list[object]:
     scene._axes(view, "plane direction 1 (A to B)", "plane direction 2")
     scene._title(view, "Plane through three networks", "connect title")
     scene._planar(view)
-    scene.fit_planar(view, finite.GetDataInformation().GetBounds())
+    bounds = finite.GetDataInformation().GetBounds()
+    scene.fit_planar(view, bounds, scene.WIDTH_SHARE["connect"])
     return [view, path_loss_view(paths)]
 
 

@@ -130,10 +130,18 @@ def _planar(view: object) -> None:
     view.AxesGrid.AxesToLabel = 3  # bottom and left edges only (MIN_X | MIN_Y)
 
 
-def fit_planar(view: object, bounds: list[float] | tuple[float, ...]) -> None:
+#: The share of a 2-D view's width its data takes: 38 % beside labels and the legends on
+#: its right in the macro's small views; 62 % in a map whose legends sit above it.
+WIDTH_SHARE: dict[str | None, float] = {None: 0.38, "connect": 0.62}
+
+
+def fit_planar(
+    view: object, bounds: list[float] | tuple[float, ...], width_share: float = WIDTH_SHARE[None]
+) -> None:
     """Aim a 2-D view at ``bounds`` (xmin, xmax, ymin, ymax): stretch y so the data is
     about :data:`PANEL_ASPECT` wide per unit high (the axes keep data units), and leave room
-    for the title above, axis labels below and left, the colour legend on the right."""
+    for the title above, axis labels below and left, the colour legend on the right. The
+    data takes ``width_share`` of the view's width (the rest: labels and legends)."""
     bounds = list(bounds[:4])
     for lo, span in ((0, 2), (2, 0)):  # a degenerate extent (one pair, one branch) gets room
         if not bounds[lo + 1] > bounds[lo]:
@@ -156,8 +164,8 @@ def fit_planar(view: object, bounds: list[float] | tuple[float, ...]) -> None:
     # the data from 26 % to 64 % of the width: axis labels and title on its left (they
     # were cut off in a third of a 1600-pixel screen), legends (names left of their
     # colours) on its right
-    half = 0.5 * max(width / (0.38 * aspect), height / 0.66, 1e-12)
-    cx = 0.5 * (bounds[0] + bounds[1]) + 0.1 * half * aspect
+    half = 0.5 * max(width / (width_share * aspect), height / 0.66, 1e-12)
+    cx = 0.5 * (bounds[0] + bounds[1]) + (0.29 - 0.5 * width_share) * half * aspect
     cy = 0.5 * (bounds[2] + bounds[3]) * sy + 0.02 * half
     view.CameraFocalPoint = [cx, cy, 0.0]
     view.CameraPosition = [cx, cy, 10.0 * half]
@@ -564,9 +572,12 @@ def fit_views(views: dict[str, object], landscape: object | None, label: str = "
     sources = sources_of(views.values())
     names = {id(s.SMProxy): _registered_name(s) for s in sources}
     for source in sources:
-        if names[id(source.SMProxy)].endswith(" title") and label:
-            # the label in lines a third of a 1600-pixel screen wide (it ran off both sides)
-            wrapped = textwrap.fill(label, LABEL_WIDTH)
+        name = names[id(source.SMProxy)]
+        if name.endswith(" title") and label:
+            # the label in lines a third of a 1600-pixel screen wide (it ran off both
+            # sides), wider where the view's data is (WIDTH_SHARE)
+            share = WIDTH_SHARE.get(name.removesuffix(" title"), WIDTH_SHARE[None])
+            wrapped = textwrap.fill(label, round(LABEL_WIDTH * share / WIDTH_SHARE[None]))
             source.Text = f"{source.Text.splitlines()[0]}\n{wrapped}"
     if "hessian_density" in views and label:
         wrapped = textwrap.fill(label, LABEL_WIDTH)
@@ -585,7 +596,7 @@ def fit_views(views: dict[str, object], landscape: object | None, label: str = "
             fit_trajectory(width(landscape))
     for name, view in views.items():
         if name != "landscape" and hasattr(view, "CameraParallelScale"):
-            fit_planar(view, visible_bounds(view))
+            fit_planar(view, visible_bounds(view), WIDTH_SHARE.get(name, WIDTH_SHARE[None]))
     for view in views.values():
         pv.Render(view)
         for rep in view.Representations:

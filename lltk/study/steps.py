@@ -473,25 +473,21 @@ def checkpoint_models(
     ``folder``, loaded one at a time by :func:`lltk.sampling.checkpoint.load_trained` as
     the first of ``models(file)`` that fits, with ``options``. A file that fits none is
     reported through ``log`` and skipped; a ``ValueError`` when the folder has none usable."""
-    from lltk.sampling.checkpoint import load_trained
+    from lltk.sampling.checkpoint import load_fitting
 
     if not folder.is_dir():
         raise FileNotFoundError(f"--checkpoints: no such folder: {folder}")
     files = sorted(p for p in folder.iterdir() if p.suffix in (".pt", ".pkl") and p.is_file())
     used, reasons = 0, []
     for path in files:
-        for model in models(path):
-            try:
-                trained = load_trained(model, path, **options)
-            except ValueError as exc:
-                reason = str(exc)
-                continue
-            used += 1
-            yield path, model, trained
-            break
-        else:
-            reasons.append(reason)
-            log(f"lltk study: skipping {path.name}: {reason}")
+        try:
+            model, trained = load_fitting(path, models(path), **options)
+        except ValueError as exc:
+            reasons.append(str(exc))
+            log(f"lltk study: skipping {path.name}: {exc}")
+            continue
+        used += 1
+        yield path, model, trained
     if not used:
         found = f"{len(files)} .pt/.pkl files" if files else "no .pt or .pkl file"
         first = f"; first: {reasons[0]}" if reasons else ""

@@ -891,7 +891,6 @@ def nan_loss():
         ("leave", "leave() called sys.exit(0)"),
         ("boom", "boom() raised KeyError"),
         ("broken", "SyntaxError"),
-        ("nan_loss", "every loss evaluation gave NaN"),
     ],
 )
 def test_python_model_misbehaving_is_one_line(tmp_path, capsys, function, message):
@@ -902,6 +901,17 @@ def test_python_model_misbehaving_is_one_line(tmp_path, capsys, function, messag
     assert main(["sample", spec, "--resolution", "3", "--out", str(out), "--quiet"]) == 2
     err = one_error_line(capsys, "sample")
     assert message in err and not out.exists()
+
+
+def test_python_model_with_nan_loss_is_recorded_as_invalid(tmp_path, capsys):
+    """Every loss NaN: the landscape is written, all invalid, with one warning line (a
+    diverging network is a result to record, as a diverging perturbation is)."""
+    (tmp_path / "um.py").write_text(_USER)
+    out = tmp_path / "o" / "x.vti"
+    spec = f"python:{tmp_path / 'um.py'}:nan_loss"
+    assert main(["sample", spec, "--resolution", "3", "--out", str(out), "--quiet"]) == 0
+    assert "every loss evaluation gave NaN" in capsys.readouterr().err
+    assert not vtkxml.read(out).point_data["Valid"].any()
 
 
 def test_python_model_changing_folder_does_not_move_the_output(tmp_path, monkeypatch, capsys):

@@ -236,7 +236,32 @@ def test_cli_takes_lltk_train_checkpoints(tmp_path, monkeypatch, capsys):
     bad = tmp_path / "bad.pt"
     torch.save({"weights": 1}, bad)
     assert main(["connect", checkpoints[0], str(bad), "--out", str(out)]) == 2
-    assert "not a checkpoint lltk train wrote" in capsys.readouterr().err
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(bad) in err
+
+
+def test_cli_takes_the_authors_pinn_checkpoints(tmp_path, loss_lens, capsys):
+    """The authors' own beta = 1 networks (seeds 0 and 123, read by the audited loader):
+    each end of the path is that network's training loss, the final L-BFGS loss its file
+    records (to 0.1 %), and the barrier is finite and not negative."""
+    from lltk.sampling.connect import load_network
+
+    files = sorted((loss_lens / "pinn").glob("*_beta1.0_*_seed*.pt"))
+    assert len(files) == 2, files
+    ends = [load_network(str(f)) for f in files]
+    for trained in ends:
+        assert trained.metadata["Beta"] == 1.0
+        assert trained.metadata["TrainLoss"] == pytest.approx(
+            trained.metadata["CheckpointFinalLoss"], rel=1e-3
+        )
+    out = tmp_path / "c"
+    argv = ["connect", *map(str, files), "--points", "9", "--out", str(out), "--quiet"]
+    assert main(argv) == 0, capsys.readouterr().err
+    summary = json.loads((out / "connect.json").read_text())
+    np.testing.assert_allclose(
+        summary["linear"]["end_losses"], [t.metadata["TrainLoss"] for t in ends], rtol=1e-4
+    )
+    assert np.isfinite(summary["linear"]["barrier"]) and summary["linear"]["barrier"] >= 0
 
 
 @pytest.mark.slow
