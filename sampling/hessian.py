@@ -1,4 +1,8 @@
-"""Hessian figures through PyHessian 0.1: top-k eigenpairs, trace, spectral density.
+"""Hessian figures: top-k eigenpairs, trace, spectral density.
+
+Two engines compute them with the same algorithms, seeds and probe vectors: ``batched``
+(the default: :mod:`lltk.sampling.hvp`, Hessian-vector products by :mod:`torch.func` over
+chunks of the images) and ``pyhessian`` (PyHessian 0.1 itself, the reference).
 
 PyHessian evaluates ``criterion(model(inputs), targets)``; any loss closure goes through a
 wrapper module whose forward returns the loss, with the identity as criterion. PyHessian's
@@ -108,6 +112,9 @@ class HessianFigures:
         return grid, density
 
 
+ENGINES = ("batched", "pyhessian")
+
+
 def hessian_figures(
     model: nn.Module,
     loss_fn: LossFn,
@@ -118,19 +125,56 @@ def hessian_figures(
     trace_iter: int = 100,
     lanczos_steps: int = 100,
     density_runs: int = 1,
+    engine: str = "batched",
+    chunk_size: int | None = None,
 ) -> HessianFigures:
-    """Run PyHessian on ``loss_fn`` at the model's parameters (seeded; torch's RNG restored).
+    """The Hessian figures of ``loss_fn`` at the model's parameters (seeded; torch's RNG
+    restored), by PyHessian's algorithms on ``engine``.
 
     ``max_iter``/``tol`` go to the power iteration of each eigenpair, ``trace_iter`` to
     Hutchinson's estimator (PyHessian stops earlier when its mean settles within 1e-3),
     ``lanczos_steps`` (at most the number of parameters) and ``density_runs`` to SLQ.
+    ``chunk_size``: images per Hessian-vector product of the batched engine (default
+    :data:`lltk.sampling.hvp.DEFAULT_CHUNK`). Frozen parameters (``requires_grad`` False)
+    are left out, as PyHessian leaves them out; ``loss_fn`` gets the trainable ones.
     """
-    from pyhessian import hessian
-
     if top_k < 1:
         raise ValueError(f"top_k must be >= 1, not {top_k}")
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    trainable = {k: v for k, v in model.named_parameters() if v.requires_grad}
+    n_params = sum(p.numel() for p in trainable.values())
+    steps = min(lanczos_steps, n_params)
+    if engine == "batched":
+        from lltk.sampling import hvp
+
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            product = hvp.HessianVectorProduct(loss_fn, trainable, chunk_size)
+            values, vectors = hvp.top_eigenpairs(product, top_k, max_iter, tol)
+            samples = hvp.hutchinson_samples(product, trace_iter)
+            ritz, weights = hvp.lanczos_quadrature(product, steps, density_runs)
+        return _figures(values, vectors, samples, ritz, weights)
+    return _pyhessian_figures(
+        model, loss_fn, top_k, seed, max_iter, tol, trace_iter, steps, density_runs
+    )
+
+
+def _pyhessian_figures(
+    model: nn.Module,
+    loss_fn: LossFn,
+    top_k: int,
+    seed: int,
+    max_iter: int,
+    tol: float,
+    trace_iter: int,
+    steps: int,
+    density_runs: int,
+) -> HessianFigures:
+    """The figures by PyHessian 0.1 itself (through :class:`LossModule`)."""
+    from pyhessian import hessian
+
     wrapper = LossModule(model, loss_fn)
-    n_params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     device = next(model.parameters()).device
     dummy = torch.zeros(1, device=device)
     with torch.random.fork_rng(devices=[]), torch_eig_shim(), warnings.catch_warnings():
@@ -142,10 +186,22 @@ def hessian_figures(
         )
         values, vectors = hess.eigenvalues(maxIter=max_iter, tol=tol, top_n=top_k)
         samples = hess.trace(maxIter=trace_iter)
-        ritz, weights = hess.density(iter=min(lanczos_steps, n_params), n_v=density_runs)
+        ritz, weights = hess.density(iter=steps, n_v=density_runs)
     model.zero_grad(set_to_none=True)
+    flat = [torch.cat([t.detach().reshape(-1) for t in vector]) for vector in vectors]
+    return _figures(values, flat, samples, ritz, weights)
+
+
+def _figures(
+    values: list[float],
+    vectors: list[Tensor],
+    samples: list[float],
+    ritz: list[list[float]],
+    weights: list[list[float]],
+) -> HessianFigures:
+    """The figures, eigenpairs in descending order."""
     order = np.argsort(values)[::-1]
-    rows = torch.stack([torch.cat([t.detach().reshape(-1) for t in vectors[i]]) for i in order])
+    rows = torch.stack([vectors[i] for i in order])
     return HessianFigures(
         eigenvalues=np.asarray(values, dtype=np.float64)[order],
         eigenvectors=rows,
