@@ -38,6 +38,12 @@ class Trained:
         return {k: v.detach() for k, v in self.model.named_parameters()}
 
 
+def channels_last(t: Tensor) -> Tensor:
+    """A 4-D tensor in ``channels_last`` memory layout (others as they are): the layout
+    oneDNN's convolutions use on a CPU, where NCHW costs a reorder per convolution."""
+    return t.contiguous(memory_format=torch.channels_last) if t.ndim == 4 else t
+
+
 class ModelLoss:
     """``params -> mean over batches of criterion(model(x), y)``: a loss closure that also
     knows its model, data and criterion, so that it can be split into image chunks
@@ -61,21 +67,28 @@ class ModelLoss:
             total = total + self._batch_loss(params, x, y)
         return total / len(self.batches)
 
+    def in_channels_last(self) -> ModelLoss:
+        """The same loss with 4-D inputs in ``channels_last`` layout."""
+        return ModelLoss(
+            self.model, [(channels_last(x), y) for x, y in self.batches], self.criterion
+        )
+
     def _batch_loss(self, params: dict[str, Tensor], x: Tensor, y: Tensor) -> Tensor:
         return self.criterion(functional_call(self.model, {**params, **self.buffers}, (x,)), y)
 
-    def pieces(self, chunk_size: int, channels_last: bool = False) -> list[tuple[float, LossFn]]:
+    def pieces(
+        self, chunk_size: int, channels_last_inputs: bool = False
+    ) -> list[tuple[float, LossFn]]:
         """``(weight, loss)`` pairs, each loss on at most ``chunk_size`` samples of one batch,
         whose weighted sum is this loss when the criterion is a mean over samples
-        (``channels_last``: 4-D inputs in that memory layout)."""
+        (``channels_last_inputs``: 4-D inputs in that memory layout)."""
         if chunk_size < 1:
             raise ValueError(f"the chunk size must be >= 1, not {chunk_size}")
         out = []
         for x, y in self.batches:
             for start in range(0, len(x), chunk_size):
                 xc, yc = x[start : start + chunk_size], y[start : start + chunk_size]
-                if channels_last and xc.ndim == 4:
-                    xc = xc.contiguous(memory_format=torch.channels_last)
+                xc = channels_last(xc) if channels_last_inputs else xc
                 weight = len(xc) / len(x) / len(self.batches)
                 out.append((weight, functools.partial(self._batch_loss, x=xc, y=yc)))
         return out

@@ -28,7 +28,7 @@ import torch
 from torch import Tensor
 
 from lltk.sampling.budget import available_memory
-from lltk.sampling.closure import LossFn, ModelLoss
+from lltk.sampling.closure import LossFn, ModelLoss, channels_last
 from lltk.sampling.directions import flatten, unflatten
 
 #: Images per chunk of a Hessian-vector product when none is given.
@@ -37,11 +37,6 @@ DEFAULT_CHUNK = 128
 PROBES_PER_PASS = 4
 #: How a chunk's product is differentiated.
 MODES = ("reverse-over-reverse", "forward-over-reverse")
-
-
-def _channels_last(t: Tensor) -> Tensor:
-    """A 4-D tensor in ``channels_last`` layout (others as they are)."""
-    return t.contiguous(memory_format=torch.channels_last) if t.ndim == 4 else t
 
 
 class HessianVectorProduct:
@@ -82,7 +77,7 @@ class HessianVectorProduct:
         """One chunk's ``H v`` (``batched``: a stack of vectors in each tensor)."""
         params = self.params
         if self.channels_last:
-            params = {k: _channels_last(v) for k, v in params.items()}
+            params = {k: channels_last(v) for k, v in params.items()}
         if self.mode == "reverse-over-reverse":
             _, pullback = torch.func.vjp(torch.func.grad(loss), params)
             product = torch.func.vmap(pullback) if batched else pullback
@@ -98,7 +93,7 @@ class HessianVectorProduct:
         batched = v.ndim == 2
         tangent = unflatten(v, self.params)
         if self.channels_last and not batched:
-            tangent = {k: _channels_last(t) for k, t in tangent.items()}
+            tangent = {k: channels_last(t) for k, t in tangent.items()}
         total = None
         for weight, loss in self.pieces:
             hv = self._piece_hvp(loss, tangent, batched)

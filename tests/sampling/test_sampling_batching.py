@@ -1,0 +1,102 @@
+"""How the sampler batches weight points: every way gives the one-point-at-a-time landscape."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from lltk import vtkxml  # noqa: E402
+from lltk.cli import main  # noqa: E402
+from lltk.sampling import directions, landscape  # noqa: E402
+from lltk.sampling.closure import model_loss_closure  # noqa: E402
+
+HERE = Path(__file__).parent
+
+
+def _cnn():
+    """A seeded convolutional network with batch norm in eval mode (non-trivial running
+    statistics), on 12 seeded images."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 6, 3, padding=1),
+        torch.nn.BatchNorm2d(6),
+        torch.nn.ReLU(),
+        torch.nn.Conv2d(6, 4, 3, stride=2),
+        torch.nn.Flatten(),
+        torch.nn.Linear(4 * 3 * 3, 5),
+    ).eval()
+    model[1].running_mean.uniform_(-0.5, 0.5)
+    model[1].running_var.uniform_(0.5, 2.0)
+    x, y = torch.randn(12, 3, 8, 8), torch.randint(0, 5, (12,))
+    return model, x, y
+
+
+def _plain_loop(model, x, y, dirs, r, distance):
+    """The landscape by the plainest loop: a copy of the model, its weights set by
+    torch.nn.utils.vector_to_parameters, ``cross_entropy(model(x), y)`` per point."""
+    probe = copy.deepcopy(model)
+    theta = torch.nn.utils.parameters_to_vector(model.parameters()).detach()
+    axis = np.linspace(-distance, distance, r)
+    out = np.empty((r, r))
+    with torch.no_grad():
+        for i, a in enumerate(axis):
+            for j, b in enumerate(axis):
+                w = theta + float(a) * dirs[0] + float(b) * dirs[1]
+                torch.nn.utils.vector_to_parameters(w, probe.parameters())
+                out[i, j] = float(torch.nn.functional.cross_entropy(probe(x), y))
+    return out
+
+
+def test_sampler_equals_the_one_point_at_a_time_loop():
+    """The convolutional network's landscape (one point at a time in channels_last on a
+    CPU), and the same grid through vmap, equal the plain loop to float32 rounding."""
+    model, x, y = _cnn()
+    loss_fn = model_loss_closure(model, [(x, y)], torch.nn.functional.cross_entropy)
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    dirs = directions.random_directions(model, 2, seed=0)
+    r = 5
+    batched, per_point = landscape.point_evaluation(loss_fn, params)
+    assert batched is None and per_point is not loss_fn
+    sampled = landscape.sample_landscape(loss_fn, params, dirs, r, 1.0, progress=False).loss
+    want = _plain_loop(model, x, y, dirs, r, 1.0)
+    np.testing.assert_allclose(sampled, want, rtol=2e-6, atol=1e-7)
+    theta = directions.flatten(params)
+    index = np.arange(r * r)
+    vmapped = landscape._evaluate(
+        loss_fn, torch.func.vmap(loss_fn), params, theta, dirs, r, 1.0, index
+    )
+    np.testing.assert_allclose(vmapped.reshape(r, r, order="F"), want, rtol=2e-6, atol=1e-7)
+
+
+def test_point_evaluation_batches_where_it_pays():
+    """vmap for a network without convolutions, a loop where vmap cannot run."""
+    torch.manual_seed(0)
+    mlp = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+    loss_fn = model_loss_closure(mlp, [(torch.randn(8, 3), torch.randn(8, 1))], torch.nn.MSELoss())
+    params = {k: v.detach() for k, v in mlp.named_parameters()}
+    batched, per_point = landscape.point_evaluation(loss_fn, params)
+    assert batched is not None and per_point is loss_fn
+    assert landscape.point_evaluation(loss_fn, params, vectorized=False) == (None, loss_fn)
+
+
+def test_a_model_vmap_cannot_run_falls_back_with_one_line(tmp_path, capsys, monkeypatch):
+    """A user's model with data-dependent control flow: one warning line, then the very
+    landscape of the same model without the branch."""
+    monkeypatch.setenv("LLTK_CACHE", str(tmp_path / "cache"))
+    files = {}
+    for name in ("make", "guarded"):
+        files[name] = tmp_path / f"{name}.vti"
+        argv = ["sample", f"python:{HERE / 'user_model.py'}:{name}", "--resolution", "7"]
+        assert main([*argv, "--quiet", "--out", str(files[name])]) == 0
+        out = capsys.readouterr().out
+        warned = [line for line in out.splitlines() if "torch.func.vmap" in line]
+        assert len(warned) == (name == "guarded"), out
+    if warned:
+        assert warned[0].startswith("lltk: ")
+    a, b = (vtkxml.read(files[n]).point_data["Loss"] for n in ("make", "guarded"))
+    np.testing.assert_allclose(b, a, rtol=2e-6)
