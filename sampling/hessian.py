@@ -13,6 +13,7 @@ in the old format (eigenvalues as an (n, 2) real/imaginary table, eigenvectors a
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -113,6 +114,8 @@ class HessianFigures:
 
 
 ENGINES = ("batched", "pyhessian")
+#: The steps of :func:`hessian_figures`, as ``timings`` names them.
+STAGES = ("setup", "eigenvalues", "trace", "density")
 
 
 def hessian_figures(
@@ -127,6 +130,7 @@ def hessian_figures(
     density_runs: int = 1,
     engine: str = "batched",
     chunk_size: int | None = None,
+    timings: dict[str, float] | None = None,
 ) -> HessianFigures:
     """The Hessian figures of ``loss_fn`` at the model's parameters (seeded; torch's RNG
     restored), by PyHessian's algorithms on ``engine``.
@@ -137,6 +141,7 @@ def hessian_figures(
     ``chunk_size``: images per Hessian-vector product of the batched engine (default
     :data:`lltk.sampling.hvp.DEFAULT_CHUNK`). Frozen parameters (``requires_grad`` False)
     are left out, as PyHessian leaves them out; ``loss_fn`` gets the trainable ones.
+    ``timings``, where given, receives the wall seconds of each of :data:`STAGES`.
     """
     if top_k < 1:
         raise ValueError(f"top_k must be >= 1, not {top_k}")
@@ -148,16 +153,25 @@ def hessian_figures(
     if engine == "batched":
         from lltk.sampling import hvp
 
+        marks = [time.perf_counter()]
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             product = hvp.HessianVectorProduct(loss_fn, trainable, chunk_size)
+            marks.append(time.perf_counter())
             values, vectors = hvp.top_eigenpairs(product, top_k, max_iter, tol)
+            marks.append(time.perf_counter())
             samples = hvp.hutchinson_samples(product, trace_iter)
+            marks.append(time.perf_counter())
             ritz, weights = hvp.lanczos_quadrature(product, steps, density_runs)
-        return _figures(values, vectors, samples, ritz, weights)
-    return _pyhessian_figures(
-        model, loss_fn, top_k, seed, max_iter, tol, trace_iter, steps, density_runs
-    )
+            marks.append(time.perf_counter())
+        figures = _figures(values, vectors, samples, ritz, weights)
+    else:
+        figures, marks = _pyhessian_figures(
+            model, loss_fn, top_k, seed, max_iter, tol, trace_iter, steps, density_runs
+        )
+    if timings is not None:
+        timings.update(zip(STAGES, np.diff(marks).tolist(), strict=True))
+    return figures
 
 
 def _pyhessian_figures(
@@ -170,10 +184,12 @@ def _pyhessian_figures(
     trace_iter: int,
     steps: int,
     density_runs: int,
-) -> HessianFigures:
-    """The figures by PyHessian 0.1 itself (through :class:`LossModule`)."""
+) -> tuple[HessianFigures, list[float]]:
+    """The figures by PyHessian 0.1 itself (through :class:`LossModule`), and the clock
+    at the start and after each of :data:`STAGES`."""
     from pyhessian import hessian
 
+    marks = [time.perf_counter()]
     wrapper = LossModule(model, loss_fn)
     device = next(model.parameters()).device
     dummy = torch.zeros(1, device=device)
@@ -184,12 +200,16 @@ def _pyhessian_figures(
         hess = hessian(
             wrapper, lambda out, _target: out, data=(dummy, dummy), cuda=device.type == "cuda"
         )
+        marks.append(time.perf_counter())
         values, vectors = hess.eigenvalues(maxIter=max_iter, tol=tol, top_n=top_k)
+        marks.append(time.perf_counter())
         samples = hess.trace(maxIter=trace_iter)
+        marks.append(time.perf_counter())
         ritz, weights = hess.density(iter=steps, n_v=density_runs)
+        marks.append(time.perf_counter())
     model.zero_grad(set_to_none=True)
     flat = [torch.cat([t.detach().reshape(-1) for t in vector]) for vector in vectors]
-    return _figures(values, flat, samples, ritz, weights)
+    return _figures(values, flat, samples, ritz, weights), marks
 
 
 def _figures(

@@ -2,9 +2,8 @@
 
 Weight vectors are evaluated a chunk at a time (:func:`point_evaluation` says how): with
 :func:`torch.func.vmap` over the loss closure (one batched computation, no model copies),
-or, for convolutional networks on a CPU, one point at a time in ``channels_last`` layout
-(each point's forward pass is already a batch of images at the forward pass's own speed;
-vmap over weights would turn its convolutions into grouped ones at a quarter of it). Chunk
+or, for networks whose one evaluation is already a large batch of work (ResNets, ViTs on
+a CPU), one point at a time, convolutions in ``channels_last`` layout. Chunk
 boundaries are fixed by
 ``chunk_size``, so a run resumed from its state file computes exactly the chunks an
 uninterrupted run computes and ends with identical numbers.
@@ -26,6 +25,8 @@ from lltk.atomic import atomic_write
 from lltk.sampling.closure import LossFn, ModelLoss, channels_last
 from lltk.sampling.directions import flatten, unflatten
 
+#: Operations of one loss evaluation from which a CPU evaluates points one at a time.
+LOOP_FLOPS = 1e7
 #: Seconds between two saves of the resumable state (``LLTK_STATE_SAVE_SECONDS`` overrides).
 SAVE_EVERY = 2.0
 
@@ -102,21 +103,40 @@ def chunk_points(total: int, chunk_size: int, chunks: np.ndarray) -> np.ndarray:
     return index[index < total]
 
 
+def evaluation_flops(loss_fn: ModelLoss, params: dict[str, Tensor]) -> int:
+    """Floating-point operations of one evaluation of ``loss_fn`` at ``params``, counted by
+    :class:`torch.utils.flop_counter.FlopCounterMode` (matrix products and convolutions)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        loss_fn(params)
+    return int(counter.get_total_flops())
+
+
 def point_evaluation(
-    loss_fn: LossFn, params: dict[str, Tensor], vectorized: bool = True
+    loss_fn: LossFn,
+    params: dict[str, Tensor],
+    vectorized: bool = True,
+    loop_flops: float = LOOP_FLOPS,
 ) -> tuple[LossFn | None, LossFn]:
     """``(batched, per_point)``: how the sampler evaluates a chunk of weight vectors.
 
     ``batched`` is ``vmap(loss_fn)``, or None for a loop of ``per_point`` over the points:
-    when ``vectorized`` is False (a model that does not run under vmap) and for a
-    convolutional network (4-D weights) on a CPU, where ``per_point`` takes the weights and
-    a :class:`~lltk.sampling.closure.ModelLoss`'s images in ``channels_last`` layout
-    (``docs/benchmarks.md``: the loop reaches the plain forward pass's speed, vmap a quarter).
-    Every way gives the same losses to float32 rounding.
+    when ``vectorized`` is False (a model that does not run under vmap), and on a CPU for a
+    model on batches (:class:`~lltk.sampling.closure.ModelLoss`) whose one evaluation does
+    at least ``loop_flops`` operations: there one point's forward pass already keeps the
+    cores busy, and vmap over weights measured at a quarter (ResNet-20, grouped
+    convolutions) to a half (a small ViT) of the loop's speed (``docs/benchmarks.md``).
+    A convolutional network's loop takes its weights and images in ``channels_last``
+    layout. Every way gives the same losses to float32 rounding.
     """
     on_cpu = all(p.device.type == "cpu" for p in params.values())
-    if on_cpu and any(p.ndim == 4 for p in params.values()):
-        if not isinstance(loss_fn, ModelLoss):
+    if (
+        on_cpu
+        and isinstance(loss_fn, ModelLoss)
+        and evaluation_flops(loss_fn, params) >= loop_flops
+    ):
+        if not any(p.ndim == 4 for p in params.values()):
             return None, loss_fn
         moved = loss_fn.in_channels_last()
 

@@ -53,34 +53,37 @@ def _plain_loop(model, x, y, dirs, r, distance):
 
 
 def test_sampler_equals_the_one_point_at_a_time_loop():
-    """The convolutional network's landscape (one point at a time in channels_last on a
-    CPU), and the same grid through vmap, equal the plain loop to float32 rounding."""
+    """The convolutional network's landscape through vmap (the sampler's choice for so
+    small a network) and one point at a time in channels_last (its choice for a ResNet on
+    a CPU) equal the plain loop to float32 rounding."""
     model, x, y = _cnn()
     loss_fn = model_loss_closure(model, [(x, y)], torch.nn.functional.cross_entropy)
     params = {k: v.detach() for k, v in model.named_parameters()}
     dirs = directions.random_directions(model, 2, seed=0)
     r = 5
-    batched, per_point = landscape.point_evaluation(loss_fn, params)
-    assert batched is None and per_point is not loss_fn
-    sampled = landscape.sample_landscape(loss_fn, params, dirs, r, 1.0, progress=False).loss
     want = _plain_loop(model, x, y, dirs, r, 1.0)
+    assert landscape.point_evaluation(loss_fn, params)[0] is not None
+    sampled = landscape.sample_landscape(loss_fn, params, dirs, r, 1.0, progress=False).loss
     np.testing.assert_allclose(sampled, want, rtol=2e-6, atol=1e-7)
+    batched, per_point = landscape.point_evaluation(loss_fn, params, loop_flops=0)
+    assert batched is None and per_point is not loss_fn
     theta = directions.flatten(params)
-    index = np.arange(r * r)
-    vmapped = landscape._evaluate(
-        loss_fn, torch.func.vmap(loss_fn), params, theta, dirs, r, 1.0, index
-    )
-    np.testing.assert_allclose(vmapped.reshape(r, r, order="F"), want, rtol=2e-6, atol=1e-7)
+    looped = landscape._evaluate(per_point, None, params, theta, dirs, r, 1.0, np.arange(r * r))
+    np.testing.assert_allclose(looped.reshape(r, r, order="F"), want, rtol=2e-6, atol=1e-7)
 
 
 def test_point_evaluation_batches_where_it_pays():
-    """vmap for a network without convolutions, a loop where vmap cannot run."""
+    """vmap for a small evaluation; a loop (plain layout without convolutions) for a large
+    one on a CPU, and where vmap cannot run."""
     torch.manual_seed(0)
     mlp = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
     loss_fn = model_loss_closure(mlp, [(torch.randn(8, 3), torch.randn(8, 1))], torch.nn.MSELoss())
     params = {k: v.detach() for k, v in mlp.named_parameters()}
+    # 8 rows through 3x4 and 4x1 products: 2 * 8 * (12 + 4) operations.
+    assert landscape.evaluation_flops(loss_fn, params) == 256
     batched, per_point = landscape.point_evaluation(loss_fn, params)
     assert batched is not None and per_point is loss_fn
+    assert landscape.point_evaluation(loss_fn, params, loop_flops=256) == (None, loss_fn)
     assert landscape.point_evaluation(loss_fn, params, vectorized=False) == (None, loss_fn)
 
 
