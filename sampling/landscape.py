@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import torch
 from torch import Tensor
 
 from lltk.atomic import atomic_write
+from lltk.sampling.budget import available_memory
 from lltk.sampling.closure import LossFn, ModelLoss, channels_last
 from lltk.sampling.directions import flatten, unflatten
 
@@ -175,16 +177,74 @@ def _evaluate(
     resolution: int,
     distance: float,
     index: np.ndarray,
+    batch: int | None = None,
 ) -> np.ndarray:
-    """Losses at the grid points ``index``: one vmap call, or a loop when ``evaluate`` is None."""
-    alphas = torch.as_tensor(grid_alphas(directions.shape[0], resolution, distance, index))
-    weights = theta + alphas.to(theta) @ directions
-    with torch.no_grad():
-        if evaluate is not None:
-            values = evaluate(unflatten(weights, params))
-        else:
-            values = torch.stack([loss_fn(unflatten(w, params)) for w in weights])
-    return values.detach().double().cpu().numpy()
+    """Losses at the grid points ``index``: vmap calls of at most ``batch`` points (default
+    all), or a loop when ``evaluate`` is None."""
+    batch = batch or len(index)
+    out = []
+    for start in range(0, len(index), batch):
+        part = index[start : start + batch]
+        alphas = torch.as_tensor(grid_alphas(directions.shape[0], resolution, distance, part))
+        weights = theta + alphas.to(theta) @ directions
+        with torch.no_grad():
+            if evaluate is not None:
+                values = evaluate(unflatten(weights, params))
+            else:
+                values = torch.stack([loss_fn(unflatten(w, params)) for w in weights])
+        out.append(values.detach().double().cpu().numpy())
+    return np.concatenate(out)
+
+
+def point_bytes(loss_fn: LossFn, params: dict[str, Tensor]) -> int | None:
+    """Bytes one weight point adds to a vmap call: its weights twice (the point and its
+    slice of the batch) and the activations one evaluation saves for a backward pass (an
+    upper bound of what a forward pass holds at once); None where they cannot be counted."""
+    saved = 0
+
+    def pack(t: Tensor) -> Tensor:
+        nonlocal saved
+        saved += t.numel() * t.element_size()
+        return t
+
+    leaves = {k: v.detach().requires_grad_(True) for k, v in params.items()}
+    try:
+        with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+            loss_fn(leaves)
+    except RuntimeError:
+        return None
+    return saved + 2 * sum(v.numel() * v.element_size() for v in params.values())
+
+
+def fit_vmap_batch(
+    loss_fn: LossFn,
+    params: dict[str, Tensor],
+    chunk_size: int,
+    memory: int,
+    log: Callable[[str], None] = print,
+) -> int:
+    """Points per vmap call: ``chunk_size``, halved (with one message) until the estimated
+    memory (:func:`point_bytes`) fits in half of ``memory`` bytes; ValueError when one point
+    does not. The chunks, and so a resumed run's state, stay as ``chunk_size`` makes them."""
+    per_point = point_bytes(loss_fn, params)
+    if per_point is None:
+        return chunk_size
+    budget = memory // 2
+    if per_point > budget:
+        raise ValueError(
+            f"one weight point needs about {per_point / 2**30:.3g} GiB, more than half of "
+            f"the {memory / 2**30:.3g} GiB of memory available"
+        )
+    batch = chunk_size
+    while batch * per_point > budget:
+        batch //= 2
+    if batch < chunk_size:
+        log(
+            f"lltk: a chunk of {chunk_size} points needs about "
+            f"{chunk_size * per_point / 2**30:.3g} GiB of the {memory / 2**30:.3g} GiB "
+            f"available; evaluating {batch} points at a time"
+        )
+    return batch
 
 
 def sample_landscape(
@@ -232,6 +292,9 @@ def sample_landscape(
     key = _fingerprint(theta, directions, resolution, distance, chunk_size, share)
     loss, done = _load_state(state_path, key, total, n_chunks)
     evaluate, loss_fn = point_evaluation(loss_fn, params, vectorized)
+    batch = None
+    if evaluate is not None and not done[mine].all():
+        batch = fit_vmap_batch(loss_fn, params, chunk_size, available_memory())
     bar = tqdm(
         total=len(chunk_points(total, chunk_size, mine)),
         initial=len(chunk_points(total, chunk_size, mine[done[mine]])),
@@ -246,7 +309,7 @@ def sample_landscape(
         for c in mine[~done[mine]]:
             index = np.arange(c * chunk_size, min(total, (c + 1) * chunk_size))
             loss[index] = _evaluate(
-                loss_fn, evaluate, params, theta, directions, resolution, distance, index
+                loss_fn, evaluate, params, theta, directions, resolution, distance, index, batch
             )
             done[c] = True
             bar.update(len(index))

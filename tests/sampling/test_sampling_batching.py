@@ -103,3 +103,32 @@ def test_a_model_vmap_cannot_run_falls_back_with_one_line(tmp_path, capsys, monk
         assert warned[0].startswith("lltk: ")
     a, b = (vtkxml.read(files[n]).point_data["Loss"] for n in ("make", "guarded"))
     np.testing.assert_allclose(b, a, rtol=2e-6)
+
+
+def test_a_chunk_beyond_memory_is_evaluated_in_halves(monkeypatch, capsys):
+    """A chunk whose vmap call would not fit is evaluated in halves (one message, the same
+    losses, the same chunks for a resumed run); a point that cannot fit is refused first."""
+    torch.manual_seed(0)
+    mlp = torch.nn.Sequential(torch.nn.Linear(3, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1))
+    loss_fn = model_loss_closure(
+        mlp, [(torch.randn(64, 3), torch.randn(64, 1))], torch.nn.MSELoss()
+    )
+    params = {k: v.detach() for k, v in mlp.named_parameters()}
+    dirs = directions.random_directions(mlp, 2, seed=0)
+    per_point = landscape.point_bytes(loss_fn, params)
+    assert per_point > 2 * 4 * sum(v.numel() for v in params.values())
+    said = []
+    assert landscape.fit_vmap_batch(loss_fn, params, 32, 2 * 5 * per_point, said.append) == 4
+    assert len(said) == 1 and "evaluating 4 points at a time" in said[0]
+    assert landscape.fit_vmap_batch(loss_fn, params, 32, 2 * 32 * per_point, said.append) == 32
+    with pytest.raises(ValueError, match="one weight point needs about"):
+        landscape.fit_vmap_batch(loss_fn, params, 32, per_point, said.append)
+    whole = landscape.sample_landscape(loss_fn, params, dirs, 7, 1.0, progress=False).loss
+    assert capsys.readouterr().out == ""
+    monkeypatch.setattr(landscape, "available_memory", lambda: 2 * 5 * per_point)
+    halved = landscape.sample_landscape(loss_fn, params, dirs, 7, 1.0, progress=False).loss
+    assert capsys.readouterr().out.count("points at a time") == 1
+    np.testing.assert_allclose(halved, whole, rtol=1e-6)
+    monkeypatch.setattr(landscape, "available_memory", lambda: per_point)
+    with pytest.raises(ValueError, match="one weight point"):
+        landscape.sample_landscape(loss_fn, params, dirs, 7, 1.0, progress=False)
