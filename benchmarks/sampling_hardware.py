@@ -51,12 +51,24 @@ def main() -> None:
         "--hessian-models", nargs="+", default=["resnet20", "resnet20-noskip", "pinn"]
     )
     parser.add_argument("--hessian-threads", type=int, nargs="+", default=[2])
+    parser.add_argument(
+        "--parts", nargs="+", choices=("sampling", "hessian"), default=["sampling", "hessian"]
+    )
     args = parser.parse_args()
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
     print(
         f"torch {torch.__version__}; CPU: {_cpu()}, {os.cpu_count()} cores; GPU: {gpu}\n"
         f"before: {_uptime()}\n"
     )
+    if "sampling" in args.parts:
+        sampling_table(args)
+    if "hessian" in args.parts:
+        hessian_table(args)
+    print(f"\nafter: {_uptime()}")
+
+
+def sampling_table(args: argparse.Namespace) -> None:
+    """(a) against (b) for every model and thread count."""
     print(
         "| model | threads | (a) roofline evals/s | (b) lltk evals/s | (b)/(a) "
         "| (a) per CPU-s | (b) per CPU-s | (b)/(a) per CPU-s | lltk evaluates by | load |"
@@ -75,6 +87,10 @@ def main() -> None:
                 flush=True,
             )
     print(f"\nafter sampling: {_uptime()}\n")
+
+
+def hessian_table(args: argparse.Namespace) -> None:
+    """lltk's batched Hessian engine against PyHessian for every Hessian model."""
     print(
         "| model | images | threads | iterations timed | lltk s/iter (eig, trace, density) "
         "| PyHessian s/iter (eig, trace, density) | lltk top eigenvalue "
@@ -102,7 +118,6 @@ def main() -> None:
                 f"| {r['load_average'][0]}-{r['load_average'][1]} |",
                 flush=True,
             )
-    print(f"\nafter: {_uptime()}")
 
 
 if __name__ == "__main__":

@@ -132,3 +132,29 @@ def test_a_chunk_beyond_memory_is_evaluated_in_halves(monkeypatch, capsys):
     monkeypatch.setattr(landscape, "available_memory", lambda: per_point)
     with pytest.raises(ValueError, match="one weight point"):
         landscape.sample_landscape(loss_fn, params, dirs, 7, 1.0, progress=False)
+
+
+def test_bench_sampling_and_hessian_records(tmp_path, capsys, monkeypatch):
+    """``lltk bench sampling|hessian --json``: one JSON object per line with the issue's
+    fields; both Hessian engines find the same top eigenvalue on the same probes."""
+    import json
+
+    monkeypatch.setenv("LLTK_CACHE", str(tmp_path / "cache"))
+    model = f"python:{HERE / 'user_model.py'}:make"
+    argv = ["bench", "sampling", "--model", model, "--threads", "1", "--resolution", "2"]
+    assert main([*argv, "--json"]) == 0
+    (line,) = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("{")]
+    rec = json.loads(line)
+    assert rec["model"] == model and rec["threads"] == 1
+    assert rec["roofline_evals_per_s"] > 0 and rec["lltk_evals_per_s"] > 0
+    argv = ["bench", "hessian", "--model", model, "--threads", "1", "--iterations", "3"]
+    assert main([*argv, "--json"]) == 0
+    (line,) = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("{")]
+    rec = json.loads(line)
+    assert rec["model"] == model and rec["images"] == 64
+    assert rec["lltk_s_per_iter"] > 0 and rec["pyhessian_s_per_iter"] > 0
+    assert rec["lltk_top_eigenvalue"] == pytest.approx(rec["pyhessian_top_eigenvalue"], rel=1e-5)
+    assert main(["bench", "sampling", "--model", "bogus"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+    assert main(["bench", "topology", "--model", "pinn"]) == 2
+    assert "applies to sampling and hessian only" in capsys.readouterr().err
