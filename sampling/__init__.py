@@ -11,10 +11,14 @@ A notebook needs four calls::
 Any model works through a loss closure ``loss_fn(params) -> scalar tensor`` that
 evaluates the loss with :func:`torch.func.functional_call`;
 :func:`lltk.sampling.closure.model_loss_closure` builds one from (model, batches, criterion).
-The Hessian figures come from :func:`lltk.sampling.hessian.hessian_figures` (PyHessian).
+The Hessian figures come from :func:`lltk.sampling.hessian.hessian_figures`: PyHessian's
+algorithms on batched Hessian-vector products (:mod:`lltk.sampling.hvp`), or PyHessian
+itself (``engine="pyhessian"``, the reference). ``lltk bench sampling|hessian`` time them
+(:mod:`lltk.sampling.benchmark`).
 """
 
 __all__ = [
+    "benchmark",
     "cache",
     "closure",
     "data",
@@ -22,6 +26,7 @@ __all__ = [
     "export",
     "graphs",
     "hessian",
+    "hvp",
     "landscape",
     "models",
     "pinn",

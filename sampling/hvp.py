@@ -32,7 +32,7 @@ from lltk.sampling.closure import LossFn, ModelLoss, channels_last
 from lltk.sampling.directions import flatten, unflatten
 
 #: Images per chunk of a Hessian-vector product when none is given.
-DEFAULT_CHUNK = 128
+DEFAULT_CHUNK = 1024
 #: Probe vectors per batched pass of Hutchinson's estimator.
 PROBES_PER_PASS = 4
 #: How a chunk's product is differentiated.
@@ -45,6 +45,9 @@ class HessianVectorProduct:
     A :class:`~lltk.sampling.closure.ModelLoss` is split into chunks of ``chunk_size``
     images (halved with a message while a chunk's estimated memory exceeds what is
     available); any other closure is differentiated whole. ``mode``: one of :data:`MODES`.
+    In reverse-over-reverse mode each chunk's gradient graph (its ``vjp`` pullback) is kept
+    for the next products where all chunks' graphs fit in half of the available memory,
+    as PyHessian keeps its one graph: a product is then one more backward pass per chunk.
     """
 
     def __init__(
@@ -61,25 +64,37 @@ class HessianVectorProduct:
         self.params = {k: v.detach() for k, v in params.items()}
         self.size = sum(v.numel() for v in self.params.values())
         self.channels_last = any(v.ndim == 4 for v in self.params.values())
+        memory = available_memory()
+        self.keep_graphs = False
         if isinstance(loss_fn, ModelLoss):
             chunk = chunk_size or DEFAULT_CHUNK
-            chunk = fit_chunk(loss_fn, self.params, chunk, available_memory(), log)
+            chunk = fit_chunk(loss_fn, self.params, chunk, memory, log)
             self.pieces = loss_fn.pieces(chunk, self.channels_last)
             self.chunk_size = chunk
+            images = sum(len(x) for x, _ in loss_fn.batches)
+            per_image = hvp_bytes_per_image(loss_fn, self.params)
+            self.keep_graphs = mode == MODES[0] and images * per_image <= memory // 2
         else:
             if chunk_size is not None:
                 log("lltk: the loss is not a model on batches; its Hessian is taken whole")
             self.pieces = [(1.0, loss_fn)]
             self.chunk_size = None
         self.products = 0
+        self._pullbacks: dict[int, Callable] = {}
 
-    def _piece_hvp(self, loss: LossFn, tangent: dict[str, Tensor], batched: bool) -> dict:
-        """One chunk's ``H v`` (``batched``: a stack of vectors in each tensor)."""
+    def _piece_hvp(
+        self, piece: int, loss: LossFn, tangent: dict[str, Tensor], batched: bool
+    ) -> dict:
+        """Chunk ``piece``'s ``H v`` (``batched``: a stack of vectors in each tensor)."""
         params = self.params
         if self.channels_last:
             params = {k: channels_last(v) for k, v in params.items()}
         if self.mode == "reverse-over-reverse":
-            _, pullback = torch.func.vjp(torch.func.grad(loss), params)
+            pullback = self._pullbacks.get(piece)
+            if pullback is None:
+                _, pullback = torch.func.vjp(torch.func.grad(loss), params)
+                if self.keep_graphs:
+                    self._pullbacks[piece] = pullback
             product = torch.func.vmap(pullback) if batched else pullback
             return product(tangent)[0]
 
@@ -95,8 +110,8 @@ class HessianVectorProduct:
         if self.channels_last and not batched:
             tangent = {k: channels_last(t) for k, t in tangent.items()}
         total = None
-        for weight, loss in self.pieces:
-            hv = self._piece_hvp(loss, tangent, batched)
+        for piece, (weight, loss) in enumerate(self.pieces):
+            hv = self._piece_hvp(piece, loss, tangent, batched)
             flat = torch.cat([t.reshape(*v.shape[:-1], -1) for t in hv.values()], dim=-1)
             total = weight * flat if total is None else total + weight * flat
         self.products += v.shape[0] if batched else 1
