@@ -44,6 +44,22 @@ def channels_last(t: Tensor) -> Tensor:
     return t.contiguous(memory_format=torch.channels_last) if t.ndim == 4 else t
 
 
+def saved_bytes(loss_fn: LossFn, params: dict[str, Tensor]) -> int:
+    """Bytes of the tensors one evaluation of ``loss_fn`` at ``params`` saves for a backward
+    pass (counted by :func:`torch.autograd.graph.saved_tensors_hooks`)."""
+    saved = 0
+
+    def pack(t: Tensor) -> Tensor:
+        nonlocal saved
+        saved += t.numel() * t.element_size()
+        return t
+
+    leaves = {k: v.detach().requires_grad_(True) for k, v in params.items()}
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        loss_fn(leaves)
+    return saved
+
+
 class ModelLoss:
     """``params -> mean over batches of criterion(model(x), y)``: a loss closure that also
     knows its model, data and criterion, so that it can be split into image chunks

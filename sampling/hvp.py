@@ -27,8 +27,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from lltk.sampling.budget import available_memory
-from lltk.sampling.closure import LossFn, ModelLoss, channels_last
+from lltk.sampling.budget import available_memory, halve_to_fit
+from lltk.sampling.closure import LossFn, ModelLoss, channels_last, saved_bytes
 from lltk.sampling.directions import flatten, unflatten
 
 #: Images per chunk of a Hessian-vector product when none is given.
@@ -123,16 +123,7 @@ def hvp_bytes_per_image(loss_fn: ModelLoss, params: dict[str, Tensor]) -> int:
     one image (counted by :func:`torch.autograd.graph.saved_tensors_hooks`), three times
     (the primal's saved tensors, their tangents, and the backward's own)."""
     _, one = loss_fn.pieces(1)[0]
-    saved = 0
-
-    def pack(t: Tensor) -> Tensor:
-        nonlocal saved
-        saved += t.numel() * t.element_size()
-        return t
-
-    leaves = {k: v.detach().requires_grad_(True) for k, v in params.items()}
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        one(leaves)
+    saved = saved_bytes(one, params)
     param_bytes = sum(v.numel() * v.element_size() for v in params.values())
     return 3 * max(saved - param_bytes, 0)
 
@@ -149,15 +140,7 @@ def fit_chunk(
     per_image = hvp_bytes_per_image(loss_fn, params)
     largest = max(len(x) for x, _ in loss_fn.batches)
     chunk = min(chunk_size, largest)
-    budget = memory // 2
-    if per_image > budget:
-        raise ValueError(
-            f"one image's Hessian-vector product needs about {per_image / 2**30:.3g} GiB, "
-            f"more than half of the {memory / 2**30:.3g} GiB of memory available"
-        )
-    fitted = chunk
-    while fitted * per_image > budget:
-        fitted //= 2
+    fitted = halve_to_fit(chunk, per_image, memory, "image's Hessian-vector product")
     if fitted < chunk:
         log(
             f"lltk: a Hessian chunk of {chunk} images needs about "

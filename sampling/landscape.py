@@ -23,8 +23,8 @@ import torch
 from torch import Tensor
 
 from lltk.atomic import atomic_write
-from lltk.sampling.budget import available_memory
-from lltk.sampling.closure import LossFn, ModelLoss, channels_last
+from lltk.sampling.budget import available_memory, halve_to_fit
+from lltk.sampling.closure import LossFn, ModelLoss, channels_last, saved_bytes
 from lltk.sampling.directions import flatten, unflatten
 
 #: Operations of one loss evaluation from which a CPU evaluates points one at a time.
@@ -200,17 +200,8 @@ def point_bytes(loss_fn: LossFn, params: dict[str, Tensor]) -> int | None:
     """Bytes one weight point adds to a vmap call: its weights twice (the point and its
     slice of the batch) and the activations one evaluation saves for a backward pass (an
     upper bound of what a forward pass holds at once); None where they cannot be counted."""
-    saved = 0
-
-    def pack(t: Tensor) -> Tensor:
-        nonlocal saved
-        saved += t.numel() * t.element_size()
-        return t
-
-    leaves = {k: v.detach().requires_grad_(True) for k, v in params.items()}
     try:
-        with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-            loss_fn(leaves)
+        saved = saved_bytes(loss_fn, params)
     except RuntimeError:
         return None
     return saved + 2 * sum(v.numel() * v.element_size() for v in params.values())
@@ -229,15 +220,7 @@ def fit_vmap_batch(
     per_point = point_bytes(loss_fn, params)
     if per_point is None:
         return chunk_size
-    budget = memory // 2
-    if per_point > budget:
-        raise ValueError(
-            f"one weight point needs about {per_point / 2**30:.3g} GiB, more than half of "
-            f"the {memory / 2**30:.3g} GiB of memory available"
-        )
-    batch = chunk_size
-    while batch * per_point > budget:
-        batch //= 2
+    batch = halve_to_fit(chunk_size, per_point, memory, "weight point")
     if batch < chunk_size:
         log(
             f"lltk: a chunk of {chunk_size} points needs about "
