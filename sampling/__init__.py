@@ -14,11 +14,15 @@ evaluates the loss with :func:`torch.func.functional_call`;
 A trained network from a file (lltk's checkpoint, a ``state_dict``, the study authors'
 PINN or ResNet) comes from :func:`lltk.sampling.checkpoint.load_trained`, read through the
 audited unpickler (:mod:`lltk.sampling.safeload`). The Hessian figures come from
-:func:`lltk.sampling.hessian.hessian_figures` (PyHessian).
+:func:`lltk.sampling.hessian.hessian_figures`: PyHessian's algorithms on batched
+Hessian-vector products (:mod:`lltk.sampling.hvp`), or PyHessian itself
+(``engine="pyhessian"``, the reference). ``lltk bench sampling|hessian`` time them
+(:mod:`lltk.sampling.benchmark`).
 """
 
 __all__ = [
     "authors",
+    "benchmark",
     "cache",
     "checkpoint",
     "closure",
@@ -27,6 +31,7 @@ __all__ = [
     "export",
     "graphs",
     "hessian",
+    "hvp",
     "landscape",
     "losslens",
     "models",

@@ -46,3 +46,17 @@ def check_size(
             f"{what}, beyond {EVALUATION_LIMIT:,} evaluations (days of sampling): lower "
             "--resolution or --dim, or pass --allow-large to run it anyway"
         )
+
+
+def halve_to_fit(size: int, per_item: int, memory: int, what: str) -> int:
+    """``size`` halved until ``size`` items of ``per_item`` bytes fit in half of ``memory``;
+    ValueError, naming ``what`` an item is, when even one does not."""
+    budget = memory // 2
+    if per_item > budget:
+        raise ValueError(
+            f"one {what} needs about {per_item / 2**30:.3g} GiB, more than half of the "
+            f"{memory / 2**30:.3g} GiB of memory available"
+        )
+    while size * per_item > budget:
+        size //= 2
+    return size

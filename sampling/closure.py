@@ -7,6 +7,7 @@ that :func:`torch.func.vmap` can evaluate many perturbed weight vectors at once.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,11 +41,83 @@ class Trained:
         return {k: v.detach() for k, v in self.model.named_parameters()}
 
 
+def channels_last(t: Tensor) -> Tensor:
+    """A 4-D tensor in ``channels_last`` memory layout (others as they are): the layout
+    oneDNN's convolutions use on a CPU, where NCHW costs a reorder per convolution."""
+    return t.contiguous(memory_format=torch.channels_last) if t.ndim == 4 else t
+
+
+def saved_bytes(loss_fn: LossFn, params: dict[str, Tensor]) -> int:
+    """Bytes of the tensors one evaluation of ``loss_fn`` at ``params`` saves for a backward
+    pass (counted by :func:`torch.autograd.graph.saved_tensors_hooks`)."""
+    saved = 0
+
+    def pack(t: Tensor) -> Tensor:
+        nonlocal saved
+        saved += t.numel() * t.element_size()
+        return t
+
+    leaves = {k: v.detach().requires_grad_(True) for k, v in params.items()}
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        loss_fn(leaves)
+    return saved
+
+
+class ModelLoss:
+    """``params -> mean over batches of criterion(model(x), y)``: a loss closure that also
+    knows its model, data and criterion, so that it can be split into image chunks
+    (:meth:`pieces`) for batched Hessian-vector products."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        batches: list[tuple[Tensor, Tensor]],
+        criterion: Callable[[Tensor, Tensor], Tensor],
+    ) -> None:
+        self.model = model
+        self.batches = batches
+        self.criterion = criterion
+        self.buffers = {k: v.detach() for k, v in model.named_buffers()}
+
+    def __call__(self, params: dict[str, Tensor]) -> Tensor:
+        """The loss at ``params`` (names as ``model.named_parameters()``)."""
+        total = 0.0
+        for x, y in self.batches:
+            total = total + self._batch_loss(params, x, y)
+        return total / len(self.batches)
+
+    def in_channels_last(self) -> ModelLoss:
+        """The same loss with 4-D inputs in ``channels_last`` layout."""
+        return ModelLoss(
+            self.model, [(channels_last(x), y) for x, y in self.batches], self.criterion
+        )
+
+    def _batch_loss(self, params: dict[str, Tensor], x: Tensor, y: Tensor) -> Tensor:
+        return self.criterion(functional_call(self.model, {**params, **self.buffers}, (x,)), y)
+
+    def pieces(
+        self, chunk_size: int, channels_last_inputs: bool = False
+    ) -> list[tuple[float, LossFn]]:
+        """``(weight, loss)`` pairs, each loss on at most ``chunk_size`` samples of one batch,
+        whose weighted sum is this loss when the criterion is a mean over samples
+        (``channels_last_inputs``: 4-D inputs in that memory layout)."""
+        if chunk_size < 1:
+            raise ValueError(f"the chunk size must be >= 1, not {chunk_size}")
+        out = []
+        for x, y in self.batches:
+            for start in range(0, len(x), chunk_size):
+                xc, yc = x[start : start + chunk_size], y[start : start + chunk_size]
+                xc = channels_last(xc) if channels_last_inputs else xc
+                weight = len(xc) / len(x) / len(self.batches)
+                out.append((weight, functools.partial(self._batch_loss, x=xc, y=yc)))
+        return out
+
+
 def model_loss_closure(
     model: nn.Module,
     batches: Sequence[tuple[Tensor, Tensor]] | Iterable[tuple[Tensor, Tensor]],
     criterion: Callable[[Tensor, Tensor], Tensor],
-) -> LossFn:
+) -> ModelLoss:
     """The closure ``params -> mean over batches of criterion(model(x), y)`` for any model.
 
     Buffers (batch-norm statistics) are taken from ``model`` as they are; put the model in
@@ -54,15 +127,7 @@ def model_loss_closure(
     batches = list(batches)
     if not batches:
         raise ValueError("no data batches were given to the loss closure")
-    buffers = {k: v.detach() for k, v in model.named_buffers()}
-
-    def loss_fn(params: dict[str, Tensor]) -> Tensor:
-        total = 0.0
-        for x, y in batches:
-            out = functional_call(model, {**params, **buffers}, (x,))
-            total = total + criterion(out, y)
-        return total / len(batches)
-
+    loss_fn = ModelLoss(model, batches, criterion)
     params = {k: v.detach() for k, v in model.named_parameters()}
     try:
         with torch.no_grad(), warnings.catch_warnings():

@@ -1,4 +1,8 @@
-"""Hessian figures through PyHessian 0.1: top-k eigenpairs, trace, spectral density.
+"""Hessian figures: top-k eigenpairs, trace, spectral density.
+
+Two engines compute them with the same algorithms, seeds and probe vectors: ``batched``
+(the default: :mod:`lltk.sampling.hvp`, Hessian-vector products by :mod:`torch.func` over
+chunks of the images) and ``pyhessian`` (PyHessian 0.1 itself, the reference).
 
 PyHessian evaluates ``criterion(model(inputs), targets)``; any loss closure goes through a
 wrapper module whose forward returns the loss, with the identity as criterion. PyHessian's
@@ -9,6 +13,7 @@ in the old format (eigenvalues as an (n, 2) real/imaginary table, eigenvectors a
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -108,6 +113,11 @@ class HessianFigures:
         return grid, density
 
 
+ENGINES = ("batched", "pyhessian")
+#: The steps of :func:`hessian_figures`, as ``timings`` names them.
+STAGES = ("setup", "eigenvalues", "trace", "density")
+
+
 def hessian_figures(
     model: nn.Module,
     loss_fn: LossFn,
@@ -118,19 +128,69 @@ def hessian_figures(
     trace_iter: int = 100,
     lanczos_steps: int = 100,
     density_runs: int = 1,
+    engine: str = "batched",
+    chunk_size: int | None = None,
+    timings: dict[str, float] | None = None,
 ) -> HessianFigures:
-    """Run PyHessian on ``loss_fn`` at the model's parameters (seeded; torch's RNG restored).
+    """The Hessian figures of ``loss_fn`` at the model's parameters (seeded; torch's RNG
+    restored), by PyHessian's algorithms on ``engine``.
 
     ``max_iter``/``tol`` go to the power iteration of each eigenpair, ``trace_iter`` to
     Hutchinson's estimator (PyHessian stops earlier when its mean settles within 1e-3),
     ``lanczos_steps`` (at most the number of parameters) and ``density_runs`` to SLQ.
+    ``chunk_size``: images per Hessian-vector product of the batched engine (default
+    :data:`lltk.sampling.hvp.DEFAULT_CHUNK`). Frozen parameters (``requires_grad`` False)
+    are left out, as PyHessian leaves them out; ``loss_fn`` gets the trainable ones.
+    ``timings``, where given, receives the wall seconds of each of :data:`STAGES`.
     """
-    from pyhessian import hessian
-
     if top_k < 1:
         raise ValueError(f"top_k must be >= 1, not {top_k}")
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    trainable = {k: v for k, v in model.named_parameters() if v.requires_grad}
+    n_params = sum(p.numel() for p in trainable.values())
+    steps = min(lanczos_steps, n_params)
+    if engine == "batched":
+        from lltk.sampling import hvp
+
+        marks = [time.perf_counter()]
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            product = hvp.HessianVectorProduct(loss_fn, trainable, chunk_size)
+            marks.append(time.perf_counter())
+            values, vectors = hvp.top_eigenpairs(product, top_k, max_iter, tol)
+            marks.append(time.perf_counter())
+            samples = hvp.hutchinson_samples(product, trace_iter)
+            marks.append(time.perf_counter())
+            ritz, weights = hvp.lanczos_quadrature(product, steps, density_runs)
+            marks.append(time.perf_counter())
+        figures = _figures(values, vectors, samples, ritz, weights)
+    else:
+        figures, marks = _pyhessian_figures(
+            model, loss_fn, top_k, seed, max_iter, tol, trace_iter, steps, density_runs
+        )
+    if timings is not None:
+        timings.update(zip(STAGES, np.diff(marks).tolist(), strict=True))
+    return figures
+
+
+def _pyhessian_figures(
+    model: nn.Module,
+    loss_fn: LossFn,
+    top_k: int,
+    seed: int,
+    max_iter: int,
+    tol: float,
+    trace_iter: int,
+    steps: int,
+    density_runs: int,
+) -> tuple[HessianFigures, list[float]]:
+    """The figures by PyHessian 0.1 itself (through :class:`LossModule`), and the clock
+    at the start and after each of :data:`STAGES`."""
+    from pyhessian import hessian
+
+    marks = [time.perf_counter()]
     wrapper = LossModule(model, loss_fn)
-    n_params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     device = next(model.parameters()).device
     dummy = torch.zeros(1, device=device)
     with torch.random.fork_rng(devices=[]), torch_eig_shim(), warnings.catch_warnings():
@@ -140,12 +200,28 @@ def hessian_figures(
         hess = hessian(
             wrapper, lambda out, _target: out, data=(dummy, dummy), cuda=device.type == "cuda"
         )
+        marks.append(time.perf_counter())
         values, vectors = hess.eigenvalues(maxIter=max_iter, tol=tol, top_n=top_k)
+        marks.append(time.perf_counter())
         samples = hess.trace(maxIter=trace_iter)
-        ritz, weights = hess.density(iter=min(lanczos_steps, n_params), n_v=density_runs)
+        marks.append(time.perf_counter())
+        ritz, weights = hess.density(iter=steps, n_v=density_runs)
+        marks.append(time.perf_counter())
     model.zero_grad(set_to_none=True)
+    flat = [torch.cat([t.detach().reshape(-1) for t in vector]) for vector in vectors]
+    return _figures(values, flat, samples, ritz, weights), marks
+
+
+def _figures(
+    values: list[float],
+    vectors: list[Tensor],
+    samples: list[float],
+    ritz: list[list[float]],
+    weights: list[list[float]],
+) -> HessianFigures:
+    """The figures, eigenpairs in descending order."""
     order = np.argsort(values)[::-1]
-    rows = torch.stack([torch.cat([t.detach().reshape(-1) for t in vectors[i]]) for i in order])
+    rows = torch.stack([vectors[i] for i in order])
     return HessianFigures(
         eigenvalues=np.asarray(values, dtype=np.float64)[order],
         eigenvectors=rows,

@@ -1,7 +1,10 @@
 """Evaluate a loss on an n-D grid of perturbed weights ``theta + sum_i alpha_i delta_i``.
 
-Weight vectors are evaluated a chunk at a time with :func:`torch.func.vmap` over the loss
-closure (one batched computation, no model copies). Chunk boundaries are fixed by
+Weight vectors are evaluated a chunk at a time (:func:`point_evaluation` says how): with
+:func:`torch.func.vmap` over the loss closure (one batched computation, no model copies),
+or, for networks whose one evaluation is already a large batch of work (ResNets, ViTs on
+a CPU), one point at a time, convolutions in ``channels_last`` layout. Chunk
+boundaries are fixed by
 ``chunk_size``, so a run resumed from its state file computes exactly the chunks an
 uninterrupted run computes and ends with identical numbers.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +25,12 @@ from torch import Tensor
 from lltk.atomic import atomic_write
 from lltk.environment import env_seconds
 from lltk.memory import check_allocation
-from lltk.sampling.closure import LossFn
+from lltk.sampling.budget import available_memory, halve_to_fit
+from lltk.sampling.closure import LossFn, ModelLoss, channels_last, saved_bytes
 from lltk.sampling.directions import flatten, unflatten
 
+#: Operations of one loss evaluation from which a CPU evaluates points one at a time.
+LOOP_FLOPS = 1e7
 #: Seconds between two saves of the resumable state (``LLTK_STATE_SAVE_SECONDS`` overrides).
 SAVE_EVERY = 2.0
 
@@ -123,6 +130,50 @@ def chunk_points(total: int, chunk_size: int, chunks: np.ndarray) -> np.ndarray:
     return index[index < total]
 
 
+def evaluation_flops(loss_fn: ModelLoss, params: dict[str, Tensor]) -> int:
+    """Floating-point operations of one evaluation of ``loss_fn`` at ``params``, counted by
+    :class:`torch.utils.flop_counter.FlopCounterMode` (matrix products and convolutions)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        loss_fn(params)
+    return int(counter.get_total_flops())
+
+
+def point_evaluation(
+    loss_fn: LossFn,
+    params: dict[str, Tensor],
+    vectorized: bool = True,
+    loop_flops: float = LOOP_FLOPS,
+) -> tuple[LossFn | None, LossFn]:
+    """``(batched, per_point)``: how the sampler evaluates a chunk of weight vectors.
+
+    ``batched`` is ``vmap(loss_fn)``, or None for a loop of ``per_point`` over the points:
+    when ``vectorized`` is False (a model that does not run under vmap), and on a CPU for a
+    model on batches (:class:`~lltk.sampling.closure.ModelLoss`) whose one evaluation does
+    at least ``loop_flops`` operations: there one point's forward pass already keeps the
+    cores busy, and vmap over weights measured at a quarter (ResNet-20, grouped
+    convolutions) to a half (a small ViT) of the loop's speed (``docs/benchmarks.md``).
+    A convolutional network's loop takes its weights and images in ``channels_last``
+    layout. Every way gives the same losses to float32 rounding.
+    """
+    on_cpu = all(p.device.type == "cpu" for p in params.values())
+    if (
+        on_cpu
+        and isinstance(loss_fn, ModelLoss)
+        and evaluation_flops(loss_fn, params) >= loop_flops
+    ):
+        if not any(p.ndim == 4 for p in params.values()):
+            return None, loss_fn
+        moved = loss_fn.in_channels_last()
+
+        def per_point(weights: dict[str, Tensor]) -> Tensor:
+            return moved({k: channels_last(w) for k, w in weights.items()})
+
+        return None, per_point
+    return (torch.func.vmap(loss_fn) if vectorized else None), loss_fn
+
+
 def evaluate_chunk(
     loss_fn: LossFn,
     params: dict[str, Tensor],
@@ -137,7 +188,7 @@ def evaluate_chunk(
     """The losses of one chunk of the grid, computed as :func:`sample_landscape` computes them."""
     theta = flatten(params).detach()
     directions = torch.as_tensor(directions).to(theta)
-    evaluate = torch.func.vmap(loss_fn) if vectorized else None
+    evaluate, loss_fn = point_evaluation(loss_fn, params, vectorized)
     total = resolution ** directions.shape[0]
     index = np.arange(chunk * chunk_size, min(total, (chunk + 1) * chunk_size))
     grid = (resolution, distance, sequential)
@@ -152,10 +203,17 @@ def _evaluate(
     directions: Tensor,
     grid: tuple[int, float, bool],
     index: np.ndarray,
+    batch: int | None = None,
 ) -> np.ndarray:
-    """Losses at the grid points ``index``: one vmap call, or a loop when ``evaluate`` is None.
-    ``grid``: (resolution, distance, sequential), see :func:`grid_weights`."""
-    return losses_at(loss_fn, evaluate, params, grid_weights(theta, directions, *grid, index))
+    """Losses at the grid points ``index``: vmap calls of at most ``batch`` points (default
+    all), or a loop when ``evaluate`` is None. ``grid``: (resolution, distance, sequential),
+    see :func:`grid_weights`."""
+    batch = batch or len(index)
+    out = [
+        losses_at(loss_fn, evaluate, params, grid_weights(theta, directions, *grid, part))
+        for part in (index[start : start + batch] for start in range(0, len(index), batch))
+    ]
+    return np.concatenate(out)
 
 
 def losses_at(
@@ -169,6 +227,40 @@ def losses_at(
         else:
             values = torch.stack([loss_fn(unflatten(w, params)) for w in weights])
     return values.detach().double().cpu().numpy()
+
+
+def point_bytes(loss_fn: LossFn, params: dict[str, Tensor]) -> int | None:
+    """Bytes one weight point adds to a vmap call: its weights twice (the point and its
+    slice of the batch) and the activations one evaluation saves for a backward pass (an
+    upper bound of what a forward pass holds at once); None where they cannot be counted."""
+    try:
+        saved = saved_bytes(loss_fn, params)
+    except RuntimeError:
+        return None
+    return saved + 2 * sum(v.numel() * v.element_size() for v in params.values())
+
+
+def fit_vmap_batch(
+    loss_fn: LossFn,
+    params: dict[str, Tensor],
+    chunk_size: int,
+    memory: int,
+    log: Callable[[str], None] = print,
+) -> int:
+    """Points per vmap call: ``chunk_size``, halved (with one message) until the estimated
+    memory (:func:`point_bytes`) fits in half of ``memory`` bytes; ValueError when one point
+    does not. The chunks, and so a resumed run's state, stay as ``chunk_size`` makes them."""
+    per_point = point_bytes(loss_fn, params)
+    if per_point is None:
+        return chunk_size
+    batch = halve_to_fit(chunk_size, per_point, memory, "weight point")
+    if batch < chunk_size:
+        log(
+            f"lltk: a chunk of {chunk_size} points needs about "
+            f"{chunk_size * per_point / 2**30:.3g} GiB of the {memory / 2**30:.3g} GiB "
+            f"available; evaluating {batch} points at a time"
+        )
+    return batch
 
 
 def sample_landscape(
@@ -222,7 +314,10 @@ def sample_landscape(
     mine = chunk_share(n_chunks, *share)
     key = _fingerprint(theta, directions, resolution, distance, chunk_size, share, sequential)
     loss, done = _load_state(state_path, key, total, n_chunks)
-    evaluate = torch.func.vmap(loss_fn) if vectorized else None
+    evaluate, loss_fn = point_evaluation(loss_fn, params, vectorized)
+    batch = None
+    if evaluate is not None and not done[mine].all():
+        batch = fit_vmap_batch(loss_fn, params, chunk_size, available_memory())
     bar = tqdm(
         total=len(chunk_points(total, chunk_size, mine)),
         initial=len(chunk_points(total, chunk_size, mine[done[mine]])),
@@ -237,7 +332,9 @@ def sample_landscape(
         for c in mine[~done[mine]]:
             index = np.arange(c * chunk_size, min(total, (c + 1) * chunk_size))
             grid = (resolution, distance, sequential)
-            loss[index] = _evaluate(loss_fn, evaluate, params, theta, directions, grid, index)
+            loss[index] = _evaluate(
+                loss_fn, evaluate, params, theta, directions, grid, index, batch
+            )
             done[c] = True
             bar.update(len(index))
             if state_path is not None and time.monotonic() - last_save >= save_every:

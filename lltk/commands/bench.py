@@ -1,5 +1,7 @@
 """``lltk bench topology``: our join tree + diagram against numpy.argsort, gudhi and,
-where ``make ttk`` installed it, TTK itself (its FTM join tree + persistence diagram)."""
+where ``make ttk`` installed it, TTK itself (its FTM join tree + persistence diagram).
+``lltk bench sampling`` and ``lltk bench hessian``: the landscape sampler against a plain
+forward pass, the batched Hessian engine against PyHessian (:mod:`lltk.sampling.benchmark`)."""
 
 from __future__ import annotations
 
@@ -20,16 +22,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``bench`` subcommand."""
     p = subparsers.add_parser(
         "bench",
-        help="benchmarks (topology: join tree + persistence diagram vs argsort and gudhi)",
+        help="benchmarks (topology vs argsort, gudhi, TTK; sampling vs a plain forward pass; "
+        "hessian vs PyHessian)",
         description=(
-            "Time the topology core on the seeded field f(x) = sum x_i^2 + "
+            "topology: time the topology core on the seeded field f(x) = sum x_i^2 + "
             "0.3 sin(5 x0) cos(4 x1) + 0.05 N(0,1) over [-1,1]^n, beside numpy.argsort "
             "of the same values, gudhi's lower-star persistence of the same complex and, "
-            "where make ttk installed TTK, TTK's FTM join tree + persistence diagram."
+            "where make ttk installed TTK, TTK's FTM join tree + persistence diagram. "
+            "sampling: lltk's landscape sampler against a plain loss evaluation at the "
+            "trained weights (the roofline), in turns. hessian: lltk's batched Hessian "
+            "engine against PyHessian on the same probes, seconds per iteration."
         ),
     )
-    p.add_argument("what", choices=("topology",), help="which benchmark")
-    p.add_argument("--json", action="store_true", help="one JSON record per case")
+    p.add_argument("what", choices=("topology", "sampling", "hessian"), help="which benchmark")
+    p.add_argument("--json", action="store_true", help="one JSON record per line")
     p.add_argument("--cases", nargs="+", choices=CASES, default=list(CASES))
     p.add_argument("--repeat", type=int, default=3, help="best of N for ours and argsort")
     p.add_argument(
@@ -43,6 +49,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-ttk", action="store_true", help="skip TTK (timed only where make ttk installed it)"
     )
     p.add_argument("--seed", type=int, default=0)
+    from lltk.sampling.models import MODELS
+
+    models = ", ".join(m for m in MODELS if m != "resnet20-noskip")
+    p.add_argument(
+        "--model",
+        nargs="+",
+        default=None,
+        metavar="M",
+        help=f"sampling/hessian: {models}, resnet20-noskip or python:MODULE:FUNCTION "
+        "(default: resnet20 resnet20-noskip pinn)",
+    )
+    p.add_argument(
+        "--threads", type=int, nargs="+", default=None, help="sampling/hessian (default 1 2)"
+    )
+    p.add_argument(
+        "--resolution", type=int, default=4, help="sampling: points per axis of the grid (4)"
+    )
+    p.add_argument("--images", type=int, default=1024, help="hessian: ResNet images (default 1024)")
+    p.add_argument(
+        "--iterations",
+        type=int,
+        default=3,
+        help="hessian: iterations of each stage, timed and extrapolated to 100 (default 3)",
+    )
+    p.add_argument(
+        "--chunk-size",
+        type=int,
+        default=None,
+        help="sampling: weight points per chunk (32); hessian: images per chunk (1024)",
+    )
     p.set_defaults(func=run)
 
 
@@ -190,6 +226,83 @@ def bench_case(name: str, args: argparse.Namespace) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the benchmark ``args.what`` names."""
+    if args.what != "topology":
+        return run_model_bench(args)
+    for flag in ("model", "threads", "chunk_size"):
+        if getattr(args, flag) is not None:
+            raise ValueError(f"--{flag.replace('_', '-')} applies to sampling and hessian only")
+    return run_topology(args)
+
+
+def run_model_bench(args: argparse.Namespace) -> int:
+    """``lltk bench sampling`` / ``hessian``: a record per model and thread count."""
+    from lltk.commands.sample import _model_name
+
+    models = args.model or ["resnet20", "resnet20-noskip", "pinn"]
+    for name in models:
+        try:
+            _model_name(name)
+        except argparse.ArgumentTypeError as exc:
+            raise ValueError(f"--model: {exc}") from None
+    threads = args.threads or [1, 2]
+    for flag, value, least in (
+        ("--threads", min(threads), 1),
+        ("--resolution", args.resolution, 2),
+        ("--images", args.images, 1),
+        ("--iterations", args.iterations, 1),
+        ("--chunk-size", args.chunk_size or 1, 1),
+    ):
+        if value < least:
+            raise ValueError(f"{flag} must be >= {least}, not {value}")
+    import torch
+
+    from lltk.sampling import benchmark
+
+    previous = torch.get_num_threads()
+    try:
+        for name in models:
+            if args.what == "sampling":
+                trained = benchmark.load_model(name)
+            else:
+                trained = benchmark.load_model(name, hessian_samples=args.images)
+            for t in threads:
+                if args.what == "sampling":
+                    rec = benchmark.sampling_record(
+                        trained, name, t, args.resolution, chunk_size=args.chunk_size or 32
+                    )
+                else:
+                    rec = benchmark.hessian_record(
+                        trained, name, t, args.iterations, chunk_size=args.chunk_size
+                    )
+                print(json.dumps(rec) if args.json else _describe(rec), flush=True)
+    finally:
+        torch.set_num_threads(previous)
+    return 0
+
+
+def _describe(rec: dict) -> str:
+    """One record as a line of text."""
+    if "lltk_evals_per_s" in rec:
+        return (
+            f"{rec['model']}, {rec['threads']} thread(s): roofline "
+            f"{rec['roofline_evals_per_s']} evaluations/s, lltk {rec['lltk_evals_per_s']} "
+            f"({rec['lltk_over_roofline']:.0%}; per CPU-second "
+            f"{rec['lltk_over_roofline_cpu']:.0%}; {rec['evaluation']}), load "
+            f"{rec['load_average'][0]}-{rec['load_average'][1]}"
+        )
+    return (
+        f"{rec['model']}, {rec['images']} images, {rec['threads']} thread(s): lltk "
+        f"{rec['lltk_s_per_iter']} s/iteration, PyHessian {rec['pyhessian_s_per_iter']} "
+        f"s/iteration; top eigenvalue {rec['lltk_top_eigenvalue']:.6g} vs "
+        f"{rec['pyhessian_top_eigenvalue']:.6g}; authors' budget extrapolated: lltk "
+        f"{rec['lltk_budget_s_extrapolated'] / 60:.1f} min, PyHessian "
+        f"{rec['pyhessian_budget_s_extrapolated'] / 60:.1f} min; load "
+        f"{rec['load_average'][0]}-{rec['load_average'][1]}"
+    )
+
+
+def run_topology(args: argparse.Namespace) -> int:
     """Run the cases, print JSON lines or a table."""
     from lltk.topology import grid_domain, join_tree_and_diagram
 

@@ -102,3 +102,102 @@ def test_pinn_closure_matches_exact_hessian():
     m = len(figures.trace_samples)
     se = np.sqrt(2 * (np.sum(h**2) - np.sum(np.diag(h) ** 2)) / m)
     assert abs(figures.trace - np.trace(h)) < 4 * se + 1e-6
+
+
+def _small_cnn():
+    """A seeded CNN with batch norm (eval mode) on 40 seeded images: a ResNet in little."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 4, 3),
+        torch.nn.BatchNorm2d(4),
+        torch.nn.ReLU(),
+        torch.nn.Flatten(),
+        torch.nn.Linear(4 * 6 * 6, 5),
+    ).eval()
+    model[1].running_mean.uniform_(-0.5, 0.5)
+    model[1].running_var.uniform_(0.5, 2.0)
+    x = torch.randn(40, 3, 8, 8)
+    y = torch.randint(0, 5, (40,))
+    return model, model_loss_closure(model, [(x, y)], torch.nn.functional.cross_entropy)
+
+
+@pytest.mark.parametrize("mode", ["reverse-over-reverse", "forward-over-reverse"])
+def test_chunked_products_equal_the_exact_hessian(mode):
+    """Both ways of differentiating, over image chunks of 16 (three, of unequal size, with
+    channels_last layout), give the float64 Hessian of the whole loss times a vector."""
+    from lltk.sampling import hvp
+
+    model, loss_fn = _small_cnn()
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    product = hvp.HessianVectorProduct(loss_fn, params, 16, mode=mode)
+    assert len(product.pieces) == 3 and product.channels_last
+    buffers = {k: b.double() for k, b in model.named_buffers()}
+    ((x, y),) = loss_fn.batches
+
+    def loss64(p):
+        out = functional_call(model, {**p, **buffers}, (x.double(),))
+        return torch.nn.functional.cross_entropy(out, y)
+
+    exact = _exact_hessian(model, loss64)
+    v = torch.randn(3, product.size)
+    want = v.double().numpy() @ exact
+    np.testing.assert_allclose(product(v[0]).numpy(), want[0], atol=1e-5 * np.abs(want).max())
+    np.testing.assert_allclose(product(v).numpy(), want, atol=1e-5 * np.abs(want).max())
+    assert product.products == 4
+
+
+def test_batched_engine_equals_pyhessian_on_the_same_probes():
+    """The batched engine (image chunks of 16) draws PyHessian's probe vectors on the same
+    seed: every figure agrees to float32 rounding, the early stop of Hutchinson's estimator
+    included."""
+    from lltk.sampling import hvp
+
+    model, loss_fn = _small_cnn()
+    for kw in (
+        dict(top_k=2, max_iter=30, tol=0.0, trace_iter=10, lanczos_steps=20),
+        dict(top_k=1, max_iter=100, trace_iter=100, lanczos_steps=12, seed=3),
+    ):
+        ours = hessian.hessian_figures(model, loss_fn, engine="batched", chunk_size=16, **kw)
+        ref = hessian.hessian_figures(model, loss_fn, engine="pyhessian", **kw)
+        np.testing.assert_allclose(ours.eigenvalues, ref.eigenvalues, rtol=1e-5)
+        cosines = (ours.eigenvectors * ref.eigenvectors).sum(dim=1).numpy()
+        np.testing.assert_allclose(cosines, 1.0, atol=1e-5)
+        assert len(ours.trace_samples) == len(ref.trace_samples)
+        np.testing.assert_allclose(ours.trace_samples, ref.trace_samples, rtol=1e-5)
+        np.testing.assert_allclose(ours.ritz_values, ref.ritz_values, atol=1e-5)
+        np.testing.assert_allclose(ours.ritz_weights, ref.ritz_weights, atol=1e-5)
+    # A trace that stops early (not a multiple of the probes per pass) leaves torch's
+    # generator where PyHessian leaves it: the density's probe above agreed after it.
+    assert len(ref.trace_samples) % hvp.PROBES_PER_PASS != 0
+
+
+def test_batched_engine_matches_exact_hessian_whole_closure():
+    """A closure that is not a model on batches (the PINN's) is differentiated whole."""
+    torch.manual_seed(0)
+    model = pinn.ConvectionPINN(hidden=(4, 4))
+    data = pinn.convection_data(1.0, n_f=50, seed=0)
+    loss_fn = pinn.convection_loss(model, data)
+    kw = dict(top_k=1, max_iter=300, tol=1e-7, trace_iter=50, lanczos_steps=20)
+    ours = hessian.hessian_figures(model, loss_fn, **kw)
+    ref = hessian.hessian_figures(model, loss_fn, engine="pyhessian", **kw)
+    np.testing.assert_allclose(ours.eigenvalues, ref.eigenvalues, rtol=1e-4)
+    np.testing.assert_allclose(ours.trace_samples, ref.trace_samples, rtol=1e-4)
+    np.testing.assert_allclose(ours.ritz_values, ref.ritz_values, atol=1e-4)
+
+
+def test_hessian_chunk_is_halved_to_fit_memory():
+    """A chunk whose estimated memory exceeds what is available is halved with one
+    message before any work; a machine that cannot hold one image is refused clearly."""
+    from lltk.sampling import hvp
+
+    model, loss_fn = _small_cnn()
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    per_image = hvp.hvp_bytes_per_image(loss_fn, params)
+    assert per_image > 0
+    said = []
+    fitted = hvp.fit_chunk(loss_fn, params, 40, 2 * 9 * per_image, said.append)
+    assert fitted == 5 and len(said) == 1 and "using chunks of 5" in said[0]
+    assert hvp.fit_chunk(loss_fn, params, 16, 2 * 40 * per_image, said.append) == 16
+    assert len(said) == 1
+    with pytest.raises(ValueError, match="one image's Hessian-vector product needs"):
+        hvp.fit_chunk(loss_fn, params, 8, per_image, said.append)

@@ -32,3 +32,22 @@ class SlowMSE(nn.MSELoss):
 def not_a_triple() -> nn.Module:
     """Breaks the contract: returns the model alone."""
     return nn.Linear(2, 1)
+
+
+class Guarded(nn.Sequential):
+    """An MLP whose forward branches on its output's values (a NaN guard, never taken):
+    data-dependent control flow, which torch.func.vmap cannot run."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The MLP, with non-finite outputs zeroed."""
+        out = super().forward(x)
+        if not bool(torch.isfinite(out).all()):
+            out = torch.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)
+        return out
+
+
+def guarded() -> tuple[nn.Module, list[tuple[torch.Tensor, torch.Tensor]], nn.Module]:
+    """make()'s model, weights and data, in a forward pass vmap cannot run."""
+    model, batches, loss = make()
+    same = Guarded(*model)
+    return same, batches, loss
