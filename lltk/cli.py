@@ -7,7 +7,6 @@ import importlib
 import pkgutil
 import sys
 import warnings
-from pathlib import Path
 
 from lltk import __version__, commands
 from lltk.errors import UserError
@@ -20,14 +19,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see --help)\n")
-
-
-def path_argument(text: str) -> Path:
-    """An argparse ``type`` for paths: an empty one (an unset shell variable, say) is
-    refused rather than taken as the working folder."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("an empty path")
-    return Path(text)
 
 
 def build_parser() -> argparse.ArgumentParser:

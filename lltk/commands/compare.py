@@ -7,7 +7,7 @@ import argparse
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk compare``."""
-    from lltk.cli import path_argument
+    from lltk.commands import path_argument
 
     p = subparsers.add_parser(
         "compare",

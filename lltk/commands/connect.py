@@ -24,7 +24,7 @@ FILES = {
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk connect``."""
-    from lltk.cli import path_argument
+    from lltk.commands import path_argument
 
     p = subparsers.add_parser(
         "connect",

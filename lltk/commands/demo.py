@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from types import ModuleType
 
 from lltk.errors import UserError
 
@@ -19,7 +20,7 @@ VIEWS = ("landscape", "merge_tree", "persistence_diagram")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk demo``."""
-    from lltk.cli import path_argument
+    from lltk.commands import path_argument
 
     p = subparsers.add_parser(
         "demo",
@@ -40,24 +41,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Sample, compute topology, render; print the three PNG paths."""
-    from lltk import cli
+    from lltk.commands import sample, topology
     from lltk.render import RenderError, render_views
 
     start = time.perf_counter()
     out = Path(args.out)
     beta = f"{args.beta:g}"
     landscape = out / f"pinn_beta{beta}_seed{args.seed}.vti"
-    sample = [
+    argv = [
         "sample", "pinn", "--beta", beta, "--seed", str(args.seed), "--dim", "2",
         "--resolution", str(args.resolution), "--distance", str(args.distance),
         "--directions", "random", "--out", str(landscape),
     ]  # fmt: skip
     print(f"lltk demo: 1/3 training (or reusing) the PINN and sampling -> {landscape}")
-    if cli.main(sample) != 0:
-        return 1
+    _step(sample, argv)
     print("lltk demo: 2/3 join tree and persistence diagram -> CSV")
-    if cli.main(["topology", str(landscape), "--out", str(out)]) != 0:
-        return 1
+    _step(topology, ["topology", str(landscape), "--out", str(out)])
     print("lltk demo: 3/3 rendering through ParaView and lltk's plugins")
     try:
         pngs = render_views(landscape, out / "png", VIEWS)
@@ -69,3 +68,12 @@ def run(args: argparse.Namespace) -> int:
     for png in pngs:
         print(png)
     return 0
+
+
+def _step(command: ModuleType, argv: list[str]) -> None:
+    """Run the lltk command ``command`` (its module) on ``argv`` as the command line parses
+    it; its errors reach ``lltk demo``'s one line."""
+    parser = argparse.ArgumentParser(prog="lltk")
+    command.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    args.func(args)

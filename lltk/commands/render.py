@@ -7,7 +7,7 @@ import argparse
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``render`` subcommand."""
-    from lltk.cli import path_argument
+    from lltk.commands import path_argument
     from lltk.render import VIEW_STATES
 
     parser = subparsers.add_parser(

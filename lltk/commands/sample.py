@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk sample``."""
-    from lltk.cli import path_argument
+    from lltk.commands import path_argument
     from lltk.sampling.budget import EVALUATION_LIMIT
 
     p = subparsers.add_parser(
@@ -97,7 +97,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
     """The model and training options shared by ``lltk sample`` and ``lltk train``."""
-    from lltk.cli import path_argument
+    from lltk.commands import path_argument
     from lltk.sampling.models import MODELS
 
     p.add_argument(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lltk.cli import path_argument
+from lltk.commands import path_argument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -48,7 +48,7 @@ def collocation_seed(text: str) -> int | None:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk study``."""
-    from lltk.cli import path_argument
+    from lltk.commands import path_argument
     from lltk.study.pinn import PinnConfig
     from lltk.study.resnet import ResnetConfig
 

@@ -7,7 +7,7 @@ import argparse
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk train``."""
-    from lltk.cli import path_argument
+    from lltk.commands import path_argument
     from lltk.commands.sample import add_model_arguments
 
     p = subparsers.add_parser(

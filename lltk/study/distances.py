@@ -9,13 +9,12 @@ rows are complete (before the tables are written).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from lltk.study.figures import _pyplot
-from lltk.study.pinn import stem
 from lltk.topology.distance import METRICS, PAIR_SETS, diagram_distance, diagram_points
 
 
@@ -27,13 +26,15 @@ def distance_column(kind: str, metric: str, reference_beta: float) -> str:
 def add_distance_column(
     rows: Sequence[dict],
     out: Path,
+    stem: Callable[[float, int], str],
     kind: str = "random",
     metric: str = "wasserstein2",
     pairs: str = "min-saddle",
     reference_beta: float = 1.0,
 ) -> str:
     """Add the column :func:`distance_column` to each row (keys ``beta``, ``seed``): the
-    ``metric`` distance between the ``pairs`` of its ``kind`` landscape and those of the
+    ``metric`` distance between the ``pairs`` of its ``kind`` landscape
+    (``out/landscapes/<stem(beta, seed)>_<kind>.vti``) and those of the
     reference beta with the same seed, losses normalised to [0, 1] (the landscapes'
     loss scales differ by orders of magnitude across beta). Rows whose seed has no
     reference landscape get NaN. Returns the column's name."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from lltk.study import steps
+from lltk.study.distances import add_distance_column, distance_figure
 from lltk.study.tables import Claim, both_definitions, spearman_claim
 
 #: Relative L2 error above which a PINN is said to fail (the paper's failed runs are O(1)).
@@ -102,9 +103,7 @@ def run_pinn_study(
             betas=tuple(sorted({float(r["beta"]) for r in study.rows})),
             seeds=tuple(sorted({int(r["seed"]) for r in study.rows})),
         )
-    from lltk.study.distances import add_distance_column
-
-    add_distance_column(study.rows, out)
+    add_distance_column(study.rows, out, stem)
     study.claims = pinn_claims(study.rows)
     if config.connect:
         from lltk.study import connectivity
@@ -268,7 +267,6 @@ def _write_tables(study: steps.Study, config: PinnConfig, out: Path) -> dict[str
         CSV_EXTRA,
         study.claims,
     )
-    from lltk.study.distances import distance_figure
 
     files["metrics_figure"] = figures.pinn_metrics_figure(study.rows, out / "pinn_metrics.png")
     if study.barriers:

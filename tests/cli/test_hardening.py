@@ -625,7 +625,8 @@ def test_render_refuses_a_side_file_that_is_not_vtk(grid, tmp_path, capsys):
 def test_every_path_option_refuses_an_empty_path():
     """One output-path check for every command: no option takes a path as a plain
     ``Path`` (which turns '' into the working folder)."""
-    from lltk.cli import build_parser, path_argument
+    from lltk.cli import build_parser
+    from lltk.commands import path_argument
 
     parser = build_parser()
     seen = 0

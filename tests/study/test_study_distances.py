@@ -24,7 +24,7 @@ def test_distance_column_and_figure(tmp_path) -> None:
             vtkxml.write(path, vtkxml.image_data({"Loss": v}, (10, 10)))
     rows = [{"beta": b, "seed": s} for b, s in values]
     rows.append({"beta": 2.0, "seed": 7})  # no beta = 1 landscape for seed 7
-    column = add_distance_column(rows, tmp_path, metric="bottleneck", pairs="all")
+    column = add_distance_column(rows, tmp_path, stem, metric="bottleneck", pairs="all")
     assert column == "random_bottleneck_to_beta1"
     domain = grid_domain((10, 10))
 
