@@ -73,10 +73,13 @@ class ModelLoss:
         model: nn.Module,
         batches: list[tuple[Tensor, Tensor]],
         criterion: Callable[[Tensor, Tensor], Tensor],
+        guard: Callable[..., Tensor] | None = None,
     ) -> None:
         self.model = model
         self.batches = batches
         self.criterion = criterion
+        #: ``guard(call, *args)`` runs each batch's loss (a user's model: one clear error)
+        self.guard = guard
         self.buffers = {k: v.detach() for k, v in model.named_buffers()}
 
     def __call__(self, params: dict[str, Tensor]) -> Tensor:
@@ -88,11 +91,15 @@ class ModelLoss:
 
     def in_channels_last(self) -> ModelLoss:
         """The same loss with 4-D inputs in ``channels_last`` layout."""
-        return ModelLoss(
-            self.model, [(channels_last(x), y) for x, y in self.batches], self.criterion
-        )
+        batches = [(channels_last(x), y) for x, y in self.batches]
+        return ModelLoss(self.model, batches, self.criterion, self.guard)
 
     def _batch_loss(self, params: dict[str, Tensor], x: Tensor, y: Tensor) -> Tensor:
+        if self.guard is not None:
+            return self.guard(self._unguarded_loss, params, x, y)
+        return self._unguarded_loss(params, x, y)
+
+    def _unguarded_loss(self, params: dict[str, Tensor], x: Tensor, y: Tensor) -> Tensor:
         return self.criterion(functional_call(self.model, {**params, **self.buffers}, (x,)), y)
 
     def pieces(

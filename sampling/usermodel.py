@@ -17,6 +17,7 @@ torchrun every rank calls it and the ranks check that they got the same model an
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import os
@@ -28,7 +29,7 @@ from typing import TypeVar
 import torch
 from torch import nn
 
-from lltk.sampling.closure import LossFn, Trained, model_loss_closure
+from lltk.sampling.closure import LossFn, ModelLoss, Trained, model_loss_closure
 
 PREFIX = "python:"
 T = TypeVar("T")
@@ -77,7 +78,12 @@ class UserCode:
         return ValueError(f"python model {self.name}: {what} raised {reason}")
 
     def wrap(self, loss_fn: LossFn) -> LossFn:
-        """``loss_fn`` with every call guarded (the sampler calls it at every grid point)."""
+        """``loss_fn`` with every call guarded (the sampler calls it at every grid point);
+        a :class:`ModelLoss` stays one, so that the sampler and the Hessian engine still
+        see its model and batches."""
+        if isinstance(loss_fn, ModelLoss):
+            guard = functools.partial(self, "the loss")
+            return ModelLoss(loss_fn.model, loss_fn.batches, loss_fn.criterion, guard)
 
         def guarded(params: dict[str, torch.Tensor]) -> torch.Tensor:
             return self("the loss", loss_fn, params)

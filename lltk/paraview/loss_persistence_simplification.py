@@ -18,6 +18,7 @@ from lltk.paraview.vtkdata import (
     tag_backend,
     ttk_order,
 )
+from lltk.topology.simplify import threshold_value
 
 
 def compute(
@@ -30,9 +31,9 @@ def compute(
     and NaN or infinite (diverged) values stay as they were."""
     check_threshold(threshold)
     field = scalar_input(dataset, array)
-    if field.invalid.any() and not absolute:  # relative to the finite losses' range
+    if field.invalid.any() and not absolute:  # TTK's range would take in the stand-ins
         finite = field.original[~field.invalid]
-        threshold, absolute = threshold * float(finite.max() - finite.min()), True
+        threshold, absolute = threshold_value(finite, threshold, absolute), True
     which = backend.choose("simplification", mode)
     if which == "ttk":
         values, order = backend.ttk_simplify(field.source, field.name, threshold, absolute)

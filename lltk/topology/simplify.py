@@ -198,6 +198,18 @@ def _local_order(
     return local
 
 
+def threshold_value(finite: np.ndarray, threshold: float, absolute: bool) -> float:
+    """The persistence threshold as a loss difference: ``threshold`` itself where
+    ``absolute``, else that fraction of the range of the ``finite`` values (TTK's relative
+    threshold; diverged losses never stretch the range).
+
+    >>> threshold_value(np.array([1.0, 3.0, 5.0]), 0.25, absolute=False)
+    1.0
+    """
+    span = float(finite.max() - finite.min()) if finite.size else 0.0
+    return float(threshold) if absolute else threshold * span
+
+
 def _flattened(
     values: np.ndarray, domain: Domain, threshold: float, absolute: bool, order: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -206,9 +218,7 @@ def _flattened(
         raise ValueError(f"the persistence threshold must be finite and >= 0, got {threshold}")
     v, rank, res = sweep(values, domain, "join", order)
     births, deaths, leaves = res[4], res[5], res[6]
-    finite = v[np.isfinite(v)]
-    span = float(finite.max() - finite.min()) if finite.size else 0.0
-    limit = threshold if absolute else threshold * span
+    limit = threshold_value(v[np.isfinite(v)], threshold, absolute)
     with np.errstate(invalid="ignore"):  # inf - inf inside a region of +inf (NaN) losses
         persistence = np.where(v[births] == v[deaths], 0.0, v[deaths] - v[births])
     removed = persistence <= limit  # TTK stops a basin only above the threshold

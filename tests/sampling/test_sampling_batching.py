@@ -68,7 +68,9 @@ def test_sampler_equals_the_one_point_at_a_time_loop():
     batched, per_point = landscape.point_evaluation(loss_fn, params, loop_flops=0)
     assert batched is None and per_point is not loss_fn
     theta = directions.flatten(params)
-    looped = landscape._evaluate(per_point, None, params, theta, dirs, r, 1.0, np.arange(r * r))
+    looped = landscape._evaluate(
+        per_point, None, params, theta, dirs, (r, 1.0, False), np.arange(r * r)
+    )
     np.testing.assert_allclose(looped.reshape(r, r, order="F"), want, rtol=2e-6, atol=1e-7)
 
 
