@@ -1,0 +1,139 @@
+"""Persistence pairs of every dimension on 4-D to 6-D grids, against gudhi.
+
+gudhi computes the lower-star persistence of the same simplicial complex: the Kuhn
+triangulation (x reversed) of the grid, from its top simplices, each vertex filtered by
+its value (or by its rank in the (value, id) order), every simplex by its highest vertex.
+With values, ties make many pairs of zero persistence whose vertices depend on how ties
+are broken; the multiset of (dimension, birth value, death value) of the pairs with
+death > birth does not, and is compared. With ranks (ties broken as lltk breaks them),
+the vertex pairs themselves are compared.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import reference_cases
+
+from lltk import vtkxml
+from lltk.topology import grid_domain, persistence_pairs, vertex_order
+from lltk.topology._ndgrid import grid_pairs
+
+gudhi = pytest.importorskip("gudhi")
+
+
+def _gudhi(dims: tuple[int, ...], vertex_filtration: np.ndarray) -> list[tuple]:
+    """gudhi's finite pairs (dimension, birth, death) of the lower-star filtration."""
+    top = grid_domain(dims).simplices(len(dims))
+    st = gudhi.SimplexTree()
+    st.insert_batch(top.T.astype(np.int64), np.full(len(top), -np.inf))
+    for v, f in enumerate(vertex_filtration):
+        st.assign_filtration([v], float(f))
+    st.make_filtration_non_decreasing()
+    pairs = st.persistence(homology_coeff_field=2, min_persistence=-1)
+    return [(dim, b, d) for dim, (b, d) in pairs if d > b and np.isfinite(d)]
+
+
+def _values_multiset(values: np.ndarray, dims: tuple[int, ...]) -> Counter:
+    dgm = persistence_pairs(values, grid_domain(dims))
+    finite = dgm.pair_type != -1
+    rows = zip(dgm.dimension[finite], dgm.birth[finite], dgm.death[finite], strict=True)
+    return Counter((int(k), float(b), float(d)) for k, b, d in rows if d > b)
+
+
+def _vertex_pairs(rank: np.ndarray, dims: tuple[int, ...]) -> Counter:
+    return Counter(
+        (k, int(b), int(d))
+        for k, (births, deaths) in enumerate(grid_pairs(rank, dims))
+        for b, d in zip(births, deaths, strict=True)
+    )
+
+
+@pytest.mark.parametrize("dims", [(5, 5, 5, 5), (7, 7, 7, 7), (4, 4, 4, 4, 4), (3,) * 6])
+def test_random_fields_with_ties_match_gudhi(dims: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(len(dims) * 100 + dims[0])
+    n = int(np.prod(dims))
+    for levels in (3, 8, n):
+        values = rng.integers(0, levels, size=n).astype(float)
+        ours = _values_multiset(values, dims)
+        ref = Counter((k, float(b), float(d)) for k, b, d in _gudhi(dims, values))
+        assert ours == ref, (dims, levels)
+        assert {k for k, _, _ in ours} <= set(range(len(dims)))
+        rank = vertex_order(values)
+        order = np.argsort(rank)
+        by_rank = Counter((k, int(order[int(b)]), int(order[int(d)])) for k, b, d in _gudhi(dims, rank))
+        assert _vertex_pairs(rank, dims) == by_rank, (dims, levels)
+
+
+def test_small_and_thin_grids_match_gudhi() -> None:
+    """Every size-2 axis, boundary-heavy grids, from 4 to 6 axes."""
+    rng = np.random.default_rng(5)
+    for _ in range(60):
+        d = int(rng.integers(4, 7))
+        dims = tuple(int(x) for x in rng.integers(2, {4: 5, 5: 4, 6: 3}[d] + 1, size=d))
+        values = rng.integers(0, int(rng.integers(2, 6)), size=int(np.prod(dims))).astype(float)
+        rank = vertex_order(values)
+        order = np.argsort(rank)
+        ref = Counter((k, int(order[int(b)]), int(order[int(d)])) for k, b, d in _gudhi(dims, rank))
+        assert _vertex_pairs(rank, dims) == ref, (dims, values.tolist())
+
+
+def test_sampled_landscape_matches_gudhi(sampled_4d: Path) -> None:
+    """A 4-D landscape that lltk sampled (a network's loss on four directions)."""
+    ds = vtkxml.read(sampled_4d)
+    shape = tuple(int(n) for n in ds.field_data["GridShape"])
+    values = ds.point_data["Loss"]
+    ours = _values_multiset(values, shape)
+    ref = Counter((k, float(b), float(d)) for k, b, d in _gudhi(shape, values))
+    assert ours == ref
+    assert sum(ours.values()) > 0
+
+
+def _by_dimension(dgm) -> Counter:
+    finite = dgm.pair_type != -1
+    rows = zip(dgm.dimension[finite], dgm.birth_vertex[finite], dgm.death_vertex[finite], strict=True)
+    return Counter((int(k), int(b), int(d)) for k, b, d in rows)
+
+
+@pytest.mark.parametrize("ndim", [2, 3])
+def test_nd_path_gives_ttk_pairs_on_random_2d_3d_grids(ndim: int) -> None:
+    """The n-D kernels on 2-D/3-D grids give the pairs of the TTK-exact kernels."""
+    rng = np.random.default_rng(ndim)
+    for _ in range(200 if ndim == 2 else 60):
+        dims = tuple(int(x) for x in rng.integers(2, 9 if ndim == 2 else 6, size=ndim))
+        values = rng.integers(0, int(rng.integers(2, 6)), size=int(np.prod(dims))).astype(float)
+        domain = grid_domain(dims)
+        if len(domain.dims) != ndim:
+            continue
+        rank = vertex_order(values)
+        assert _vertex_pairs(rank, domain.dims) == _by_dimension(persistence_pairs(values, domain))
+
+
+@pytest.mark.parametrize("stem", reference_cases()[:6] or ["none"])
+def test_nd_path_gives_ttk_pairs_on_reference_landscapes(ttk_reference: Path, stem: str) -> None:
+    ds = vtkxml.read(ttk_reference / f"{stem}.vti")
+    domain = grid_domain(ds.dimensions)
+    values = ds.point_data["Loss"]
+    ours = _vertex_pairs(vertex_order(values), domain.dims)
+    assert ours == _by_dimension(persistence_pairs(values, domain))
+
+
+def test_pair_types_and_dimensions_of_a_4d_diagram() -> None:
+    rng = np.random.default_rng(0)
+    dgm = persistence_pairs(rng.standard_normal(6**4), grid_domain((6, 6, 6, 6)))
+    assert set(np.unique(dgm.dimension)) == {0, 1, 2, 3}
+    for k, ptype, btype, dtype in ((0, 0, 0, 1), (1, 1, 1, 2), (2, 1, 2, 2), (3, 2, 2, 3)):
+        rows = (dgm.dimension == k) & (dgm.pair_type != -1)
+        assert set(dgm.pair_type[rows]) == {ptype}
+        assert set(dgm.birth_type[rows]) == {btype} and set(dgm.death_type[rows]) == {dtype}
+    assert np.count_nonzero(dgm.pair_type == -1) == 1
+    assert np.all(dgm.persistence >= 0)
+
+
+def test_grid_domain_takes_six_axes_and_refuses_seven() -> None:
+    assert grid_domain((3,) * 6).dims == (3,) * 6
+    with pytest.raises(ValueError, match="1 to 6 axes"):
+        grid_domain((3,) * 7)
