@@ -3,22 +3,10 @@ anything is allocated (no torch here, so the command line checks it at once)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from lltk.memory import available_memory
 
 #: Loss evaluations a run may take without ``--allow-large`` (hours on a CPU even for a PINN).
 EVALUATION_LIMIT = 10**8
-
-
-def available_memory() -> int:
-    """Bytes of memory available to a new allocation (MemAvailable; total RAM elsewhere)."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
 def estimate_bytes(n: int, resolution: int, suffix: str) -> int:

@@ -35,11 +35,11 @@ pivot, unless an earlier column owns it.
 from __future__ import annotations
 
 import functools
-import os
 import itertools
 
 import numpy as np
 
+from lltk.memory import available_memory
 from lltk.topology._jit import numba
 from lltk.topology._sweep import _find, _push_distinct
 
@@ -600,9 +600,7 @@ def reduce_columns(columns, porder, prank, lin, vectors, adjacency, slot, span, 
             for i in range(size):
                 verts[i] = porder[top[i]]
             if size > 1:  # paired downwards: the lowest vertex completes the rest lowest
-                rl, _ = _lowest_completion(
-                    verts, size - 1, prank, lin, slot, span, adjacency, bits
-                )
+                rl, _ = _lowest_completion(verts, size - 1, prank, lin, slot, span, adjacency, bits)
                 if rl == top[size - 1]:
                     continue
             ru, _ = _lowest_completion(verts, size, prank, lin, slot, span, adjacency, bits)
@@ -699,18 +697,6 @@ def grid_pairs(rank: np.ndarray, dims: tuple[int, ...]) -> list[tuple[np.ndarray
 #: Bytes per vertex that the n-D diagram holds at its peak (ranks, orders, padded ranks,
 #: the union-find and the critical cells of a landscape), measured at 21^4 and 41^4.
 BYTES_PER_VERTEX = 160
-
-
-def available_memory() -> int:
-    """Bytes of memory available to a new allocation (MemAvailable on Linux)."""
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
 
 
 def check_grid_memory(dims: tuple[int, ...]) -> None:

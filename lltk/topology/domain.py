@@ -21,7 +21,6 @@ from lltk.topology._jit import numba
 from lltk.topology._ndgrid import check_grid_memory
 from lltk.topology._sweep import radix_order
 
-
 #: The most axes a grid domain takes.
 MAX_GRID_AXES = 6
 

@@ -37,6 +37,12 @@ def _gudhi(dims: tuple[int, ...], vertex_filtration: np.ndarray) -> list[tuple]:
     return [(dim, b, d) for dim, (b, d) in pairs if d > b and np.isfinite(d)]
 
 
+def _gudhi_vertex_pairs(dims: tuple[int, ...], rank: np.ndarray) -> Counter:
+    """gudhi's pairs filtered by rank, as (dimension, birth vertex, death vertex)."""
+    order = np.argsort(rank)
+    return Counter((k, int(order[int(b)]), int(order[int(d)])) for k, b, d in _gudhi(dims, rank))
+
+
 def _values_multiset(values: np.ndarray, dims: tuple[int, ...]) -> Counter:
     dgm = persistence_pairs(values, grid_domain(dims))
     finite = dgm.pair_type != -1
@@ -63,9 +69,7 @@ def test_random_fields_with_ties_match_gudhi(dims: tuple[int, ...]) -> None:
         assert ours == ref, (dims, levels)
         assert {k for k, _, _ in ours} <= set(range(len(dims)))
         rank = vertex_order(values)
-        order = np.argsort(rank)
-        by_rank = Counter((k, int(order[int(b)]), int(order[int(d)])) for k, b, d in _gudhi(dims, rank))
-        assert _vertex_pairs(rank, dims) == by_rank, (dims, levels)
+        assert _vertex_pairs(rank, dims) == _gudhi_vertex_pairs(dims, rank), (dims, levels)
 
 
 def test_small_and_thin_grids_match_gudhi() -> None:
@@ -76,9 +80,7 @@ def test_small_and_thin_grids_match_gudhi() -> None:
         dims = tuple(int(x) for x in rng.integers(2, {4: 5, 5: 4, 6: 3}[d] + 1, size=d))
         values = rng.integers(0, int(rng.integers(2, 6)), size=int(np.prod(dims))).astype(float)
         rank = vertex_order(values)
-        order = np.argsort(rank)
-        ref = Counter((k, int(order[int(b)]), int(order[int(d)])) for k, b, d in _gudhi(dims, rank))
-        assert _vertex_pairs(rank, dims) == ref, (dims, values.tolist())
+        assert _vertex_pairs(rank, dims) == _gudhi_vertex_pairs(dims, rank), dims
 
 
 def test_sampled_landscape_matches_gudhi(sampled_4d: Path) -> None:
@@ -94,7 +96,9 @@ def test_sampled_landscape_matches_gudhi(sampled_4d: Path) -> None:
 
 def _by_dimension(dgm) -> Counter:
     finite = dgm.pair_type != -1
-    rows = zip(dgm.dimension[finite], dgm.birth_vertex[finite], dgm.death_vertex[finite], strict=True)
+    rows = zip(
+        dgm.dimension[finite], dgm.birth_vertex[finite], dgm.death_vertex[finite], strict=True
+    )
     return Counter((int(k), int(b), int(d)) for k, b, d in rows)
 
 
