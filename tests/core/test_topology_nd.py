@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import reference_cases
+from conftest import gudhi_lower_star, reference_cases
 
 from lltk import vtkxml
 from lltk.topology import grid_domain, persistence_pairs, vertex_order
@@ -25,22 +25,12 @@ from lltk.topology._ndgrid import grid_pairs
 gudhi = pytest.importorskip("gudhi")
 
 
-def _gudhi(dims: tuple[int, ...], vertex_filtration: np.ndarray) -> list[tuple]:
-    """gudhi's finite pairs (dimension, birth, death) of the lower-star filtration."""
-    top = grid_domain(dims).simplices(len(dims))
-    st = gudhi.SimplexTree()
-    st.insert_batch(top.T.astype(np.int64), np.full(len(top), -np.inf))
-    for v, f in enumerate(vertex_filtration):
-        st.assign_filtration([v], float(f))
-    st.make_filtration_non_decreasing()
-    pairs = st.persistence(homology_coeff_field=2, min_persistence=-1)
-    return [(dim, b, d) for dim, (b, d) in pairs if d > b and np.isfinite(d)]
-
-
 def _gudhi_vertex_pairs(dims: tuple[int, ...], rank: np.ndarray) -> Counter:
     """gudhi's pairs filtered by rank, as (dimension, birth vertex, death vertex)."""
     order = np.argsort(rank)
-    return Counter((k, int(order[int(b)]), int(order[int(d)])) for k, b, d in _gudhi(dims, rank))
+    return Counter(
+        (k, int(order[int(b)]), int(order[int(d)])) for k, b, d in gudhi_lower_star(dims, rank)
+    )
 
 
 def _values_multiset(values: np.ndarray, dims: tuple[int, ...]) -> Counter:
@@ -65,7 +55,7 @@ def test_random_fields_with_ties_match_gudhi(dims: tuple[int, ...]) -> None:
     for levels in (3, 8, n):
         values = rng.integers(0, levels, size=n).astype(float)
         ours = _values_multiset(values, dims)
-        ref = Counter((k, float(b), float(d)) for k, b, d in _gudhi(dims, values))
+        ref = Counter((k, float(b), float(d)) for k, b, d in gudhi_lower_star(dims, values))
         assert ours == ref, (dims, levels)
         assert {k for k, _, _ in ours} <= set(range(len(dims)))
         rank = vertex_order(values)
@@ -81,17 +71,6 @@ def test_small_and_thin_grids_match_gudhi() -> None:
         values = rng.integers(0, int(rng.integers(2, 6)), size=int(np.prod(dims))).astype(float)
         rank = vertex_order(values)
         assert _vertex_pairs(rank, dims) == _gudhi_vertex_pairs(dims, rank), dims
-
-
-def test_sampled_landscape_matches_gudhi(sampled_4d: Path) -> None:
-    """A 4-D landscape that lltk sampled (a network's loss on four directions)."""
-    ds = vtkxml.read(sampled_4d)
-    shape = tuple(int(n) for n in ds.field_data["GridShape"])
-    values = ds.point_data["Loss"]
-    ours = _values_multiset(values, shape)
-    ref = Counter((k, float(b), float(d)) for k, b, d in _gudhi(shape, values))
-    assert ours == ref
-    assert sum(ours.values()) > 0
 
 
 def _by_dimension(dgm) -> Counter:
