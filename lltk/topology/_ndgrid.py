@@ -95,6 +95,19 @@ def _offsets(dims: tuple[int, ...], vectors: np.ndarray) -> tuple[np.ndarray, np
 # ---------------------------------------------------------------------------- bit sets
 
 
+#: De Bruijn sequence and table: the index of a word's lowest set bit in one multiply.
+_DEBRUIJN = np.uint64(0x03F79D71B4CB0A89)
+_DEBRUIJN_INDEX = np.zeros(64, np.int64)
+_DEBRUIJN_INDEX[[((_DEBRUIJN << np.uint64(i)) >> np.uint64(58)) for i in range(64)]] = np.arange(64)
+
+
+@numba.njit(cache=True, inline="always")
+def _lowest_bit(word: np.uint64) -> int:
+    """Index of the lowest set bit of a non-zero word."""
+    low = word & (~word + np.uint64(1))
+    return _DEBRUIJN_INDEX[(low * _DEBRUIJN) >> np.uint64(58)]
+
+
 @numba.njit(cache=True, inline="always")
 def _next_bit(bits: np.ndarray, start: int) -> int:
     """Index of the first set bit of ``bits`` at or after ``start``, -1 if none."""
@@ -104,10 +117,7 @@ def _next_bit(bits: np.ndarray, start: int) -> int:
     word = bits[w] & ~((np.uint64(1) << np.uint64(start & 63)) - np.uint64(1))
     while True:
         if word:
-            low = 0
-            while not (word >> np.uint64(low)) & np.uint64(1):
-                low += 1
-            return (w << 6) + low
+            return (w << 6) + _lowest_bit(word)
         w += 1
         if w >= bits.size:
             return -1
@@ -118,21 +128,30 @@ def _next_bit(bits: np.ndarray, start: int) -> int:
 
 
 @numba.njit(cache=True)
-def _scan(prank, lin, adjacency, lo, hi, min_dim, max_dim, out, start):
+def _scan(prank, lin, adjacency, lo, hi, min_dim, max_dim, out, start, first, last):
     """Critical cells of dimensions ``min_dim``..``max_dim`` in the lower stars of the
-    padded vertices lo..hi-1; written as rank tuples from row ``start`` of ``out`` when
-    ``out`` has rows, else only counted. Returns the count."""
+    padded vertices lo..hi-1, counted; the ``first``..``last``-1th written as rank
+    tuples to ``out[start + count]``. Returns the count.
+
+    The lower neighbours, sorted by rank, are bits of two words (126 at most); a node of
+    the depth-first walk keeps the bits of the lower neighbours that complete it below
+    its lowest vertex (its children) and the children it has still to visit.
+    """
     k_nb = lin.size
-    words = adjacency.shape[1]
+    two = adjacency.shape[1] > 1
     d = max_dim + 1
+    one = np.uint64(1)
+    zero = np.uint64(0)
     lr = np.empty(k_nb, np.int64)
     lk = np.empty(k_nb, np.int64)
-    ladj = np.zeros((k_nb, words), np.uint64)
-    cand = np.zeros((d + 2, words), np.uint64)
-    pos = np.empty(d + 2, np.int64)
-    low = np.empty(d + 2, np.int64)
+    adj0 = np.zeros(k_nb, np.uint64)
+    adj1 = np.zeros(k_nb, np.uint64)
+    cand0 = np.zeros(d + 2, np.uint64)  # a node's children, two words
+    cand1 = np.zeros(d + 2, np.uint64)
+    rest0 = np.zeros(d + 2, np.uint64)  # those still to visit
+    rest1 = np.zeros(d + 2, np.uint64)
+    low = np.empty(d + 2, np.int64)  # the lowest child: paired with the node
     member = np.empty(d + 2, np.int64)
-    fill = out.shape[0] > 0
     count = 0
     for v in range(lo, hi):
         r = prank[v]
@@ -153,57 +172,60 @@ def _scan(prank, lin, adjacency, lo, hi, min_dim, max_dim, out, start):
         if n_low == 0:
             continue
         for i in range(n_low):
-            for w in range(words):
-                ladj[i, w] = 0
-            a = lk[i]
+            a0 = zero
+            a1 = zero
+            row = adjacency[lk[i]]
             for j in range(i):
                 b = lk[j]
-                if (adjacency[a, b >> 6] >> np.uint64(b & 63)) & np.uint64(1):
-                    ladj[i, j >> 6] |= np.uint64(1) << np.uint64(j & 63)
-        for w in range(words):
-            rest = n_low - 64 * w
-            if rest >= 64:
-                cand[0, w] = ~np.uint64(0)
-            elif rest > 0:
-                cand[0, w] = (np.uint64(1) << np.uint64(rest)) - np.uint64(1)
-            else:
-                cand[0, w] = 0
-        depth = 0
-        pos[0] = 0
+                if (row[b >> 6] >> np.uint64(b & 63)) & one:
+                    if j < 64:
+                        a0 |= one << np.uint64(j)
+                    else:
+                        a1 |= one << np.uint64(j - 64)
+            adj0[i] = a0
+            adj1[i] = a1
+        cand0[0] = rest0[0] = ~zero if n_low >= 64 else (one << np.uint64(n_low)) - one
+        cand1[0] = rest1[0] = ((one << np.uint64(n_low - 64)) - one) if n_low > 64 else zero
         low[0] = 0
+        depth = 0
         while depth >= 0:
-            j = _next_bit(cand[depth], pos[depth])
-            if j < 0:
+            w0 = rest0[depth]
+            if w0:
+                j = _lowest_bit(w0)
+                rest0[depth] = w0 & (w0 - one)
+            elif two and rest1[depth]:
+                w1 = rest1[depth]
+                j = 64 + _lowest_bit(w1)
+                rest1[depth] = w1 & (w1 - one)
+            else:
                 depth -= 1
                 continue
-            pos[depth] = j + 1
             member[depth] = j
-            busy = False
-            for w in range(words):
-                c = cand[depth, w] & ladj[j, w]
-                cand[depth + 1, w] = c
-                busy |= c != 0
-            if busy:
+            # the child's children: this node's children adjacent to j (and below it)
+            c0 = cand0[depth] & adj0[j]
+            c1 = cand1[depth] & adj1[j]
+            if c0 or c1:
                 depth += 1
-                pos[depth] = 0
-                low[depth] = _next_bit(cand[depth], 0)
+                cand0[depth] = rest0[depth] = c0
+                cand1[depth] = rest1[depth] = c1
+                low[depth] = _lowest_bit(c0) if c0 else 64 + _lowest_bit(c1)
             elif j != low[depth] and min_dim <= depth + 1 <= max_dim:
-                if fill:
-                    row = start + count
-                    out[row, 0] = r
+                if first <= count < last:
+                    row_out = start + count
+                    out[row_out, 0] = r
                     for t in range(depth + 1):
-                        out[row, t + 1] = lr[member[t]]
+                        out[row_out, t + 1] = lr[member[t]]
                 count += 1
     return count
 
 
 @numba.njit(cache=True, parallel=True)
-def _scan_chunks(prank, lin, adjacency, min_dim, max_dim, bounds, starts, out):
-    counts = np.zeros(bounds.size - 1, np.int64)
-    for c in numba.prange(bounds.size - 1):
-        counts[c] = _scan(
-            prank, lin, adjacency, bounds[c], bounds[c + 1], min_dim, max_dim, out, starts[c]
-        )
+def _scan_chunks(prank, lin, adjacency, min_dim, max_dim, lo, hi, starts, first, last, out):
+    """:func:`_scan` of the vertex ranges lo..hi on all threads; the counts."""
+    counts = np.zeros(lo.size, np.int64)
+    for c in numba.prange(lo.size):
+        args = (lo[c], hi[c], min_dim, max_dim, out, starts[c], first[c], last[c])
+        counts[c] = _scan(prank, lin, adjacency, *args)
     return counts
 
 
@@ -214,11 +236,22 @@ def critical_cells(
     (rows, highest rank first) in ascending filtration order."""
     chunks = 64 if prank.size >= 1 << 14 else 1
     bounds = np.linspace(0, prank.size, chunks + 1).astype(np.int64)
-    none = np.zeros((0, max_dim + 1), np.int32)
-    counts = _scan_chunks(prank, lin, adjacency, min_dim, max_dim, bounds, bounds[:-1], none)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    out = np.full((int(counts.sum()), max_dim + 1), -1, np.int32)
-    _scan_chunks(prank, lin, adjacency, min_dim, max_dim, bounds, starts, out)
+    # room for two cells a vertex (a landscape has fewer); chunks with more are rescanned
+    caps = 2 * np.diff(bounds) + 1024
+    starts = np.concatenate([[0], np.cumsum(caps)[:-1]]).astype(np.int64)
+    out = np.full((int(caps.sum()), max_dim + 1), -1, np.int32)
+    args = (prank, lin, adjacency, min_dim, max_dim)
+    counts = _scan_chunks(*args, bounds[:-1], bounds[1:], starts, 0 * caps, caps, out)
+    written = np.minimum(counts, caps)
+    out = out[np.arange(out.shape[0]) - np.repeat(starts, caps) < np.repeat(written, caps)]
+    over = np.flatnonzero(counts > caps)
+    if over.size:  # the cells past the room, from a second scan of those chunks
+        extra = counts[over] - caps[over]
+        more = np.full((int(extra.sum()), max_dim + 1), -1, np.int32)
+        begin = np.concatenate([[0], np.cumsum(extra)[:-1]]) - caps[over]
+        lo, hi, skip = bounds[over], bounds[over + 1], caps[over]
+        _scan_chunks(*args, lo, hi, begin.astype(np.int64), skip, counts[over], more)
+        out = np.concatenate([out, more])
     dim = (out >= 0).sum(axis=1) - 1
     cells = []
     for k in range(min_dim, max_dim + 1):
