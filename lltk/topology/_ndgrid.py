@@ -146,6 +146,8 @@ def _scan(prank, lin, adjacency, lo, hi, min_dim, max_dim, out, start, first, la
     lk = np.empty(k_nb, np.int64)
     adj0 = np.zeros(k_nb, np.uint64)
     adj1 = np.zeros(k_nb, np.uint64)
+    full0 = np.zeros(k_nb, np.uint64)  # all adjacent lower neighbours, not only those below
+    full1 = np.zeros(k_nb, np.uint64)
     cand0 = np.zeros(d + 2, np.uint64)  # a node's children, two words
     cand1 = np.zeros(d + 2, np.uint64)
     rest0 = np.zeros(d + 2, np.uint64)  # those still to visit
@@ -172,6 +174,9 @@ def _scan(prank, lin, adjacency, lo, hi, min_dim, max_dim, out, start, first, la
         if n_low == 0:
             continue
         for i in range(n_low):
+            full0[i] = zero
+            full1[i] = zero
+        for i in range(n_low):
             a0 = zero
             a1 = zero
             row = adjacency[lk[i]]
@@ -182,8 +187,14 @@ def _scan(prank, lin, adjacency, lo, hi, min_dim, max_dim, out, start, first, la
                         a0 |= one << np.uint64(j)
                     else:
                         a1 |= one << np.uint64(j - 64)
+                    if i < 64:
+                        full0[j] |= one << np.uint64(i)
+                    else:
+                        full1[j] |= one << np.uint64(i - 64)
             adj0[i] = a0
             adj1[i] = a1
+            full0[i] |= a0
+            full1[i] |= a1
         cand0[0] = rest0[0] = ~zero if n_low >= 64 else (one << np.uint64(n_low)) - one
         cand1[0] = rest1[0] = ((one << np.uint64(n_low - 64)) - one) if n_low > 64 else zero
         low[0] = 0
@@ -205,10 +216,15 @@ def _scan(prank, lin, adjacency, lo, hi, min_dim, max_dim, out, start, first, la
             c0 = cand0[depth] & adj0[j]
             c1 = cand1[depth] & adj1[j]
             if c0 or c1:
+                lowest = _lowest_bit(c0) if c0 else 64 + _lowest_bit(c1)
+                o0 = c0 & ~(one << np.uint64(lowest)) if lowest < 64 else c0
+                o1 = c1 & ~(one << np.uint64(lowest - 64)) if lowest >= 64 else c1
+                if not (o0 & ~full0[lowest]) and not (o1 & ~full1[lowest]):
+                    continue  # a cone on its lowest child: no critical cell below
                 depth += 1
                 cand0[depth] = rest0[depth] = c0
                 cand1[depth] = rest1[depth] = c1
-                low[depth] = _lowest_bit(c0) if c0 else 64 + _lowest_bit(c1)
+                low[depth] = lowest
             elif j != low[depth] and min_dim <= depth + 1 <= max_dim:
                 if first <= count < last:
                     row_out = start + count

@@ -126,7 +126,12 @@ def diagram_from_sweep(
 
 def _diagram(v: np.ndarray, rank: np.ndarray, join: tuple, domain: Domain) -> PersistenceDiagram:
     """The diagram from the join sweep's (minimum, saddle) pairs and (minimum, maximum)
-    of each component, adding the pairs of higher dimension."""
+    of each component, adding the pairs of higher dimension (on grids of more than three
+    axes, all pairs come from :func:`grid_pairs`)."""
+    if domain.dims is not None and len(domain.dims) > 3:
+        by_rank = np.empty(rank.size, np.int64)
+        by_rank[rank] = np.arange(rank.size)
+        return _nd_diagram(v, rank, by_rank, grid_pairs(rank, domain.dims))
     ms_b, ms_d, comp_leaf, comp_top = join
     sm_s, sm_m, ss_1, ss_2 = saddle_max_pairs(domain, rank)
     top = len(domain.dims) - 1 if domain.dims is not None and len(domain.dims) > 1 else 1
