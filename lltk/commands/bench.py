@@ -124,6 +124,8 @@ def _ours_child(values: np.ndarray, dims: tuple[int, ...], repeat: int, conn) ->
     (peak minus before, the peak reset just before; Linux)."""
     from lltk.topology import grid_domain, persistence_pairs
 
+    persistence_pairs(np.arange(3.0 ** len(dims)), grid_domain((3,) * len(dims)))  # compile
+
     def status(key: str) -> int:
         with open("/proc/self/status") as fh:
             for line in fh:
@@ -148,11 +150,13 @@ def _ours_child(values: np.ndarray, dims: tuple[int, ...], repeat: int, conn) ->
     conn.send((min(times), peak, counts.tolist()))
 
 
-def _in_child(target, args: tuple, timeout: float):
-    """``target(*args, conn)`` in a forked process: what it sends, None past ``timeout``."""
+def _in_child(target, args: tuple, timeout: float, start: str = "fork"):
+    """``target(*args, conn)`` in a child process (``start``: forked, or spawned where
+    the child runs threaded numba kernels, which a fork after OpenMP started breaks):
+    what it sends, None past ``timeout``."""
     import multiprocessing as mp
 
-    ctx = mp.get_context("fork")
+    ctx = mp.get_context(start)
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=target, args=(*args, send))
     proc.start()
@@ -165,14 +169,14 @@ def _in_child(target, args: tuple, timeout: float):
 
 def bench_nd_case(name: str, args: argparse.Namespace) -> dict:
     """One n-D record: our full diagram (best of ``--repeat``, in a child process, with
-    the memory it added) and gudhi's persistence of the same complex where it fits."""
-    from lltk.topology import grid_domain, persistence_pairs
+    the memory it added) and gudhi's persistence of the same complex where it fits.
+    """
+    from lltk.topology import grid_domain
 
     n, d = ND_CASES[name]
-    persistence_pairs(np.arange(3.0**d), grid_domain((3,) * d))  # compile outside
     values = field(_lattice(n, d), np.random.default_rng(args.seed))
     simplices = _grid_simplex_count(n, d)
-    ours = _in_child(_ours_child, (values, (n,) * d, args.repeat), 3600)
+    ours = _in_child(_ours_child, (values, (n,) * d, args.repeat), 3600, "spawn")
     gudhi_s = None
     if not args.no_gudhi and simplices <= GUDHI_MAX_SIMPLICES:
         domain = grid_domain((n,) * d)

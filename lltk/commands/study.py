@@ -80,6 +80,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     option(
         "--profile-resolution", int, "points per axis of the 3-D landscapes (default %(default)s)"
     )
+    option(
+        "--hessian-dim",
+        int,
+        "add an n-D landscape along the top-n Hessian eigenvectors per network, with its "
+        "pairs of every dimension (n = 2 to 6; default %(default)s: none)",
+    )
+    option(
+        "--hessian-dim-resolution",
+        int,
+        "points per axis of the n-D Hessian landscapes (default %(default)s)",
+    )
     pp.add_argument("--out", type=Path, default=Path("out/study/pinn"), help="default %(default)s")
     _common(pp, pinn)
     pr = sub.add_parser("resnet", help="ResNet-20 with and without residual connections")
@@ -194,6 +205,8 @@ def run(args: argparse.Namespace) -> int:
             hessian_steps=args.hessian_steps,
             profile_betas=args.profile_betas,
             profile_resolution=args.profile_resolution,
+            hessian_dim=args.hessian_dim,
+            hessian_dim_resolution=args.hessian_dim_resolution,
             render=not args.no_render,
         )
         study = run_pinn_study(config, args.out, progress=args.progress)
