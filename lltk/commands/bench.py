@@ -160,7 +160,11 @@ def _in_child(target, args: tuple, timeout: float, start: str = "fork"):
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=target, args=(*args, send))
     proc.start()
-    result = recv.recv() if recv.poll(timeout) else None
+    send.close()  # a child that dies closes the pipe: EOF, no wait for the timeout
+    try:
+        result = recv.recv() if recv.poll(timeout) else None
+    except EOFError:
+        result = None
     if proc.is_alive():
         proc.kill()
     proc.join()
