@@ -12,6 +12,7 @@ pytest.importorskip("torch")
 
 from lltk.cli import main
 from lltk.landscape import read_landscape
+from lltk.render import inspect_landscape
 from lltk.sampling import export
 from lltk.sampling.landscape import LandscapeResult
 from lltk.topology import grid_domain, persistence_pairs
@@ -60,6 +61,8 @@ def test_4d_grid_vtu_round_trip_and_diagram_csv(tmp_path, capsys) -> None:
     counts = np.bincount(dgm.dimension)
     assert ", ".join(f"H{k}: {c}" for k, c in enumerate(counts)) in out
     assert (tmp_path / "t" / "l4_MergeTree.csv").is_file()
+    # lltk render draws an n-D landscape as its samples, as before it was read as a grid
+    assert inspect_landscape(path) == ("points", 0)
 
 
 def test_2d_and_3d_grid_vtu_give_the_vti_diagram(tmp_path) -> None:

@@ -19,8 +19,9 @@ import pytest
 from conftest import gudhi_lower_star, reference_cases
 
 from lltk import vtkxml
-from lltk.topology import grid_domain, persistence_pairs, vertex_order
+from lltk.topology import grid_domain, join_tree_and_diagram, persistence_pairs, vertex_order
 from lltk.topology._ndgrid import grid_pairs
+from lltk.topology.metrics import dimension_metrics
 
 gudhi = pytest.importorskip("gudhi")
 
@@ -120,3 +121,37 @@ def test_grid_domain_takes_six_axes_and_refuses_seven() -> None:
     assert grid_domain((3,) * 6).dims == (3,) * 6
     with pytest.raises(ValueError, match="1 to 6 axes"):
         grid_domain((3,) * 7)
+
+
+def test_merge_tree_of_a_4d_grid_agrees_with_its_h0_pairs() -> None:
+    rng = np.random.default_rng(4)
+    values = rng.integers(0, 6, size=6**4).astype(float)
+    domain = grid_domain((6,) * 4)
+    tree, dgm = join_tree_and_diagram(values, domain)
+    ms = dgm.pair_type == 0
+    leaves = set(tree.node_vertex[tree.node_type == 0].tolist())
+    assert set(dgm.birth_vertex[ms].tolist()) | {int(np.argmin(vertex_order(values)))} == leaves
+    saddles = set(tree.node_vertex[np.isin(tree.node_type, (1, 4))].tolist())
+    assert set(dgm.death_vertex[ms].tolist()) == saddles
+    again = persistence_pairs(values, domain)
+    np.testing.assert_array_equal(again.birth_vertex, dgm.birth_vertex)
+    np.testing.assert_array_equal(again.dimension, dgm.dimension)
+
+
+def test_dimension_metrics_count_and_average_each_dimension() -> None:
+    rng = np.random.default_rng(6)
+    dgm = persistence_pairs(rng.standard_normal(5**4), grid_domain((5,) * 4))
+    got = dimension_metrics(dgm, 4)
+    for k in range(4):
+        rows = (dgm.dimension == k) & (dgm.pair_type != -1)
+        assert got[f"H{k}PairCount"] == rows.sum() > 0
+        assert got[f"H{k}AveragePersistence"] == pytest.approx(dgm.persistence[rows].mean())
+    with_global = dgm.dimension == 0
+    assert got["H0AllPairsAveragePersistence"] == pytest.approx(dgm.persistence[with_global].mean())
+    assert got["H3AllPairsAveragePersistence"] == got["H3AveragePersistence"]
+
+
+def test_grid_too_large_names_the_estimate(monkeypatch) -> None:
+    monkeypatch.setattr("lltk.topology._ndgrid.available_memory", lambda: 2**30)
+    with pytest.raises(ValueError, match=r"81x81x81x81 grid needs about 6\.\d GiB.*1\.0 GiB"):
+        grid_domain((81,) * 4)
