@@ -21,6 +21,7 @@ from conftest import gudhi_lower_star, reference_cases
 from lltk import vtkxml
 from lltk.topology import grid_domain, join_tree_and_diagram, persistence_pairs, vertex_order
 from lltk.topology._ndgrid import grid_pairs
+from lltk.topology.geometry import persistence_diagram_geometry
 from lltk.topology.metrics import dimension_metrics
 
 gudhi = pytest.importorskip("gudhi")
@@ -115,6 +116,9 @@ def test_pair_types_and_dimensions_of_a_4d_diagram() -> None:
         assert set(dgm.birth_type[rows]) == {btype} and set(dgm.death_type[rows]) == {dtype}
     assert np.count_nonzero(dgm.pair_type == -1) == 1
     assert np.all(dgm.persistence >= 0)
+    # the diagram filter's cells carry the dimension (to colour by); the diagonal -1
+    geometry = persistence_diagram_geometry(dgm, np.zeros((6**4, 3)), np.arange(len(dgm)))
+    np.testing.assert_array_equal(geometry.cell_data["Dimension"], [*dgm.dimension, -1])
 
 
 def test_grid_domain_takes_six_axes_and_refuses_seven() -> None:
