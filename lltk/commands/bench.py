@@ -139,15 +139,16 @@ def _ours_child(values: np.ndarray, dims: tuple[int, ...], repeat: int, conn) ->
     except OSError:
         pass
     before = status("VmRSS")
-    times = []
+    times, cpu = [], []
     for _ in range(max(1, repeat)):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         diagram = persistence_pairs(values, grid_domain(dims))
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         if len(times) == 1:
             peak = status("VmHWM") - before
     counts = np.bincount(diagram.dimension[diagram.pair_type != -1], minlength=len(dims))
-    conn.send((min(times), peak, counts.tolist()))
+    conn.send((min(times), min(cpu), peak, counts.tolist()))
 
 
 def _in_child(target, args: tuple, timeout: float, start: str = "fork"):
@@ -181,21 +182,29 @@ def bench_nd_case(name: str, args: argparse.Namespace) -> dict:
     values = field(_lattice(n, d), np.random.default_rng(args.seed))
     simplices = _grid_simplex_count(n, d)
     ours = _in_child(_ours_child, (values, (n,) * d, args.repeat), 3600, "spawn")
-    gudhi_s = None
+    gudhi = None
     if not args.no_gudhi and simplices <= GUDHI_MAX_SIMPLICES:
         domain = grid_domain((n,) * d)
         blocks = [domain.simplices(k) for k in range(d + 1)]
-        gudhi_s = time_gudhi(blocks, values, args.gudhi_timeout)
+        gudhi = time_gudhi(blocks, values, args.gudhi_timeout, cpu=True)
         del blocks
-    seconds, peak, counts = ours if ours is not None else (None, None, [])
+    seconds, cpu, peak, counts = ours if ours is not None else (None, None, None, [])
+    gudhi_s, gudhi_cpu = gudhi if gudhi is not None else (None, None)
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return None if a is None or not b else round(a / b, 1)
+
     return {
         "case": name,
         "vertices": n**d,
         "simplices": simplices,
         "seconds": None if seconds is None else round(seconds, 3),
+        "cpu_seconds": None if cpu is None else round(cpu, 3),
         "peak_mib": None if peak is None else round(peak / 2**20, 1),
         "gudhi_seconds": None if gudhi_s is None else round(gudhi_s, 2),
-        "gudhi_over_ours": None if gudhi_s is None or not seconds else round(gudhi_s / seconds, 1),
+        "gudhi_cpu_seconds": None if gudhi_cpu is None else round(gudhi_cpu, 2),
+        "gudhi_over_ours": ratio(gudhi_s, seconds),
+        "gudhi_over_ours_cpu": ratio(gudhi_cpu, cpu),
         "pairs_by_dimension": counts,
     }
 
@@ -205,22 +214,24 @@ def _gudhi_child(simplices, values, conn) -> None:
 
     rank = np.empty(values.size, np.int64)
     rank[np.argsort(values, kind="stable")] = np.arange(values.size)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     st = gudhi.SimplexTree()
     for block in simplices:
         st.insert_batch(block.T.astype(np.int64), rank[block].max(axis=1).astype(float))
     st.make_filtration_non_decreasing()
     st.compute_persistence(homology_coeff_field=2, min_persistence=0)
-    conn.send(time.perf_counter() - t0)
+    conn.send((time.perf_counter() - t0, time.process_time() - c0))
 
 
-def time_gudhi(simplices, values, timeout: float) -> float | None:
-    """gudhi's lower-star persistence time (build + persistence), None past ``timeout``."""
+def time_gudhi(simplices, values, timeout: float, cpu: bool = False):
+    """gudhi's lower-star persistence time (build + persistence), None past ``timeout``;
+    with ``cpu``, (wall, CPU) seconds."""
     try:
         import gudhi  # noqa: F401
     except ImportError:
         return None
-    return _in_child(_gudhi_child, (simplices, values), timeout)
+    times = _in_child(_gudhi_child, (simplices, values), timeout)
+    return times if cpu or times is None else times[0]
 
 
 def time_ttk(values: np.ndarray, domain, repeat: int, timeout: float) -> float | None:
@@ -297,8 +308,9 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps(rec), flush=True)
         else:
             print(" ".join(f"{rec[c]!s:>16}" for c in (*cols, "ratio_to_argsort")), flush=True)
-    nd_cols = ("case", "vertices", "simplices", "seconds", "peak_mib", "gudhi_seconds")
-    nd_cols += ("gudhi_over_ours", "pairs_by_dimension")
+    nd_cols = ("case", "vertices", "simplices", "seconds", "cpu_seconds", "peak_mib")
+    nd_cols += ("gudhi_seconds", "gudhi_cpu_seconds", "gudhi_over_ours", "gudhi_over_ours_cpu")
+    nd_cols += ("pairs_by_dimension",)
     nd = [c for c in args.cases if c in ND_CASES]
     if nd and not args.json:
         print("\nfull diagram, every dimension, n-D grids (ours in a child process):")

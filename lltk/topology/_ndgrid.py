@@ -41,6 +41,7 @@ import numpy as np
 
 from lltk.memory import available_memory
 from lltk.topology._jit import numba
+from lltk.topology._lowerstar import _slot
 from lltk.topology._sweep import _find, _push_distinct
 
 #: The most grid axes the kernels take (a 6-D vertex has 126 neighbours: two bit words).
@@ -351,16 +352,6 @@ def _key(verts, size, vectors, slot, span, strides):
 # ------------------------------------------------------------------ open-address tables
 
 
-@numba.njit(cache=True, inline="always")
-def _find_slot(keys: np.ndarray, key: int) -> int:
-    """Slot of ``key`` in the open-addressing ``keys`` (power-of-two size, -1 empty)."""
-    mask = keys.size - 1
-    i = ((key * 0x5851F42D4C957F2D) >> 17) & mask
-    while keys[i] != -1 and keys[i] != key:
-        i = (i + 1) & mask
-    return i
-
-
 @numba.njit(cache=True)
 def _grown(keys: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The table rehashed into twice the slots."""
@@ -368,7 +359,7 @@ def _grown(keys: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     nv = np.empty(2 * keys.size, np.int64)
     for i in range(keys.size):
         if keys[i] != -1:
-            s = _find_slot(nk, keys[i])
+            s = _slot(nk, keys[i])
             nk[s] = keys[i]
             nv[s] = vals[i]
     return nk, nv
@@ -465,7 +456,7 @@ def top_pairs(facets, porder, prank, lin, vectors, adjacency, slot, span, stride
                 for i in range(d + 1):
                     verts[i] = porder[ranks[i]]
                 key = _key(verts, d + 1, vectors, slot, span, strides)
-                s = _find_slot(memo_keys, key)
+                s = _slot(memo_keys, key)
                 if memo_keys[s] == key:
                     end = memo_end[s]
                     break
@@ -481,11 +472,11 @@ def top_pairs(facets, porder, prank, lin, vectors, adjacency, slot, span, stride
                     w = verts[0] + lin[_next_bit(bits, jj + 1)]
                 rw = prank[w]
                 if rw < ranks[d]:  # the cell is not paired downwards: critical
-                    s = _find_slot(node_keys, key)
+                    s = _slot(node_keys, key)
                     if node_keys[s] != key:
                         if 2 * (n_nodes + 1) > node_keys.size:
                             node_keys, node_ids = _grown(node_keys, node_ids)
-                            s = _find_slot(node_keys, key)
+                            s = _slot(node_keys, key)
                         node_keys[s] = key
                         node_ids[s] = n_nodes
                         if n_nodes == born.size:
@@ -504,7 +495,7 @@ def top_pairs(facets, porder, prank, lin, vectors, adjacency, slot, span, stride
             for p in range(depth):
                 if 2 * (n_memo + 1) > memo_keys.size:
                     memo_keys, memo_end = _grown(memo_keys, memo_end)
-                s = _find_slot(memo_keys, path[p])
+                s = _slot(memo_keys, path[p])
                 if memo_keys[s] != path[p]:
                     memo_keys[s] = path[p]
                     memo_end[s] = end
@@ -665,7 +656,7 @@ def reduce_columns(columns, porder, prank, lin, vectors, adjacency, slot, span, 
                     n += 1
                 continue
             key = _key(verts, size, vectors, slot, span, strides)
-            s = _find_slot(pivot_keys, key)
+            s = _slot(pivot_keys, key)
             if pivot_keys[s] == key:
                 owner = pivot_col[s]
                 for i in range(start[owner], start[owner + 1]):
@@ -699,7 +690,7 @@ def _unpaired(cells, keys, porder, vectors, slot, span, strides):
         for i in range(size):
             verts[i] = porder[cells[c, i]]
         key = _key(verts, size, vectors, slot, span, strides)
-        keep[c] = keys[_find_slot(keys, key)] != key
+        keep[c] = keys[_slot(keys, key)] != key
     return keep
 
 

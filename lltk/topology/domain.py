@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lltk.topology._jit import numba
-from lltk.topology._ndgrid import check_grid_memory
+from lltk.topology._ndgrid import MAX_AXES, check_grid_memory
 from lltk.topology._sweep import radix_order
 
-#: The most axes a grid domain takes.
-MAX_GRID_AXES = 6
+#: The most axes a grid domain takes (the n-D diagram's kernels' limit).
+MAX_GRID_AXES = MAX_AXES
 
 
 @dataclass(frozen=True)
