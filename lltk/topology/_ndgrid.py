@@ -42,7 +42,7 @@ import numpy as np
 from lltk.memory import available_memory
 from lltk.topology._jit import numba
 from lltk.topology._lowerstar import _slot
-from lltk.topology._sweep import _find, _push_distinct
+from lltk.topology._sweep import _elder_merge, _find, _push_distinct
 
 #: The most grid axes the kernels take (a 6-D vertex has 126 neighbours: two bit words).
 MAX_AXES = 6
@@ -373,6 +373,7 @@ def minimum_saddle_ranks(porder, prank, lin):
     """(minimum rank, saddle rank) pairs: union-find over the vertices in ascending
     order, elder rule (a component is as old as its minimum)."""
     n = porder.size
+    ranks = np.arange(n)
     parent = np.empty(n, np.int32)
     roots = np.empty(lin.size, np.int64)
     birth = np.empty(n, np.int64)
@@ -385,19 +386,7 @@ def minimum_saddle_ranks(porder, prank, lin):
             ru = prank[v + lin[q]]
             if ru < r:
                 k = _push_distinct(roots, k, _find(parent, ru))
-        if k == 0:
-            parent[r] = r
-            continue
-        eldest = roots[0]
-        for t in range(1, k):
-            eldest = min(eldest, roots[t])
-        for t in range(k):
-            if roots[t] != eldest:
-                birth[npairs] = roots[t]
-                death[npairs] = r
-                npairs += 1
-                parent[roots[t]] = eldest
-        parent[r] = eldest
+        npairs = _elder_merge(parent, roots, k, r, birth, death, npairs, ranks)
     return birth[:npairs], death[:npairs]
 
 
