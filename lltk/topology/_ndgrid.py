@@ -724,15 +724,16 @@ def grid_pairs(rank: np.ndarray, dims: tuple[int, ...]) -> list[tuple[np.ndarray
 
 
 #: Bytes per vertex that the n-D diagram holds at its peak (ranks, orders, padded ranks,
-#: the union-find and the critical cells of a landscape), measured at 21^4 and 41^4.
-BYTES_PER_VERTEX = 160
+#: the union-find, the critical cells and the memo of the ascending paths): 860 measured
+#: at 41^4 on the benchmark's noisy field (2.3 GiB), 480 at 21^4, 640 at 11^5, 1900 at 7^6.
+BYTES_PER_VERTEX = {4: 900, 5: 900, 6: 2000}
 
 
 def check_grid_memory(dims: tuple[int, ...]) -> None:
     """Raise a ValueError naming the estimate when the n-D diagram of a grid ``dims``
     would not fit in the memory available now (checked before any work)."""
     padded = int(np.prod([n + 2 for n in dims]))
-    need = BYTES_PER_VERTEX * int(np.prod(dims)) + 4 * padded
+    need = BYTES_PER_VERTEX.get(len(dims), 900) * int(np.prod(dims)) + 4 * padded
     have = available_memory()
     if need > have:
         shape = "x".join(str(n) for n in dims)

@@ -157,5 +157,5 @@ def test_dimension_metrics_count_and_average_each_dimension() -> None:
 
 def test_grid_too_large_names_the_estimate(monkeypatch) -> None:
     monkeypatch.setattr("lltk.topology._ndgrid.available_memory", lambda: 2**30)
-    with pytest.raises(ValueError, match=r"81x81x81x81 grid needs about 6\.\d GiB.*1\.0 GiB"):
+    with pytest.raises(ValueError, match=r"81x81x81x81 grid needs about 36\.3 GiB.*1\.0 GiB"):
         grid_domain((81,) * 4)
