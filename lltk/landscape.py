@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from lltk import vtkxml
 from lltk.errors import UserError
 from lltk.topology import graph_domain, grid_domain
+from lltk.topology.domain import MAX_GRID_AXES
 from lltk.topology.field import (
     FieldError,
     LandscapeField,
@@ -19,6 +22,28 @@ from lltk.topology.field import (
     ignored_direction,
     landscape_field,
 )
+
+
+def grid_shape(ds: vtkxml.Dataset) -> tuple[int, ...] | None:
+    """The points per axis of an n-D grid landscape (a .vtu whose FieldData ``GridShape``
+    has 1 to 6 entries matching its point count; :mod:`lltk.sampling.export`), else None."""
+    shape = ds.field_data.get("GridShape")
+    if ds.kind != "UnstructuredGrid" or shape is None or isinstance(shape, str):
+        return None
+    dims = tuple(int(n) for n in np.atleast_1d(shape))
+    if not 1 <= len(dims) <= MAX_GRID_AXES or min(dims) < 1:
+        return None
+    return dims if int(np.prod(dims)) == ds.number_of_points else None
+
+
+def _nd_grid(ds: vtkxml.Dataset, shape: tuple[int, ...]):
+    """The grid domain of an n-D grid .vtu, placed by its ``Coordinates`` where present."""
+    coords = ds.point_data.get("Coordinates")
+    if coords is None or coords.ndim != 2 or coords.shape[1] != len(shape):
+        return grid_domain(shape)
+    origin = coords.min(axis=0)
+    spacing = (coords.max(axis=0) - origin) / np.maximum(np.array(shape) - 1, 1)
+    return grid_domain(shape, tuple(origin), tuple(spacing))
 
 
 def read_landscape(path: Path, array: str | None = None) -> LandscapeField:
@@ -38,13 +63,16 @@ def read_landscape(path: Path, array: str | None = None) -> LandscapeField:
         name = choose_point_array(components, array, ds.cell_data, ds.repeated)
         check_vertex_count(ds.number_of_points)
         points = ds.point_coordinates()
+        shape = grid_shape(ds)
         if ds.kind == "ImageData":
             ignored_direction(ds.direction)
             domain = grid_domain(ds.dimensions, ds.origin, ds.spacing)
+        elif shape is not None:
+            domain = _nd_grid(ds, shape)
         elif ds.connectivity is None:
             raise FieldError("no cells to define a graph")
         else:
             domain = graph_domain(ds.number_of_points, vtkxml.cell_edges(ds), points)
         return landscape_field(name, ds.point_data[name], domain, points)
-    except (FieldError, vtkxml.VTKFileError) as exc:
+    except (vtkxml.VTKFileError, ValueError) as exc:  # FieldError is a ValueError
         raise UserError(f"{path}: {exc}") from None

@@ -5,6 +5,14 @@ point arrays ``Loss`` (float64, NaN where invalid), ``Valid`` (uint8) and, for .
 ``Coordinates`` (all n alphas); FieldData from the metadata. Side files:
 ``<stem>_solution.vti`` (PINN) and ``<stem>_hessian_density.csv``. Every file is written
 to a temporary name and renamed, so nothing half-written is left as if complete.
+
+An n-D grid landscape (VTK has no image of more than 3 axes) is a ``.vtu`` whose points
+are the grid's, in VTK's image order (the first direction fastest), and whose FieldData
+``GridShape`` lists the points per axis (``--graph grid`` only; its line cells are the
+axis graph, so ParaView opens it as a point cloud with edges). lltk reads such a file as
+the grid (:func:`lltk.landscape.read_landscape`): up to 6 axes with the same Kuhn
+triangulation as TTK's 2-D/3-D grids, and so persistence pairs of every dimension; a
+``.vtu`` without ``GridShape`` (``--graph knn`` and the others) stays a graph (H0 only).
 """
 
 from __future__ import annotations
@@ -86,6 +94,8 @@ def write_landscape(
         coords = result.coordinates()
         edges = build_graph(graph, coords, r, k)
         meta["GraphKind"] = graph
+        if graph == "grid":
+            meta["GridShape"] = [r] * n
         points = np.zeros((len(coords), 3))
         points[:, : min(3, n)] = coords[:, :3]
         ds = vtkxml.Dataset(

@@ -18,6 +18,25 @@ TTK_REFERENCE = Path(os.environ.get("LLTK_TTK_REFERENCE", REPO.parent / "shared"
 LOSS_LENS = Path(os.environ.get("LLTK_LOSS_LENS", REPO.parent / "shared" / "loss-lens"))
 
 
+def gudhi_lower_star(dims: tuple[int, ...], vertex_filtration) -> list[tuple]:
+    """gudhi's finite pairs (dimension, birth, death), death > birth, of the lower-star
+    filtration of the grid ``dims``: its Kuhn triangulation (x reversed, lltk's and
+    TTK's) from the top simplices, every simplex filtered by its highest vertex."""
+    import gudhi
+    import numpy as np
+
+    from lltk.topology import grid_domain
+
+    top = grid_domain(dims).simplices(len(dims))
+    st = gudhi.SimplexTree()
+    st.insert_batch(top.T.astype(np.int64), np.full(len(top), -np.inf))
+    for v, f in enumerate(vertex_filtration):
+        st.assign_filtration([v], float(f))
+    st.make_filtration_non_decreasing()
+    pairs = st.persistence(homology_coeff_field=2, min_persistence=-1)
+    return [(dim, b, d) for dim, (b, d) in pairs if d > b and np.isfinite(d)]
+
+
 def reference_cases() -> list[str]:
     """Stems of the reference landscapes (empty where the folder is absent)."""
     if not TTK_REFERENCE.is_dir():

@@ -1,7 +1,9 @@
 """``lltk bench topology``: our join tree + diagram against numpy.argsort, gudhi and,
-where ``make ttk`` installed it, TTK itself (its FTM join tree + persistence diagram).
-``lltk bench sampling`` and ``lltk bench hessian``: the landscape sampler against a plain
-forward pass, the batched Hessian engine against PyHessian (:mod:`lltk.sampling.benchmark`)."""
+where ``make ttk`` installed it, TTK itself (its FTM join tree + persistence diagram);
+and the persistence diagram of every dimension on 4-D to 6-D grids against gudhi, with
+our peak memory. ``lltk bench sampling`` and ``lltk bench hessian``: the landscape sampler
+against a plain forward pass, the batched Hessian engine against PyHessian
+(:mod:`lltk.sampling.benchmark`)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,12 @@ import time
 
 import numpy as np
 
-CASES = ("grid41x41", "grid41x41x41", "axis41^4", "knn16_200k_4d")
+#: n-D grid cases (the full diagram only): name -> (points per axis, axes).
+ND_CASES = {"kuhn21^4": (21, 4), "kuhn41^4": (41, 4), "kuhn11^5": (11, 5), "kuhn7^6": (7, 6)}
+CASES = ("grid41x41", "grid41x41x41", "axis41^4", "knn16_200k_4d", *ND_CASES)
+#: gudhi is given n-D complexes up to this many simplices (21^4 has 25 M; 11^5 has 116 M,
+#: several GiB in a SimplexTree, beyond a shared 24 GB machine)
+GUDHI_MAX_SIMPLICES = 30_000_000
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -137,37 +144,130 @@ def build_case(name: str, seed: int):
     return values, domain, [np.arange(len(points))[:, None], domain.edges()]
 
 
+def _grid_simplex_count(n: int, d: int) -> int:
+    """Simplices of every dimension in the Kuhn triangulation of an n^d grid."""
+    from lltk.topology.domain import _chains
+
+    total = n**d
+    for k in range(1, d + 1):
+        for chain in _chains(d, k):
+            total += (n - 1) ** bin(chain[-1]).count("1") * n ** (d - bin(chain[-1]).count("1"))
+    return total
+
+
+def _ours_child(values: np.ndarray, dims: tuple[int, ...], repeat: int, conn) -> None:
+    """Time our diagram (best of ``repeat``) and the resident memory its first run added
+    (peak minus before, the peak reset just before; Linux)."""
+    from lltk.topology import grid_domain, persistence_pairs
+
+    persistence_pairs(np.arange(3.0 ** len(dims)), grid_domain((3,) * len(dims)))  # compile
+
+    def status(key: str) -> int:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) * 1024
+        return 0
+
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+    before = status("VmRSS")
+    times, cpu = [], []
+    for _ in range(max(1, repeat)):
+        t0, c0 = time.perf_counter(), time.process_time()
+        diagram = persistence_pairs(values, grid_domain(dims))
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        if len(times) == 1:
+            peak = status("VmHWM") - before
+    counts = np.bincount(diagram.dimension[diagram.pair_type != -1], minlength=len(dims))
+    conn.send((min(times), min(cpu), peak, counts.tolist()))
+
+
+def _in_child(target, args: tuple, timeout: float, start: str = "fork"):
+    """``target(*args, conn)`` in a child process (``start``: forked, or spawned where
+    the child runs threaded numba kernels, which a fork after OpenMP started breaks):
+    what it sends, None past ``timeout``."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context(start)
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=target, args=(*args, send))
+    proc.start()
+    send.close()  # a child that dies closes the pipe: EOF, no wait for the timeout
+    try:
+        result = recv.recv() if recv.poll(timeout) else None
+    except EOFError:
+        result = None
+    if proc.is_alive():
+        proc.kill()
+    proc.join()
+    return result
+
+
+def bench_nd_case(name: str, args: argparse.Namespace) -> dict:
+    """One n-D record: our full diagram (best of ``--repeat``, in a child process, with
+    the memory it added) and gudhi's persistence of the same complex where it fits.
+    """
+    from lltk.topology import grid_domain
+
+    n, d = ND_CASES[name]
+    values = field(_lattice(n, d), np.random.default_rng(args.seed))
+    simplices = _grid_simplex_count(n, d)
+    ours = _in_child(_ours_child, (values, (n,) * d, args.repeat), 3600, "spawn")
+    gudhi = None
+    if not args.no_gudhi and simplices <= GUDHI_MAX_SIMPLICES:
+        domain = grid_domain((n,) * d)
+        blocks = [domain.simplices(k) for k in range(d + 1)]
+        gudhi = time_gudhi(blocks, values, args.gudhi_timeout, cpu=True)
+        del blocks
+    seconds, cpu, peak, counts = ours if ours is not None else (None, None, None, [])
+    gudhi_s, gudhi_cpu = gudhi if gudhi is not None else (None, None)
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return None if a is None or not b else round(a / b, 1)
+
+    return {
+        "case": name,
+        "vertices": n**d,
+        "simplices": simplices,
+        "seconds": None if seconds is None else round(seconds, 3),
+        "cpu_seconds": None if cpu is None else round(cpu, 3),
+        "peak_mib": None if peak is None else round(peak / 2**20, 1),
+        "gudhi_seconds": None if gudhi_s is None else round(gudhi_s, 2),
+        "gudhi_cpu_seconds": None if gudhi_cpu is None else round(gudhi_cpu, 2),
+        "gudhi_over_ours": ratio(gudhi_s, seconds),
+        "gudhi_over_ours_cpu": ratio(gudhi_cpu, cpu),
+        "pairs_by_dimension": counts,
+    }
+
+
 def _gudhi_child(simplices, values, conn) -> None:
     import gudhi
 
     rank = np.empty(values.size, np.int64)
     rank[np.argsort(values, kind="stable")] = np.arange(values.size)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     st = gudhi.SimplexTree()
     for block in simplices:
         st.insert_batch(block.T.astype(np.int64), rank[block].max(axis=1).astype(float))
     st.make_filtration_non_decreasing()
     st.compute_persistence(homology_coeff_field=2, min_persistence=0)
-    conn.send(time.perf_counter() - t0)
+    conn.send((time.perf_counter() - t0, time.process_time() - c0))
 
 
-def time_gudhi(simplices, values, timeout: float) -> float | None:
-    """gudhi's lower-star persistence time (build + persistence), None past ``timeout``."""
-    import multiprocessing as mp
-
+def time_gudhi(simplices, values, timeout: float, cpu: bool = False):
+    """gudhi's lower-star persistence time (build + persistence), None past ``timeout``;
+    with ``cpu``, (wall, CPU) seconds."""
     try:
         import gudhi  # noqa: F401
     except ImportError:
         return None
-    ctx = mp.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_gudhi_child, args=(simplices, values, send))
-    proc.start()
-    result = recv.recv() if recv.poll(timeout) else None
-    if proc.is_alive():
-        proc.kill()
-    proc.join()
-    return result
+    times = _in_child(_gudhi_child, (simplices, values), timeout)
+    return times if cpu or times is None else times[0]
 
 
 def time_ttk(values: np.ndarray, domain, repeat: int, timeout: float) -> float | None:
@@ -315,10 +415,23 @@ def run_topology(args: argparse.Namespace) -> int:
         cols += ("ttk_seconds",)
     if not args.json:
         print(" ".join(f"{c:>16}" for c in (*cols, "ratio_to_argsort")))
-    for name in args.cases:
+    for name in (c for c in args.cases if c not in ND_CASES):
         rec = bench_case(name, args)
         if args.json:
             print(json.dumps(rec), flush=True)
         else:
             print(" ".join(f"{rec[c]!s:>16}" for c in (*cols, "ratio_to_argsort")), flush=True)
+    nd_cols = ("case", "vertices", "simplices", "seconds", "cpu_seconds", "peak_mib")
+    nd_cols += ("gudhi_seconds", "gudhi_cpu_seconds", "gudhi_over_ours", "gudhi_over_ours_cpu")
+    nd_cols += ("pairs_by_dimension",)
+    nd = [c for c in args.cases if c in ND_CASES]
+    if nd and not args.json:
+        print("\nfull diagram, every dimension, n-D grids (ours in a child process):")
+        print(" ".join(f"{c:>16}" for c in nd_cols))
+    for name in nd:
+        rec = bench_nd_case(name, args)
+        if args.json:
+            print(json.dumps(rec), flush=True)
+        else:
+            print(" ".join(f"{rec[c]!s:>16}" for c in nd_cols), flush=True)
     return 0

@@ -87,6 +87,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     option(
         "--profile-resolution", int, "points per axis of the 3-D landscapes (default %(default)s)"
     )
+    option(
+        "--hessian-dim",
+        int,
+        "add an n-D landscape along the top-n Hessian eigenvectors per network, with its "
+        "pairs of every dimension (n = 2 to 6; default %(default)s: none)",
+    )
+    option(
+        "--hessian-dim-resolution",
+        int,
+        "points per axis of the n-D Hessian landscapes (default %(default)s)",
+    )
     pp.add_argument(
         "--out", type=path_argument, default=Path("out/study/pinn"), help="default %(default)s"
     )
@@ -306,6 +317,8 @@ def _pinn(args: argparse.Namespace, name: str, out: Path):
         protocol=protocol.name,
         checkpoints=str(args.checkpoints) if checkpoints else None,
         connect=args.connect,
+        hessian_dim=args.hessian_dim,
+        hessian_dim_resolution=args.hessian_dim_resolution,
     )
     return run_pinn_study(config, out, progress=args.progress)
 

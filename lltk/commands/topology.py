@@ -16,8 +16,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Compute the join (or split) tree and the persistence diagram of a point "
             "array, TTK-identically, and write DIR/<stem>_MergeTree.csv and "
             "DIR/<stem>_PersistenceDiagram.csv in the layout of TTK's CSV export. "
-            "ImageData uses TTK's implicit triangulation; UnstructuredGrid/PolyData use "
-            "the edges of their cells as a graph."
+            "ImageData uses TTK's implicit triangulation; an n-D grid landscape (a .vtu "
+            "with FieldData GridShape, up to 6 axes) the same triangulation in n "
+            "dimensions, with pairs of every dimension (a Dimension column in the "
+            "diagram CSV); other UnstructuredGrid/PolyData use the edges of their cells "
+            "as a graph (dimension 0 only)."
         ),
     )
     p.add_argument("input", type=path_argument, help="a .vti, .vtu or .vtp file")
@@ -42,6 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Read the input, compute, write the two CSVs."""
     import warnings
+
+    import numpy as np
 
     from lltk.atomic import output_set, writable_folder
     from lltk.landscape import read_landscape
@@ -70,10 +75,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"lltk topology: warning: {w}")
     coords = field.points
     stem = args.input.stem
+    nd = not domain.is_grid or len(domain.dims) > 3  # TTK's own layout up to 3-D
     t, d = args.out / f"{stem}_MergeTree.csv", args.out / f"{stem}_PersistenceDiagram.csv"
     with output_set([t, d]):  # both or neither
         write_merge_tree_csv(t, tree, coords)
-        write_persistence_csv(d, diagram, coords)
+        write_persistence_csv(d, diagram, coords, dimension=nd)
     print(f"{t} ({tree.n_nodes} nodes)")
-    print(f"{d} ({len(diagram)} pairs)")
+    counts = np.bincount(diagram.dimension, minlength=1)
+    per_dim = ", ".join(f"H{k}: {c}" for k, c in enumerate(counts))
+    print(f"{d} ({len(diagram)} pairs; {per_dim})")
+    if not domain.is_grid:
+        print(
+            f"lltk topology: {args.input.name} is a graph, not a grid (no GridShape): "
+            "dimension 0 pairs only"
+        )
     return 0

@@ -197,6 +197,7 @@ def ttk_persistence_diagram(dataset, array: str):
     # TTK numbers pair types by dimension: a 2-D saddle-maximum pair is its type 1, lltk's
     # (any dimension) 2; a 3-D saddle-saddle pair never ends at a maximum
     ptype = ptype[keep]
+    dimension = np.where(ptype < 0, 0, ptype)  # TTK's pair type is the pair's dimension
     ptype = np.where((ptype == 1) & (ctype[d] == MAXIMUM), SADDLE_MAX, ptype)
     # the values at TTK's vertices, in full (its diagram's coordinates may be floats)
     birth, death = scalars[vertex[b].astype(np.int64)], scalars[vertex[d].astype(np.int64)]
@@ -212,6 +213,7 @@ def ttk_persistence_diagram(dataset, array: str):
         death=death.astype(np.float64),
         persistence=(death - birth).astype(np.float64),
         pair_type=ptype[rows],
+        dimension=dimension[rows],
     )
 
 

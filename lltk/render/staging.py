@@ -78,7 +78,8 @@ def stage(landscape: str | os.PathLike, data_dir: str | os.PathLike) -> Path:
 
 def inspect_landscape(landscape: str | os.PathLike) -> tuple[str, int]:
     """Which landscape state draws it — ``"surface"`` (2-D grid), ``"volume"`` (3-D grid)
-    or ``"points"`` (a .vtu graph) — and how many losses are NaN or infinite (samples the
+    or ``"points"`` (any .vtu, an n-D grid's included: its samples at their first three
+    coordinates) — and how many losses are NaN or infinite (samples the
     sampler marked ``Valid`` = 0). The states draw ``Loss``: it is read by
     :func:`lltk.landscape.read_landscape`, whose :class:`~lltk.errors.UserError` names
     an unusable file; a grid of other than 2 or 3 axes is a ``ValueError``."""
@@ -88,7 +89,7 @@ def inspect_landscape(landscape: str | os.PathLike) -> tuple[str, int]:
     field = read_landscape(path, "Loss")
     check_drawable(path, field.values[field.valid])
     check_side_files(path)
-    if not field.domain.is_grid:
+    if not field.domain.is_grid or path.suffix == ".vtu":
         return "points", field.invalid_count
     axes = len(field.domain.dims)
     if axes not in (2, 3):

@@ -3,12 +3,15 @@
 For each (beta, seed): train (sampling's cache), PyHessian's top eigenvalues, trace and
 spectral density, the random-direction and Hessian-direction 2-D landscapes, their merge
 trees' numbers (minima, saddles, persistence); optionally a 3-D Hessian-direction
-landscape and its topological landscape profile. Then a table, the claims, the metric
+landscape and its topological landscape profile; optionally (``hessian_dim``) an n-D
+Hessian-direction landscape (n >= 4, a grid .vtu) and its pairs of every dimension.
+Then a table, the claims, the metric
 figure (Figure 6 of Xie, Geniesse et al. 2024) and the per-beta views (their Figure 2).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from functools import partial
@@ -42,6 +45,9 @@ class PinnConfig:
     top_k: int = 3
     profile_betas: tuple[float, ...] = (1.0, 7.0, 10.0)
     profile_resolution: int = 21
+    #: n of the n-D Hessian-direction landscape per network (0: none) and its points per axis
+    hessian_dim: int = 0
+    hessian_dim_resolution: int = 11
     render: bool = True
     #: Loss barriers between the seeds of each beta (``--connect``), on paths of so many points.
     connect: bool = False
@@ -85,13 +91,16 @@ def run_pinn_study(
             config.resolution,
             config.distance,
             config.hessian_steps,
-            config.top_k,
+            max(config.top_k, config.hessian_dim),
             study.timings,
             study.recomputed,
             progress,
             directions=directions,
         )
         row.update(numbers)
+        if config.hessian_dim:
+            with steps.timed(study.timings, f"hessian{config.hessian_dim}d"):
+                row.update(_nd_landscape(trained, hessian, beta, seed, config, out, study))
         study.rows.append(row)
         log(_row_line(row))
         if beta in config.profile_betas and seed == first_seed:
@@ -184,6 +193,35 @@ def _models(config: PinnConfig, study: steps.Study, log, progress: bool):
             yield beta, seed, trained
 
 
+def nd_columns(n: int) -> tuple[str, ...]:
+    """The study's columns of the n-D Hessian landscape, per homology dimension."""
+    kinds = ("pairs", "avg_persistence", "avg_persistence_all")
+    return tuple(f"hessian{n}d_H{k}_{kind}" for k in range(n) for kind in kinds)
+
+
+def _nd_landscape(trained, hessian, beta, seed, config, out, study) -> dict[str, float]:
+    """The n-D Hessian-direction landscape (top-n eigenvectors) and its per-dimension
+    numbers (:func:`lltk.topology.metrics.dimension_metrics`)."""
+    n = config.hessian_dim
+    path = out / "landscapes" / f"{stem(beta, seed)}_hessian{n}d.vtu"
+    _, fresh = steps.landscape_step(
+        trained,
+        path,
+        "hessian",
+        hessian.eigenvectors[:n],
+        config.hessian_dim_resolution,
+        config.distance,
+        seed,
+        hessian,
+    )
+    if fresh:
+        study.recomputed.append(str(path))
+    metrics = steps.topology_step(path, out / "metrics" / f"{path.stem}.json")
+    names = ("PairCount", "AveragePersistence", "AllPairsAveragePersistence")
+    values = [metrics[f"H{k}{name}"] for k in range(n) for name in names]
+    return dict(zip(nd_columns(n), values, strict=True))
+
+
 def _check(config: PinnConfig) -> None:
     if not config.betas:
         raise ValueError("give at least one beta")
@@ -196,6 +234,10 @@ def _check(config: PinnConfig) -> None:
         raise ValueError("the resolution must be at least 3 points per axis")
     if config.hessian_steps < 1:
         raise ValueError(f"--hessian-steps must be >= 1, not {config.hessian_steps}")
+    if config.hessian_dim and not 2 <= config.hessian_dim <= 6:
+        raise ValueError(f"--hessian-dim must be 2 to 6 (0: none), not {config.hessian_dim}")
+    if config.hessian_dim and config.hessian_dim_resolution < 3:
+        raise ValueError("--hessian-dim-resolution must be at least 3 points per axis")
 
 
 def _row_line(row: dict) -> str:
@@ -213,6 +255,12 @@ def pinn_claims(rows: list[dict]) -> list[Claim]:
     around beta = 7, and every metric growing with beta; the topological ones judged on
     the paper's definitions, the other definitions beside."""
     claims = [failure_claim(rows)]
+    found = (re.fullmatch(r"hessian(\d+)d_H0_pairs", column) for column in rows[0])
+    n = next((int(m.group(1)) for m in found if m), 0)
+    for k in range(1, n):
+        for kind, name in (("pairs", "pair count"), ("avg_persistence", "average persistence")):
+            label = f"H{k} {name} ({n}-D Hessian directions)"
+            claims.append(spearman_claim(rows, "beta", f"hessian{n}d_H{k}_{kind}", label))
     for kind, label in (("random", "random directions"), ("hessian", "Hessian directions")):
         for metric, other, name in (
             ("saddles", "saddles_deg", "saddle count"),
@@ -264,7 +312,7 @@ def _write_tables(study: steps.Study, config: PinnConfig, out: Path) -> dict[str
         asdict(config),
         study.rows,
         COLUMNS,
-        CSV_EXTRA,
+        (*CSV_EXTRA, *(nd_columns(config.hessian_dim) if config.hessian_dim else ())),
         study.claims,
     )
 

@@ -242,7 +242,7 @@ def landscape_step(
 
 #: Names the metric definitions of :func:`lltk.topology.metrics.landscape_metrics`: a
 #: new one recomputes the cached topology numbers.
-METRICS_VERSION = "all-pairs-1"
+METRICS_VERSION = "all-pairs-dimensions-2"
 
 
 def topology_step(landscape: Path, out: Path) -> dict[str, float]:
@@ -259,10 +259,13 @@ def topology_step(landscape: Path, out: Path) -> dict[str, float]:
             return metrics  # a damaged cache is recomputed
     from lltk.landscape import read_landscape
     from lltk.topology import persistence_pairs
-    from lltk.topology.metrics import landscape_metrics
+    from lltk.topology.metrics import dimension_metrics, landscape_metrics
 
     field = read_landscape(landscape, "Loss")
-    metrics = landscape_metrics(persistence_pairs(field.values, field.domain))
+    diagram = persistence_pairs(field.values, field.domain)
+    metrics = landscape_metrics(diagram)
+    dims = field.domain.dims
+    metrics.update(dimension_metrics(diagram, len(dims) if dims is not None else 1))
     metrics["InvalidCount"] = float(field.invalid_count)
     write_json(out, {"landscape": str(landscape), "landscape_digest": key, "metrics": metrics})
     return metrics

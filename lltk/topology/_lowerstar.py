@@ -27,7 +27,7 @@ import itertools
 import numpy as np
 
 from lltk.topology._jit import numba
-from lltk.topology._sweep import _find, _push_distinct, grid_xyz, radix_order
+from lltk.topology._sweep import _elder_merge, _find, _push_distinct, grid_xyz, radix_order
 
 #: Rank given to a neighbour outside the grid (above every vertex).
 _OUTSIDE = np.iinfo(np.int64).max
@@ -194,19 +194,7 @@ def minimum_saddle_pairs(
             ru = rank[v + nlin[j]]
             if ru < r:
                 k = _push_distinct(roots, k, _find(parent, ru))
-        if k == 0:
-            parent[r] = r
-            continue
-        eldest = roots[0]
-        for t in range(1, k):
-            eldest = min(eldest, roots[t])
-        for t in range(k):
-            if roots[t] != eldest:
-                minimum[npairs] = order[roots[t]]
-                saddle[npairs] = v
-                npairs += 1
-                parent[roots[t]] = eldest
-        parent[r] = eldest
+        npairs = _elder_merge(parent, roots, k, r, minimum, saddle, npairs, order)
     return minimum[:npairs], saddle[:npairs]
 
 

@@ -45,6 +45,27 @@ def _push_distinct(roots: np.ndarray, k: int, q: int) -> int:
     return k + 1
 
 
+@numba.njit(cache=True, inline="always")
+def _elder_merge(parent, roots, k, r, minimum, saddle, npairs, order) -> int:
+    """Vertex rank ``r`` joins the ``k`` components ``roots`` (each root its minimum's
+    rank): the eldest absorbs the others, each of which pairs (``order`` of its minimum,
+    ``order[r]``) into ``minimum``/``saddle`` from ``npairs``; the new pair count."""
+    if k == 0:
+        parent[r] = r
+        return npairs
+    eldest = roots[0]
+    for t in range(1, k):
+        eldest = min(eldest, roots[t])
+    for t in range(k):
+        if roots[t] != eldest:
+            minimum[npairs] = order[roots[t]]
+            saddle[npairs] = order[r]
+            npairs += 1
+            parent[roots[t]] = eldest
+    parent[r] = eldest
+    return npairs
+
+
 @numba.njit(cache=True)
 def lower_neighbours(rank: np.ndarray, indptr: np.ndarray, indices: np.ndarray):
     """CSR, in rank space, of each vertex's lower neighbours (as ranks).

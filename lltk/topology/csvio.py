@@ -50,21 +50,33 @@ def write_merge_tree_csv(path: str | os.PathLike, tree: MergeTree, coords: np.nd
 
 
 def write_persistence_csv(
-    path: str | os.PathLike, diagram: PersistenceDiagram, coords: np.ndarray
+    path: str | os.PathLike,
+    diagram: PersistenceDiagram,
+    coords: np.ndarray,
+    dimension: bool = False,
 ) -> Path:
-    """Write ``diagram`` like TTK's ``*_PersistenceDiagram.csv``: birth row, death row."""
+    """Write ``diagram`` like TTK's ``*_PersistenceDiagram.csv``: birth row, death row;
+    with ``dimension``, a last column ``Dimension`` gives each pair's homology
+    dimension on both of its rows (n-D grids, graphs)."""
     c = _coords(coords)
     header = ["ttkVertexScalarField", "CriticalType"]
     header += ["Coordinates:0", "Coordinates:1", "Coordinates:2", "Points:0", "Points:1"]
-    header += ["Points:2"]
+    header += ["Points:2"] + (["Dimension"] if dimension else [])
     rows = []
     for i in range(len(diagram)):
         b, d = int(diagram.birth_vertex[i]), int(diagram.death_vertex[i])
         bv, dv = _fmt(diagram.birth[i]), _fmt(diagram.death[i])
+        extra = [str(int(diagram.dimension[i]))] if dimension else []
         rows.append(
-            [str(b), str(int(diagram.birth_type[i]))] + [_fmt(x) for x in c[b]] + [bv, bv, "0"]
+            [str(b), str(int(diagram.birth_type[i]))]
+            + [_fmt(x) for x in c[b]]
+            + [bv, bv, "0"]
+            + extra
         )
         rows.append(
-            [str(d), str(int(diagram.death_type[i]))] + [_fmt(x) for x in c[d]] + [bv, dv, "0"]
+            [str(d), str(int(diagram.death_type[i]))]
+            + [_fmt(x) for x in c[d]]
+            + [bv, dv, "0"]
+            + extra
         )
     return _write(path, header, rows)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lltk.topology._lowerstar import kuhn_tables, lower_star_pairs, minimum_saddle_pairs
+from lltk.topology._ndgrid import check_grid_memory, grid_pairs
 from lltk.topology._sweep import outside_split_pairs
 from lltk.topology.domain import Domain, sweep_order
 from lltk.topology.tree import (
@@ -32,6 +33,10 @@ class PersistenceDiagram:
     Rows are sorted by the birth vertex's (value, id) order, as TTK sorts them; pairs
     born at the same vertex (a degenerate saddle) by decreasing death order.
     ``birth``/``death`` are the scalar values, ``persistence = death - birth``.
+    ``dimension``: the homology dimension of each pair (0 for minimum-saddle pairs and
+    the global minimum-maximum pair, k for a k-saddle-(k+1)-saddle pair; on an n-D
+    grid, n - 1 for saddle-maximum pairs). Not given, it is read from ``pair_type`` as
+    on a 3-D grid.
     """
 
     birth_vertex: np.ndarray
@@ -42,6 +47,12 @@ class PersistenceDiagram:
     death: np.ndarray
     persistence: np.ndarray
     pair_type: np.ndarray
+    dimension: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.dimension is None:
+            dim = np.where(np.asarray(self.pair_type) == GLOBAL, 0, self.pair_type)
+            object.__setattr__(self, "dimension", np.asarray(dim, np.int64))
 
     def __len__(self) -> int:
         return int(self.birth_vertex.size)
@@ -77,15 +88,22 @@ def persistence_pairs(
     grids from the dual sweep, and each connected component adds an essential pair
     (its minimum, its maximum) of type -1 -- a connected domain has exactly one, the
     global minimum-maximum pair. Graphs (1-D complexes) have no saddle-maximum pairs.
-    ``order``: a TTK order array that replaces the (value, id) order. On 2-D/3-D grids
+    ``order``: a TTK order array that replaces the (value, id) order. Grids of 4 to 6
+    axes get the pairs of every dimension (:func:`lltk.topology._ndgrid.grid_pairs`);
+    their ``pair_type`` is 1 for the pairs between two saddles, whatever their
+    dimension. On 2-D/3-D grids
     the minimum-saddle pairs come from a sweep that reads the neighbours from the grid
     (:func:`lltk.topology._lowerstar.minimum_saddle_pairs`, faster than the join tree's
     sweep, which lists them first); a grid has one component.
     """
     if domain.dims is None or len(domain.dims) < 2:
         return diagram_from_sweep(*sweep(values, domain, "join", order), domain)
+    if len(domain.dims) > 3:
+        check_grid_memory(domain.dims)
     v = check_values(values, domain)
     by_rank, rank = sweep_order(v) if order is None else given_order(order, v.size)
+    if len(domain.dims) > 3:
+        return _nd_diagram(v, rank, by_rank, grid_pairs(rank, domain.dims))
     shape = np.array([*domain.dims, 1][:3], np.int64)
     ms_b, ms_d = minimum_saddle_pairs(by_rank, rank, shape, kuhn_tables(len(domain.dims))["nb"])
     return _diagram(v, rank, (ms_b, ms_d, by_rank[:1], by_rank[-1:]), domain)
@@ -108,15 +126,49 @@ def diagram_from_sweep(
 
 def _diagram(v: np.ndarray, rank: np.ndarray, join: tuple, domain: Domain) -> PersistenceDiagram:
     """The diagram from the join sweep's (minimum, saddle) pairs and (minimum, maximum)
-    of each component, adding the pairs of higher dimension."""
+    of each component, adding the pairs of higher dimension (on grids of more than three
+    axes, all pairs come from :func:`grid_pairs`)."""
+    if domain.dims is not None and len(domain.dims) > 3:
+        by_rank = np.empty(rank.size, np.int64)
+        by_rank[rank] = np.arange(rank.size)
+        return _nd_diagram(v, rank, by_rank, grid_pairs(rank, domain.dims))
     ms_b, ms_d, comp_leaf, comp_top = join
     sm_s, sm_m, ss_1, ss_2 = saddle_max_pairs(domain, rank)
-    birth = np.concatenate([ms_b, ss_1, sm_s, comp_leaf])
-    death = np.concatenate([ms_d, ss_2, sm_m, comp_top])
-    sizes = (ms_b.size, ss_1.size, sm_s.size, comp_leaf.size)
-    btype = np.repeat([MINIMUM, SADDLE1, SADDLE2, MINIMUM], sizes)
-    dtype = np.repeat([SADDLE1, SADDLE2, MAXIMUM, MAXIMUM], sizes)
-    ptype = np.repeat([MIN_SADDLE, SADDLE_SADDLE, SADDLE_MAX, GLOBAL], sizes)
+    top = len(domain.dims) - 1 if domain.dims is not None and len(domain.dims) > 1 else 1
+    blocks = [
+        (ms_b, ms_d, MINIMUM, SADDLE1, MIN_SADDLE, 0),
+        (ss_1, ss_2, SADDLE1, SADDLE2, SADDLE_SADDLE, 1),
+        (sm_s, sm_m, SADDLE2, MAXIMUM, SADDLE_MAX, top),
+        (comp_leaf, comp_top, MINIMUM, MAXIMUM, GLOBAL, 0),
+    ]
+    return _assemble(v, rank, blocks)
+
+
+def _nd_diagram(
+    v: np.ndarray, rank: np.ndarray, by_rank: np.ndarray, pairs: list[tuple[np.ndarray, ...]]
+) -> PersistenceDiagram:
+    """The diagram of an n-D grid from its pairs per dimension (:func:`grid_pairs`).
+
+    TTK's CriticalType has no code for a k-saddle beyond 2: a 1-saddle is 1 and every
+    k-saddle with k >= 2 is 2, a maximum 3; the exact index is the pair's ``dimension``.
+    """
+    top = len(pairs) - 1
+    blocks = [(by_rank[:1], by_rank[-1:], MINIMUM, MAXIMUM, GLOBAL, 0)]
+    for k, (birth, death) in enumerate(pairs):
+        btype = MINIMUM if k == 0 else min(k, SADDLE2)
+        dtype = MAXIMUM if k == top else min(k + 1, SADDLE2)
+        ptype = MIN_SADDLE if k == 0 else SADDLE_MAX if k == top else SADDLE_SADDLE
+        blocks.append((birth, death, btype, dtype, ptype, k))
+    return _assemble(v, rank, blocks)
+
+
+def _assemble(v: np.ndarray, rank: np.ndarray, blocks: list[tuple]) -> PersistenceDiagram:
+    """The diagram of the (birth, death, birth type, death type, pair type, dimension)
+    blocks, rows in TTK's order."""
+    birth = np.concatenate([b[0] for b in blocks]).astype(np.int64)
+    death = np.concatenate([b[1] for b in blocks]).astype(np.int64)
+    sizes = [b[0].size for b in blocks]
+    btype, dtype, ptype, dim = (np.repeat([b[i] for b in blocks], sizes) for i in range(2, 6))
     rows = np.lexsort((-rank[death], rank[birth]))
     birth, death = birth[rows], death[rows]
     bval, dval = v[birth], v[death]
@@ -131,4 +183,5 @@ def _diagram(v: np.ndarray, rank: np.ndarray, join: tuple, domain: Domain) -> Pe
         death=dval,
         persistence=persistence,
         pair_type=ptype[rows].astype(np.int64),
+        dimension=dim[rows].astype(np.int64),
     )

@@ -13,13 +13,16 @@ grid with the x axis reversed, which is how the simplices are enumerated here.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from lltk.topology._jit import numba
+from lltk.topology._ndgrid import MAX_AXES, check_grid_memory
 from lltk.topology._sweep import radix_order
+
+#: The most axes a grid domain takes (the n-D diagram's kernels' limit).
+MAX_GRID_AXES = MAX_AXES
 
 
 @dataclass(frozen=True)
@@ -32,10 +35,29 @@ class Domain:
     """
 
     n_vertices: int
-    indptr: np.ndarray
-    indices: np.ndarray
+    csr_indptr: np.ndarray | None = field(repr=False)
+    csr_indices: np.ndarray | None = field(repr=False)
     dims: tuple[int, ...] | None = None
     points: np.ndarray | None = field(default=None, repr=False)
+
+    def _adjacency(self) -> tuple[np.ndarray, np.ndarray]:
+        """The adjacency, built on first use for grids (the n-D diagram never needs it)."""
+        if self.csr_indptr is None:
+            edges = _grid_simplices(self.dims, 1)
+            indptr, indices = _csr(self.n_vertices, edges[:, 0], edges[:, 1])
+            object.__setattr__(self, "csr_indptr", indptr)
+            object.__setattr__(self, "csr_indices", indices)
+        return self.csr_indptr, self.csr_indices
+
+    @property
+    def indptr(self) -> np.ndarray:
+        """CSR row pointers of the vertex adjacency."""
+        return self._adjacency()[0]
+
+    @property
+    def indices(self) -> np.ndarray:
+        """CSR column indices (neighbour vertex ids) of the vertex adjacency."""
+        return self._adjacency()[1]
 
     @property
     def is_grid(self) -> bool:
@@ -64,6 +86,18 @@ def _grid_ids_reversed_x(dims: tuple[int, ...]) -> np.ndarray:
     return ids[::-1]  # x reversed
 
 
+def _chains(d: int, length: int, below: int = 0) -> list[tuple[int, ...]]:
+    """The strictly nested chains of ``length`` non-zero d-bit masks above ``below``, in
+    lexicographic order."""
+    if length == 0:
+        return [()]
+    out = []
+    for m in range(below + 1, 1 << d):
+        if (m & below) == below:
+            out += [(m, *rest) for rest in _chains(d, length - 1, m)]
+    return out
+
+
 def _grid_simplices(dims: tuple[int, ...], dim: int) -> np.ndarray:
     """The ``dim``-simplices of the Freudenthal triangulation (x reversed) of a grid.
 
@@ -76,11 +110,8 @@ def _grid_simplices(dims: tuple[int, ...], dim: int) -> np.ndarray:
     if dim > d:
         return np.zeros((0, dim + 1), np.int64)
     ids = _grid_ids_reversed_x(dims)
-    masks = range(1, 1 << d)
     parts = []
-    for chain in itertools.combinations(masks, dim):
-        if not all((a & b) == a for a, b in itertools.pairwise(chain)):
-            continue
+    for chain in _chains(d, dim):
         top = chain[-1]
         ext = [(top >> a) & 1 for a in range(d)]
         base = ids[tuple(slice(0, n - e) for n, e in zip(dims, ext, strict=True))]
@@ -136,29 +167,33 @@ def grid_domain(
     origin: tuple[float, ...] | None = None,
     spacing: tuple[float, ...] | None = None,
 ) -> Domain:
-    """A regular grid (x fastest) with TTK's implicit triangulation (1-D to 3-D).
+    """A regular grid (x fastest) with TTK's implicit triangulation (1 to 6 axes).
 
     Axes of size 1 are dropped (a 40x40x1 image is a 2-D grid). ``origin`` and
-    ``spacing`` (default 0 and 1, finite numbers) only place the vertices, for ``RegionSpan``.
+    ``spacing`` (default 0 and 1, finite numbers) only place the vertices, for ``RegionSpan``; the
+    points hold the first three coordinates. Beyond three axes the triangulation is the
+    same Kuhn triangulation with x reversed, in n dimensions; its adjacency is built
+    only when asked for (the merge tree's sweep), never for the persistence diagram.
     """
     for what, numbers in (("origin", origin), ("spacing", spacing)):
         if numbers is not None and not np.isfinite(np.asarray(numbers, float)).all():
             raise ValueError(f"the grid's {what} {tuple(numbers)} is not finite numbers")
     full = tuple(int(n) for n in dims)
     kept = _normalize_dims(full)
+    if len(kept) > MAX_GRID_AXES:
+        raise ValueError(f"grids of 1 to {MAX_GRID_AXES} axes are supported, got {full}")
     if len(kept) > 3:
-        raise ValueError(f"grids of 1 to 3 dimensions are supported, got {full}")
+        check_grid_memory(kept)
     n = int(np.prod(kept))
-    edges = _grid_simplices(kept, 1)
-    indptr, indices = _csr(n, edges[:, 0], edges[:, 1])
     o = np.zeros(len(full)) if origin is None else np.asarray(origin, float)[: len(full)]
     s = np.ones(len(full)) if spacing is None else np.asarray(spacing, float)[: len(full)]
     axes = [o[a] + s[a] * np.arange(full[a]) for a in range(len(full))]
-    mesh = np.meshgrid(*axes[::-1], indexing="ij")
     points = np.zeros((n, 3))
-    for a in range(len(full)):
-        points[:, a] = mesh[len(full) - 1 - a].ravel()
-    return Domain(n, indptr, indices, kept, points)
+    for a in range(min(3, len(full))):
+        shape = [1] * len(full)
+        shape[len(full) - 1 - a] = full[a]
+        points[:, a] = np.broadcast_to(axes[a].reshape(shape), full[::-1]).ravel()
+    return Domain(n, None, None, kept, points)
 
 
 def graph_domain(n_vertices: int, edges: np.ndarray, points: np.ndarray | None = None) -> Domain:

@@ -161,8 +161,9 @@ def persistence_diagram_geometry(diagram, positions: np.ndarray, rows: np.ndarra
 
     Two points per pair: the birth point on the diagonal (birth, birth) then the death
     point (birth, death); a line cell per pair with ``PairIdentifier``, ``PairType``,
-    ``Persistence``, ``IsFinite`` (0 for the global minimum-maximum pair), and one
-    diagonal cell (``PairIdentifier`` = ``PairType`` = -1) joining the lowest and the
+    ``Persistence``, ``IsFinite`` (0 for the global minimum-maximum pair), ``Dimension``
+    (the pair's homology dimension, to colour by), and one diagonal cell
+    (``PairIdentifier`` = ``PairType`` = ``Dimension`` = -1) joining the lowest and the
     highest birth points. Point arrays: ``ttkVertexScalarField`` (critical vertex id),
     ``CriticalType`` and ``Coordinates`` (the vertex's position in the landscape).
     """
@@ -187,11 +188,13 @@ def persistence_diagram_geometry(diagram, positions: np.ndarray, rows: np.ndarra
         "PairType": pair_type,
         "Persistence": np.asarray(diagram.persistence, np.float64)[rows],
         "IsFinite": (pair_type != -1).astype(np.uint8),
+        "Dimension": np.asarray(diagram.dimension, np.int64)[rows],
     }
     if k:
         diag = np.array([[2 * np.argmin(birth), 2 * np.argmax(birth)]])
         cells = np.concatenate([cells, diag])
         extra = {"PairIdentifier": -1, "PairType": -1, "Persistence": 0.0, "IsFinite": 1}
+        extra["Dimension"] = -1
         for name, val in extra.items():
             cell_data[name] = np.append(cell_data[name], val).astype(cell_data[name].dtype)
     return Geometry(

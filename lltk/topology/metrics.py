@@ -17,6 +17,11 @@ Pairs born at an infinite loss (inside a region where the sampler recorded NaN, 
 engine treats as +inf) are features of the diverged region's tie-breaking, not of the
 landscape, and are not counted; in the all-pairs statistics a pair dying at +inf (the
 global pair of such a landscape) dies at the diagram's largest finite value instead.
+
+Per homology dimension k (:func:`dimension_metrics`; on an n-D grid k = 0 .. n-1):
+``H<k>PairCount`` and ``H<k>AveragePersistence`` over the pairs of dimension k (the
+global pair left out), and ``H<k>AllPairsAveragePersistence`` with the global pair in
+(the paper's definition; the same as the other from k = 1, which has no global pair).
 """
 
 from __future__ import annotations
@@ -31,6 +36,25 @@ DEFINITIONS = {
     "saddles": ("Type1SaddleCount", "SaddleCount"),
     "avg_persistence": ("AllPairsAveragePersistence", "AveragePersistence"),
 }
+
+
+def dimension_metrics(diagram, dimensions: int) -> dict[str, float]:
+    """``H<k>PairCount``, ``H<k>AveragePersistence`` and ``H<k>AllPairsAveragePersistence``
+    for k = 0 .. ``dimensions`` - 1 (see the module docstring)."""
+    birth = np.asarray(diagram.birth, np.float64)
+    counted = np.isfinite(birth)
+    death = np.asarray(diagram.death, np.float64)
+    top = np.concatenate([birth[counted], death[counted & np.isfinite(death)]]).max(initial=0)
+    pers = np.where(np.isfinite(death), death, top) - birth
+    is_global = np.asarray(diagram.pair_type) == GLOBAL
+    out: dict[str, float] = {}
+    for k in range(dimensions):
+        in_k = (np.asarray(diagram.dimension) == k) & counted
+        pairs, every = pers[in_k & ~is_global], pers[in_k]
+        out[f"H{k}PairCount"] = float(pairs.size)
+        out[f"H{k}AveragePersistence"] = float(pairs.mean()) if pairs.size else 0.0
+        out[f"H{k}AllPairsAveragePersistence"] = float(every.mean()) if every.size else 0.0
+    return out
 
 
 def landscape_metrics(diagram) -> dict[str, float]:
