@@ -12,19 +12,15 @@ import itertools
 
 import numpy as np
 
+from lltk.topology.domain import axis_edges
+
 GRAPHS = ("grid", "knn", "delaunay", "gabriel")
 
 
 def grid_edges(n: int, resolution: int) -> np.ndarray:
-    """Edges between grid neighbours along each axis of an r^n grid, first axis fastest."""
-    index = np.arange(resolution**n, dtype=np.int64)
-    parts = []
-    for axis in range(n):
-        stride = resolution**axis
-        position = (index // stride) % resolution
-        lo = index[position < resolution - 1]
-        parts.append(np.column_stack([lo, lo + stride]))
-    return _canonical(np.concatenate(parts))
+    """Edges between grid neighbours along each axis of an r^n grid, first axis fastest
+    (the core's :func:`lltk.topology.domain.axis_edges`)."""
+    return axis_edges(n, resolution)
 
 
 def knn_edges(points: np.ndarray, k: int | None = None, seed: int = 0) -> np.ndarray:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from lltk import vtkxml
+from lltk.topology.domain import axis_edges
 
 
 def landscape_values(resolution: int, distance: float = 1.0) -> np.ndarray:
@@ -116,13 +117,11 @@ def write_graph(
 ) -> Path:
     """An n-D grid landscape as the sampler writes it to ``<stem>.vtu``: points = the first
     three coordinates, ``Coordinates`` = all of them, line cells = axis neighbours."""
-    from lltk.sampling.graphs import grid_edges  # sampling imports lltk, not the reverse
-
     a = np.linspace(-1.0, 1.0, resolution)
     index = np.arange(resolution**dimension)
     coords = a[(index[:, None] // resolution ** np.arange(dimension)) % resolution]
     loss = bowl(coords)
-    edges = grid_edges(dimension, resolution)
+    edges = axis_edges(dimension, resolution)
     points = np.zeros((index.size, 3))
     points[:, : min(3, dimension)] = coords[:, :3]
     field = {"Model": "resnet20", "Residual": 0.0, "Dimension": float(dimension)}

@@ -255,3 +255,22 @@ def sweep_order(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def vertex_order(values: np.ndarray) -> np.ndarray:
     """Rank of each vertex in the order (value, vertex id) (simulation of simplicity)."""
     return sweep_order(values)[1]
+
+
+def axis_edges(n: int, resolution: int) -> np.ndarray:
+    """The edges between neighbours along each axis of a ``resolution``^``n`` grid (first
+    axis fastest), smaller vertex id first, in (u, v) order: the axis graph of an n-D
+    landscape as a ``.vtu`` of line cells holds it.
+
+    >>> axis_edges(2, 2).tolist()
+    [[0, 1], [0, 2], [1, 3], [2, 3]]
+    """
+    index = np.arange(resolution**n, dtype=np.int64)
+    parts = []
+    for axis in range(n):
+        stride = resolution**axis
+        lo = index[(index // stride) % resolution < resolution - 1]
+        parts.append(np.column_stack([lo, lo + stride]))
+    edges = np.concatenate(parts) if parts else np.zeros((0, 2), np.int64)
+    return edges[np.lexsort((edges[:, 1], edges[:, 0]))]
+
