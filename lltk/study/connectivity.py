@@ -177,6 +177,15 @@ def matrices(
     return out
 
 
+def colour_range(barriers: Sequence[float]) -> tuple[float, float]:
+    """The log colour scale of barrier heat maps: the smallest and largest positive finite
+    barrier, at least a decade apart."""
+    values = np.asarray(barriers, float)
+    positive = values[np.isfinite(values) & (values > 0)]
+    lo, hi = (float(positive.min()), float(positive.max())) if positive.size else (1e-6, 1.0)
+    return lo, max(hi, lo * 10)
+
+
 def barrier_figure(rows: Sequence[dict], path: Path, label: str) -> Path:
     """The barrier matrices side by side, one per group, on one log colour scale."""
     from matplotlib.colors import LogNorm
@@ -185,10 +194,7 @@ def barrier_figure(rows: Sequence[dict], path: Path, label: str) -> Path:
 
     plt = _pyplot()
     mats = matrices(rows)
-    values = np.array([r["barrier"] for r in rows], float)
-    positive = values[np.isfinite(values) & (values > 0)]
-    lo, hi = (positive.min(), positive.max()) if positive.size else (1e-6, 1.0)
-    hi = max(hi, lo * 10)
+    lo, hi = colour_range([r["barrier"] for r in rows])
     cols = min(5, len(mats))
     rows_ = -(-len(mats) // cols)
     fig, axes = plt.subplots(

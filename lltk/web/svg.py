@@ -302,16 +302,16 @@ CONNECTED, MISSING = "#2ca02c", "#cccccc"
 
 def heatmap(seeds: Sequence[int], matrix, connected, every, testid: str = "barriers") -> str:
     """A symmetric matrix between seeds (the loss barriers), one labelled cell per pair
-    coloured on a log scale shared by ``every`` value (magma reversed, as the study's
-    figure), a colour bar, and linearly ``connected`` pairs outlined."""
+    coloured on the study figure's log scale over ``every`` value
+    (:func:`lltk.study.connectivity.colour_range`, magma reversed), a colour bar, and
+    linearly ``connected`` pairs outlined."""
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
+    from lltk.study.connectivity import colour_range
+
     m = np.asarray(matrix, float)
-    every = np.asarray(every, float)
-    positive = every[np.isfinite(every) & (every > 0)]
-    lo, hi = (float(positive.min()), float(positive.max())) if positive.size else (1e-6, 1.0)
-    hi = max(hi, lo * 10)
+    lo, hi = colour_range(every)
     n = len(seeds)
     left, top, size = 44, 30, 180
     step = size / max(n, 1)
