@@ -31,6 +31,56 @@ if TYPE_CHECKING:
 LOSS = "path-loss-2"
 #: Columns of ``<study>_barriers.csv``.
 COLUMNS = ("group", "seed_a", "seed_b", "barrier", "path_max", "end_a", "end_b", "connected")
+#: The rule :func:`linearly_connected` applies, in words (tables and the web page state it).
+CONNECTED_RULE = (
+    "linearly connected: barrier ≤ the mean of the two end losses "
+    "(the loss never more than doubles on the way)"
+)
+
+
+def linearly_connected(barrier: float, end_a: float, end_b: float) -> bool:
+    """A pair counts as linearly connected when its barrier is at most the mean of its
+    two end losses (:data:`CONNECTED_RULE`)."""
+    return bool(barrier <= (end_a + end_b) / 2)
+
+
+def read_barriers(path: Path) -> list[dict]:
+    """The rows of a ``<study>_barriers.csv`` (:data:`COLUMNS`) as :func:`barrier_rows`
+    made them: the group a number (beta) where it reads as one, else its name (variant).
+    Raises ValueError naming the file and the first thing wrong in it."""
+    import csv
+
+    path = Path(path)
+    try:
+        with open(path, newline="") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+            if missing:
+                raise ValueError(f"{path.name}: no column {', '.join(missing)}")
+            raw = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ValueError(f"{path.name}: cannot be read ({exc})") from exc
+    rows = []
+    for line, r in enumerate(raw, start=2):
+        try:
+            group: object = float(r["group"])
+        except ValueError:
+            group = r["group"]
+        try:
+            rows.append(
+                {
+                    "group": group,
+                    "seed_a": int(r["seed_a"]),
+                    "seed_b": int(r["seed_b"]),
+                    **{c: float(r[c]) for c in ("barrier", "path_max", "end_a", "end_b")},
+                    "connected": int(r["connected"]),
+                }
+            )
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{path.name}, line {line}: not a barrier row ({exc})") from exc
+    if not rows:
+        raise ValueError(f"{path.name}: no barrier rows")
+    return rows
 
 
 def barrier_rows(
@@ -81,7 +131,7 @@ def barrier_rows(
                     "path_max": stored["path_max"],
                     "end_a": end_a,
                     "end_b": end_b,
-                    "connected": int(stored["barrier"] <= (end_a + end_b) / 2),
+                    "connected": int(linearly_connected(stored["barrier"], end_a, end_b)),
                 }
             )
     return rows
@@ -110,8 +160,11 @@ def write_barriers(
     return files
 
 
-def matrices(rows: Sequence[dict]) -> dict[object, tuple[list[int], np.ndarray]]:
-    """Per group, its seeds and the symmetric barrier matrix (0 on the diagonal)."""
+def matrices(
+    rows: Sequence[dict], column: str = "barrier"
+) -> dict[object, tuple[list[int], np.ndarray]]:
+    """Per group, its seeds and the symmetric matrix of ``column`` (the barrier, or
+    ``connected``) over its pairs, 0 on the diagonal."""
     out = {}
     for group in dict.fromkeys(r["group"] for r in rows):
         sub = [r for r in rows if r["group"] == group]
@@ -119,9 +172,18 @@ def matrices(rows: Sequence[dict]) -> dict[object, tuple[list[int], np.ndarray]]
         m = np.zeros((len(seeds), len(seeds)))
         for r in sub:
             i, j = seeds.index(r["seed_a"]), seeds.index(r["seed_b"])
-            m[i, j] = m[j, i] = r["barrier"]
+            m[i, j] = m[j, i] = r[column]
         out[group] = (seeds, m)
     return out
+
+
+def colour_range(barriers: Sequence[float]) -> tuple[float, float]:
+    """The log colour scale of barrier heat maps: the smallest and largest positive finite
+    barrier, at least a decade apart."""
+    values = np.asarray(barriers, float)
+    positive = values[np.isfinite(values) & (values > 0)]
+    lo, hi = (float(positive.min()), float(positive.max())) if positive.size else (1e-6, 1.0)
+    return lo, max(hi, lo * 10)
 
 
 def barrier_figure(rows: Sequence[dict], path: Path, label: str) -> Path:
@@ -132,10 +194,7 @@ def barrier_figure(rows: Sequence[dict], path: Path, label: str) -> Path:
 
     plt = _pyplot()
     mats = matrices(rows)
-    values = np.array([r["barrier"] for r in rows], float)
-    positive = values[np.isfinite(values) & (values > 0)]
-    lo, hi = (positive.min(), positive.max()) if positive.size else (1e-6, 1.0)
-    hi = max(hi, lo * 10)
+    lo, hi = colour_range([r["barrier"] for r in rows])
     cols = min(5, len(mats))
     rows_ = -(-len(mats) // cols)
     fig, axes = plt.subplots(

@@ -6,7 +6,8 @@ strings (:mod:`lltk.web.svg`) whose marks carry the landscape or pair they stand
 Linked selection: a table row or an MDS point selects a landscape and every view
 follows; a diagram point or a barcode bar selects a pair, marked on the surface, the
 merge tree and both charts; the threshold slider simplifies with the core
-(:func:`lltk.web.selection.analyse`).
+(:func:`lltk.web.selection.analyse`). A study run with ``--connect`` adds the loss
+barriers between the seeds of the selected landscape's beta or variant, as a heat map.
 
 ``GET /files/<name>`` downloads a listed landscape, and nothing else: the name must be
 one of the catalog's (so ``..``, absolute paths and links leading out of the folder are
@@ -84,6 +85,40 @@ def mds_svg(catalog: Catalog, selected: str | None) -> str:
     )
 
 
+def barrier_views(catalog: Catalog, entry: Entry | None) -> dict[str, object]:
+    """The barrier panel for ``entry``'s beta or variant: its heat map and what it says
+    (how many pairs are linearly connected, by the study's rule); a damaged barriers
+    file or a group it lacks is said in the panel."""
+    from lltk.study.connectivity import CONNECTED_RULE
+
+    barriers = catalog.barriers
+    if barriers is None:
+        return {"has_barriers": False, "barriers_svg": "", "barriers_text": ""}
+    views = {"has_barriers": True, "barriers_text": ", ".join(barriers.files)}
+    if barriers.error:
+        return {
+            **views,
+            "barriers_svg": svg.message("unreadable barriers file", "barriers"),
+            "barriers_text": f"cannot show the barriers: {barriers.error}",
+        }
+    if entry is None:
+        return {**views, "barriers_svg": svg.message("pick a landscape", "barriers")}
+    try:
+        group, seeds, matrix, connected = catalog.barrier_matrix(entry)
+    except KeyError:
+        text = f"no barriers for {entry.numbers.get('group')}"
+        return {**views, "barriers_svg": svg.message(text, "barriers")}
+    pairs = len(seeds) * (len(seeds) - 1) // 2
+    linked = int(np.triu(connected, 1).sum())
+    every = [r["barrier"] for r in barriers.rows]
+    name = f"β = {group:g}" if isinstance(group, float) else str(group)
+    return {
+        **views,
+        "barriers_svg": svg.heatmap(seeds, matrix, connected, every),
+        "barriers_text": f"{name}: {linked} of {pairs} pairs {CONNECTED_RULE}",
+    }
+
+
 def empty_views(text: str) -> dict[str, object]:
     """The views with nothing drawn and ``text`` in each chart."""
     nothing = {"points": [], "polys": []}
@@ -122,6 +157,7 @@ def build_server(catalog: Catalog, name: str = "lltk-serve"):
 
     def show(pair: int | None = None) -> None:
         entry = catalog.entry(state.selected)
+        state.update(barrier_views(catalog, entry))
         if entry is None:
             state.update({"error": "", **empty_views("pick a landscape")})
             return
@@ -289,6 +325,16 @@ def _top_row(h, v3, select, sort) -> None:
                 v_html=("mds_svg",),
                 id="mds",
                 click=(select, "[$event.target.getAttribute('data-name')]"),
+            )
+        with v3.VCard(classes="pa-2", style="flex: 0 0 auto", v_if="has_barriers"):
+            v3.VCardTitle(
+                "Loss barriers between seeds (linear path)", classes="text-subtitle-1 pa-1"
+            )
+            h.Div(v_html=("barriers_svg",), id="barriers-view")
+            h.Div(
+                "{{ barriers_text }}",
+                id="barriers-info",
+                style="font-size: 12px; max-width: 330px; color: #555",
             )
 
 

@@ -7,6 +7,9 @@ are the study's (:func:`lltk.topology.metrics.landscape_metrics` of its persiste
 diagram, the FieldData the sampler wrote, else the study table's row), and the global view
 is the classical MDS of the Wasserstein-2 distances between the landscapes'
 minimum-saddle diagrams, losses normalised (``lltk compare``'s and the study's distance).
+A study run with ``--connect`` leaves ``<study>_barriers.csv`` beside its tables: its
+pairwise loss barriers between the seeds of each beta or variant
+(:func:`lltk.study.connectivity.read_barriers`), or why they cannot be read.
 
 Only regular files whose real path lies under the folder are listed: a symbolic link
 that leads out of it is skipped, and :meth:`Catalog.entry` resolves a name only among
@@ -201,16 +204,64 @@ def read_entry(root: Path, path: Path, array: str | None, rows: list[dict[str, s
 
 
 @dataclass
+class Barriers:
+    """The study's ``*_barriers.csv`` files: their rows, or why they cannot be read."""
+
+    files: list[str]
+    rows: list[dict] = field(default_factory=list)
+    error: str | None = None
+
+    def group_of(self, entry: Entry) -> object | None:
+        """The barrier group of a landscape: its beta, else its variant; None if absent."""
+        beta, variant = entry.numbers.get("beta"), entry.numbers.get("variant")
+        for group in dict.fromkeys(r["group"] for r in self.rows):
+            if group == beta if beta is not None else group == variant:
+                return group
+        return None
+
+
+def read_barrier_files(root: Path) -> Barriers | None:
+    """Every ``*_barriers.csv`` directly in ``root`` (None when there is none)."""
+    from lltk.study.connectivity import read_barriers
+
+    files = [p for p in sorted(root.glob("*_barriers.csv")) if p.is_file() and inside(root, p)]
+    if not files:
+        return None
+    barriers = Barriers([p.name for p in files])
+    try:
+        barriers.rows = [row for p in files for row in read_barriers(p)]
+    except ValueError as exc:
+        barriers.error = str(exc)
+    return barriers
+
+
+@dataclass
 class Catalog:
-    """Every landscape under ``root`` with its numbers, and the MDS of the readable ones."""
+    """Every landscape under ``root`` with its numbers, the MDS of the readable ones and
+    the study's loss barriers between seeds (None without a barriers file)."""
 
     root: Path
     entries: list[Entry]
     mds: dict[str, tuple[float, float]]
+    barriers: Barriers | None = None
 
     def entry(self, name: object) -> Entry | None:
         """The listed entry called ``name`` (a name sent by a browser), else None."""
         return next((e for e in self.entries if e.name == name), None)
+
+    def barrier_matrix(self, entry: Entry) -> tuple[object, list[int], np.ndarray, np.ndarray]:
+        """The group of ``entry`` with its seeds, barrier matrix and linearly-connected
+        matrix (:func:`lltk.study.connectivity.matrices`); KeyError when the barriers
+        have no such group."""
+        from lltk.study.connectivity import matrices
+
+        group = self.barriers.group_of(entry) if self.barriers is not None else None
+        if group is None:
+            raise KeyError(entry.numbers.get("group"))
+        rows = [r for r in self.barriers.rows if r["group"] == group]
+        seeds, barrier = matrices(rows)[group]
+        _, connected = matrices(rows, "connected")[group]
+        return group, seeds, barrier, connected.astype(bool)
 
 
 def mds_of(entries: list[Entry]) -> dict[str, tuple[float, float]]:
@@ -236,4 +287,4 @@ def load_catalog(root: Path, array: str | None = "Loss") -> Catalog:
     root = Path(root)
     rows = study_rows(root)
     entries = [read_entry(root, path, array, rows) for path in landscape_files(root)]
-    return Catalog(root, entries, mds_of(entries))
+    return Catalog(root, entries, mds_of(entries), read_barrier_files(root))

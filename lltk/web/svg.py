@@ -294,3 +294,103 @@ def viridis_hex(values) -> list[str]:
     lo, hi = (float(np.nanmin(v)), float(np.nanmax(v))) if v.size else (0.0, 1.0)
     t = np.nan_to_num((v - lo) / (hi - lo)) if hi > lo else np.zeros_like(v)
     return [to_hex(c) for c in colormaps["viridis"](t)]
+
+
+#: Heat map: colours of a linearly connected pair's outline and of a missing value.
+CONNECTED, MISSING = "#2ca02c", "#cccccc"
+
+
+def heatmap(seeds: Sequence[int], matrix, connected, every, testid: str = "barriers") -> str:
+    """A symmetric matrix between seeds (the loss barriers), one labelled cell per pair
+    coloured on the study figure's log scale over ``every`` value
+    (:func:`lltk.study.connectivity.colour_range`, magma reversed), a colour bar, and
+    linearly ``connected`` pairs outlined."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    from lltk.study.connectivity import colour_range
+
+    m = np.asarray(matrix, float)
+    lo, hi = colour_range(every)
+    n = len(seeds)
+    left, top, size = 44, 30, 180
+    step = size / max(n, 1)
+
+    def t(v):
+        return np.clip((np.log10(v) - np.log10(lo)) / (np.log10(hi) - np.log10(lo)), 0, 1)
+
+    cmap = colormaps["magma_r"]
+    parts = [
+        f'<text x="{left + size / 2}" y="12" font-size="10" text-anchor="middle">seed</text>',
+        f'<text x="12" y="{top + size / 2}" font-size="10" text-anchor="middle" '
+        f'transform="rotate(-90 12 {top + size / 2})">seed</text>',
+    ]
+    for k, s in enumerate(seeds):
+        c = left + (k + 0.5) * step
+        parts.append(
+            f'<text class="seed" x="{c:.1f}" y="{top - 4}" font-size="10" '
+            f'text-anchor="middle">{escape(str(s))}</text>'
+            f'<text class="seed" x="{left - 4}" y="{top + (k + 0.5) * step + 3:.1f}" '
+            f'font-size="10" text-anchor="end">{escape(str(s))}</text>'
+        )
+    font = max(7.0, min(11.0, step / 4))
+    for i in range(n):
+        for j in range(n):
+            x, y = left + j * step, top + i * step
+            cx, cy = x + step / 2, y + step / 2 + font / 3
+            if i == j:
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{step:.1f}" height="{step:.1f}" '
+                    'fill="#f4f4f4" stroke="#fff"/>'
+                    f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="{font:.1f}" fill="#999" '
+                    'text-anchor="middle">–</text>'
+                )
+                continue
+            v = m[i, j]
+            ok = np.isfinite(v) and v > 0
+            fill = to_hex(cmap(t(v))) if ok else (to_hex(cmap(0.0)) if v == 0 else MISSING)
+            ink = "#fff" if ok and t(v) > 0.5 else "#000"
+            outline = (
+                f'stroke="{CONNECTED}" stroke-width="3"' if connected[i][j] else 'stroke="#fff"'
+            )
+            title = f"seeds {seeds[i]} and {seeds[j]}: barrier {v:.4g}" + (
+                ", linearly connected" if connected[i][j] else ""
+            )
+            inset = 1.5 if connected[i][j] else 0.0
+            parts.append(
+                f'<rect class="cell" data-seeds="{escape(str(seeds[i]))},{escape(str(seeds[j]))}" '
+                f'data-barrier="{v!r}" data-connected="{int(bool(connected[i][j]))}" '
+                f'x="{x + inset:.1f}" y="{y + inset:.1f}" width="{step - 2 * inset:.1f}" '
+                f'height="{step - 2 * inset:.1f}" fill="{fill}" {outline}>'
+                f"<title>{escape(title)}</title></rect>"
+                f'<text class="value" x="{cx:.1f}" y="{cy:.1f}" font-size="{font:.1f}" '
+                f'fill="{ink}" text-anchor="middle" pointer-events="none">{_fmt(v)}</text>'
+            )
+    bar_x, steps = left + size + 16, 40
+    for k in range(steps):
+        frac = 1 - (k + 0.5) / steps
+        parts.append(
+            f'<rect x="{bar_x}" y="{top + k * size / steps:.1f}" width="12" '
+            f'height="{size / steps + 0.5:.1f}" fill="{to_hex(cmap(frac))}"/>'
+        )
+    decades = np.arange(np.ceil(np.log10(lo)), np.floor(np.log10(hi)) + 1)
+    ticks = [lo, hi] + [10.0**d for d in decades]
+    kept: list[float] = []
+    for v in sorted(ticks, key=lambda v: (v not in (lo, hi), v)):
+        y = top + (1 - t(v)) * size
+        if all(abs(y - (top + (1 - t(u)) * size)) >= 12 for u in kept):
+            kept.append(v)
+            parts.append(
+                f'<line x1="{bar_x + 12}" x2="{bar_x + 15}" y1="{y:.1f}" y2="{y:.1f}" '
+                'stroke="#333"/>'
+                f'<text class="tick" x="{bar_x + 17}" y="{y + 3:.1f}" font-size="9">'
+                f"{_fmt(v)}</text>"
+            )
+    parts.append(
+        f'<text x="{bar_x + 6}" y="{top + size + 14}" font-size="9" text-anchor="middle">'
+        "barrier</text>"
+        f'<rect x="{left}" y="{top + size + 8}" width="10" height="10" fill="none" '
+        f'stroke="{CONNECTED}" stroke-width="2.5"/>'
+        f'<text x="{left + 15}" y="{top + size + 17}" font-size="10">linearly connected</text>'
+    )
+    return _svg("".join(parts), testid)

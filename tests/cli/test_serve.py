@@ -17,11 +17,15 @@ import pytest
 from conftest import TTK_REFERENCE
 
 from lltk import vtkxml
+from lltk.study.connectivity import write_barriers
 from lltk.web.browser import chromium, free_port, launch, start_server, stop_server
 from lltk.web.catalog import load_catalog
 
 #: The study: three β, two seeds, plus a damaged file and one without ``Loss``.
 BETAS, SEEDS, N = (1.0, 4.0, 7.0), (0, 1), 21
+#: The study's ``--connect`` seeds per β (more than the folder's landscapes: the panel
+#: shows the β's matrix, whichever of its landscapes is selected).
+BARRIER_SEEDS = {1.0: (0, 1, 2), 4.0: (0, 1), 7.0: (0, 1, 2, 3)}
 #: Colours the page must show: the selected pair's marks (amber), viridis' dark end.
 AMBER, VIRIDIS_DARK = (255, 191, 0), (68, 1, 84)
 
@@ -54,7 +58,36 @@ def write_study(folder: Path) -> Path:
     )
     (out / "broken.vti").write_text("<VTKFile type='ImageData'")
     vtkxml.write(out / "no_loss.vti", vtkxml.image_data({"U": x.ravel(), "V": y.ravel()}, (N, N)))
+    write_barriers(barrier_rows(), [], folder, "pinn", "beta")
     return folder
+
+
+def barrier_rows() -> list[dict]:
+    """``lltk study pinn --connect``'s rows (:func:`lltk.study.connectivity.barrier_rows`'
+    keys): barriers over four decades, some pairs linearly connected and some not."""
+    from itertools import combinations
+
+    from lltk.study.connectivity import linearly_connected
+
+    rows = []
+    for beta, seeds in BARRIER_SEEDS.items():
+        for a, b in combinations(seeds, 2):
+            barrier = 1e-3 * beta * 3.0 ** (a + 2 * b)
+            end_a, end_b = 0.01 * (1 + a), 0.02 * (1 + b)
+            connected = int(linearly_connected(barrier, end_a, end_b))
+            rows.append(
+                {
+                    "group": beta,
+                    "seed_a": a,
+                    "seed_b": b,
+                    "barrier": barrier,
+                    "path_max": barrier + (end_a + end_b) / 2,
+                    "end_a": end_a,
+                    "end_b": end_b,
+                    "connected": connected,
+                }
+            )
+    return rows
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -107,6 +140,48 @@ def test_catalog_reads_the_study_and_explains_bad_files(study):
     )
     for name in ("../secret.vti", str(study.parent / "secret.vti"), "landscapes/link_out.vti"):
         assert catalog.entry(name) is None
+
+
+def test_catalog_reads_the_barrier_matrix_of_each_beta(study):
+    catalog = load_catalog(study)
+    expected = barrier_rows()
+    assert catalog.barriers.error is None and catalog.barriers.rows == expected
+    for beta, seeds in BARRIER_SEEDS.items():
+        entry = catalog.entry(f"landscapes/pinn_beta{beta:g}_seed1_random.vti")
+        group, got_seeds, matrix, connected = catalog.barrier_matrix(entry)
+        assert (group, got_seeds) == (beta, list(seeds))
+        assert np.array_equal(matrix, matrix.T) and np.all(np.diag(matrix) == 0)
+        for r in (r for r in expected if r["group"] == beta):
+            i, j = seeds.index(r["seed_a"]), seeds.index(r["seed_b"])
+            assert matrix[i, j] == r["barrier"]  # the CSV's full precision
+            assert connected[i, j] == connected[j, i] == bool(r["connected"])
+    # the fixture's rule gives both kinds of pair, so the outline means something
+    assert {r["connected"] for r in expected} == {0, 1}
+    with pytest.raises(KeyError):  # a file with no β of the barriers
+        catalog.barrier_matrix(catalog.entry("landscapes/no_loss.vti"))
+
+
+def test_damaged_or_absent_barriers_file_leaves_the_rest_of_the_page(tmp_path, study):
+    from lltk.web.app import barrier_views
+
+    folder = tmp_path / "damaged"
+    (folder / "landscapes").mkdir(parents=True)
+    for name in ("pinn_beta1_seed0_random.vti", "pinn_beta4_seed0_random.vti"):
+        (folder / "landscapes" / name).write_bytes((study / "landscapes" / name).read_bytes())
+    assert barrier_views(load_catalog(folder), None)["has_barriers"] is False  # panel absent
+    text = (study / "pinn_barriers.csv").read_text().splitlines()
+    for damaged, why in (
+        ("\n".join([*text[:2], "1.0,0,2,not-a-number,1,1,1,0"]), "line 3: not a barrier row"),
+        ("\n".join(line.rsplit(",", 1)[0] for line in text), "no column connected"),
+        ("", "no column group"),
+    ):
+        (folder / "pinn_barriers.csv").write_text(damaged)
+        catalog = load_catalog(folder)
+        assert all(e.error is None for e in catalog.entries) and len(catalog.mds) == 2
+        views = barrier_views(catalog, catalog.entries[0])
+        assert views["has_barriers"] and "unreadable barriers file" in views["barriers_svg"]
+        assert views["barriers_text"].startswith("cannot show the barriers: pinn_barriers.csv")
+        assert why in views["barriers_text"], views["barriers_text"]
 
 
 def test_empty_folder_and_missing_folder(tmp_path):
@@ -301,6 +376,42 @@ def test_bad_file_shows_its_message_and_the_rest_still_works(page):
     page.wait_for_function(f"document.querySelector('#selected').textContent.trim() === '{name}'")
     assert page.locator("#error").count() == 0
     assert page.locator("#diagram-view circle[data-pair]").count() > 1
+
+
+def _heatmap_cells(page) -> dict[tuple[int, int], tuple[float, str, bool]]:
+    """The heat map's cells: (seed, seed) -> barrier, its label, linearly connected."""
+    cells = page.eval_on_selector_all(
+        "#barriers-view rect.cell",
+        "els => els.map(e => [e.dataset.seeds, Number(e.dataset.barrier), "
+        "e.nextElementSibling.textContent, e.dataset.connected === '1'])",
+    )
+    return {tuple(map(int, s.split(","))): (v, text, c) for s, v, text, c in cells}
+
+
+def test_barrier_heat_map_follows_the_selected_beta(page, study, tmp_path):
+    from lltk.study.connectivity import CONNECTED_RULE, read_barriers
+
+    rows = read_barriers(study / "pinn_barriers.csv")
+    for beta, other in ((1.0, "pinn_beta1_seed1_random.vti"), (7.0, "pinn_beta7_seed0_random.vti")):
+        name = f"landscapes/{other}"
+        page.click(f"#landscape-table tr[data-name='{name}']")
+        n = len(BARRIER_SEEDS[beta])
+        page.wait_for_function(
+            f"document.querySelectorAll('#barriers-view rect.cell').length === {n * (n - 1)}"
+        )
+        cells = _heatmap_cells(page)
+        mine = [r for r in rows if r["group"] == beta]
+        assert len(cells) == 2 * len(mine)
+        for r in mine:
+            for pair in ((r["seed_a"], r["seed_b"]), (r["seed_b"], r["seed_a"])):
+                assert cells[pair] == (r["barrier"], f"{r['barrier']:.3g}", bool(r["connected"]))
+        seeds = page.locator("#barriers-view text.seed").all_text_contents()
+        assert seeds == [str(s) for s in BARRIER_SEEDS[beta] for _ in range(2)]
+        info = page.inner_text("#barriers-info")
+        linked = sum(r["connected"] for r in mine)
+        assert info == f"β = {beta:g}: {linked} of {len(mine)} pairs {CONNECTED_RULE}"
+        assert page.locator("#barriers-view text.tick").count() >= 2  # the colour bar's
+    page.locator("#barriers-view").screenshot(path=str(tmp_path / "barriers.png"))
 
 
 def test_threshold_simplifies_with_the_core_and_columns_sort(page, study):
