@@ -33,29 +33,25 @@ from torch import Tensor
 
 from lltk.sampling.closure import LossFn, Trained
 from lltk.sampling.directions import flatten
-from lltk.sampling.landscape import SAVE_EVERY, LandscapeResult, losses_at, sample_landscape
+from lltk.sampling.landscape import (
+    SAVE_EVERY,
+    FiniteLoss,
+    LandscapeResult,
+    losses_at,
+    sample_landscape,
+)
 
 #: Names of the networks, in the order they are given.
 NAMES = ("A", "B", "C")
 
 
 @dataclass
-class PathResult:
+class PathResult(FiniteLoss):
     """The loss along a path: ``loss[i]`` at ``t[i]`` (NaN where it was not finite)."""
 
     kind: str
     t: np.ndarray
     loss: np.ndarray
-
-    @property
-    def valid(self) -> np.ndarray:
-        """1 where the loss is finite, else 0."""
-        return np.isfinite(self.loss).astype(np.uint8)
-
-    @property
-    def invalid_count(self) -> int:
-        """How many points had a NaN or inf loss."""
-        return int(self.loss.size - np.count_nonzero(np.isfinite(self.loss)))
 
     @property
     def barrier(self) -> float:

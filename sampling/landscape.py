@@ -35,8 +35,24 @@ LOOP_FLOPS = 1e7
 SAVE_EVERY = 2.0
 
 
+class FiniteLoss:
+    """Which of the ``loss`` values are valid: finite, not NaN or inf (a diverged point)."""
+
+    loss: np.ndarray
+
+    @property
+    def valid(self) -> np.ndarray:
+        """1 where the loss is finite, 0 where it was NaN or inf (same shape as ``loss``)."""
+        return np.isfinite(self.loss).astype(np.uint8)
+
+    @property
+    def invalid_count(self) -> int:
+        """How many points had a NaN or inf loss."""
+        return int(self.loss.size - np.count_nonzero(np.isfinite(self.loss)))
+
+
 @dataclass
-class LandscapeResult:
+class LandscapeResult(FiniteLoss):
     """Losses on the grid: ``loss[i_0, ..., i_{n-1}]`` at ``alphas[i_0], ..., alphas[i_{n-1}]``."""
 
     loss: np.ndarray
@@ -53,15 +69,6 @@ class LandscapeResult:
         """Points per axis r."""
         return len(self.alphas)
 
-    @property
-    def valid(self) -> np.ndarray:
-        """1 where the loss is finite, 0 where it was NaN or inf (same shape as ``loss``)."""
-        return np.isfinite(self.loss).astype(np.uint8)
-
-    @property
-    def invalid_count(self) -> int:
-        """How many grid points had a NaN or inf loss."""
-        return int(self.loss.size - np.count_nonzero(np.isfinite(self.loss)))
 
     def flat_loss(self) -> np.ndarray:
         """The losses in VTK point order (first direction fastest)."""

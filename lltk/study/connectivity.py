@@ -283,8 +283,9 @@ def connect_step(
     points: int,
     progress: bool,
     log: Callable[[str], None] = print,
-) -> list[dict]:
-    """Barriers of every pair, logged per group; the rows for the tables."""
+) -> None:
+    """Barriers of every pair, logged per group, into ``study.barriers`` (the rows for the
+    tables), and their claims added to ``study.claims``."""
     rows = barrier_rows(networks, out, points, study.timings, study.recomputed, progress)
     for s in group_summary(rows, study.rows, group_key):
         log(
@@ -292,4 +293,5 @@ def connect_step(
             f"{s['mean_barrier']:.4g}, max {s['max_barrier']:.4g}, linearly connected "
             f"{s['connected_pairs']}"
         )
-    return rows
+    study.barriers = rows
+    study.claims += barrier_claims(rows, study.rows, group_key)

@@ -117,10 +117,9 @@ def run_pinn_study(
     if config.connect:
         from lltk.study import connectivity
 
-        study.barriers = connectivity.connect_step(
+        connectivity.connect_step(
             networks, study, out, "pinn", "beta", config.connect_points, progress, log
         )
-        study.claims += connectivity.barrier_claims(study.barriers, study.rows, "beta")
     steps.finish_study(
         study,
         "pinn",

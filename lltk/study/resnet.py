@@ -119,10 +119,9 @@ def run_resnet_study(
     if config.connect:
         from lltk.study import connectivity
 
-        study.barriers = connectivity.connect_step(
+        connectivity.connect_step(
             networks, study, out, "resnet", "model", config.connect_points, progress, log
         )
-        study.claims += connectivity.barrier_claims(study.barriers, study.rows, "model")
     steps.finish_study(
         study,
         "resnet",
