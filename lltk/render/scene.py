@@ -661,7 +661,10 @@ def merge_tree_view(reader: object) -> object:
     """The join tree's planar layout: loss upwards, one vertical segment per branch, its
     nodes (minima, saddles, the root) marked by critical type."""
     view = _white_view("RenderView", "merge_tree")
-    tree = getattr(pv, NEEDS["merge_tree"])(reader, registrationName="merge tree")
+    # the scene draws its own log axes (_loss_axes): the filter's drawing stays linear
+    tree = getattr(pv, NEEDS["merge_tree"])(
+        reader, registrationName="merge tree", LogScaleLoss="Off"
+    )
     planar = _loss_axes(pv.OutputPort(tree, 3), "merge_tree", "planar tree")
     rep = pv.Show(planar, view)
     _scalar_bar(rep, view, "Scalar", "Loss", "Viridis (matplotlib)")
@@ -679,7 +682,7 @@ def persistence_diagram_view(reader: object) -> object:
     """Each pair as a bar from the diagonal to (birth, death); ends coloured by type."""
     view = _white_view("RenderView", "persistence_diagram")
     diagram = getattr(pv, NEEDS["persistence_diagram"])(
-        reader, registrationName="persistence diagram"
+        reader, registrationName="persistence diagram", LogScaleLoss="Off"
     )
     diagram = _loss_axes(diagram, "persistence_diagram", "diagram")
     rep = pv.Show(diagram, view)
@@ -698,7 +701,9 @@ def persistence_diagram_view(reader: object) -> object:
 def profile_view(reader: object) -> object:
     """The topological landscape profile: basins nested by the merge tree."""
     view = _white_view("RenderView", "profile")
-    profile = getattr(pv, NEEDS["profile"])(reader, registrationName="landscape profile")
+    profile = getattr(pv, NEEDS["profile"])(
+        reader, registrationName="landscape profile", LogScaleLoss="Off"
+    )
     rep = pv.Show(_loss_axes(pv.OutputPort(profile, 0), "profile", "basins"), view)
     _scalar_bar(rep, view, "MeanLoss", "Mean loss", "Viridis (matplotlib)", "CELLS")
     marks = _loss_axes(pv.OutputPort(profile, 1), "profile", "marks")
@@ -900,6 +905,11 @@ def load_state(state: Path, data_dir: Path, label: str = "") -> dict[str, object
     pv.LoadState(str(state), data_directory=str(data_dir), restrict_to_data_directory=True)
     pxm = servermanager.ProxyManager()
     views = {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
+    for source in sources_of(views.values()):
+        if source.GetProperty("LogScaleLoss") is not None:
+            # the states draw their own log axes (_loss_axes); a state saved before the
+            # filters had the property would otherwise take their automatic log drawing
+            source.LogScaleLoss = "Off"
     fit_views(views, pv.FindSource(FILES["landscape"]), label)
     return views
 

@@ -156,7 +156,7 @@ def _landscape(path: Path, scale: float, decades: float) -> Path:
 def session(tmp_path_factory, pvpython) -> dict:
     tmp = tmp_path_factory.mktemp("gui")
     small = _landscape(tmp / "small.vti", 1.0, 0.5)
-    steep = _landscape(tmp / "steep.vti", 1e-3, 3.0)
+    steep = _landscape(tmp / "steep.vti", 1e-3, 4.0)
     cfg = {
         "small": str(small),
         "macro": str(MACROS_DIR / "Loss Landscape Views.py"),
@@ -282,8 +282,11 @@ def test_states_replace_the_scene_and_fit_each_landscape(session):
         session["state_fitted"], session["ranges"], (0, 1), strict=True
     ):
         np.testing.assert_allclose(fitted["lut"][:2], [lo, hi], rtol=1e-6)
-        assert fitted["lut"][2] == log  # three decades: log colours
+        assert fitted["lut"][2] == log  # four decades: log colours
         x0, x1, y0, y1 = fitted["tree_bounds"]
+        # the state's own log axis, once: not on top of the filter's automatic one
+        expected = np.log10([lo, hi]) if log else [lo, hi]
+        np.testing.assert_allclose([y0, y1], expected, rtol=1e-4, atol=1e-6)
         fx, fy, _ = fitted["tree_focal"]
         assert x0 <= fx <= x1 and y0 - fitted["tree_scale"] <= fy <= y1 + fitted["tree_scale"]
     assert "landscape" in session["python_state_views"]
