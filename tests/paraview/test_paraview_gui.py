@@ -232,6 +232,7 @@ def test_panels_list_properties_in_reading_order(session):
         "SaddleMaximum",
         "GlobalMinimumMaximum",
         "SaddleSaddle",
+        "LogScaleLoss",
         "Backend",
         "BackendUsed",
     ]
