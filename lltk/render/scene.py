@@ -1019,6 +1019,9 @@ def save_states(out_dir: Path, data_dirs: dict[str, Path]) -> list[Path]:
         kind = state.removeprefix("landscape_") if state.startswith("landscape_") else "surface"
         views = build(state, data_dirs[kind])
         lay_out(views, state)
+        # a .pvsm loaded from File > Load State keeps the names it was saved with: those
+        # of its own kind of landscape (a 2-D one has one kind of saddle)
+        set_critical_names("surface" if kind not in ("volume", "points") else kind)
         path = out_dir / f"{state}.pvsm"
         pv.SaveState(str(path))
         path.with_suffix(".py").write_text(PYTHON_STATE.format(state=state))
