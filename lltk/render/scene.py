@@ -897,12 +897,24 @@ def clear_pipeline() -> None:
         sources = [s for s in sources if s.GetGlobalID() in inputs]
 
 
+def missing_files(state: Path, data_dir: Path) -> list[str]:
+    """The staged files (:data:`FILES`) that the ``state`` (.pvsm) reads and ``data_dir``
+    lacks."""
+    text = state.read_text()
+    return [name for name in FILES.values() if name in text and not (data_dir / name).exists()]
+
+
 def load_state(state: Path, data_dir: Path, label: str = "") -> dict[str, object]:
     """Replace the session's scene by lltk's ``state`` (.pvsm) read from the staged
     ``data_dir`` (:func:`lltk.render.stage`), its titles, colours (log when the loss spans
     decades) and cameras fitted to that landscape; returns the views by name."""
     clear_pipeline()
-    pv.LoadState(str(state), data_directory=str(data_dir), restrict_to_data_directory=True)
+    if missing_files(state, data_dir):
+        # LoadState would put a red reader error per missing file (a landscape sampled
+        # without its Hessian density) on screen: build the views there is data for
+        lay_out(build(state.stem, data_dir), state.stem)
+    else:
+        pv.LoadState(str(state), data_directory=str(data_dir), restrict_to_data_directory=True)
     pxm = servermanager.ProxyManager()
     views = {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
     for source in sources_of(views.values()):

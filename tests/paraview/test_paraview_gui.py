@@ -119,6 +119,11 @@ for data_dir in cfg["data_dirs"]:
         "tree_bounds": scene.visible_bounds(tree),
     })
 out["state_counts"] = counts
+# a landscape without its Hessian density: the layout without that view, no reader error
+print("NO-DENSITY-START", flush=True)
+views = scene.load_state(Path(cfg["state"]), Path(cfg["no_density"]), "label")
+print("NO-DENSITY-END", flush=True)
+out["no_density_views"] = sorted(views)
 out["state_fitted"] = fitted
 
 # a Python state, as File > Load State runs it, on the selected landscape
@@ -152,6 +157,11 @@ def _landscape(path: Path, scale: float, decades: float) -> Path:
     return path
 
 
+def _without_density(data_dir: Path) -> Path:
+    (data_dir / "landscape_hessian_density.csv").unlink(missing_ok=True)
+    return data_dir
+
+
 @pytest.fixture(scope="module")
 def session(tmp_path_factory, pvpython) -> dict:
     tmp = tmp_path_factory.mktemp("gui")
@@ -163,6 +173,7 @@ def session(tmp_path_factory, pvpython) -> dict:
         "state": str(STATES_DIR / "layout.pvsm"),
         "python_state": str(STATES_DIR / "landscape.py"),
         "data_dirs": [str(stage(small, tmp / "a")), str(stage(steep, tmp / "b"))],
+        "no_density": str(_without_density(stage(small, tmp / "c"))),
     }
     (tmp / "cfg.json").write_text(json.dumps(cfg))
     (tmp / "driver.py").write_text(DRIVER)
@@ -328,3 +339,17 @@ def test_the_panel_shows_which_engine_ran(session):
         if "BackendUsed" in shown:
             assert shown["BackendUsed"] == "default", name
     assert "BackendUsed" in {n for n, _, _ in session["panel"]["LossCriticalPoints"]}
+
+
+def test_layout_state_without_hessian_density_shows_no_error(session):
+    """File > Load State of layout on a landscape sampled without a Hessian density put
+    red reader errors on screen; now the layout comes without that view."""
+    log = session["log"]
+    part = log[log.index("NO-DENSITY-START") : log.index("NO-DENSITY-END")]
+    assert "ERROR" not in part and "rror" not in part, part[-2000:]
+    assert session["no_density_views"] == [
+        "landscape",
+        "merge_tree",
+        "persistence_diagram",
+        "profile",
+    ]
