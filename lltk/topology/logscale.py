@@ -61,7 +61,7 @@ class LogLoss:
 
     def drawn(self, points: np.ndarray, loss_axes: tuple[int, ...], width_axis: int | None):
         """``points`` (k, 3) with the coordinates on ``loss_axes`` drawn on the log axis and
-        the ``width_axis`` coordinate scaled by :meth:`ratio` (about ``lo``'s column 0)."""
+        the ``width_axis`` coordinate scaled by :meth:`ratio` (the input is left as it is)."""
         out = np.array(points, float, copy=True)
         for axis in loss_axes:
             out[:, axis] = self(out[:, axis])
