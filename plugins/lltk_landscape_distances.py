@@ -85,6 +85,7 @@ class LandscapeDistances(algorithm.LossFilter):
         super().__init__()
         self.array = DEFAULT_ARRAY
         self.pair_set, self.metric, self.normalize = 0, 0, False
+        self.names: list[str | None] = []
 
     def FillInputPortInformation(self, port: int, info) -> int:
         super().FillInputPortInformation(port, info)
@@ -92,10 +93,11 @@ class LandscapeDistances(algorithm.LossFilter):
         return 1
 
     def input_data(self, inInfo) -> list:
-        return [
-            self.GetInputData(inInfo, 0, i)
-            for i in range(inInfo[0].GetNumberOfInformationObjects())
+        count = inInfo[0].GetNumberOfInformationObjects()
+        self.names = [
+            landscape_distances.source_name(self.GetInputConnection(0, i)) for i in range(count)
         ]
+        return [self.GetInputData(inInfo, 0, i) for i in range(count)]
 
     SetScalarArray = algorithm.property_setter("array", lambda name: str(name) or DEFAULT_ARRAY)
     SetPairs = algorithm.property_setter("pair_set", int)
@@ -109,4 +111,5 @@ class LandscapeDistances(algorithm.LossFilter):
             list(PAIR_SETS)[self.pair_set],
             list(METRICS)[self.metric],
             self.normalize,
+            self.names,
         )

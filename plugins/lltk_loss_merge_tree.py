@@ -48,6 +48,7 @@ TREE_TYPE_XML = """
         [
             algorithm.SCALAR_ARRAY_XML,
             TREE_TYPE_XML,
+            algorithm.LOG_SCALE_LOSS_XML,
             algorithm.BACKEND_XML,
             algorithm.BACKEND_USED_XML,
         ],
@@ -79,4 +80,6 @@ class LossMergeTree(algorithm.LossFilter):
 
     def compute(self, dataset) -> FilterResult:
         kind = "join" if self.tree_type == 0 else "split"
-        return loss_merge_tree.compute(dataset, self.array_name(), kind, self.backend_mode)
+        return loss_merge_tree.compute(
+            dataset, self.array_name(), kind, self.backend_mode, self.loss_scale
+        )

@@ -86,6 +86,7 @@ PAIRS_XML = [
             algorithm.SCALAR_ARRAY_XML,
             THRESHOLD_XML,
             *PAIRS_XML,
+            algorithm.LOG_SCALE_LOSS_XML,
             algorithm.BACKEND_XML,
             algorithm.BACKEND_USED_XML,
         ],
@@ -122,5 +123,5 @@ class LossPersistenceDiagram(algorithm.LossFilter):
     def compute(self, dataset) -> FilterResult:
         kinds = tuple(code for key, code in _PAIR_TYPES.items() if self.pair_types[key])
         return loss_persistence_diagram.compute(
-            dataset, self.array_name(), kinds, self.threshold, self.backend_mode
+            dataset, self.array_name(), kinds, self.threshold, self.backend_mode, self.loss_scale
         )

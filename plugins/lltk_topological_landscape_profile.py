@@ -38,7 +38,7 @@ paraview_plugin_name = "TopologicalLandscapeProfile"
         "minima and saddles (not shown at first: click its eye with the profile's view "
         "active).",
         ["Basins", "Critical Points"],
-        [algorithm.SCALAR_ARRAY_XML],
+        [algorithm.SCALAR_ARRAY_XML, algorithm.LOG_SCALE_LOSS_XML],
     )
 )
 class TopologicalLandscapeProfile(algorithm.LossFilter):
@@ -49,4 +49,4 @@ class TopologicalLandscapeProfile(algorithm.LossFilter):
     colour_by = ((0, "cell", "MeanLoss"), (1, "point", "CriticalType"))
 
     def compute(self, dataset) -> FilterResult:
-        return topological_landscape_profile.compute(dataset, self.array_name())
+        return topological_landscape_profile.compute(dataset, self.array_name(), self.loss_scale)

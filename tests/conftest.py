@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+#: pvpython's driver scripts run at import: not modules to collect (``--doctest-modules``).
+collect_ignore_glob = ["paraview/pvpython/*"]
 #: TTK's own outputs on 53 real loss landscapes, beside the checkout (never copied in).
 TTK_REFERENCE = Path(os.environ.get("LLTK_TTK_REFERENCE", REPO.parent / "shared" / "ttk-reference"))
 

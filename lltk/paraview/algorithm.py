@@ -23,6 +23,7 @@ from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 from lltk.paraview import backend, colours
 from lltk.paraview.vtkdata import FilterResult, InputError
 from lltk.paraview_compat import VTKPythonAlgorithmBase
+from lltk.topology import logscale
 from lltk.topology.field import DEFAULT_ARRAY
 
 # Every plugin imports this module when ParaView loads it: from then on the GUI colours
@@ -92,6 +93,24 @@ BACKEND_XML = f"""
   engine that ran shows in this panel as Backend Used (pvpython: the read-only property
   BackendUsed) and in the output's field data lltkBackend (Information panel, Data
   Arrays).</Documentation>
+</IntVectorProperty>
+"""
+
+#: The loss axis of the planar drawings (merge tree, diagram, profile): see lltk.topology.logscale.
+LOG_SCALE_LOSS_XML = f"""
+<IntVectorProperty name="LogScaleLoss" label="Log Scale Loss" command="SetLogScaleLoss"
+    number_of_elements="1" default_values="0">
+  <EnumerationDomain name="enum">
+    <Entry value="0" text="Automatic (over {logscale.AUTO_LOG_DECADES:g} decades)"/>
+    <Entry value="1" text="Off"/>
+    <Entry value="2" text="On"/>
+  </EnumerationDomain>
+  <Documentation>Draw the loss axis of the planar plot on a log scale (log10 of the loss;
+  of the loss above the minimum where a loss is 0 or below). Automatic: where the
+  landscape's finite losses span over {logscale.AUTO_LOG_DECADES:g} decades (max / min), as
+  a failing network's do. Only the drawn coordinates change: the arrays (Scalar,
+  Persistence, births, deaths) keep the losses, and the output's field data LossScale says
+  which axis was drawn. Off gives TTK's own layout.</Documentation>
 </IntVectorProperty>
 """
 
@@ -252,6 +271,8 @@ class LossFilter(VTKPythonAlgorithmBase):
         )
         self.backend_mode = backend.AUTO
         self.backend_used = "none"
+        #: the planar drawing's loss axis (filters with LOG_SCALE_LOSS_XML)
+        self.loss_scale = logscale.MODES[0]
         self._reported: tuple[str, int] | None = None
         self._warned: tuple[set[str], int] | None = None
 
@@ -279,6 +300,7 @@ class LossFilter(VTKPythonAlgorithmBase):
         return 1
 
     SetBackend = property_setter("backend_mode", int)
+    SetLogScaleLoss = property_setter("loss_scale", lambda mode: logscale.MODES[int(mode)])
 
     def GetBackendUsed(self) -> str:
         """The engine that ran the last update."""

@@ -5,19 +5,64 @@ The adapter between the plugin proxy and the core: VTK input -> numpy -> VTK out
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from lltk.paraview.vtkdata import FilterResult, InputError, scalar_input, set_field_data, table
 from lltk.topology import distance
 
 
+def _file_name(algorithm) -> str | None:
+    """The file an upstream reader reads (ParaView's file-series wrapper or a plain VTK
+    reader), or None."""
+    for getter in ("GetCurrentFileName", "GetFileName"):
+        try:
+            name = getattr(algorithm, getter)()
+        except (AttributeError, TypeError):
+            continue
+        if name:
+            return str(name)
+    return None
+
+
+def source_name(connection) -> str | None:
+    """The stem of the file read at the top of the pipeline feeding ``connection`` (an
+    input connection, i.e. a ``vtkAlgorithmOutput``), following each filter's first input
+    upwards; None where no reader is found."""
+    algorithm = connection.GetProducer() if connection is not None else None
+    while algorithm is not None:
+        name = _file_name(algorithm)
+        if name:
+            return Path(name).stem
+        if algorithm.GetNumberOfInputPorts() == 0 or algorithm.GetNumberOfInputConnections(0) == 0:
+            return None
+        algorithm = algorithm.GetInputConnection(0, 0).GetProducer()
+    return None
+
+
+def landscape_labels(names: list[str | None]) -> list[str]:
+    """One unique label per input: its name, ``input N`` where none is known, and the
+    connection index appended where two inputs share a name."""
+    labels = [name or f"input {i}" for i, name in enumerate(names)]
+    return [
+        f"{label} ({i})" if labels.count(label) > 1 else label for i, label in enumerate(labels)
+    ]
+
+
 def compute(
-    datasets: list, array: str | None, pair_set: str, metric: str, normalize: bool
+    datasets: list,
+    array: str | None,
+    pair_set: str,
+    metric: str,
+    normalize: bool,
+    names: list[str | None] | None = None,
 ) -> FilterResult:
     """The distance matrix between the inputs' persistence diagrams as a table: a
-    ``Landscape`` column (``input 0``, ``input 1``... in connection order), one column
-    per input, and the 2-D classical MDS coordinates ``MDS1``, ``MDS2``; the pair set,
-    metric and loss scaling in the field data (``Pairs``, ``Metric``, ``Losses``)."""
+    ``Landscape`` column (each input's ``names`` entry, e.g. its file's stem, else
+    ``input N``; see :func:`landscape_labels`), one column per input, and the 2-D
+    classical MDS coordinates ``MDS1``, ``MDS2``; the pair set, metric and loss scaling
+    in the field data (``Pairs``, ``Metric``, ``Losses``)."""
     if len(datasets) < 2:
         raise InputError("connect at least two landscapes (select them all, then apply)")
     points, first = [], None
@@ -37,7 +82,7 @@ def compute(
         diagram, span = distance.landscape_diagram(field.original, field.domain, normalize)
         points.append(distance.diagram_points(diagram, distance.PAIR_SETS[pair_set], span))
     matrix = distance.distance_matrix(points, distance.METRICS[metric])
-    labels = [f"input {i}" for i in range(len(datasets))]
+    labels = landscape_labels(names or [None] * len(datasets))
     xy = distance.classical_mds(matrix)
     columns: dict[str, np.ndarray | list[str]] = {"Landscape": labels}
     columns.update({label: matrix[:, j] for j, label in enumerate(labels)})

@@ -13,8 +13,10 @@ from lltk.paraview import backend
 from lltk.paraview.vtkdata import (
     FilterResult,
     add_arrays,
+    log_loss_drawing,
     polydata,
     scalar_input,
+    set_field_data,
     tag_backend,
     ttk_order,
     unstructured_grid_of,
@@ -23,9 +25,13 @@ from lltk.topology import geometry
 from lltk.topology.profile import branch_decomposition, vertex_branches
 
 
-def compute(dataset: vtkDataSet, array: str | None, kind: str, mode: int) -> FilterResult:
+def compute(
+    dataset: vtkDataSet, array: str | None, kind: str, mode: int, loss_scale: str = "automatic"
+) -> FilterResult:
     """Nodes, arcs (unstructured grids), segmentation (the input + ``SegmentationId``,
-    ``BranchId``) and the planar layout (poly data) of the join or split tree."""
+    ``BranchId``) and the planar layout (poly data) of the join or split tree, its loss
+    axis drawn as ``loss_scale`` says (:func:`lltk.topology.logscale.uses_log`; field
+    data ``LossScale``)."""
     field = scalar_input(dataset, array)
     which = backend.choose("merge_tree", mode)
     if which == "ttk":
@@ -45,13 +51,16 @@ def compute(dataset: vtkDataSet, array: str | None, kind: str, mode: int) -> Fil
             "BranchId": vertex_branches(tree, branches),
         },
     )
-    planar_geom = geometry.planar_merge_tree(tree, branches)
+    planar_geom, axis = log_loss_drawing(
+        geometry.planar_merge_tree(tree, branches), field.values, loss_scale, (1,), 0
+    )
     planar = polydata(
         planar_geom.points,
         lines=planar_geom.cells,
         point_data=planar_geom.point_data,
         cell_data=planar_geom.cell_data,
     )
+    set_field_data(planar, {"LossScale": axis})
     outputs = [nodes, arcs, seg, planar]
     for out in outputs:
         tag_backend(out, which)

@@ -12,7 +12,9 @@ from lltk.paraview import backend
 from lltk.paraview.vtkdata import (
     FilterResult,
     check_threshold,
+    log_loss_drawing,
     scalar_input,
+    set_field_data,
     tag_backend,
     ttk_order,
     unstructured_grid_of,
@@ -21,10 +23,16 @@ from lltk.topology import geometry
 
 
 def compute(
-    dataset: vtkDataSet, array: str | None, pair_types: tuple[int, ...], threshold: float, mode: int
+    dataset: vtkDataSet,
+    array: str | None,
+    pair_types: tuple[int, ...],
+    threshold: float,
+    mode: int,
+    loss_scale: str = "automatic",
 ) -> FilterResult:
     """The persistence diagram in TTK's layout, restricted to ``pair_types`` (PairType
-    codes) with persistence >= ``threshold``."""
+    codes) with persistence >= ``threshold``; both axes drawn as ``loss_scale`` says
+    (:func:`lltk.topology.logscale.uses_log`; field data ``LossScale``)."""
     check_threshold(threshold)
     field = scalar_input(dataset, array)
     which = backend.choose("persistence_diagram", mode)
@@ -33,8 +41,14 @@ def compute(
     else:
         pd = topology.persistence_pairs(field.values, field.domain, ttk_order(dataset, field.name))
     rows = geometry.select_pairs(pd, pair_types, threshold)
-    out = unstructured_grid_of(
-        geometry.persistence_diagram_geometry(pd, field.points, rows), VTK_LINE
+    drawing, axis = log_loss_drawing(
+        geometry.persistence_diagram_geometry(pd, field.points, rows),
+        field.values,
+        loss_scale,
+        (0, 1),
+        None,
     )
+    out = unstructured_grid_of(drawing, VTK_LINE)
+    set_field_data(out, {"LossScale": axis})
     tag_backend(out, which)
     return FilterResult([out], which)

@@ -8,6 +8,7 @@ produce, from numpy arrays. Only imported in pvpython / ParaView.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -26,7 +27,7 @@ from vtkmodules.vtkCommonDataModel import (
 from vtkmodules.vtkFiltersCore import vtkAppendFilter
 
 from lltk import vtkxml
-from lltk.topology import Domain, graph_domain, grid_domain
+from lltk.topology import Domain, graph_domain, grid_domain, logscale
 from lltk.topology.field import (
     FieldError,
     LandscapeField,
@@ -225,6 +226,22 @@ def ttk_order(dataset: vtkDataSet, name: str) -> np.ndarray | None:
     if order is None or order.ndim != 1 or order.dtype.kind not in "iu":
         return None
     return order
+
+
+def log_loss_drawing(
+    geom: Geometry,
+    values: np.ndarray,
+    mode: str,
+    loss_axes: tuple[int, ...],
+    width_axis: int | None,
+) -> tuple[Geometry, str]:
+    """``geom`` (a :class:`lltk.topology.geometry.Geometry`) with its loss axes drawn on a
+    log scale where :func:`lltk.topology.logscale.uses_log` says so for the landscape's
+    ``values`` and ``mode``, and the axis drawn ("log" or "linear")."""
+    if not logscale.uses_log(values, mode):
+        return geom, "linear"
+    drawn = logscale.LogLoss(values).drawn(geom.points, loss_axes, width_axis)
+    return dataclasses.replace(geom, points=drawn), "log"
 
 
 def tag_backend(data_object, which: str) -> None:

@@ -672,7 +672,10 @@ def merge_tree_view(reader: object) -> object:
     """The join tree's planar layout: loss upwards, one vertical segment per branch, its
     nodes (minima, saddles, the root) marked by critical type."""
     view = _white_view("RenderView", "merge_tree")
-    tree = getattr(pv, NEEDS["merge_tree"])(reader, registrationName="merge tree")
+    # the scene draws its own log axes (_loss_axes): the filter's drawing stays linear
+    tree = getattr(pv, NEEDS["merge_tree"])(
+        reader, registrationName="merge tree", LogScaleLoss="Off"
+    )
     planar = _loss_axes(pv.OutputPort(tree, 3), "merge_tree", "planar tree")
     rep = pv.Show(planar, view)
     _scalar_bar(rep, view, "Scalar", "Loss", "Viridis (matplotlib)")
@@ -690,7 +693,7 @@ def persistence_diagram_view(reader: object) -> object:
     """Each pair as a bar from the diagonal to (birth, death); ends coloured by type."""
     view = _white_view("RenderView", "persistence_diagram")
     diagram = getattr(pv, NEEDS["persistence_diagram"])(
-        reader, registrationName="persistence diagram"
+        reader, registrationName="persistence diagram", LogScaleLoss="Off"
     )
     diagram = _loss_axes(diagram, "persistence_diagram", "diagram")
     rep = pv.Show(diagram, view)
@@ -709,7 +712,9 @@ def persistence_diagram_view(reader: object) -> object:
 def profile_view(reader: object) -> object:
     """The topological landscape profile: basins nested by the merge tree."""
     view = _white_view("RenderView", "profile")
-    profile = getattr(pv, NEEDS["profile"])(reader, registrationName="landscape profile")
+    profile = getattr(pv, NEEDS["profile"])(
+        reader, registrationName="landscape profile", LogScaleLoss="Off"
+    )
     rep = pv.Show(_loss_axes(pv.OutputPort(profile, 0), "profile", "basins"), view)
     _scalar_bar(rep, view, "MeanLoss", "Mean loss", "Viridis (matplotlib)", "CELLS")
     marks = _loss_axes(pv.OutputPort(profile, 1), "profile", "marks")
@@ -903,14 +908,31 @@ def clear_pipeline() -> None:
         sources = [s for s in sources if s.GetGlobalID() in inputs]
 
 
+def missing_files(state: Path, data_dir: Path) -> list[str]:
+    """The staged files (:data:`FILES`) that the ``state`` (.pvsm) reads and ``data_dir``
+    lacks."""
+    text = state.read_text()
+    return [name for name in FILES.values() if name in text and not (data_dir / name).exists()]
+
+
 def load_state(state: Path, data_dir: Path, label: str = "") -> dict[str, object]:
     """Replace the session's scene by lltk's ``state`` (.pvsm) read from the staged
     ``data_dir`` (:func:`lltk.render.stage`), its titles, colours (log when the loss spans
     decades) and cameras fitted to that landscape; returns the views by name."""
     clear_pipeline()
-    pv.LoadState(str(state), data_directory=str(data_dir), restrict_to_data_directory=True)
+    if missing_files(state, data_dir):
+        # LoadState would put a red reader error per missing file (a landscape sampled
+        # without its Hessian density) on screen: build the views there is data for
+        lay_out(build(state.stem, data_dir), state.stem)
+    else:
+        pv.LoadState(str(state), data_directory=str(data_dir), restrict_to_data_directory=True)
     pxm = servermanager.ProxyManager()
     views = {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
+    for source in sources_of(views.values()):
+        if source.GetProperty("LogScaleLoss") is not None:
+            # the states draw their own log axes (_loss_axes); a state saved before the
+            # filters had the property would otherwise take their automatic log drawing
+            source.LogScaleLoss = "Off"
     fit_views(views, pv.FindSource(FILES["landscape"]), label)
     return views
 
@@ -1020,6 +1042,9 @@ def save_states(out_dir: Path, data_dirs: dict[str, Path]) -> list[Path]:
         kind = state.removeprefix("landscape_") if state.startswith("landscape_") else "surface"
         views = build(state, data_dirs[kind])
         lay_out(views, state)
+        # a .pvsm loaded from File > Load State keeps the names it was saved with: those
+        # of its own kind of landscape (a 2-D one has one kind of saddle)
+        set_critical_names("surface" if kind not in ("volume", "points") else kind)
         path = out_dir / f"{state}.pvsm"
         pv.SaveState(str(path))
         path.with_suffix(".py").write_text(PYTHON_STATE.format(state=state))

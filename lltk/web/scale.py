@@ -14,21 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: The log switch turns on by itself above this many decades (largest over smallest loss).
-AUTO_LOG_DECADES = 3.0
+from lltk.topology.logscale import AUTO_LOG_DECADES, decades
+
 #: The log offset as a fraction of the loss range: log10(loss - min + EPSILON * range).
 EPSILON = 1e-3
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def decades(values) -> float:
-    """How many decades the losses span: log10(max / min) when all are positive, else 0
-    (a loss of 0 or below has no decades to count)."""
-    v = np.asarray(values, float)
-    v = v[np.isfinite(v)]
-    if v.size == 0 or v.min() <= 0:
-        return 0.0
-    return float(np.log10(v.max() / v.min()))
 
 
 def auto_log(values) -> bool:

@@ -119,6 +119,11 @@ for data_dir in cfg["data_dirs"]:
         "tree_bounds": scene.visible_bounds(tree),
     })
 out["state_counts"] = counts
+# a landscape without its Hessian density: the layout without that view, no reader error
+print("NO-DENSITY-START", flush=True)
+views = scene.load_state(Path(cfg["state"]), Path(cfg["no_density"]), "label")
+print("NO-DENSITY-END", flush=True)
+out["no_density_views"] = sorted(views)
 out["state_fitted"] = fitted
 
 # a Python state, as File > Load State runs it, on the selected landscape
@@ -152,17 +157,23 @@ def _landscape(path: Path, scale: float, decades: float) -> Path:
     return path
 
 
+def _without_density(data_dir: Path) -> Path:
+    (data_dir / "landscape_hessian_density.csv").unlink(missing_ok=True)
+    return data_dir
+
+
 @pytest.fixture(scope="module")
 def session(tmp_path_factory, pvpython) -> dict:
     tmp = tmp_path_factory.mktemp("gui")
     small = _landscape(tmp / "small.vti", 1.0, 0.5)
-    steep = _landscape(tmp / "steep.vti", 1e-3, 3.0)
+    steep = _landscape(tmp / "steep.vti", 1e-3, 4.0)
     cfg = {
         "small": str(small),
         "macro": str(MACROS_DIR / "Loss Landscape Views.py"),
         "state": str(STATES_DIR / "layout.pvsm"),
         "python_state": str(STATES_DIR / "landscape.py"),
         "data_dirs": [str(stage(small, tmp / "a")), str(stage(steep, tmp / "b"))],
+        "no_density": str(_without_density(stage(small, tmp / "c"))),
     }
     (tmp / "cfg.json").write_text(json.dumps(cfg))
     (tmp / "driver.py").write_text(DRIVER)
@@ -232,6 +243,7 @@ def test_panels_list_properties_in_reading_order(session):
         "SaddleMaximum",
         "GlobalMinimumMaximum",
         "SaddleSaddle",
+        "LogScaleLoss",
         "Backend",
         "BackendUsed",
     ]
@@ -282,8 +294,11 @@ def test_states_replace_the_scene_and_fit_each_landscape(session):
         session["state_fitted"], session["ranges"], (0, 1), strict=True
     ):
         np.testing.assert_allclose(fitted["lut"][:2], [lo, hi], rtol=1e-6)
-        assert fitted["lut"][2] == log  # three decades: log colours
+        assert fitted["lut"][2] == log  # four decades: log colours
         x0, x1, y0, y1 = fitted["tree_bounds"]
+        # the state's own log axis, once: not on top of the filter's automatic one
+        expected = np.log10([lo, hi]) if log else [lo, hi]
+        np.testing.assert_allclose([y0, y1], expected, rtol=1e-4, atol=1e-6)
         fx, fy, _ = fitted["tree_focal"]
         assert x0 <= fx <= x1 and y0 - fitted["tree_scale"] <= fy <= y1 + fitted["tree_scale"]
     assert "landscape" in session["python_state_views"]
@@ -324,3 +339,17 @@ def test_the_panel_shows_which_engine_ran(session):
         if "BackendUsed" in shown:
             assert shown["BackendUsed"] == "default", name
     assert "BackendUsed" in {n for n, _, _ in session["panel"]["LossCriticalPoints"]}
+
+
+def test_layout_state_without_hessian_density_shows_no_error(session):
+    """File > Load State of layout on a landscape sampled without a Hessian density put
+    red reader errors on screen; now the layout comes without that view."""
+    log = session["log"]
+    part = log[log.index("NO-DENSITY-START") : log.index("NO-DENSITY-END")]
+    assert "ERROR" not in part and "rror" not in part, part[-2000:]
+    assert session["no_density_views"] == [
+        "landscape",
+        "merge_tree",
+        "persistence_diagram",
+        "profile",
+    ]

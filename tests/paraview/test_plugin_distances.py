@@ -25,6 +25,8 @@ cfg = json.load(open(sys.argv[2]))
 out = {}
 for name, files in cfg["cases"].items():
     readers = [simple.XMLImageDataReader(FileName=[f]) for f in files]
+    # the last one through a filter: its name still comes from the file at the top
+    readers[-1] = simple.Calculator(Input=readers[-1], ResultArrayName="Loss", Function="Loss")
     f = LandscapeDistances(Input=readers)
     f.Pairs, f.Metric, f.NormalizeLosses = 1, 2, 1
     f.UpdatePipeline()
@@ -33,6 +35,8 @@ for name, files in cfg["cases"].items():
         t.GetColumn(i).GetName(): vtk_to_numpy(t.GetColumn(i)).tolist()
         for i in range(1, t.GetNumberOfColumns())
     }
+    if t.GetNumberOfRows():
+        out[name]["Landscape"] = [t.GetColumn(0).GetValue(i) for i in range(t.GetNumberOfRows())]
     fd = t.GetFieldData()
     keys = ("Pairs", "Metric", "Losses") if fd.GetAbstractArray("Losses") else ()
     out[name]["fields"] = [fd.GetAbstractArray(k).GetValue(0) for k in keys]
@@ -63,7 +67,9 @@ def test_distance_table_equals_compare(pvpython, tmp_path) -> None:
     out = json.loads((tmp_path / "o.json").read_text())
     made = [landscape_diagram(v, grid_domain((12, 12)), True) for v in values]
     expected = distance_matrices([m[0] for m in made], [m[1] for m in made])["all", "wasserstein2"]
-    got = np.column_stack([out["good"][f"input {i}"] for i in range(3)])
+    # rows and columns named by the landscapes' files, not "input 0", "input 1"...
+    assert out["good"]["Landscape"] == ["l0", "l1", "l2"]
+    got = np.column_stack([out["good"][f"l{i}"] for i in range(3)])
     assert np.allclose(got, expected, rtol=1e-12, atol=1e-15)
     assert out["good"]["fields"] == ["all", "wasserstein2", "normalized"]
     assert len(out["good"]["MDS1"]) == 3
@@ -72,3 +78,10 @@ def test_distance_table_equals_compare(pvpython, tmp_path) -> None:
         "input 1 is a 3-D grid with array 'Loss', input 0 a 2-D grid" in run.stderr
     )  # ... an error
     assert "Traceback" not in run.stderr
+
+
+def test_labels_fall_back_and_stay_unique() -> None:
+    from lltk.paraview.landscape_distances import landscape_labels
+
+    assert landscape_labels(["a", None, "b"]) == ["a", "input 1", "b"]
+    assert landscape_labels(["a", "a", "b"]) == ["a (0)", "a (1)", "b"]

@@ -45,6 +45,12 @@ FULL_CASES = [
     "resnet20_residual_seed123_d1.0",
 ]
 SIMPLIFY_THRESHOLD = 0.01  # relative: 1 % of the loss range
+#: The filters with a planar drawing: against TTK's layout with their loss axis linear (a
+#: wide landscape's is log by default; tests/paraview/test_log_scale_loss.py checks that).
+TTK_LAYOUT = {
+    name: {"LogScaleLoss": "Off"}
+    for name in ("LossMergeTree", "LossPersistenceDiagram", "TopologicalLandscapeProfile")
+}
 
 PVPYTHON_DIR = Path(__file__).with_name("pvpython")
 #: The pvpython driver: every output port of the configured filters, per case.
@@ -60,7 +66,12 @@ def _filters(names: list[str], extra: dict | None = None) -> list:
     out = [[n, n, {**props.get(n, {}), **(extra or {}).get(n, {})}, None] for n in names]
     if "LossPersistenceSimplification" in names:
         out.append(
-            ["SimplifiedDiagram", "LossPersistenceDiagram", {}, "LossPersistenceSimplification"]
+            [
+                "SimplifiedDiagram",
+                "LossPersistenceDiagram",
+                (extra or {}).get("LossPersistenceDiagram", {}),
+                "LossPersistenceSimplification",
+            ]
         )
     return out
 
@@ -206,7 +217,11 @@ def _cases(inputs: dict[str, Path]) -> list[dict]:
     for stem in reference_cases():
         names = ALL if stem in FULL_CASES else ["LossMergeTree", "LossPersistenceDiagram"]
         cases.append(
-            {"name": stem, "path": str(TTK_REFERENCE / f"{stem}.vti"), "filters": _filters(names)}
+            {
+                "name": stem,
+                "path": str(TTK_REFERENCE / f"{stem}.vti"),
+                "filters": _filters(names, TTK_LAYOUT),
+            }
         )
     return cases
 

@@ -1,0 +1,50 @@
+"""The saved states (pvstates/*.pvsm) as File > Load State reads them, without the Python
+fitting of pvstates/*.py: their critical-type names suit their landscape, and their
+drawings leave the log loss axis to the state's own calculators."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from conftest import REPO
+
+STATES = REPO / "pvstates"
+
+
+def _property_values(state: str, proxy_type: str | None, name: str) -> list[list[str]]:
+    root = ET.parse(STATES / f"{state}.pvsm").getroot()
+    out = []
+    for proxy in root.iter("Proxy"):
+        if proxy_type is not None and proxy.get("type") != proxy_type:
+            continue
+        for prop in proxy.findall("Property"):
+            if prop.get("name") == name:
+                out.append([e.get("value") for e in prop.findall("Element")])
+    return out
+
+
+@pytest.mark.parametrize(
+    "state, saddles",
+    [
+        ("merge_tree", {"saddle"}),
+        ("persistence_diagram", {"saddle"}),
+        ("layout", {"saddle"}),
+        ("landscape_volume", {"1-saddle", "2-saddle"}),
+    ],
+)
+def test_saddles_named_for_the_states_landscape(state, saddles) -> None:
+    names = {v for values in _property_values(state, None, "Annotations") for v in values}
+    assert {n for n in names if "saddle" in n} == saddles
+
+
+@pytest.mark.parametrize("state", ["merge_tree", "persistence_diagram", "profile", "layout"])
+def test_drawings_keep_a_linear_loss_axis(state) -> None:
+    """The states put log10 on their loss axes themselves: the filters' own drawing stays
+    linear (Off = 1), or a wide landscape would get log10 twice."""
+    found = [
+        values
+        for kind in ("LossMergeTree", "LossPersistenceDiagram", "TopologicalLandscapeProfile")
+        for values in _property_values(state, kind, "LogScaleLoss")
+    ]
+    assert found and all(values == ["1"] for values in found)
