@@ -1,8 +1,8 @@
 """ParaView Python state (File > Load State in the GUI): lltk's landscape view of
 the selected landscape, fitted to it, in place of what the session showed. Written by
-lltk/render/scene.py with landscape.pvsm, which it loads."""
+lltk/render/states.py with landscape.pvsm, which it loads."""
 
-from lltk.render import scene
+from lltk.render import states
 
 STATE = "landscape"
-scene.report_errors(f"lltk state {STATE}", scene.load_state_on_active, STATE)
+states.report_errors(f"lltk state {STATE}", states.load_state_on_active, STATE)

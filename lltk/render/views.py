@@ -67,7 +67,7 @@ def states_for(
         if not (STATES_DIR / f"{state}.pvsm").is_file():
             raise FileNotFoundError(
                 f"no state {STATES_DIR / state}.pvsm for view {view!r} "
-                "(its ParaView plugin may be missing; regenerate with lltk/render/scene.py)"
+                "(its ParaView plugin may be missing; regenerate with lltk/render/states.py)"
             )
         if state not in states:
             states.append(state)

@@ -6,16 +6,16 @@ tab: the landscape warped by loss with log colours and its critical points, the 
 tree, the persistence diagram, the topological landscape profile and, when the sampler
 wrote one, the Hessian eigenvalue density, each in its own view, cameras and colour
 ranges fitted to this landscape. It builds the scene ``lltk render`` draws
-(:func:`lltk.render.scene.study_layout`).
+(:func:`lltk.render.states.study_layout`).
 """
 
 from paraview import simple
 
-from lltk.render import scene  # on sys.path through plugins/startup
+from lltk.render import states  # on sys.path through plugins/startup
 
 
 def _run() -> None:
-    landscape = scene.find_landscape(simple.GetActiveSource())
+    landscape = states.find_landscape(simple.GetActiveSource())
     simple.SetActiveView(None)
     # With Auto Apply on, the GUI would apply each filter as the scene creates it, showing
     # it in the active view and hiding its input there (the warped surface under its
@@ -24,9 +24,9 @@ def _run() -> None:
     auto_apply = settings.AutoApply
     settings.AutoApply = 0
     try:
-        scene.study_layout(landscape, scene.landscape_label(landscape))
+        states.study_layout(landscape, states.landscape_label(landscape))
     finally:
         settings.AutoApply = auto_apply
 
 
-scene.report_errors("Loss Landscape Views", _run)
+states.report_errors("Loss Landscape Views", _run)

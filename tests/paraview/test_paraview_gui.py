@@ -25,7 +25,7 @@ from pathlib import Path
 from paraview import servermanager as sm
 from paraview import simple as pv
 from paraview.modules.vtkRemotingServerManager import vtkSMOrderedPropertyIterator
-from lltk.render import scene
+from lltk.render import scene, states
 from lltk.paraview import colours
 
 cfg = json.loads(Path(sys.argv[1]).read_text())
@@ -108,7 +108,7 @@ out["macro_legends"] = {
 # the states: each load replaces the scene and fits it to its landscape
 counts, fitted = [], []
 for data_dir in cfg["data_dirs"]:
-    views = scene.load_state(Path(cfg["state"]), Path(data_dir), "label")
+    views = states.load_state(Path(cfg["state"]), Path(data_dir), "label")
     counts.append([len(pv.GetSources()), len(pv.GetViews())])
     lut = pv.GetColorTransferFunction("Loss")
     tree = views["merge_tree"]
@@ -121,7 +121,7 @@ for data_dir in cfg["data_dirs"]:
 out["state_counts"] = counts
 # a landscape without its Hessian density: the layout without that view, no reader error
 print("NO-DENSITY-START", flush=True)
-views = scene.load_state(Path(cfg["state"]), Path(cfg["no_density"]), "label")
+views = states.load_state(Path(cfg["state"]), Path(cfg["no_density"]), "label")
 print("NO-DENSITY-END", flush=True)
 out["no_density_views"] = sorted(views)
 out["state_fitted"] = fitted
