@@ -134,7 +134,9 @@ def test_setup_installs_what_the_gui_check_and_the_help_plugin_need():
     setup = (REPO / "scripts/setup.sh").read_text()
     packages = setup.split("APT_PACKAGES=(")[1].split(")")[0].split()
     gui_check = (REPO / "scripts/gui-check.sh").read_text()
-    assert "for tool in Xvfb xdotool xwd convert paraview" in gui_check
+    tools = gui_check.split("for tool in ")[1].split(";")[0].split()
+    # each tool the check looks for, and the Debian package that brings it
+    assert set(tools) <= {"Xvfb", "xdotool", "xwd", "convert", "compare", "paraview"}, tools
     for package in (
         "xvfb",
         "xdotool",

@@ -89,7 +89,8 @@ class ttkPersistenceDiagram(_Fake):
         ctype = np.zeros(2 * k + 2, np.int64)
         ctype[0 : 2 * k : 2], ctype[1 : 2 * k : 2] = d.birth_type[rows], d.death_type[rows]
         cells = np.column_stack([np.arange(0, 2 * k + 2, 2), np.arange(1, 2 * k + 2, 2)])
-        pt = np.append(np.where(d.pair_type[rows] == -1, 0, d.pair_type[rows]), -1)
+        # TTK's PairType is the pair's dimension (a 2-D saddle-maximum pair is 1)
+        pt = np.append(np.where(d.pair_type[rows] == -1, 0, d.dimension[rows]), -1)
         out = vtkdata.unstructured_grid(
             pts,
             cells,
