@@ -24,7 +24,7 @@ from vtkmodules.vtkIOImage import vtkPNGReader, vtkPNGWriter
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from lltk.render import states  # noqa: E402
+from lltk.render import scene, states  # noqa: E402
 
 
 def _critical_points() -> dict[str, object] | None:
@@ -57,7 +57,12 @@ def render_job(job: dict, states_dir: Path, size: list[int]) -> dict:
     for state in job["states"]:
         started = time.perf_counter()
         pv.ResetSession()
-        views = states.load_state(states_dir / f"{state}.pvsm", Path(job["data_dir"]), job["label"])
+        views = states.load_state(
+            states_dir / f"{state}.pvsm",
+            Path(job["data_dir"]),
+            job["label"],
+            scene.PNG_WIDTH_SHARE,  # one view to a PNG: room beside it for its legends only
+        )
         if state.startswith("landscape"):
             record["critical_points"] = _critical_points()
             if record["critical_points"] is None:

@@ -127,8 +127,10 @@ def _planar(view: object) -> None:
 
 
 #: The share of a 2-D view's width its data takes: 38 % beside labels and the legends on
-#: its right in the macro's small views; 62 % in a map whose legends sit above it.
+#: its right in the macro's small views; 62 % in a map whose legends sit above it; 58 % in
+#: a view rendered alone to a PNG 900 pixels wide (``lltk render``: :data:`PNG_WIDTH_SHARE`).
 WIDTH_SHARE: dict[str | None, float] = {None: 0.38, "connect": 0.62}
+PNG_WIDTH_SHARE = 0.58
 
 
 def fit_planar(
@@ -558,9 +560,15 @@ LOSS_COLOURS = {"Loss": "Loss", "Scalar": "Loss", "MeanLoss": "Mean loss"}
 LANDSCAPE_RANGE = ("Loss", "Scalar")
 
 
-def fit_views(views: dict[str, object], landscape: object | None, label: str = "") -> None:
+def fit_views(
+    views: dict[str, object],
+    landscape: object | None,
+    label: str = "",
+    width_share: float | None = None,
+) -> None:
     """Fit titles, log scales, 2-D axes, colour ranges and cameras of ``views`` (by name, as
-    the builders register them) to ``landscape``, the source they were built on.
+    the builders register them) to ``landscape``, the source they were built on. The 2-D
+    views' data takes ``width_share`` of their width (None: :data:`WIDTH_SHARE`'s).
 
     The 2-D views are fitted before anything renders: their axes grids may still carry the
     bounds of the landscape a state was built on, which can make the first render crawl.
@@ -572,7 +580,7 @@ def fit_views(views: dict[str, object], landscape: object | None, label: str = "
         if name.endswith(" title") and label:
             # the label in lines a third of a 1600-pixel screen wide (it ran off both
             # sides), wider where the view's data is (WIDTH_SHARE)
-            share = WIDTH_SHARE.get(name.removesuffix(" title"), WIDTH_SHARE[None])
+            share = width_share or WIDTH_SHARE.get(name.removesuffix(" title"), WIDTH_SHARE[None])
             wrapped = textwrap.fill(label, round(LABEL_WIDTH * share / WIDTH_SHARE[None]))
             source.Text = f"{source.Text.splitlines()[0]}\n{wrapped}"
     if "hessian_density" in views and label:
@@ -592,7 +600,8 @@ def fit_views(views: dict[str, object], landscape: object | None, label: str = "
             fit_trajectory(width(landscape))
     for name, view in views.items():
         if name != "landscape" and hasattr(view, "CameraParallelScale"):
-            fit_planar(view, visible_bounds(view), WIDTH_SHARE.get(name, WIDTH_SHARE[None]))
+            share = width_share or WIDTH_SHARE.get(name, WIDTH_SHARE[None])
+            fit_planar(view, visible_bounds(view), share)
     for view in views.values():
         pv.Render(view)
         for rep in view.Representations:

@@ -181,10 +181,13 @@ def missing_files(state: Path, data_dir: Path) -> list[str]:
     return [name for name in FILES.values() if name in text and not (data_dir / name).exists()]
 
 
-def load_state(state: Path, data_dir: Path, label: str = "") -> dict[str, object]:
+def load_state(
+    state: Path, data_dir: Path, label: str = "", width_share: float | None = None
+) -> dict[str, object]:
     """Replace the session's scene by lltk's ``state`` (.pvsm) read from the staged
     ``data_dir`` (:func:`lltk.render.stage`), its titles, colours (log when the loss spans
-    decades) and cameras fitted to that landscape; returns the views by name."""
+    decades) and cameras fitted to that landscape (``width_share``: see
+    :func:`lltk.render.scene.fit_views`); returns the views by name."""
     clear_pipeline()
     if missing_files(state, data_dir):
         # LoadState would put a red reader error per missing file (a landscape sampled
@@ -199,7 +202,7 @@ def load_state(state: Path, data_dir: Path, label: str = "") -> dict[str, object
             # the states draw their own log axes (_loss_axes); a state saved before the
             # filters had the property would otherwise take their automatic log drawing
             source.LogScaleLoss = "Off"
-    fit_views(views, pv.FindSource(FILES["landscape"]), label)
+    fit_views(views, pv.FindSource(FILES["landscape"]), label, width_share)
     return views
 
 
