@@ -1,7 +1,5 @@
 """``python -m lltk`` (and ``torchrun -m lltk``): the ``lltk`` command line."""
 
-import sys
+from lltk.cli import run
 
-from lltk.cli import main
-
-sys.exit(main())
+run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 import warnings
@@ -77,5 +78,20 @@ def main(argv: list[str] | None = None) -> int:
             return 130
 
 
+def run() -> None:
+    """The console entry (``lltk``, ``python -m lltk``): exit with :func:`main`'s status.
+
+    A process that joined several ranks (:mod:`lltk.sampling.distributed`) leaves without
+    the interpreter's teardown: torch.distributed's gloo threads could abort it there
+    (SIGABRT) after its run and its one line had ended; every file is closed by then."""
+    status = main()
+    distributed = sys.modules.get("lltk.sampling.distributed")
+    if distributed is not None and distributed.JOINED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -36,6 +36,9 @@ from lltk.environment import env_seconds
 from lltk.sampling.landscape import LandscapeResult, chunk_points, chunk_share
 
 T = TypeVar("T")
+#: Whether this process joined a process group of several ranks (lltk.cli.run then leaves
+#: without the interpreter's teardown, where gloo's threads can abort the process).
+JOINED = False
 
 #: Seconds a rank waits for the others at an exchange (``LLTK_DIST_TIMEOUT`` overrides):
 #: long enough for rank 0 to train a model while the others wait for its checkpoint (at
@@ -137,6 +140,8 @@ class Ranks:
                 world_size=launch.world_size,
                 timeout=datetime.timedelta(seconds=timeout),
             )
+            global JOINED
+            JOINED = True
 
     @classmethod
     def from_environment(cls) -> Ranks:
