@@ -39,7 +39,7 @@ import json, sys
 from pathlib import Path
 from paraview import servermanager as sm
 from paraview import simple as pv
-from lltk.render import scene
+from lltk.render import fitting
 
 cfg = json.loads(Path(CFG).read_text())
 landscape = pv.OpenDataFile(cfg["landscape"])
@@ -65,7 +65,7 @@ out = {
     "axes": {n: v.AxesGrid.Visibility for n, v in views.items() if hasattr(v, "AxesGrid")},
     "loss_log": lut.UseLogScale,
     "loss_points": points,
-    "tree_y": scene.visible_bounds(views["merge_tree"])[2:],
+    "tree_y": fitting.visible_bounds(views["merge_tree"])[2:],
     "tree_title": views["merge_tree"].AxesGrid.YTitle,
     "loss_bars": sorted(
         {tuple(pv.GetColorTransferFunction(a).RGBPoints[i] for i in (0, -4))

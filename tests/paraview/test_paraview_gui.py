@@ -25,7 +25,7 @@ from pathlib import Path
 from paraview import servermanager as sm
 from paraview import simple as pv
 from paraview.modules.vtkRemotingServerManager import vtkSMOrderedPropertyIterator
-from lltk.render import scene, states
+from lltk.render import fitting, states, style
 from lltk.paraview import colours
 
 cfg = json.loads(Path(sys.argv[1]).read_text())
@@ -71,7 +71,7 @@ out["names"] = {k: {str(c): n for c, (n, _) in colours.critical_names(k).items()
                 for k in ("surface", "volume", "points")}
 out["legend"] = {}
 for kind in ("surface", "volume"):
-    scene.set_critical_names(kind)
+    style.set_critical_names(kind)
     ct = pv.GetColorTransferFunction("CriticalType")
     out["legend"][kind] = [list(ct.Annotations), list(ct.NanColor), list(ct.IndexedColors)]
 
@@ -116,7 +116,7 @@ for data_dir in cfg["data_dirs"]:
         "lut": [lut.RGBPoints[0], lut.RGBPoints[-4], lut.UseLogScale],
         "tree_focal": list(tree.CameraFocalPoint),
         "tree_scale": tree.CameraParallelScale,
-        "tree_bounds": scene.visible_bounds(tree),
+        "tree_bounds": fitting.visible_bounds(tree),
     })
 out["state_counts"] = counts
 # a landscape without its Hessian density: the layout without that view, no reader error
