@@ -20,7 +20,7 @@ from vtkmodules.vtkCommonCore import vtkOutputWindow
 from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
-from lltk.paraview import backend, colours
+from lltk.paraview import backend, colours, placement
 from lltk.paraview.vtkdata import FilterResult, InputError
 from lltk.paraview_compat import VTKPythonAlgorithmBase
 from lltk.topology import logscale
@@ -261,8 +261,14 @@ class LossFilter(VTKPythonAlgorithmBase):
     #: (output port, ``"point"`` or ``"cell"``, array): what ParaView colours the port by
     #: when it first shows it (the active scalars).
     colour_by: tuple[tuple[int, str, str], ...] = ()
+    #: Whether the outputs belong over the landscape (critical points, a simplified
+    #: landscape): then the GUI shows them in the landscape's render view
+    #: (:mod:`lltk.paraview.placement`), whichever view was active.
+    over_landscape = False
 
     def __init__(self) -> None:
+        if self.over_landscape:
+            placement.activate_landscape_view()
         super().__init__(
             nInputPorts=1,
             inputType="vtkDataSet",

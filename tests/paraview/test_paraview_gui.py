@@ -85,6 +85,23 @@ for name, port in (("LossMergeTree1", 3), ("LossPersistenceDiagram1", 0),
     view = controller.ShowInPreferredView(pv.FindSource(name).SMProxy, port, render_view.SMProxy)
     shown[view.GetXMLName()] = sm._getPyProxy(view).InteractionMode.GetData()
 out["planar_modes"] = shown
+# Apply with the diagram's view active, as pqApplyBehavior::showData does it: the critical
+# points and a simplified landscape open over the landscape, not in the diagram
+landscape_view = pv.CreateView("RenderView")
+pv.Show(small, landscape_view)
+diagram_view = controller.ShowInPreferredView(
+    pv.FindSource("LossPersistenceDiagram1").SMProxy, 0, landscape_view.SMProxy)
+placed = {}
+for name, ports in (("LossCriticalPoints", (0, 1)), ("LossPersistenceSimplification", (0,))):
+    pv.SetActiveView(sm._getPyProxy(diagram_view))
+    pv.SetActiveSource(small)
+    created = getattr(pv, name)(Input=small)  # the GUI creates it before Apply
+    placed[name] = [
+        controller.ShowInPreferredView(created.SMProxy, port, pv.GetActiveView().SMProxy)
+        == landscape_view.SMProxy
+        for port in ports
+    ]
+out["placed_over_landscape"] = placed
 backend = pv.FindSource("LossMergeTree1").GetProperty("Backend").SMProperty
 out["backend_doc"] = backend.GetDocumentation().GetDescription()
 
@@ -222,12 +239,23 @@ def test_each_output_port_opens_in_a_view_that_suits_it(session):
     assert views["LossPersistenceDiagram"] == {"0": "LossDiagramView"}
     assert views["TopologicalLandscapeProfile"] == {"0": "LossProfileView", "1": "None"}
     assert views["LandscapeMetrics"] == {"0": "SpreadSheetView"}
-    assert views["LossCriticalPoints"] == {}
+    assert views["LossCriticalPoints"] == {"0": "RenderView", "1": "RenderView"}
+    assert views["LossPersistenceSimplification"] == {"0": "RenderView"}
     reps = {
         h[3]: h[2] for h in session["hints"]["LossCriticalPoints"] if h[0] == "RepresentationType"
     }
     assert reps == {"0": "Point Gaussian", "1": "Surface"}
     assert session["active_scalars"] == {"profile": "MeanLoss", "critical": "CriticalType"}
+
+
+def test_critical_points_open_over_the_landscape_whichever_view_is_active(session):
+    """Applied with the persistence diagram's view active (the active view after the
+    diagram), the critical points went into the diagram's view, where nothing drew them
+    over the landscape; a simplified landscape too."""
+    assert session["placed_over_landscape"] == {
+        "LossCriticalPoints": [True, True],
+        "LossPersistenceSimplification": [True],
+    }
 
 
 def test_panels_list_properties_in_reading_order(session):
