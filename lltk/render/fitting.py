@@ -102,6 +102,20 @@ LOSS_COLOURS = {"Loss": "Loss", "Scalar": "Loss", "MeanLoss": "Mean loss"}
 LANDSCAPE_RANGE = ("Loss", "Scalar")
 
 
+def colour_maps(views: object, arrays: object) -> list[tuple[object, str]]:
+    """The colour maps of the representations in ``views`` coloured by one of ``arrays``,
+    each once, with that array (every representation has a map of its own:
+    :func:`lltk.render.style.scalar_bar`)."""
+    found: dict[int, tuple[object, str]] = {}
+    for view in views:
+        for rep in view.Representations:
+            colour = getattr(rep, "ColorArrayName", None)
+            lut = getattr(rep, "LookupTable", None)
+            if colour and colour[1] in arrays and lut is not None:
+                found.setdefault(lut.GetGlobalID(), (lut, colour[1]))
+    return list(found.values())
+
+
 def fit_views(
     views: dict[str, object],
     landscape: object | None,
@@ -150,8 +164,7 @@ def fit_views(
             colour = getattr(rep, "ColorArrayName", None)
             if colour and colour[1] not in ("", "CriticalType"):
                 rep.RescaleTransferFunctionToDataRange(False, True)
-    for array, title in LOSS_COLOURS.items():
-        lut = pv.GetColorTransferFunction(array)
+    for lut, array in colour_maps(views.values(), LOSS_COLOURS):
         set_log_colours(lut, log)
         if landscape is not None and array in LANDSCAPE_RANGE:
             # one range for every "Loss" legend: the iso-surfaces of a 3-D landscape and
@@ -160,14 +173,15 @@ def fit_views(
         for view in views.values():
             for bar in view.Representations:
                 if bar.GetXMLName() == "ScalarBarWidgetRepresentation" and bar.LookupTable == lut:
+                    title = LOSS_COLOURS[array]
                     bar.Title = f"{title} (log scale)" if log else title
                     label_decades(bar, log)
     for reader in sources:
         if names[id(reader.SMProxy)] == FILES["solution"]:
             arrays = ("u_pred", "u_exact")
             bound = max(abs(x) for a in arrays for x in reader.PointData[a].GetRange())
-            for array in arrays:
-                pv.GetColorTransferFunction(array).RescaleTransferFunction(-bound, bound)
+            for lut, _ in colour_maps(views.values(), arrays):
+                lut.RescaleTransferFunction(-bound, bound)
     if "landscape" in views:
         aim_landscape_camera(views["landscape"])
     show_axes(views.values())

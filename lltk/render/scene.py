@@ -184,8 +184,9 @@ def fit_trajectory(size: float) -> None:
     pv.FindSource("trajectory over map").Transform.Translate = [0.0, 0.0, 0.01 * size]
 
 
-def _show_path(source: object, view: object, suffix: str) -> None:
-    """A dark tube through ``source``'s points and a sphere at each, coloured by step."""
+def _show_path(source: object, view: object, suffix: str) -> object:
+    """A dark tube through ``source``'s points and a sphere at each, coloured by step;
+    returns the steps' colour map."""
     tube = pv.Tube(registrationName=f"trajectory tube{suffix}", Input=source)
     line = pv.Show(tube, view)
     line.ColorArrayName = ["POINTS", ""]
@@ -193,6 +194,7 @@ def _show_path(source: object, view: object, suffix: str) -> None:
     dots = pv.Show(sphere_glyphs(source, f"checkpoints{suffix}", 1.0), view)
     lut = scalar_bar(dots, view, "Step", "step", "Blue Orange (divergent)")
     pv.GetScalarBar(lut, view).Position = [0.05, 0.06]
+    return lut
 
 
 def _trajectory_map(finite: object, path: object) -> object:
@@ -205,9 +207,9 @@ def _trajectory_map(finite: object, path: object) -> object:
     frac.ArrayName = "LossFraction"
     contour_lines(frac, view, "map contour lines")
     raised = pv.Transform(registrationName="trajectory over map", Input=path)
-    _show_path(raised, view, " (map)")
+    steps = _show_path(raised, view, " (map)")
     # right of the map, above the loss legend (the left edge holds the axis title)
-    pv.GetScalarBar(pv.GetColorTransferFunction("Step"), view).Position = [0.84, 0.52]
+    pv.GetScalarBar(steps, view).Position = [0.84, 0.52]
     style_axes(view, "direction 1", "direction 2")
     add_title(view, "Training path (PCA directions)", "trajectory title")
     make_planar(view)

@@ -59,8 +59,12 @@ def add_title(view: object, text: str, name: str) -> None:
 def scalar_bar(
     rep: object, view: object, array: str, title: str, preset: str, where: str = "POINTS"
 ) -> object:
-    pv.ColorBy(rep, (where, array))
-    lut = pv.GetColorTransferFunction(array)
+    """Colour ``rep`` by ``array`` with ``preset`` and a legend titled ``title``; returns
+    its colour map. Each representation gets a colour map of its own: the session's map
+    for ``array`` (``Loss`` of the user's own view in the GUI) stays as the user left it
+    (the macro turned it log-scale Viridis)."""
+    pv.ColorBy(rep, (where, array), separate=True)
+    lut = pv.GetColorTransferFunction(array, rep, separate=True)
     lut.ApplyPreset(preset, True)
     rep.SetScalarBarVisibility(view, True)
     bar = pv.GetScalarBar(lut, view)

@@ -102,18 +102,36 @@ for name, ports in (("LossCriticalPoints", (0, 1)), ("LossPersistenceSimplificat
         for port in ports
     ]
 out["placed_over_landscape"] = placed
+# the segmentation of a rough landscape (dozens of basins) in the colours ParaView gives it
+rough = pv.OpenDataFile(cfg["rough"])
+segments = pv.OutputPort(pv.LossMergeTree(Input=rough), 2)
+segments_rep = pv.Show(segments, landscape_view)
+pv.ColorBy(segments_rep, ("POINTS", "SegmentationId"))
+segments_rep.RescaleTransferFunctionToDataRange(False, True)
+first, last = segments.PointData["SegmentationId"].GetRange()
+ctf = segments_rep.LookupTable.GetClientSideObject()
+segment_colours = []
+for k in range(int(first), int(last) + 1):
+    rgb = [0.0, 0.0, 0.0]
+    ctf.GetColor(float(k), rgb)
+    segment_colours.append(rgb)
+out["segment_colours"] = segment_colours
 backend = pv.FindSource("LossMergeTree1").GetProperty("Backend").SMProperty
 out["backend_doc"] = backend.GetDocumentation().GetDescription()
 
-# the macro, with a filter of the landscape selected
+# the macro, with a filter of the landscape selected; the user's own view of it (coloured
+# by Loss in ParaView's default colour map) must keep its colours
+user_lut = pv.GetDisplayProperties(small, landscape_view).LookupTable
+user_colours = [list(user_lut.RGBPoints), user_lut.UseLogScale]
 pv.SetActiveSource(pv.FindSource("LossMergeTree1"))
 exec(Path(cfg["macro"]).read_text())
+out["user_colours_kept"] = user_colours == [list(user_lut.RGBPoints), user_lut.UseLogScale]
 layouts = [name for name, _ in pv.GetLayouts()]
 out["macro_layouts"] = layouts
 pxm = sm.ProxyManager()
 views = {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
 out["macro_views"] = sorted(views)
-lut = pv.GetColorTransferFunction("Loss")
+lut = fitting.colour_maps([views["landscape"]], ["Loss"])[0][0]
 out["macro_loss_lut"] = [lut.RGBPoints[0], lut.RGBPoints[-4], lut.UseLogScale]
 critical_lut = pv.GetColorTransferFunction("CriticalType")
 out["macro_legends"] = {
@@ -127,7 +145,7 @@ counts, fitted = [], []
 for data_dir in cfg["data_dirs"]:
     views = states.load_state(Path(cfg["state"]), Path(data_dir), "label")
     counts.append([len(pv.GetSources()), len(pv.GetViews())])
-    lut = pv.GetColorTransferFunction("Loss")
+    lut = fitting.colour_maps([views["landscape"]], ["Loss"])[0][0]
     tree = views["merge_tree"]
     fitted.append({
         "lut": [lut.RGBPoints[0], lut.RGBPoints[-4], lut.UseLogScale],
@@ -174,6 +192,13 @@ def _landscape(path: Path, scale: float, decades: float) -> Path:
     return path
 
 
+def _rough_landscape(path: Path) -> Path:
+    """A 20 x 20 landscape of noise: dozens of basins, so dozens of segments."""
+    loss = np.random.default_rng(0).uniform(1.0, 2.0, (20, 20))
+    vtkxml.write(path, vtkxml.image_data({"Loss": loss.ravel()}, dims=(20, 20)))
+    return path
+
+
 def _without_density(data_dir: Path) -> Path:
     (data_dir / "landscape_hessian_density.csv").unlink(missing_ok=True)
     return data_dir
@@ -186,6 +211,7 @@ def session(tmp_path_factory, pvpython) -> dict:
     steep = _landscape(tmp / "steep.vti", 1e-3, 4.0)
     cfg = {
         "small": str(small),
+        "rough": str(_rough_landscape(tmp / "rough.vti")),
         "macro": str(MACROS_DIR / "Loss Landscape Views.py"),
         "state": str(STATES_DIR / "layout.pvsm"),
         "python_state": str(STATES_DIR / "landscape.py"),
@@ -258,6 +284,15 @@ def test_critical_points_open_over_the_landscape_whichever_view_is_active(sessio
     }
 
 
+def test_segments_get_colours_of_their_own(session):
+    """SegmentationId took ParaView's continuous blue-red ramp: neighbouring ids (and so
+    most neighbouring segments) differed by a shade (0.012 on the beta = 50 PINN)."""
+    colours = np.array(session["segment_colours"])
+    assert len(colours) > 20, "the rough landscape should have dozens of segments"
+    assert len({tuple(c) for c in colours.round(3)}) == len(colours)
+    assert np.abs(np.diff(colours, axis=0)).max(axis=1).min() > 0.15
+
+
 def test_panels_list_properties_in_reading_order(session):
     """ParaView's Python decorators listed them alphabetically by setter (Global
     Minimum-Maximum Pair first) with a Reload Python Module button on top."""
@@ -313,6 +348,12 @@ def test_macro_lays_out_the_study_views_fitted_to_the_landscape(session):
     lo, hi, log = session["macro_loss_lut"]
     np.testing.assert_allclose([lo, hi], session["ranges"][0], rtol=1e-6)
     assert log == 0  # half a decade: linear colours
+
+
+def test_macro_leaves_the_users_own_colours_alone(session):
+    """The macro coloured its views through the session's one Loss colour map, and so
+    turned the user's own view of the landscape log-scale Viridis too."""
+    assert session["user_colours_kept"]
 
 
 def test_states_replace_the_scene_and_fit_each_landscape(session):
