@@ -21,7 +21,7 @@ from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
 from lltk.paraview import backend, colours, placement
-from lltk.paraview.vtkdata import FilterResult, InputError
+from lltk.paraview.vtkdata import FilterResult, InputError, log_twin
 from lltk.paraview_compat import VTKPythonAlgorithmBase
 from lltk.topology import logscale
 from lltk.topology.field import DEFAULT_ARRAY
@@ -133,7 +133,8 @@ CATEGORY = "Loss Landscape"
 #: their own instead of over the landscape (a hint naming "RenderView" would reuse the
 #: landscape's view), and a second diagram joins the first one's view, not the tree's.
 #: They open in ParaView's 2-D interaction mode (pan and zoom, no rotation): the derived
-#: proxy redeclares (override="1") RenderView's InteractionMode with 2D (1) as its default.
+#: proxy redeclares (override="1") RenderView's InteractionMode with 2D (1) as its default,
+#: and its AxesGrid, whose axes (:data:`PLOT_AXES`) show from the start.
 PLANAR_VIEWS = {
     "merge_tree": "LossMergeTreeView",
     "persistence_diagram": "LossDiagramView",
@@ -151,12 +152,70 @@ _PLANAR_INTERACTION_XML = (
     '<EnumerationDomain name="enum"><Entry text="3D" value="0"/><Entry text="2D" value="1"/>'
     '<Entry text="Selection" value="2"/></EnumerationDomain></IntVectorProperty>'
 )
+#: The loss axis's title: the filters draw it log10 by themselves over 3 decades.
+_LOSS_AXIS = f"loss (log10 over {logscale.AUTO_LOG_DECADES:g} decades)"
+#: The axes' titles of each plot, and whether its x axis carries numbers (a tree's and a
+#: profile's x is a layout position, not a quantity).
+PLOT_AXES = {
+    "merge_tree": ("branches", _LOSS_AXIS, False),
+    "persistence_diagram": (f"birth {_LOSS_AXIS}", "death", True),
+    "profile": ("basins (width proportional to region size)", _LOSS_AXIS, False),
+}
+
+
+def _plot_axes_xml(key: str) -> str:
+    """An axes grid shown from the start, with titles (:data:`PLOT_AXES`), on the data's
+    plane only, labelled on its bottom and left edges: ParaView's own (GridAxes3DActor)
+    with those defaults, as a proxy of its own that the plot's view uses."""
+    x, y, x_numbers = PLOT_AXES[key]
+
+    def ints(name: str, command: str, value: int) -> str:
+        return (
+            f'<IntVectorProperty name="{name}" command="{command}" number_of_elements="1" '
+            f'default_values="{value}" override="1"/>'
+        )
+
+    def title(name: str, value: str) -> str:
+        return (
+            f'<StringVectorProperty name="{name}" command="Set{name}" number_of_elements="1" '
+            f'default_values="{value}" override="1"/>'
+        )
+
+    return (
+        f'<Proxy name="{PLANAR_VIEWS[key]}Axes" class="vtkPVGridAxes3DActor" '
+        'processes="client|dataserver|renderserver" base_proxygroup="annotations" '
+        'base_proxyname="GridAxes3DActor">'
+        + ints("Visibility", "SetVisibility", 1)
+        + title("XTitle", x)
+        + title("YTitle", y)
+        + ints("FacesToRender", "SetFaceMask", 4)  # the data's plane (MIN_XY)
+        + ints("AxesToLabel", "SetLabelMask", 3)  # bottom and left edges (MIN_X | MIN_Y)
+        + ints("XAxisUseCustomLabels", "SetXUseCustomLabels", 0 if x_numbers else 1)
+        + "</Proxy>"
+    )
+
+
+def _axes_grid_xml(key: str) -> str:
+    """The view's AxesGrid property, its grid the plot's own (:func:`_plot_axes_xml`)."""
+    return (
+        '<ProxyProperty name="AxesGrid" command="SetGridAxes3DActor" '
+        'panel_widget="proxy_editor" override="1"><ProxyListDomain name="proxy_list">'
+        f'<Proxy group="annotations" name="{PLANAR_VIEWS[key]}Axes"/></ProxyListDomain>'
+        '<Hints><ProxyEditorPropertyWidget property="Visibility"/></Hints></ProxyProperty>'
+    )
+
+
 PLANAR_VIEW_XML = (
-    '<ServerManagerConfiguration><ProxyGroup name="views">'
+    '<ServerManagerConfiguration><ProxyGroup name="annotations">'
+    + "".join(_plot_axes_xml(key) for key in PLANAR_VIEWS)
+    + '</ProxyGroup><ProxyGroup name="views">'
     + "".join(
         f'<RenderViewProxy name="{name}" label="{_VIEW_LABELS[key]}" class="vtkPVRenderView" '
         'processes="client|renderserver|dataserver" base_proxygroup="views" '
-        'base_proxyname="RenderView">' + _PLANAR_INTERACTION_XML + "</RenderViewProxy>"
+        'base_proxyname="RenderView">'
+        + _PLANAR_INTERACTION_XML
+        + _axes_grid_xml(key)
+        + "</RenderViewProxy>"
         for key, name in PLANAR_VIEWS.items()
     )
     + "</ProxyGroup></ServerManagerConfiguration>"
@@ -185,11 +244,12 @@ def hints_xml(
     if keep_input:
         xml.append('<Visibility replace_input="0"/>')
     xml += [f'<View type="{view}" port="{port}"/>' for port, view in views.items()]
-    # the Pipeline Browser knows icons of ParaView's own views only
+    # the Pipeline Browser knows icons of some of ParaView's views only: it looked for a
+    # "RenderView" icon and reported it missing in Output Messages
     xml += [
         f'<PipelineIcon name="GEOMETRY" port="{port}"/>'
         for port, view in views.items()
-        if view in PLANAR_VIEWS.values()
+        if view in PLANAR_VIEWS.values() or view == placement.LANDSCAPE_VIEW
     ]
     xml += [
         f'<RepresentationType view="{views.get(port, "RenderView")}" type="{kind}" port="{port}"/>'
@@ -360,5 +420,8 @@ class LossFilter(VTKPythonAlgorithmBase):
             self.GetOutputData(outInfo, port).ShallowCopy(output)
         for port, where, name in self.colour_by:
             out = self.GetOutputData(outInfo, port)
-            (out.GetPointData() if where == "point" else out.GetCellData()).SetActiveScalars(name)
+            arrays = out.GetPointData() if where == "point" else out.GetCellData()
+            # a loss drawn on a log axis is coloured on that scale too
+            twin = log_twin(name)
+            arrays.SetActiveScalars(twin if arrays.GetArray(twin) is not None else name)
         return 1
