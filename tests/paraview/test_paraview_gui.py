@@ -79,12 +79,15 @@ for kind in ("surface", "volume"):
 from paraview.modules.vtkRemotingViews import vtkSMParaViewPipelineControllerWithRendering
 controller = vtkSMParaViewPipelineControllerWithRendering()
 render_view = pv.CreateView("RenderView")
-shown = {}
+shown, axes = {}, {}
 for name, port in (("LossMergeTree1", 3), ("LossPersistenceDiagram1", 0),
                    ("TopologicalLandscapeProfile1", 0)):
     view = controller.ShowInPreferredView(pv.FindSource(name).SMProxy, port, render_view.SMProxy)
     shown[view.GetXMLName()] = sm._getPyProxy(view).InteractionMode.GetData()
+    grid = sm._getPyProxy(view).AxesGrid
+    axes[view.GetXMLName()] = [grid.Visibility, grid.XTitle, grid.YTitle]
 out["planar_modes"] = shown
+out["plot_axes"] = axes
 # Apply with the diagram's view active, as pqApplyBehavior::showData does it: the critical
 # points and a simplified landscape open over the landscape, not in the diagram
 landscape_view = pv.CreateView("RenderView")
@@ -381,6 +384,16 @@ def test_plots_open_in_2d_interaction_mode(session):
         "LossDiagramView": "2D",
         "LossProfileView": "2D",
     }
+
+
+def test_plots_open_with_titled_axes(session):
+    """The plain filters' plots had no axes (only the macro's views did): a diagram read
+    as thin lines in an empty view."""
+    axes = session["plot_axes"]
+    assert set(axes) == {"LossMergeTreeView", "LossDiagramView", "LossProfileView"}
+    for visible, x, y in axes.values():
+        assert visible == 1 and x and y
+    assert "loss" in axes["LossMergeTreeView"][2] and "birth" in axes["LossDiagramView"][1]
 
 
 def test_backend_documentation_says_where_the_engine_shows(session):
