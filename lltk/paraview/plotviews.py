@@ -35,12 +35,15 @@ _PLANAR_INTERACTION_XML = (
 )
 #: The loss axis's title: the filters draw it log10 by themselves over 3 decades.
 _LOSS_AXIS = f"loss (log10 over {logscale.AUTO_LOG_DECADES:g} decades)"
+#: The same, in short lines (XML's line break): one line of it, left of a plot in a third
+#: of a 1600-pixel screen, ran off the view ("3 decades)").
+_LOSS_AXIS_LINES = f"loss&#10;(log10 over&#10;{logscale.AUTO_LOG_DECADES:g} decades)"
 #: The axes' titles of each plot, and whether its x axis carries numbers (a tree's and a
 #: profile's x is a layout position, not a quantity).
 PLOT_AXES = {
-    "merge_tree": ("branches", _LOSS_AXIS, False),
+    "merge_tree": ("branches", _LOSS_AXIS_LINES, False),
     "persistence_diagram": (f"birth {_LOSS_AXIS}", "death", True),
-    "profile": ("basins (width proportional to region size)", _LOSS_AXIS, False),
+    "profile": ("basins (width: region size)", _LOSS_AXIS_LINES, False),
 }
 
 

@@ -202,13 +202,17 @@ def decade_labels(lo: float, hi: float, most: int = 5) -> list[float]:
 def label_decades(bar: object, log: bool) -> None:
     """Tick a log-scale legend at whole decades only (ParaView's own log ticks add 2 and 5
     times each decade, and seven decades piled them onto each other); a linear legend
-    keeps ParaView's ticks."""
+    keeps ParaView's ticks. The decades are written alike (1e+04, 1e+06: ParaView's
+    automatic format wrote "1e+6" beside "10000"), the range's ends in three digits
+    ("104", not "104.")."""
     lut = bar.LookupTable
     lo, hi = lut.RGBPoints[0], lut.RGBPoints[-4]
     bar.UseCustomLabels = int(log)
     if log:
         bar.CustomLabels = decade_labels(lo, hi)
+    bar.AutomaticLabelFormat = int(not log)
     bar.LabelFormat = "%.0e" if log else "%-#.3g"
+    bar.RangeLabelFormat = "%.3g" if log else "%-#.3g"
 
 
 def show_axes(views: object) -> None:
