@@ -20,6 +20,7 @@ from lltk.render.style import (
     aim_landscape_camera,
     fit_planar,
     label_decades,
+    rescale_by_itself,
     set_critical_names,
     set_log_colours,
     show_axes,
@@ -182,6 +183,11 @@ def fit_views(
             bound = max(abs(x) for a in arrays for x in reader.PointData[a].GetRange())
             for lut, _ in colour_maps(views.values(), arrays):
                 lut.RescaleTransferFunction(-bound, bound)
+    for view in views.values():
+        for rep in view.Representations:
+            lut = getattr(rep, "LookupTable", None)
+            if lut is not None and not lut.InterpretValuesAsCategories:
+                rescale_by_itself(lut, False)
     if "landscape" in views:
         aim_landscape_camera(views["landscape"])
     show_axes(views.values())

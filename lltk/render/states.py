@@ -37,7 +37,7 @@ from lltk.render.scene import (
     open_landscape,
     solution_views,
 )
-from lltk.render.style import set_critical_names
+from lltk.render.style import rescale_by_itself, set_critical_names
 
 
 def build(state: str, data_dir: Path) -> list[object]:
@@ -308,6 +308,12 @@ def save_states(out_dir: Path, data_dirs: dict[str, Path]) -> list[Path]:
         # a .pvsm loaded from File > Load State keeps the names it was saved with: those
         # of its own kind of landscape (a 2-D one has one kind of saddle)
         set_critical_names("surface" if kind not in ("volume", "points") else kind)
+        # File > Load State fits nothing: the loaded colours rescale to the data by themselves
+        pxm = servermanager.ProxyManager()
+        for lut in pxm.GetProxiesInGroup("lookup_tables").values():
+            lut = servermanager._getPyProxy(lut)
+            if not lut.InterpretValuesAsCategories:
+                rescale_by_itself(lut, True)
         path = out_dir / f"{state}.pvsm"
         pv.SaveState(str(path))
         path.with_suffix(".py").write_text(PYTHON_STATE.format(state=state))

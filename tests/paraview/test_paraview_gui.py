@@ -136,6 +136,7 @@ views = {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
 out["macro_views"] = sorted(views)
 lut = fitting.colour_maps([views["landscape"]], ["Loss"])[0][0]
 out["macro_loss_lut"] = [lut.RGBPoints[0], lut.RGBPoints[-4], lut.UseLogScale]
+out["macro_rescale"] = [lut.AutomaticRescaleRangeMode.GetData(), lut.RescaleOnVisibilityChange]
 critical_lut = pv.GetColorTransferFunction("CriticalType")
 out["macro_legends"] = {
     name: [bar.TextPosition.GetData(), bar.TitleJustification.GetData(), list(bar.Position)]
@@ -351,6 +352,8 @@ def test_macro_lays_out_the_study_views_fitted_to_the_landscape(session):
     lo, hi, log = session["macro_loss_lut"]
     np.testing.assert_allclose([lo, hi], session["ranges"][0], rtol=1e-6)
     assert log == 0  # half a decade: linear colours
+    # the fitted range stays (ParaView would reset it to one representation's data)
+    assert session["macro_rescale"] == ["Never", 0]
 
 
 def test_macro_leaves_the_users_own_colours_alone(session):
