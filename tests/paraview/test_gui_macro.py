@@ -43,7 +43,9 @@ from lltk.render import fitting
 
 cfg = json.loads(Path(CFG).read_text())
 landscape = pv.OpenDataFile(cfg["landscape"])
-user_lut = pv.Show(landscape).LookupTable  # the user's own view, coloured by Loss
+user_rep = pv.Show(landscape)  # the user's own view, coloured by Loss (a 3-D grid shows
+pv.ColorBy(user_rep, ("POINTS", "Loss"))  # as an outline, coloured by nothing by itself)
+user_lut = user_rep.LookupTable
 pv.Render()
 user_colours = [list(user_lut.RGBPoints), user_lut.UseLogScale]
 # a filter alone first: its CriticalType in ParaView's default colour map for that name
