@@ -11,7 +11,7 @@ from vtkmodules.vtkCommonDataModel import vtkDataSet
 from lltk import topology
 from lltk.paraview import backend
 from lltk.paraview.vtkdata import FilterResult, polydata, scalar_input, tag_backend, ttk_order
-from lltk.topology.geometry import critical_point_spheres
+from lltk.topology.critical import critical_point_spheres
 
 
 def compute(dataset: vtkDataSet, array: str | None, mode: int) -> FilterResult:

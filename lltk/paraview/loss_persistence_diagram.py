@@ -19,7 +19,7 @@ from lltk.paraview.vtkdata import (
     ttk_order,
     unstructured_grid_of,
 )
-from lltk.topology import geometry
+from lltk.topology.diagram import persistence_diagram_geometry, select_pairs
 
 
 def compute(
@@ -40,9 +40,9 @@ def compute(
         pd = backend.ttk_persistence_diagram(field.source, field.name)
     else:
         pd = topology.persistence_pairs(field.values, field.domain, ttk_order(dataset, field.name))
-    rows = geometry.select_pairs(pd, pair_types, threshold)
+    rows = select_pairs(pd, pair_types, threshold)
     drawing, axis = log_loss_drawing(
-        geometry.persistence_diagram_geometry(pd, field.points, rows),
+        persistence_diagram_geometry(pd, field.points, rows),
         field.values,
         loss_scale,
         (0, 1),

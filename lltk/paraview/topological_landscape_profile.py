@@ -16,8 +16,7 @@ from lltk.paraview.vtkdata import (
     set_field_data,
     tag_backend,
 )
-from lltk.topology import geometry
-from lltk.topology.profile import landscape_profile
+from lltk.topology.profile import landscape_profile, landscape_profile_polygons
 
 
 def compute(dataset: vtkDataSet, array: str | None, loss_scale: str = "automatic") -> FilterResult:
@@ -26,7 +25,7 @@ def compute(dataset: vtkDataSet, array: str | None, loss_scale: str = "automatic
     field data ``LossScale``)."""
     field = scalar_input(dataset, array)
     tree = topology.join_tree(field.values, field.domain)
-    basins, marks = geometry.landscape_profile_polygons(
+    basins, marks = landscape_profile_polygons(
         landscape_profile(field.values, tree), field.values, tree
     )
     basins, axis = log_loss_drawing(basins, field.values, loss_scale, (1,), 0)
