@@ -88,6 +88,18 @@ def critical_points(
     Graphs follow its 1-D rule literally: an isolated vertex (no lower, no upper
     neighbour) comes out as a 1-saddle, as in TTK. ``order``: a TTK order array that
     replaces the (value, id) order.
+
+    Four minima in the corners of a 3 x 3 grid, saddles between them, a maximum in the
+    middle:
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> loss = np.array([[0.0, 3.0, 1.0], [3.0, 4.0, 3.0], [1.0, 3.0, 2.0]]).ravel()
+    >>> ids, types = critical_points(loss, grid_domain((3, 3)))
+    >>> ids.tolist()
+    [0, 1, 2, 3, 4, 5, 6, 7, 8]
+    >>> types.tolist()  # TTK's CriticalType: 0 minimum, 1 saddle, 3 maximum
+    [0, 1, 0, 1, 3, 1, 0, 1, 0]
     """
     v = check_values(values, domain)
     _, rank = sweep_order(v) if order is None else given_order(order, v.size)
@@ -171,7 +183,18 @@ def critical_point_spheres(
     """A sphere around each critical point, of radius :data:`SPHERE_RADIUS` times the
     landscape's largest ``extent`` (1 where that is 0), each point's arrays on its sphere's
     points: markers that stay visible whatever the view's zoom (TTK's
-    IcospheresFromPoints, built in)."""
+    IcospheresFromPoints, built in).
+
+    >>> import numpy as np
+    >>> centres = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    >>> balls = critical_point_spheres(centres, {"CriticalType": np.array([0, 3])}, 1.0)
+    >>> balls.points.shape, balls.cells.shape  # 42 points and 80 triangles a sphere
+    ((84, 3), (160, 3))
+    >>> bool(np.allclose(np.linalg.norm(balls.points[:42], axis=1), SPHERE_RADIUS))
+    True
+    >>> balls.point_data["CriticalType"][[0, 41, 42, 83]].tolist()
+    [0, 0, 3, 3]
+    """
     unit, triangles = unit_icosphere()
     radius = SPHERE_RADIUS * (extent if extent > 0 else 1.0)
     positions = np.asarray(positions, np.float64).reshape(-1, 3)

@@ -97,6 +97,20 @@ def persistence_pairs(
     the minimum-saddle pairs come from a sweep that reads the neighbours from the grid
     (:func:`lltk.topology._lowerstar.minimum_saddle_pairs`, faster than the join tree's
     sweep, which lists them first); a grid has one component.
+
+    Four minima in the corners of a 3 x 3 grid, saddles between them, a maximum in the
+    middle:
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> loss = np.array([[0.0, 3.0, 1.0], [3.0, 4.0, 3.0], [1.0, 3.0, 2.0]]).ravel()
+    >>> diagram = persistence_pairs(loss, grid_domain((3, 3)))
+    >>> diagram.birth_vertex.tolist(), diagram.death_vertex.tolist()
+    ([0, 2, 6, 8, 7], [4, 1, 3, 5, 4])
+    >>> diagram.pair_type.tolist()  # -1 global, 0 minimum-saddle, 2 saddle-maximum
+    [-1, 0, 0, 0, 2]
+    >>> diagram.persistence.tolist()
+    [4.0, 2.0, 2.0, 1.0, 1.0]
     """
     if domain.dims is None or len(domain.dims) < 2:
         return diagram_from_sweep(*sweep(values, domain, "join", order), domain)
@@ -191,7 +205,18 @@ def _assemble(v: np.ndarray, rank: np.ndarray, blocks: list[tuple]) -> Persisten
 
 def select_pairs(diagram, pair_types: tuple[int, ...], threshold: float = 0.0) -> np.ndarray:
     """Indices of the diagram's pairs of the given PairType codes with persistence >=
-    ``threshold`` (in the diagram's order)."""
+    ``threshold`` (in the diagram's order).
+
+    Four minima in the corners of a 3 x 3 grid, saddles between them, a maximum in the
+    middle:
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> loss = np.array([[0.0, 3.0, 1.0], [3.0, 4.0, 3.0], [1.0, 3.0, 2.0]]).ravel()
+    >>> diagram = persistence_pairs(loss, grid_domain((3, 3)))
+    >>> select_pairs(diagram, (MIN_SADDLE, GLOBAL), 1.5).tolist()
+    [0, 1, 2]
+    """
     keep = np.isin(np.asarray(diagram.pair_type), pair_types)
     keep &= np.asarray(diagram.persistence, np.float64) >= threshold
     return np.flatnonzero(keep)
@@ -207,6 +232,20 @@ def persistence_diagram_geometry(diagram, positions: np.ndarray, rows: np.ndarra
     (``PairIdentifier`` = ``PairType`` = ``Dimension`` = -1) joining the lowest and the
     highest birth points. Point arrays: ``ttkVertexScalarField`` (critical vertex id),
     ``CriticalType`` and ``Coordinates`` (the vertex's position in the landscape).
+
+    Four minima in the corners of a 3 x 3 grid, saddles between them, a maximum in the
+    middle:
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> loss = np.array([[0.0, 3.0, 1.0], [3.0, 4.0, 3.0], [1.0, 3.0, 2.0]]).ravel()
+    >>> domain = grid_domain((3, 3))
+    >>> diagram = persistence_pairs(loss, domain)
+    >>> drawing = persistence_diagram_geometry(diagram, domain.points, np.array([0, 3]))
+    >>> drawing.points[:, :2].tolist()  # (birth, birth) and (birth, death) of each pair
+    [[0.0, 0.0], [0.0, 4.0], [2.0, 2.0], [2.0, 3.0]]
+    >>> drawing.cells.tolist(), drawing.cell_data["PairType"].tolist()  # last: the diagonal
+    ([[0, 1], [2, 3], [0, 2]], [-1, 0, -1])
     """
     birth = np.asarray(diagram.birth, np.float64)[rows]
     death = np.asarray(diagram.death, np.float64)[rows]

@@ -42,7 +42,23 @@ class Profile:
 
 
 def landscape_profile(values: np.ndarray, tree) -> Profile:
-    """The landscape profile of ``values`` from its join tree (see module docstring)."""
+    """The landscape profile of ``values`` from its join tree (see module docstring).
+
+    Basin 0, of the global minimum 3, spans all five columns, floor 0 to rim 4; basin 1,
+    of the minimum 1, lies inside it over columns 1 and 2 (vertices 1 and 2), floor 1 to
+    the saddle's 2.
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain, join_tree
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> profile = landscape_profile(values, join_tree(values, grid_domain((5,))))
+    >>> profile.start.tolist(), profile.stop.tolist()
+    ([0, 1], [5, 2])
+    >>> profile.floor.tolist(), profile.rim.tolist()
+    ([0.0, 1.0], [4.0, 2.0])
+    >>> profile.position.tolist()  # each vertex's column
+    [0, 1, 3, 2, 4]
+    """
     if tree.kind != "join":
         raise ValueError("the landscape profile is built from a join tree (basins of minima)")
     v = np.asarray(values, np.float64).reshape(-1)
@@ -123,6 +139,16 @@ def landscape_profile_polygons(
     and ``RegionSize``. The second geometry holds the minima (at the floor of each
     basin) and the saddles (at the rim where a sub-basin joins its parent) with
     ``CriticalType``, ``VertexId``, ``BasinId`` and ``Scalar``.
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain, join_tree
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> tree = join_tree(values, grid_domain((5,)))
+    >>> quads, marks = landscape_profile_polygons(landscape_profile(values, tree), values, tree)
+    >>> quads.cells.shape, quads.cell_data["BasinId"].tolist()  # a quad per vertex, one more
+    ((6, 4), [0, 1, 0, 0, 0, 0])
+    >>> marks.point_data["VertexId"].tolist(), marks.point_data["Scalar"].tolist()
+    ([3, 1, 2], [0.0, 1.0, 2.0])
     """
     br = profile.branches
     v = np.asarray(values, np.float64).reshape(-1)

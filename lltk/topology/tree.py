@@ -195,12 +195,37 @@ def tree_from_sweep(v: np.ndarray, rank: np.ndarray, res: tuple, domain: Domain,
 
 def join_tree(values: np.ndarray, domain: Domain, order: np.ndarray | None = None) -> MergeTree:
     """The join tree (sublevel-set components merging upwards), as TTK's FTM gives it;
-    ``order``: a TTK order array that replaces the (value, id) order."""
+    ``order``: a TTK order array that replaces the (value, id) order.
+
+    A line of five vertices: the basins of the minima 1 and 3 join at the saddle 2, and
+    the maximum 4 is the root (``node_type``: TTK's CriticalType, 0 minimum, 1 saddle,
+    3 maximum).
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> tree = join_tree(values, grid_domain((5,)))
+    >>> tree.node_vertex.tolist(), tree.node_type.tolist()
+    ([1, 3, 2, 4], [0, 0, 1, 3])
+    >>> list(zip(tree.arc_down.tolist(), tree.arc_up.tolist()))  # arcs, from node to node
+    [(0, 2), (1, 2), (2, 3)]
+    """
     return tree_from_sweep(*sweep(values, domain, "join", order), domain, "join")
 
 
 def split_tree(values: np.ndarray, domain: Domain, order: np.ndarray | None = None) -> MergeTree:
-    """The split tree (superlevel-set components merging downwards)."""
+    """The split tree (superlevel-set components merging downwards).
+
+    The same line: the maxima 0, 2 and 4 are its leaves, the 2-saddle 1 joins the first
+    two, and the global minimum 3 is the root.
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> tree = split_tree(values, grid_domain((5,)))
+    >>> tree.node_vertex.tolist(), tree.node_type.tolist()
+    ([0, 2, 4, 1, 3], [3, 3, 3, 2, 0])
+    """
     return tree_from_sweep(*sweep(values, domain, "split", order), domain, "split")
 
 
@@ -252,6 +277,15 @@ def join_level(tree: MergeTree, values: np.ndarray, u: int, v: int) -> tuple[flo
     That vertex is the saddle node where the tree joins the basins of ``u`` and ``v``,
     unless one of them lies on the other's way up (then it is ``u`` or ``v`` itself).
     Walks the arcs upwards from each vertex's arc: a few tree nodes, no vertex loop.
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> tree = join_tree(values, grid_domain((5,)))
+    >>> join_level(tree, values, 1, 3)  # the two basins meet at the saddle, vertex 2
+    (2.0, 2)
+    >>> join_level(tree, values, 0, 1)  # 0 lies on 1's way up
+    (3.0, 0)
     """
     if tree.kind != "join":
         raise ValueError("join_level needs a join tree")
@@ -312,7 +346,21 @@ def node_rank(tree) -> np.ndarray:
 
 
 def branch_decomposition(tree) -> Branches:
-    """The elder-rule branches of a :class:`lltk.topology.MergeTree` (join or split)."""
+    """The elder-rule branches of a :class:`lltk.topology.MergeTree` (join or split).
+
+    The younger minimum 1 dies at the saddle 2 into the branch of the global minimum 3,
+    which runs up to the root 4:
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> tree = join_tree(values, grid_domain((5,)))
+    >>> branches = branch_decomposition(tree)
+    >>> tree.node_vertex[branches.leaf].tolist(), tree.node_vertex[branches.top].tolist()
+    ([3, 1], [4, 2])
+    >>> branches.parent.tolist(), branches.persistence.tolist()
+    ([-1, 0], [4.0, 1.0])
+    """
     n = tree.n_nodes
     rank = node_rank(tree)
     arc_down = np.asarray(tree.arc_down, np.int64)
@@ -442,6 +490,16 @@ def planar_merge_tree(tree, branches: Branches) -> Geometry:
     TTK's: ``NodeId``, ``Scalar``, ``VertexId``, ``CriticalType``, ``RegionSize``,
     ``RegionSpan``, ``Persistence``, ``BranchNodeID``, ``isDummyNode``; lines carry
     ``BranchNodeID`` and ``Persistence``.
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> tree = join_tree(values, grid_domain((5,)))
+    >>> planar = planar_merge_tree(tree, branch_decomposition(tree))
+    >>> planar.points[:, :2].tolist()  # two leaves, two tops, the saddle's dummy copy
+    [[0.0, 0.0], [2.0, 1.0], [0.0, 4.0], [2.0, 2.0], [0.0, 2.0]]
+    >>> planar.cells.tolist(), planar.point_data["isDummyNode"].tolist()
+    ([[0, 2], [1, 3], [3, 4]], [0, 0, 0, 0, 1])
     """
     br = branches
     scalar = np.asarray(tree.node_scalar, np.float64)
