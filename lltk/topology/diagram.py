@@ -207,15 +207,15 @@ def select_pairs(diagram, pair_types: tuple[int, ...], threshold: float = 0.0) -
     """Indices of the diagram's pairs of the given PairType codes with persistence >=
     ``threshold`` (in the diagram's order).
 
-    Four minima in the corners of a 3 x 3 grid, saddles between them, a maximum in the
-    middle:
+    A line with the global pair (0, 4) and one minimum-saddle pair (1, 2):
 
     >>> import numpy as np
     >>> from lltk.topology import grid_domain
-    >>> loss = np.array([[0.0, 3.0, 1.0], [3.0, 4.0, 3.0], [1.0, 3.0, 2.0]]).ravel()
-    >>> diagram = persistence_pairs(loss, grid_domain((3, 3)))
-    >>> select_pairs(diagram, (MIN_SADDLE, GLOBAL), 1.5).tolist()
-    [0, 1, 2]
+    >>> line = persistence_pairs(np.array([3.0, 1.0, 2.0, 0.0, 4.0]), grid_domain((5,)))
+    >>> select_pairs(line, (MIN_SADDLE,)).tolist()
+    [1]
+    >>> select_pairs(line, (MIN_SADDLE, GLOBAL), threshold=2.0).tolist()  # persistence 4 and 1
+    [0]
     """
     keep = np.isin(np.asarray(diagram.pair_type), pair_types)
     keep &= np.asarray(diagram.persistence, np.float64) >= threshold
