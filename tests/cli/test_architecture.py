@@ -110,27 +110,6 @@ def _resolves(dotted: str) -> bool:
     return False
 
 
-def test_every_path_the_architecture_names_exists():
-    paths = mentioned_paths()
-    assert len(paths) > 20, "the parser found too few paths: has the document's form changed?"
-    missing = sorted(p for p in paths if not _on_disk(p).exists())
-    assert not missing, f"docs/architecture.md names what is not there: {missing}"
-
-
-def test_every_dotted_name_the_architecture_names_resolves():
-    names = set(re.findall(r"`(lltk(?:\.\w+)+)", DOC.read_text()))
-    assert names, "no dotted names found"
-    unresolved = sorted(n for n in names if not _resolves(n))
-    assert not unresolved, f"docs/architecture.md names what is not there: {unresolved}"
-
-
-def test_the_check_fails_on_a_name_that_is_not_there():
-    assert not _resolves("lltk.topology.no_such_function")
-    assert not _resolves("lltk.no_such_module")
-    assert _resolves("lltk.topology.join_tree")
-    assert not _on_disk("lltk/no_such.py").exists()
-
-
 def filter_rows() -> list[tuple[str, str, str]]:
     """(proxy, adapter, core) paths of the document's filter table."""
     cell = r"\|\s*`([\w/.]+)`\s*"
@@ -179,3 +158,24 @@ def test_every_entry_point_has_a_runnable_example():
     missing = [n for n in ENTRY_POINTS if ">>> " not in (ast.get_docstring(_function(n)) or "")]
     assert not missing, f"no docstring example in {missing}"
     assert _function("lltk.topology.tree.no_such_function") is None
+
+
+def test_every_path_the_architecture_names_exists():
+    paths = mentioned_paths()
+    assert len(paths) > 20, "the parser found too few paths: has the document's form changed?"
+    missing = sorted(p for p in paths if not _on_disk(p).exists())
+    assert not missing, f"docs/architecture.md names what is not there: {missing}"
+
+
+def test_every_dotted_name_the_architecture_names_resolves():
+    names = set(re.findall(r"`(lltk(?:\.\w+)+)", DOC.read_text()))
+    assert names, "no dotted names found"
+    unresolved = sorted(n for n in names if not _resolves(n))
+    assert not unresolved, f"docs/architecture.md names what is not there: {unresolved}"
+
+
+def test_the_check_fails_on_a_name_that_is_not_there():
+    assert not _resolves("lltk.topology.no_such_function")
+    assert not _resolves("lltk.no_such_module")
+    assert _resolves("lltk.topology.join_tree")
+    assert not _on_disk("lltk/no_such.py").exists()
