@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from vtkmodules.vtkCommonDataModel import vtkDataSet
 
-from lltk import topology
 from lltk.paraview.vtkdata import (
     FilterResult,
     log_loss_drawing,
@@ -17,6 +16,7 @@ from lltk.paraview.vtkdata import (
     tag_backend,
 )
 from lltk.topology.profile import landscape_profile, landscape_profile_polygons
+from lltk.topology.tree import join_tree
 
 
 def compute(dataset: vtkDataSet, array: str | None, loss_scale: str = "automatic") -> FilterResult:
@@ -24,7 +24,7 @@ def compute(dataset: vtkDataSet, array: str | None, loss_scale: str = "automatic
     the loss axis drawn as ``loss_scale`` says (:func:`lltk.topology.logscale.uses_log`;
     field data ``LossScale``)."""
     field = scalar_input(dataset, array)
-    tree = topology.join_tree(field.values, field.domain)
+    tree = join_tree(field.values, field.domain)
     basins, marks = landscape_profile_polygons(
         landscape_profile(field.values, tree), field.values, tree
     )
