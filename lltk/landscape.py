@@ -49,7 +49,19 @@ def _nd_grid(ds: vtkxml.Dataset, shape: tuple[int, ...]):
 def read_landscape(path: Path, array: str | None = None) -> LandscapeField:
     """The landscape in ``path``: the point array ``array`` (None: the array rule of
     :mod:`lltk.topology.field`) on the file's grid or cell graph. A :class:`UserError`
-    names the file and says what is wrong."""
+    names the file and says what is wrong.
+
+    >>> import tempfile
+    >>> import numpy as np
+    >>> loss = np.array([[0.0, 3.0, 1.0], [3.0, 4.0, 3.0]])  # 2 rows of 3: x fastest
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     image = vtkxml.image_data({"Loss": loss.ravel()}, (3, 2), spacing=(0.5, 1.0))
+    ...     field = read_landscape(vtkxml.write(Path(folder) / "tiny.vti", image))
+    >>> field.name, field.values.tolist(), field.domain.dims
+    ('Loss', [0.0, 3.0, 1.0, 3.0, 4.0, 3.0], (3, 2))
+    >>> field.points[-1].tolist()
+    [1.0, 1.0, 0.0]
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")

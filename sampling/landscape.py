@@ -293,6 +293,22 @@ def sample_landscape(
     ``share=(k, m)`` evaluates only the chunks :func:`chunk_share` gives part ``k`` of ``m``
     (one rank's part of a distributed run); the other points stay NaN. ``sequential``
     adds the directions one after the other (the loss-lens protocol: :func:`grid_weights`).
+
+    A linear model at its exact fit, sampled along the two coordinate directions: the
+    mean squared error is (alpha_0^2 + alpha_1^2) / 2.
+
+    >>> import torch
+    >>> model = torch.nn.Linear(2, 1, bias=False)
+    >>> _ = torch.nn.init.ones_(model.weight)
+    >>> data = [(torch.eye(2), torch.ones(2, 1))]  # fitted exactly by the weights (1, 1)
+    >>> from lltk.sampling.closure import model_loss_closure
+    >>> loss_fn = model_loss_closure(model, data, torch.nn.MSELoss())
+    >>> params = {k: v.detach() for k, v in model.named_parameters()}
+    >>> result = sample_landscape(loss_fn, params, torch.eye(2), resolution=3, progress=False)
+    >>> result.alphas.tolist()
+    [-1.0, 0.0, 1.0]
+    >>> result.loss.tolist()
+    [[1.0, 0.5, 1.0], [0.5, 0.0, 0.5], [1.0, 0.5, 1.0]]
     """
     from tqdm import tqdm
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from vtkmodules.vtkCommonDataModel import VTK_LINE, vtkDataSet
 
-from lltk import topology
 from lltk.paraview import backend
 from lltk.paraview.vtkdata import (
     FilterResult,
@@ -19,7 +18,7 @@ from lltk.paraview.vtkdata import (
     ttk_order,
     unstructured_grid_of,
 )
-from lltk.topology import geometry
+from lltk.topology.diagram import persistence_diagram_geometry, persistence_pairs, select_pairs
 
 
 def compute(
@@ -39,10 +38,10 @@ def compute(
     if which == "ttk":
         pd = backend.ttk_persistence_diagram(field.source, field.name)
     else:
-        pd = topology.persistence_pairs(field.values, field.domain, ttk_order(dataset, field.name))
-    rows = geometry.select_pairs(pd, pair_types, threshold)
+        pd = persistence_pairs(field.values, field.domain, ttk_order(dataset, field.name))
+    rows = select_pairs(pd, pair_types, threshold)
     drawing, axis = log_loss_drawing(
-        geometry.persistence_diagram_geometry(pd, field.points, rows),
+        persistence_diagram_geometry(pd, field.points, rows),
         field.values,
         loss_scale,
         (0, 1),

@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 from vtkmodules.vtkCommonDataModel import vtkDataSet
 
-from lltk import topology
 from lltk.paraview import backend
 from lltk.paraview.vtkdata import (
     FilterResult,
@@ -18,7 +17,7 @@ from lltk.paraview.vtkdata import (
     tag_backend,
     ttk_order,
 )
-from lltk.topology.simplify import threshold_value
+from lltk.topology.simplify import simplify_with_order, threshold_value
 
 
 def compute(
@@ -38,7 +37,7 @@ def compute(
     if which == "ttk":
         values, order = backend.ttk_simplify(field.source, field.name, threshold, absolute)
     else:
-        values, order = topology.simplify_with_order(
+        values, order = simplify_with_order(
             field.values, field.domain, threshold, absolute, ttk_order(dataset, field.name)
         )
     out = dataset.NewInstance()
