@@ -25,6 +25,8 @@ import numpy as np
 
 #: The systems of the authors' PINN code, by the name their files record.
 SYSTEMS = ("convection", "diffusion", "reaction", "rd")
+#: The coefficient the authors vary across each system's saved networks.
+SWEPT_COEFFICIENT = {"convection": "beta", "diffusion": "nu", "reaction": "rho", "rd": "nu"}
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,6 @@ class PdeSystem:
         if self.name == "rd":
             return 0.0, self.nu, self.rho
         return 0.0, 0.0, self.rho
-
-    def coefficient(self) -> tuple[str, float]:
-        """The coefficient a study of this system varies: (``beta``, beta) for convection,
-        (``nu``, nu) for diffusion and reaction-diffusion, (``rho``, rho) for reaction."""
-        key = {"convection": "beta", "diffusion": "nu", "reaction": "rho", "rd": "nu"}[self.name]
-        return key, float(getattr(self, key))
 
     def metadata(self) -> dict[str, float | str]:
         """FieldData: ``System``, ``Beta``, ``Nu``, ``Rho``."""
