@@ -49,6 +49,8 @@ def pinn_metrics_figure(
     """Each metric against ``key`` (beta; a diffusion PINN's nu, a reaction PINN's rho)
     (mean over seeds, every seed as a dot), one panel each; a metric with a
     ``<column>_stderr`` (the Hessian trace) gets +-1 standard error bars."""
+    from matplotlib.ticker import NullLocator
+
     plt = _pyplot()
     fig, axes = plt.subplots(2, 3, figsize=(11, 6), constrained_layout=True)
     betas = np.array(sorted({float(r[key]) for r in rows}))
@@ -72,7 +74,12 @@ def pinn_metrics_figure(
                 ax.set_yscale("symlog", linthresh=float(values[values > 0].min()))
         ax.set_title(title)
         ax.set_xlabel(key)
-        ax.set_xticks(betas)
+        if betas.min() > 0 and betas.max() >= 100 * betas.min():  # e.g. nu = 1e-5 ... 6
+            ax.set_xscale("log")
+            ax.xaxis.set_minor_locator(NullLocator())
+            ax.set_xticks(betas, [f"{b:g}" for b in betas], rotation=90, fontsize=7)
+        else:
+            ax.set_xticks(betas)
         ax.grid(alpha=0.3)
         if len(series) > 1:
             ax.legend(fontsize=8)
