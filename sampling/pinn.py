@@ -87,7 +87,9 @@ class PinnData:
         """The convection speed."""
         return self.system.beta
 
-    def to(self, device: str | torch.device | None = None, dtype: torch.dtype | None = None):
+    def to(
+        self, device: str | torch.device | None = None, dtype: torch.dtype | None = None
+    ) -> PinnData:
         """A copy with every tensor moved to ``device`` and/or cast to ``dtype``."""
         moved = {
             f.name: getattr(self, f.name).to(device=device, dtype=dtype)
