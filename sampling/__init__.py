@@ -35,6 +35,7 @@ __all__ = [
     "landscape",
     "losslens",
     "models",
+    "pde",
     "pinn",
     "protocols",
     "resnet",

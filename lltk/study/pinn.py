@@ -7,6 +7,12 @@ landscape and its topological landscape profile; optionally (``hessian_dim``) an
 Hessian-direction landscape (n >= 4, a grid .vtu) and its pairs of every dimension.
 Then a table, the claims, the metric
 figure (Figure 6 of Xie, Geniesse et al. 2024) and the per-beta views (their Figure 2).
+
+A folder of checkpoints of another system of the authors' code (``--checkpoints``:
+diffusion, reaction or reaction-diffusion PINNs, :mod:`lltk.sampling.pde`) is studied
+the same way over that system's coefficient (nu, rho, nu:
+:data:`lltk.sampling.pde.SWEPT_COEFFICIENT`) in place of beta; the claim of a failure at
+beta = 7 and the 3-D profiles (``profile_betas``) are convection's only.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from lltk.study import steps
-from lltk.study.distances import add_distance_column, distance_figure
+from lltk.study.distances import add_distance_column, distance_column, distance_figure
 from lltk.study.tables import Claim, both_definitions, spearman_claim
 
 #: Relative L2 error above which a PINN is said to fail (the paper's failed runs are O(1)).
@@ -60,11 +66,18 @@ class PinnConfig:
     #: A folder of trained PINNs (the authors' ``.pt`` files, lltk's checkpoints) to study
     #: instead of training; their betas and seeds replace ``betas`` and ``seeds``.
     checkpoints: str | None = None
+    #: The PDE system of the studied PINNs (another than convection from --checkpoints
+    #: only) and, for another, the values of its swept coefficient (nu or rho).
+    system: str = "convection"
+    coefficients: tuple[float, ...] = ()
 
 
-def stem(beta: float, seed: int) -> str:
-    """File stem of one model, e.g. ``pinn_beta7_seed0`` (landscapes add ``_random``...)."""
-    return f"pinn_beta{beta:g}_seed{seed}"
+def stem(value: float, seed: int, key: str = "beta", system: str = "convection") -> str:
+    """File stem of one model, e.g. ``pinn_beta7_seed0`` (landscapes add ``_random``...);
+    another system's names its coefficient ``key``: ``pinn_reaction_rho5_seed0``."""
+    if system == "convection":
+        return f"pinn_beta{value:g}_seed{seed}"
+    return f"pinn_{system}_{key}{value:g}_seed{seed}"
 
 
 def run_pinn_study(
@@ -77,15 +90,18 @@ def run_pinn_study(
     networks: dict[float, dict] = {}
     directions = "loss-lens" if config.protocol == "loss-lens" else "filter"
     first_seed = None
-    for beta, seed, trained in _models(config, study, log, progress):
+    system, models = _models(config, study, log, progress)
+    key = sweep_key(system)
+    name = partial(stem, key=key, system=system)
+    for value, seed, trained in models:
         first_seed = seed if first_seed is None else first_seed
         if config.connect:
-            networks.setdefault(beta, {})[seed] = trained
-        row = {"beta": beta, "seed": seed}
+            networks.setdefault(value, {})[seed] = trained
+        row = {key: value, "seed": seed}
         row.update({k: trained.metadata[k] for k in _PINN_METRICS})
         numbers, hessian = steps.analyse_model(
             trained,
-            stem(beta, seed),
+            name(value, seed),
             seed,
             out,
             config.resolution,
@@ -100,38 +116,43 @@ def run_pinn_study(
         row.update(numbers)
         if config.hessian_dim:
             with steps.timed(study.timings, f"hessian{config.hessian_dim}d"):
-                row.update(_nd_landscape(trained, hessian, beta, seed, config, out, study))
+                row.update(
+                    _nd_landscape(trained, hessian, name(value, seed), seed, config, out, study)
+                )
         study.rows.append(row)
-        log(_row_line(row))
-        if beta in config.profile_betas and seed == first_seed:
+        log(_row_line(row, key))
+        if system == "convection" and value in config.profile_betas and seed == first_seed:
             with steps.timed(study.timings, "profile"):
-                _profile(trained, hessian, beta, seed, config, out, study, progress)
+                _profile(trained, hessian, value, seed, config, out, study, progress)
     if config.checkpoints is not None:  # the files' betas and seeds, in the run's record
+        values = tuple(sorted({float(r[key]) for r in study.rows}))
         config = replace(
             config,
-            betas=tuple(sorted({float(r["beta"]) for r in study.rows})),
+            betas=values if system == "convection" else (),
             seeds=tuple(sorted({int(r["seed"]) for r in study.rows})),
+            system=system,
+            coefficients=() if system == "convection" else values,
         )
-    add_distance_column(study.rows, out, stem)
-    study.claims = pinn_claims(study.rows)
+    add_distance_column(study.rows, out, name, key=key)
+    study.claims = pinn_claims(study.rows, key)
     if config.connect:
         from lltk.study import connectivity
 
         connectivity.connect_step(
-            networks, study, out, "pinn", "beta", config.connect_points, progress, log
+            networks, study, out, "pinn", key, config.connect_points, progress, log
         )
     steps.finish_study(
         study,
         "pinn",
         asdict(config),
         out,
-        lambda: _write_tables(study, config, out),
+        lambda: _write_tables(study, config, out, key),
         (lambda: render_sweep(study, config, out, log)) if config.render else None,
     )
     return study
 
 
-_PINN_METRICS = ("TrainLoss", "TestAbsError", "TestRelError", "TestLinfError")
+_PINN_METRICS = ("TrainLoss", "TestAbsError", "TestRelError", "TestLinfError", "TestCoverage")
 #: Each landscape's distance to beta = 1's (lltk.study.distances: Wasserstein-2 between
 #: the minimum-saddle pairs of the random-direction landscapes, losses normalised).
 DISTANCE_COLUMN = "random_wasserstein2_to_beta1"
@@ -152,6 +173,7 @@ COLUMNS = {
 }
 CSV_EXTRA = (
     "TestLinfError",
+    "TestCoverage",
     "trace_stderr",
     "hessian3d_saddles",
     "hessian3d_saddles_deg",
@@ -161,22 +183,43 @@ CSV_EXTRA = (
 )
 
 
+def sweep_key(system: str) -> str:
+    """The coefficient a study of ``system``'s PINNs sweeps: ``beta`` (convection), ``nu``
+    (diffusion, reaction-diffusion) or ``rho`` (reaction)."""
+    from lltk.sampling.pde import SWEPT_COEFFICIENT
+
+    return SWEPT_COEFFICIENT[system]
+
+
 def _models(config: PinnConfig, study: steps.Study, log, progress: bool):
-    """(beta, seed, trained) of every model of the study: trained (sampling's cache) over
-    ``betas`` x ``seeds``, or each PINN checkpoint of ``config.checkpoints`` ordered by
-    seed and beta."""
+    """The system and the (coefficient, seed, trained) of every model of the study: the
+    convection PINN trained (sampling's cache) over ``betas`` x ``seeds``, or each PINN
+    checkpoint of ``config.checkpoints`` ordered by seed and its system's coefficient
+    (beta for convection); a ``ValueError`` when the folder mixes systems."""
+    if config.checkpoints is None:
+        return "convection", _trained(config, study, progress)
+    with steps.timed(study.timings, "load"):
+        found = [
+            t
+            for _, _, t in steps.checkpoint_models(
+                Path(config.checkpoints), lambda _: ["pinn"], log
+            )
+        ]
+    systems = sorted({str(t.metadata.get("System", "convection")) for t in found})
+    if len(systems) > 1:
+        raise ValueError(
+            f"--checkpoints {config.checkpoints} holds PINNs of several systems "
+            f"({', '.join(systems)}); study one system's folder at a time"
+        )
+    key = sweep_key(systems[0])
+    models = [(float(t.metadata[key.capitalize()]), int(t.metadata["Seed"]), t) for t in found]
+    return systems[0], sorted(models, key=lambda m: (m[1], m[0]))
+
+
+def _trained(config: PinnConfig, study: steps.Study, progress: bool):
+    """(beta, seed, trained) of the convection PINN over ``betas`` x ``seeds``."""
     from lltk.sampling.models import train_model
 
-    if config.checkpoints is not None:
-        with steps.timed(study.timings, "load"):
-            found = [
-                (float(t.metadata["Beta"]), int(t.metadata["Seed"]), t)
-                for _, _, t in steps.checkpoint_models(
-                    Path(config.checkpoints), lambda _: ["pinn"], log
-                )
-            ]
-        yield from sorted(found, key=lambda m: (m[1], m[0]))
-        return
     for beta in config.betas:
         for seed in config.seeds:
             with steps.timed(study.timings, "train"):
@@ -198,11 +241,11 @@ def nd_columns(n: int) -> tuple[str, ...]:
     return tuple(f"hessian{n}d_H{k}_{kind}" for k in range(n) for kind in kinds)
 
 
-def _nd_landscape(trained, hessian, beta, seed, config, out, study) -> dict[str, float]:
-    """The n-D Hessian-direction landscape (top-n eigenvectors) and its per-dimension
-    numbers (:func:`lltk.topology.metrics.dimension_metrics`)."""
+def _nd_landscape(trained, hessian, name, seed, config, out, study) -> dict[str, float]:
+    """The n-D Hessian-direction landscape (top-n eigenvectors) of the model ``name`` and
+    its per-dimension numbers (:func:`lltk.topology.metrics.dimension_metrics`)."""
     n = config.hessian_dim
-    path = out / "landscapes" / f"{stem(beta, seed)}_hessian{n}d.vtu"
+    path = out / "landscapes" / f"{name}_hessian{n}d.vtu"
     _, fresh = steps.landscape_step(
         trained,
         path,
@@ -239,9 +282,9 @@ def _check(config: PinnConfig) -> None:
         raise ValueError("--hessian-dim-resolution must be at least 3 points per axis")
 
 
-def _row_line(row: dict) -> str:
+def _row_line(row: dict, key: str = "beta") -> str:
     return (
-        f"lltk study: beta {row['beta']:g} seed {row['seed']}: rel error "
+        f"lltk study: {key} {row[key]:g} seed {row['seed']}: rel error "
         f"{row['TestRelError']:.3g}, top eigenvalue {row['top_eigenvalue']:.4g}, trace "
         f"{row['trace']:.4g}, saddles {row['random_saddles']:g} (random) / "
         f"{row['hessian_saddles']:g} (Hessian), avg persistence "
@@ -249,23 +292,24 @@ def _row_line(row: dict) -> str:
     )
 
 
-def pinn_claims(rows: list[dict]) -> list[Claim]:
+def pinn_claims(rows: list[dict], key: str = "beta") -> list[Claim]:
     """The study's PINN claims checked on ``rows`` (see ``docs/results.md``): the failure
-    around beta = 7, and every metric growing with beta; the topological ones judged on
-    the paper's definitions, the other definitions beside."""
-    claims = [failure_claim(rows)]
+    around beta = 7 (convection's), and every metric growing with beta (or another
+    system's coefficient ``key``); the topological ones judged on the paper's definitions,
+    the other definitions beside."""
+    claims = [failure_claim(rows)] if key == "beta" else []
     found = (re.fullmatch(r"hessian(\d+)d_H0_pairs", column) for column in rows[0])
     n = next((int(m.group(1)) for m in found if m), 0)
     for k in range(1, n):
         for kind, name in (("pairs", "pair count"), ("avg_persistence", "average persistence")):
             label = f"H{k} {name} ({n}-D Hessian directions)"
-            claims.append(spearman_claim(rows, "beta", f"hessian{n}d_H{k}_{kind}", label))
+            claims.append(spearman_claim(rows, key, f"hessian{n}d_H{k}_{kind}", label))
     for kind, label in (("random", "random directions"), ("hessian", "Hessian directions")):
         for metric, other, name in (
             ("saddles", "saddles_deg", "saddle count"),
             ("avg_persistence", "avg_persistence_ms", "average persistence"),
         ):
-            judge = partial(spearman_claim, rows, "beta", label=f"{name} ({label})")
+            judge = partial(spearman_claim, rows, key, label=f"{name} ({label})")
             claims.append(both_definitions(judge, f"{kind}_{metric}", f"{kind}_{other}"))
     for column, label in (
         ("TestRelError", "relative error"),
@@ -273,7 +317,7 @@ def pinn_claims(rows: list[dict]) -> list[Claim]:
         ("top_eigenvalue", "top Hessian eigenvalue"),
         ("trace", "Hessian trace"),
     ):
-        claims.append(spearman_claim(rows, "beta", column, label))
+        claims.append(spearman_claim(rows, key, column, label))
     return claims
 
 
@@ -300,28 +344,36 @@ def failure_claim(rows: list[dict]) -> Claim:
     return Claim("the PINN fails around beta = 7", text, 6 <= betas[k + 1] <= 8)
 
 
-def _write_tables(study: steps.Study, config: PinnConfig, out: Path) -> dict[str, Path]:
+def _write_tables(
+    study: steps.Study, config: PinnConfig, out: Path, key: str = "beta"
+) -> dict[str, Path]:
     from lltk.study import figures
     from lltk.study.tables import write_results
 
+    distance = distance_column("random", "wasserstein2", 1.0, key)
+    columns = {key: key, **COLUMNS, distance: f"W2 to {key}=1 (rand)"}
+    if key != "beta":
+        del columns["beta"], columns[DISTANCE_COLUMN]
     files = write_results(
         out,
         "pinn",
-        "PINN study (convection, beta sweep)",
+        f"PINN study ({config.system}, {key} sweep)",
         asdict(config),
         study.rows,
-        COLUMNS,
+        columns,
         (*CSV_EXTRA, *(nd_columns(config.hessian_dim) if config.hessian_dim else ())),
         study.claims,
     )
 
-    files["metrics_figure"] = figures.pinn_metrics_figure(study.rows, out / "pinn_metrics.png")
+    files["metrics_figure"] = figures.pinn_metrics_figure(
+        study.rows, out / "pinn_metrics.png", key, config.system
+    )
     if study.barriers:
         from lltk.study.connectivity import write_barriers
 
-        files.update(write_barriers(study.barriers, study.rows, out, "pinn", "beta"))
+        files.update(write_barriers(study.barriers, study.rows, out, "pinn", key))
     files["distance_figure"] = distance_figure(
-        study.rows, DISTANCE_COLUMN, out / "pinn_distance_to_beta1.png"
+        study.rows, distance, out / f"pinn_distance_to_{key}1.png", key
     )
     return files
 
@@ -330,15 +382,20 @@ def render_sweep(
     study: steps.Study, config: PinnConfig, out: Path, log: Callable[[str], None]
 ) -> Path | None:
     """Figure 2: the views of the first seed's random-direction landscapes, a column per
-    beta, and a compact copy with the columns of ``config.figure_betas``."""
+    beta (or another system's coefficient), and a compact copy with the columns of
+    ``config.figure_betas`` (convection's)."""
     from lltk.study.figures import shrink
 
+    key = sweep_key(config.system)
     seed = study.rows[0]["seed"]
-    betas = [r["beta"] for r in study.rows if r["seed"] == seed]
-    paths = [out / "landscapes" / f"{stem(b, seed)}_random.vti" for b in betas]
+    betas = [r[key] for r in study.rows if r["seed"] == seed]
+    paths = [
+        out / "landscapes" / f"{stem(b, seed, key, config.system)}_random.vti" for b in betas
+    ]
     figure = steps.render_figure(paths, out / "render", log)
     if figure is not None:
-        keep = [i for i, b in enumerate(betas) if b in config.figure_betas] or None
+        keep = [i for i, b in enumerate(betas) if b in config.figure_betas]
+        keep = keep if config.system == "convection" and keep else None
         shrink(figure, out / "render" / "figure_small.png", 1600, len(betas), keep)
     return figure
 
