@@ -1,6 +1,12 @@
 """lltk's sampler: train models, pick directions, sample loss landscapes, export VTK.
 
-A notebook needs four calls::
+What ``lltk sample`` does is one call on a checked config (``lltk train``:
+``train(TrainConfig(...))``)::
+
+    from lltk import sampling
+    sampling.run(sampling.SampleConfig(model="pinn", resolution=21, out="out/pinn.vti"))
+
+Step by step, a notebook needs four calls::
 
     from lltk.sampling import pinn, directions, landscape, export
     trained = pinn.train_pinn(beta=1.0, seed=0)
@@ -18,14 +24,23 @@ audited unpickler (:mod:`lltk.sampling.safeload`). The Hessian figures come from
 Hessian-vector products (:mod:`lltk.sampling.hvp`), or PyHessian itself
 (``engine="pyhessian"``, the reference). ``lltk bench sampling|hessian`` time them
 (:mod:`lltk.sampling.benchmark`).
+
+:class:`SampleConfig` and :class:`TrainConfig` (:mod:`lltk.sampling.config`) import no
+torch; ``run`` and ``train`` (:mod:`lltk.sampling.pipeline`) are imported when first used.
 """
 
+from lltk.sampling.config import ModelConfig, SampleConfig, TrainConfig
+
 __all__ = [
+    "ModelConfig",
+    "SampleConfig",
+    "TrainConfig",
     "authors",
     "benchmark",
     "cache",
     "checkpoint",
     "closure",
+    "config",
     "data",
     "directions",
     "export",
@@ -36,6 +51,19 @@ __all__ = [
     "losslens",
     "models",
     "pinn",
+    "pipeline",
     "protocols",
     "resnet",
+    "run",
+    "train",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``run`` and ``train`` of :mod:`lltk.sampling.pipeline`, imported on first use (they
+    import torch; the configs and the command line's start-up do not)."""
+    if name in ("run", "train"):
+        from lltk.sampling import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'lltk.sampling' has no attribute {name!r}")

@@ -86,15 +86,15 @@ def check_arguments(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load, check, compute the paths and the plane, write and report."""
     from lltk.atomic import writable_folder
-    from lltk.commands.sample import _device
     from lltk.errors import UserError
     from lltk.sampling import connect
+    from lltk.sampling.config import torch_device
 
     check_arguments(args)
     out = Path(args.out)
     if out.exists():  # else created once the networks are loaded: nothing left on an error
         writable_folder(out, f"to {out}")
-    device = _device(args.device)
+    device = torch_device(args.device)
     nets = {
         name: connect.load_network(spec, device, args.data, args.loss_samples)
         for name, spec in zip(connect.NAMES, args.networks, strict=False)

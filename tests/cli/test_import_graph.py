@@ -55,8 +55,9 @@ def import_graph() -> dict[str, set[str]]:
                 if node.level:
                     keep = package.split(".")[: len(package.split(".")) - node.level + 1]
                     base = ".".join([*keep, base] if base else keep)
-                names.add(base)
-                names.update(f"{base}.{a.name}" for a in node.names)
+                for a in node.names:
+                    dotted = f"{base}.{a.name}"
+                    names.add(dotted if dotted in modules else base)
         targets = {resolve(n) for n in names if n.startswith("lltk")}
         graph[module] = {t for t in targets if t and t != module}
     return graph
