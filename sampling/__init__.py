@@ -25,13 +25,15 @@ Hessian-vector products (:mod:`lltk.sampling.hvp`), or PyHessian itself
 (``engine="pyhessian"``, the reference). ``lltk bench sampling|hessian`` time them
 (:mod:`lltk.sampling.benchmark`).
 
-:class:`SampleConfig` and :class:`TrainConfig` (:mod:`lltk.sampling.config`) import no
-torch; ``run`` and ``train`` (:mod:`lltk.sampling.pipeline`) are imported when first used.
+:class:`SampleConfig`, :class:`TrainConfig` and :class:`ConnectConfig`
+(:mod:`lltk.sampling.config`) import no torch; ``run``, ``train`` and ``connect_networks``
+(:mod:`lltk.sampling.pipeline`) are imported when first used.
 """
 
-from lltk.sampling.config import ModelConfig, SampleConfig, TrainConfig
+from lltk.sampling.config import ConnectConfig, ModelConfig, SampleConfig, TrainConfig
 
 __all__ = [
+    "ConnectConfig",
     "ModelConfig",
     "SampleConfig",
     "TrainConfig",
@@ -41,6 +43,7 @@ __all__ = [
     "checkpoint",
     "closure",
     "config",
+    "connect_networks",
     "data",
     "directions",
     "export",
@@ -60,9 +63,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    """``run`` and ``train`` of :mod:`lltk.sampling.pipeline`, imported on first use (they
+    """``run``, ``train`` and ``connect_networks`` of :mod:`lltk.sampling.pipeline`,
+    imported on first use (they
     import torch; the configs and the command line's start-up do not)."""
-    if name in ("run", "train"):
+    if name in ("run", "train", "connect_networks"):
         from lltk.sampling import pipeline
 
         return getattr(pipeline, name)

@@ -1,12 +1,13 @@
-"""What ``lltk train`` and ``lltk sample`` do, as typed configs checked once, when built.
+"""What ``lltk train``, ``lltk sample`` and ``lltk connect`` do, as typed configs checked
+once, when built.
 
 The command line builds a config from its options (``lltk/commands/sample.py`` declares one
-option per field); a notebook builds one directly and hands it to :func:`lltk.sampling.run`
-or :func:`lltk.sampling.train`. Every check that needs no model happens in
-``__post_init__``, before any work, with the message the command line prints (options are
-named by their flags); the options left unset (None) take the values of ``protocol``
-(:mod:`lltk.sampling.protocols`). No torch here: the command line imports this module at
-start-up.
+option per field); a notebook builds one directly and hands it to :func:`lltk.sampling.run`,
+:func:`lltk.sampling.train` or :func:`lltk.sampling.connect_networks`. Every check that
+needs no model happens in ``__post_init__``, before any work, with the message the
+command line prints (options are named by their flags); the options left unset (None)
+take the values of ``protocol`` (:mod:`lltk.sampling.protocols`). No torch here: the
+command line imports this module at start-up.
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ from lltk.sampling.protocols import SAMPLE_DEFAULT, get_protocol
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["ModelConfig", "SampleConfig", "TrainConfig", "check_model_name", "torch_device"]
+__all__ = [
+    "ConnectConfig",
+    "ModelConfig",
+    "SampleConfig",
+    "TrainConfig",
+    "check_model_name",
+    "torch_device",
+]
 
 
 def check_model_name(name: str) -> str:
@@ -240,3 +248,55 @@ class SampleConfig(ModelConfig):
     def eigenpairs(self) -> int:
         """How many Hessian eigenpairs to compute: ``top_k``, default ``max(2, dim)``."""
         return max(2, self.dim) if self.top_k is None else self.top_k
+
+
+@dataclass(kw_only=True)
+class ConnectConfig:
+    """``lltk connect``: the loss between two or three trained ``networks`` (A B [C]:
+    lltk's checkpoints, any file ``lltk sample --checkpoint`` reads, or
+    ``python:MODULE:FUNCTION``; the loss is A's), written to the folder ``out``.
+
+    ``points`` along each path; ``curve`` ``bezier`` also fits a quadratic Bézier curve
+    (``curve_steps`` Adam steps at ``curve_lr``, ``curve_samples`` points t per step drawn
+    with ``seed``); the plane through the three networks (C, or the curve's control point)
+    is sampled on ``resolution`` x ``resolution`` points with a ``margin`` in units of
+    |B - A|. ``data`` and ``loss_samples``: a ResNet checkpoint's CIFAR-10 folder and the
+    images of its loss; ``chunk_size`` weight vectors per batch.
+    """
+
+    networks: tuple[str, ...]
+    out: Path
+    points: int = 41
+    curve: str = "linear"
+    curve_steps: int = 200
+    curve_lr: float = 0.01
+    curve_samples: int = 4
+    seed: int = 0
+    resolution: int = 41
+    margin: float = 0.25
+    data: str | None = None
+    loss_samples: int = 256
+    chunk_size: int = 32
+    device: str = "cpu"
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        self.networks, self.out = tuple(self.networks), Path(self.out)
+        if len(self.networks) not in (2, 3):
+            raise ValueError(f"give two or three networks (A B [C]), not {len(self.networks)}")
+        if self.curve not in ("linear", "bezier"):
+            raise ValueError(f"the curve is 'linear' or 'bezier', not {self.curve!r}")
+        for flag, value, least in (
+            ("--points", self.points, 2),
+            ("--curve-steps", self.curve_steps, 1),
+            ("--curve-samples", self.curve_samples, 1),
+            ("--resolution", self.resolution, 5),
+            ("--chunk-size", self.chunk_size, 1),
+        ):
+            if value < least:
+                raise ValueError(f"{flag} must be >= {least}, not {value}")
+        if not (math.isfinite(self.curve_lr) and self.curve_lr > 0):
+            raise ValueError(f"--curve-lr must be a positive number, not {self.curve_lr}")
+        if not (math.isfinite(self.margin) and self.margin >= 0):
+            raise ValueError(f"--margin must be >= 0, not {self.margin}")
+        torch_device(self.device)

@@ -1,13 +1,18 @@
-"""``lltk train`` and ``lltk sample`` from a checked config: train or load the network,
-choose the directions, sample, write the landscape and its side files, report.
+"""``lltk train``, ``lltk sample`` and ``lltk connect`` from a checked config
+(:mod:`lltk.sampling.config`): train or load the networks, choose the directions or the
+paths, sample, write the files, report.
 
-:func:`lltk.sampling.run` and :func:`lltk.sampling.train` are these, imported when
-called (torch is imported here). Under torchrun or srun the ranks split the grid
-(:mod:`lltk.sampling.distributed`) and rank 0 writes.
+:func:`lltk.sampling.run`, :func:`lltk.sampling.train` and
+:func:`lltk.sampling.connect_networks` are these, imported when first used (torch is
+imported here). Under torchrun or srun the ranks of ``lltk sample`` split the grid
+(:mod:`lltk.sampling.distributed`) and rank 0 writes. The paths and the plane themselves
+are :mod:`lltk.sampling.connect`'s.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -15,17 +20,38 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from lltk.atomic import check_targets, output_set
+import numpy as np
+
+from lltk.atomic import atomic_write, check_targets, output_set, writable_folder
 from lltk.errors import UserError
-from lltk.sampling import directions, export, landscape, losslens
+from lltk.sampling import connect, directions, export, landscape, losslens
+from lltk.sampling.cache import atomic_torch_save
 from lltk.sampling.checkpoint import load_trained
 from lltk.sampling.closure import Trained
-from lltk.sampling.config import ModelConfig, SampleConfig, TrainConfig, torch_device
+from lltk.sampling.config import (
+    ConnectConfig,
+    ModelConfig,
+    SampleConfig,
+    TrainConfig,
+    torch_device,
+)
+from lltk.sampling.directions import unflatten
 from lltk.sampling.distributed import RankError, Ranks, digest
 from lltk.sampling.hessian import HessianFigures, hessian_figures
 from lltk.sampling.landscape import LandscapeResult
 from lltk.sampling.models import train_model
 from lltk.sampling.trajectory import Recorder, trajectory_pca
+
+#: Files ``lltk connect`` writes into ``--out``.
+FILES = {
+    "linear": "linear.csv",
+    "bezier": "bezier.csv",
+    "control": "bezier_control.pt",
+    "plane": "plane.vti",
+    "paths": "plane_paths.vtp",
+    "networks": "plane_networks.vtp",
+    "summary": "connect.json",
+}
 
 #: The files ``lltk sample`` may write beside ``<stem>.vti``.
 SIDE_FILES = ("_hessian_density.csv", "_solution.vti", "_trajectory.vtp")
@@ -249,3 +275,198 @@ def state_file(out: Path, rank: int = 0, world_size: int = 1) -> Path:
     """Where the resumable state of a run writing ``out`` (of rank ``rank``) lives."""
     part = f".rank{rank}-of-{world_size}" if world_size > 1 else ""
     return out.with_name(f".{out.name}{part}.lltk-state.npz")
+
+
+def connect_networks(config: ConnectConfig, log: Callable[[str], None] = print) -> dict:
+    """Load the networks, compute the paths and the plane, write them and
+    ``connect.json`` into ``config.out`` and report through ``log``; the summary written
+    (a UserError, after the paths are written, when the three networks span no plane)."""
+    out = config.out
+    if out.exists():  # else created once the networks are loaded: nothing left on an error
+        writable_folder(out, f"to {out}")
+    device = torch_device(config.device)
+    nets = {
+        name: connect.load_network(spec, device, config.data, config.loss_samples)
+        for name, spec in zip(connect.NAMES, config.networks, strict=False)
+    }
+    connect.check_compatible({n: t.params for n, t in nets.items()})
+    a, b = nets["A"], nets["B"]
+    writable_folder(out, f"to {out}")
+    flat = {n: connect.flat(t) for n, t in nets.items()}
+    plane_error = None
+    if "C" in nets:  # refused before any work; the path is still computed
+        try:
+            connect.plane_through(flat["A"], flat["B"], flat["C"], config.resolution, config.margin)
+        except ValueError as exc:
+            plane_error = str(exc)
+    summary: dict = {"networks": dict(zip(connect.NAMES, config.networks, strict=False))}
+    summary["loss"] = "A's: " + ", ".join(f"{k} {v}" for k, v in a.metadata.items())
+    loss_fn, vectorized = connect.path_loss(a)
+    recomputed = loss_fn is not a.loss_fn
+    if recomputed:
+        summary["loss"] += "; batch-norm statistics recomputed at every point on its images"
+    states = {
+        "linear": out / ".linear.lltk-state.npz",
+        "bezier": out / ".bezier.lltk-state.pt",
+        "plane": out / f".{FILES['plane']}.lltk-state.npz",
+    }
+    common = {"vectorized": vectorized, "chunk_size": config.chunk_size}
+    linear = connect.linear_path(
+        loss_fn,
+        a.params,
+        b.params,
+        config.points,
+        state_path=states["linear"],
+        progress=config.progress,
+        **common,
+    )
+    _write_path(linear, out / FILES["linear"], summary, log)
+    own = b.metadata.get("TrainLoss")
+    if (
+        not recomputed
+        and isinstance(own, float)
+        and not math.isclose(own, linear.loss[-1], rel_tol=1e-3, abs_tol=1e-7)
+    ):
+        log(
+            f"lltk connect: note: B's own loss is {own:.6g}, A's loss at B {linear.loss[-1]:.6g}: "
+            "they were trained on different losses; every loss here is A's"
+        )
+    curve = fit = None
+    if config.curve == "bezier":
+        fit = connect.fit_bezier(
+            loss_fn,
+            a.params,
+            b.params,
+            steps=config.curve_steps,
+            lr=config.curve_lr,
+            samples=config.curve_samples,
+            seed=config.seed,
+            vectorized=vectorized,
+            state_path=states["bezier"],
+            progress=config.progress,
+        )
+        curve = connect.curve_path(loss_fn, a.params, b.params, fit.theta, config.points, **common)
+        _write_path(curve, out / FILES["bezier"], summary, log)
+        _control(fit, a, out / FILES["control"], summary)
+    third = flat.get("C", None if fit is None else fit.theta)
+    if plane_error is None and third is not None:
+        try:
+            plane = connect.plane_through(
+                flat["A"], flat["B"], third, config.resolution, config.margin
+            )
+        except ValueError as exc:
+            plane_error = str(exc)
+    if plane_error is None and third is not None:
+        result = connect.sample_plane(
+            loss_fn,
+            a.params,
+            plane,
+            state_path=states["plane"],
+            progress=config.progress,
+            **common,
+        )
+        _plane(plane, result, linear, curve, fit, a, b, config.seed, out, summary, log)
+    _write_json(out / FILES["summary"], summary)
+    log(f"lltk connect: wrote {out / FILES['summary']}")
+    for state in states.values():
+        state.unlink(missing_ok=True)
+    if plane_error is not None:
+        raise UserError(f"no plane: {plane_error}")
+    return summary
+
+
+def _write_path(path, csv: Path, summary: dict, log: Callable[[str], None]) -> None:
+    """Write a path's CSV, add its figures to ``summary`` and print them."""
+    path.write_csv(csv)
+    ends = path.loss[[0, -1]]
+    summary[path.kind] = {
+        "barrier": path.barrier,
+        "max": float(np.nanmax(path.loss)) if path.valid.any() else math.nan,
+        "end_losses": ends.tolist(),
+        "points": int(path.loss.size),
+        "invalid": path.invalid_count,
+        "file": csv.name,
+    }
+    invalid = (
+        f", {path.invalid_count} invalid (NaN/inf) points left out" if path.invalid_count else ""
+    )
+    log(
+        f"lltk connect: {path.kind} path: barrier {path.barrier:.6g} "
+        f"(max {summary[path.kind]['max']:.6g}, "
+        f"ends {ends[0]:.6g} and {ends[1]:.6g}; {path.loss.size} points{invalid}) -> {csv}"
+    )
+
+
+def _control(fit, a, path: Path, summary: dict) -> None:
+    """Save the control point as a state dict of A's architecture, with the fit's budget."""
+    budget = {"steps": fit.steps, "lr": fit.lr, "samples": fit.samples, "seed": fit.seed}
+    atomic_torch_save({"model": unflatten(fit.theta, a.params), "fit": budget}, path)
+    summary["bezier"]["fit"] = {
+        **budget,
+        "optimizer": "Adam, cosine-annealed learning rate, from the midpoint",
+        "evaluations": fit.steps * fit.samples,
+        "final_mean_loss": float(fit.history[-1]),
+        "control_point": path.name,
+    }
+
+
+def _plane(plane, result, linear, curve, fit, a, b, seed, out: Path, summary: dict, log) -> None:
+    """Write the plane (lltk sample's format) and its paths, add the saddle to ``summary``."""
+    saddle = connect.plane_saddle(result, plane)
+    ends = float(np.mean(linear.loss[[0, -1]]))
+    info = {
+        "resolution": plane.resolution,
+        "unit": plane.unit,
+        "third": "C" if "C" in summary["networks"] else "the Bezier control point",
+        "coordinates": {n: plane.coords[i].tolist() for i, n in enumerate(connect.NAMES)},
+        "join_level": saddle.level,
+        "join_height": saddle.level - ends,
+        "join_alphas": list(saddle.alphas),
+        "join_is_saddle": saddle.is_saddle,
+        "grid_row_barrier": saddle.row_max - ends,
+        "invalid": result.invalid_count,
+        "file": FILES["plane"],
+    }
+    summary["plane"] = info
+    paths = connect.write_paths(out / FILES["paths"], plane, a, b, linear, curve, fit)
+    info["paths_file"] = paths.name
+    info["networks_file"] = connect.write_networks(
+        out / FILES["networks"], plane, result, saddle
+    ).name
+    meta = {
+        **a.metadata,
+        "Directions": "plane",
+        "Normalization": "none",
+        "NetworkNames": "; ".join(f"{n}: {s}" for n, s in summary["networks"].items()),
+        "NetworkA": plane.coords[0],
+        "NetworkB": plane.coords[1],
+        "NetworkC": plane.coords[2],
+        "PlaneUnit": plane.unit,
+        "LinearBarrier": linear.barrier,
+        "JoinSaddleLoss": saddle.level,
+        "JoinSaddleHeight": saddle.level - ends,
+        "JoinSaddleAlphas": np.array(saddle.alphas),
+        "GridRowBarrier": saddle.row_max - ends,
+    }
+    if curve is not None:
+        meta.update(BezierBarrier=curve.barrier, CurveSeed=float(seed))
+    export.write_landscape(out / FILES["plane"], result, meta)
+    saddle_word = "saddle" if saddle.is_saddle else "level (no saddle between them)"
+    log(
+        f"lltk connect: plane through A, B, {info['third']} ({plane.resolution}^2, "
+        f"{result.invalid_count} invalid): A's and B's basins join at {saddle_word} loss "
+        f"{saddle.level:.6g}, {saddle.level - ends:.6g} above the ends' mean; linear barrier "
+        f"{linear.barrier:.6g} (on the grid row {saddle.row_max - ends:.6g})"
+        + (f", Bezier barrier {curve.barrier:.6g}" if curve is not None else "")
+        + f" -> {out / FILES['plane']}"
+    )
+    if curve is not None and info["third"] != "C" and curve.barrier < saddle.level - ends - 1e-6:
+        log(
+            "lltk connect: note: the curve, which lies in this plane, stays below the grid's "
+            "saddle: its valley is narrower than the grid's spacing (raise --resolution)"
+        )
+
+
+def _write_json(path: Path, obj: dict) -> None:
+    with atomic_write(path, "w") as f:
+        json.dump(obj, f, indent=1, default=float)

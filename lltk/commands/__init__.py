@@ -44,8 +44,8 @@ def config_option(
     kind = str(field.type).replace(" | None", "")
     if kind == "bool":
         more.setdefault("action", "store_false" if field.default else "store_true")
-    elif "action" not in more:
-        more.setdefault("type", _TYPES[kind])
+    elif "action" not in more and "type" not in more:
+        more["type"] = _TYPES[kind]
     if field.default is not dataclasses.MISSING:
         more.setdefault("default", field.default)
     if not flag.startswith("-"):
@@ -57,6 +57,7 @@ def config_option(
 
 def config_from_args(args: argparse.Namespace) -> Any:
     """The config the parser's ``config`` default names, built from the options of the
-    same names (its checks run now)."""
+    same names, its other fields left at their defaults (its checks run now)."""
+    given = vars(args)
     fields = dataclasses.fields(args.config)
-    return args.config(**{f.name: getattr(args, f.name) for f in fields if f.init})
+    return args.config(**{f.name: given[f.name] for f in fields if f.init and f.name in given})
