@@ -365,7 +365,19 @@ def connect_networks(config: ConnectConfig, log: Callable[[str], None] = print) 
             progress=config.progress,
             **common,
         )
-        _plane(plane, result, linear, curve, fit, a, b, config.seed, out, summary, log)
+        _write_plane(
+            plane,
+            result,
+            linear=linear,
+            curve=curve,
+            fit=fit,
+            a=a,
+            b=b,
+            seed=config.seed,
+            out=out,
+            summary=summary,
+            log=log,
+        )
     _write_json(out / FILES["summary"], summary)
     log(f"lltk connect: wrote {out / FILES['summary']}")
     for state in states.values():
@@ -376,7 +388,7 @@ def connect_networks(config: ConnectConfig, log: Callable[[str], None] = print) 
 
 
 def _write_path(path, csv: Path, summary: dict, log: Callable[[str], None]) -> None:
-    """Write a path's CSV, add its figures to ``summary`` and print them."""
+    """Write a path's CSV, add its figures to ``summary`` and report them through ``log``."""
     path.write_csv(csv)
     ends = path.loss[[0, -1]]
     summary[path.kind] = {
@@ -410,8 +422,11 @@ def _control(fit, a, path: Path, summary: dict) -> None:
     }
 
 
-def _plane(plane, result, linear, curve, fit, a, b, seed, out: Path, summary: dict, log) -> None:
-    """Write the plane (lltk sample's format) and its paths, add the saddle to ``summary``."""
+def _write_plane(
+    plane, result, *, linear, curve, fit, a, b, seed: int, out: Path, summary: dict, log
+) -> None:
+    """Write the plane (lltk sample's format) and its paths, add the saddle to ``summary``
+    and report it through ``log``."""
     saddle = connect.plane_saddle(result, plane)
     ends = float(np.mean(linear.loss[[0, -1]]))
     info = {

@@ -1,12 +1,12 @@
 """Subcommands of ``lltk``.
 
 Each module here defines ``register(subparsers)``, which adds one subcommand whose
-``func`` takes the parsed arguments and returns an exit status. A command that holds no
-logic of its own turns its options into one typed config (a dataclass of the library,
-checked when built) and calls one library function: :func:`config_option` declares an
+``func`` takes the parsed arguments and returns an exit status. A command turns its
+options into one typed config (a dataclass of the library, checked when built) and calls
+one library function: :func:`config_option` declares an
 option for a field of the config (its default and type from the field), ``config=`` in
 the parser's defaults names the dataclass, :func:`config_from_args` builds it, and
-``tests/cli/test_cli.py`` checks that options and fields match one to one. Modules import
+``tests/cli/test_configs.py`` checks that options and fields match one to one. Modules import
 heavy packages (torch, paraview) inside ``func`` only, so that ``lltk topology`` needs
 neither.
 """

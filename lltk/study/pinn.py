@@ -29,7 +29,7 @@ FAILURE_REL_ERROR = 0.1
 
 
 @dataclass(kw_only=True)
-class PinnConfig:
+class PinnConfig(steps.RunOptions):
     """What ``lltk study pinn`` runs, checked when built: the authors' protocol where their
     code states it (100 collocation points drawn with seed 0 for every training seed, 40 x
     40 landscapes), the rest chosen to run within 30 minutes on 2 cores;
@@ -65,14 +65,10 @@ class PinnConfig:
     #: A folder of trained PINNs (the authors' ``.pt`` files, lltk's checkpoints) to study
     #: instead of training; their betas and seeds replace ``betas`` and ``seeds``.
     checkpoints: str | None = None
-    #: How the study runs, not what it computes (left out of ``pinn_run.json``): its
-    #: folder, torch's threads (0: torch's default) and progress bars.
     out: Path = Path("out/study/pinn")
-    threads: int = 1
-    progress: bool = False
 
     def __post_init__(self) -> None:
-        self.out = Path(self.out)
+        super().__post_init__()
         if self.checkpoints is not None:
             self.checkpoints = str(self.checkpoints)
         if self.figure_betas is None:
@@ -260,7 +256,6 @@ def _nd_landscape(trained, hessian, beta, seed, config, out, study) -> dict[str,
 
 
 def _check(config: PinnConfig) -> None:
-    steps.check_threads(config.threads)
     if not config.betas:
         raise ValueError("give at least one beta")
     if not config.seeds:

@@ -25,7 +25,7 @@ from lltk.study.tables import (
 
 
 @dataclass(kw_only=True)
-class ResnetConfig:
+class ResnetConfig(steps.RunOptions):
     """What ``lltk study resnet`` runs, checked when built: the authors' protocol where
     their code states it (option-B shortcuts, their random directions spanning
     ``distance`` times the norm of the weights, 40 x 40 landscapes, a Hessian on 1,024
@@ -54,17 +54,12 @@ class ResnetConfig:
     #: A folder of trained ResNet-20s (the authors' ``.pkl`` state dicts, lltk's
     #: checkpoints) to study instead of training; needs ``data`` (CIFAR-10).
     checkpoints: str | None = None
-    #: How the study runs, not what it computes (left out of ``resnet_run.json``): its
-    #: folder, torch's threads (0: torch's default) and progress bars.
     out: Path = Path("out/study/resnet")
-    threads: int = 1
-    progress: bool = False
 
     def __post_init__(self) -> None:
-        self.out = Path(self.out)
+        super().__post_init__()
         if self.checkpoints is not None:
             self.checkpoints = str(self.checkpoints)
-        steps.check_threads(self.threads)
         protocol = get_protocol(self.protocol)
         self.directions = self.directions or protocol.normalization("resnet20")
         self.resolution = protocol.resolution if self.resolution is None else self.resolution

@@ -22,7 +22,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -454,20 +454,27 @@ class Study:
     barriers: list[dict] = field(default_factory=list)
 
 
-#: The fields of a study's config that say how it runs, not what it computes: left out
-#: of its record (``<study>_run.json``, the results' header).
-RUN_OPTIONS = ("out", "threads", "progress")
+@dataclass(kw_only=True)
+class RunOptions:
+    """How a study runs, not what it computes, in every model study's config: its folder
+    ``out``, torch's ``threads`` (0: torch's default) and progress bars. Left out of the
+    study's record (:func:`record`)."""
+
+    out: Path
+    threads: int = 1
+    progress: bool = False
+
+    def __post_init__(self) -> None:
+        self.out = Path(self.out)
+        if self.threads < 0:
+            raise ValueError(f"--threads must be >= 0, not {self.threads}")
 
 
 def record(config: Any) -> dict[str, Any]:
-    """What a study's ``config`` (a dataclass) computes, as its run records it."""
-    return {k: v for k, v in asdict(config).items() if k not in RUN_OPTIONS}
-
-
-def check_threads(threads: int) -> None:
-    """Refuse a negative number of torch threads (0: torch's default)."""
-    if threads < 0:
-        raise ValueError(f"--threads must be >= 0, not {threads}")
+    """What a study's ``config`` (a dataclass) computes, as its run records it
+    (``<study>_run.json``, the results' header): its fields but the :class:`RunOptions`."""
+    run = {f.name for f in fields(RunOptions)}
+    return {k: v for k, v in asdict(config).items() if k not in run}
 
 
 def prepare_output(out: Path) -> Path:
