@@ -43,7 +43,7 @@ from lltk.sampling.models import train_model
 from lltk.sampling.trajectory import Recorder, trajectory_pca
 
 #: Files ``lltk connect`` writes into ``--out``.
-FILES = {
+CONNECT_FILES = {
     "linear": "linear.csv",
     "bezier": "bezier.csv",
     "control": "bezier_control.pt",
@@ -308,7 +308,7 @@ def connect_networks(config: ConnectConfig, log: Callable[[str], None] = print) 
     states = {
         "linear": out / ".linear.lltk-state.npz",
         "bezier": out / ".bezier.lltk-state.pt",
-        "plane": out / f".{FILES['plane']}.lltk-state.npz",
+        "plane": out / f".{CONNECT_FILES['plane']}.lltk-state.npz",
     }
     common = {"vectorized": vectorized, "chunk_size": config.chunk_size}
     linear = connect.linear_path(
@@ -320,7 +320,7 @@ def connect_networks(config: ConnectConfig, log: Callable[[str], None] = print) 
         progress=config.progress,
         **common,
     )
-    _write_path(linear, out / FILES["linear"], summary, log)
+    _write_path(linear, out / CONNECT_FILES["linear"], summary, log)
     own = b.metadata.get("TrainLoss")
     if (
         not recomputed
@@ -346,8 +346,8 @@ def connect_networks(config: ConnectConfig, log: Callable[[str], None] = print) 
             progress=config.progress,
         )
         curve = connect.curve_path(loss_fn, a.params, b.params, fit.theta, config.points, **common)
-        _write_path(curve, out / FILES["bezier"], summary, log)
-        _control(fit, a, out / FILES["control"], summary)
+        _write_path(curve, out / CONNECT_FILES["bezier"], summary, log)
+        _control(fit, a, out / CONNECT_FILES["control"], summary)
     third = flat.get("C", None if fit is None else fit.theta)
     if plane_error is None and third is not None:
         try:
@@ -378,8 +378,8 @@ def connect_networks(config: ConnectConfig, log: Callable[[str], None] = print) 
             summary=summary,
             log=log,
         )
-    _write_json(out / FILES["summary"], summary)
-    log(f"lltk connect: wrote {out / FILES['summary']}")
+    _write_json(out / CONNECT_FILES["summary"], summary)
+    log(f"lltk connect: wrote {out / CONNECT_FILES['summary']}")
     for state in states.values():
         state.unlink(missing_ok=True)
     if plane_error is not None:
@@ -440,13 +440,13 @@ def _write_plane(
         "join_is_saddle": saddle.is_saddle,
         "grid_row_barrier": saddle.row_max - ends,
         "invalid": result.invalid_count,
-        "file": FILES["plane"],
+        "file": CONNECT_FILES["plane"],
     }
     summary["plane"] = info
-    paths = connect.write_paths(out / FILES["paths"], plane, a, b, linear, curve, fit)
+    paths = connect.write_paths(out / CONNECT_FILES["paths"], plane, a, b, linear, curve, fit)
     info["paths_file"] = paths.name
     info["networks_file"] = connect.write_networks(
-        out / FILES["networks"], plane, result, saddle
+        out / CONNECT_FILES["networks"], plane, result, saddle
     ).name
     meta = {
         **a.metadata,
@@ -465,7 +465,7 @@ def _write_plane(
     }
     if curve is not None:
         meta.update(BezierBarrier=curve.barrier, CurveSeed=float(seed))
-    export.write_landscape(out / FILES["plane"], result, meta)
+    export.write_landscape(out / CONNECT_FILES["plane"], result, meta)
     saddle_word = "saddle" if saddle.is_saddle else "level (no saddle between them)"
     log(
         f"lltk connect: plane through A, B, {info['third']} ({plane.resolution}^2, "
@@ -473,7 +473,7 @@ def _write_plane(
         f"{saddle.level:.6g}, {saddle.level - ends:.6g} above the ends' mean; linear barrier "
         f"{linear.barrier:.6g} (on the grid row {saddle.row_max - ends:.6g})"
         + (f", Bezier barrier {curve.barrier:.6g}" if curve is not None else "")
-        + f" -> {out / FILES['plane']}"
+        + f" -> {out / CONNECT_FILES['plane']}"
     )
     if curve is not None and info["third"] != "C" and curve.barrier < saddle.level - ends - 1e-6:
         log(
