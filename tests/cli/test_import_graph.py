@@ -113,6 +113,20 @@ def test_no_imports_upwards_between_layers():
     assert upward == []
 
 
+def test_no_library_module_imports_the_command_line():
+    """Every module but the command line's own (and ``python -m lltk``) is a library: it
+    may be called from a notebook, so it never reaches up into ``lltk.commands``/``cli``."""
+    command_line = ("lltk.commands", "lltk.cli", "lltk.__main__")
+    upward = [
+        f"{module} imports {target}"
+        for module, targets in import_graph().items()
+        if not module.startswith(command_line)
+        for target in targets
+        if target.startswith(("lltk.commands", "lltk.cli"))
+    ]
+    assert upward == []
+
+
 def test_the_checks_can_fail():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
