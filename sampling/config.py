@@ -155,6 +155,13 @@ class SampleConfig(ModelConfig):
     ``chunk_size``: weight vectors per batch (default 32 on a CPU, 2048 on a GPU);
     ``allow_large``: grids beyond :data:`lltk.sampling.budget.EVALUATION_LIMIT` points.
     Options that do not apply are refused rather than ignored.
+
+    >>> config = SampleConfig(model="pinn", protocol="loss-lens", out="beta1.vti")
+    >>> config.resolution, config.distance, config.n_f
+    (40, 10.0, 100)
+    >>> SampleConfig(model="pinn", k=8, out="beta1.vti")
+    Traceback (most recent call last):
+    ValueError: --k applies to --graph knn only
     """
 
     out: Path

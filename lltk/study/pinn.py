@@ -34,7 +34,12 @@ class PinnConfig(steps.RunOptions):
     code states it (100 collocation points drawn with seed 0 for every training seed, 40 x
     40 landscapes), the rest chosen to run within 30 minutes on 2 cores;
     ``collocation_seed=None`` draws the collocation points with each training seed.
-    ``n_f``, ``resolution`` and ``distance`` left None take the protocol's values."""
+    ``n_f``, ``resolution`` and ``distance`` left None take the protocol's values.
+
+    >>> config = PinnConfig(betas=(1.0, 7.0), protocol="lltk", out="out/study/small")
+    >>> config.n_f, config.resolution, config.figure_betas
+    (1000, 41, (1.0, 4.0, 7.0, 10.0))
+    """
 
     betas: tuple[float, ...] = tuple(float(b) for b in range(1, 11))
     seeds: tuple[int, ...] = (0, 1, 2)
