@@ -114,7 +114,9 @@ def run_pinn_study(config: PinnConfig, log: Callable[[str], None] = print) -> st
     """Run (or reuse) every step of the PINN study into ``config.out``; write tables and
     figures. ``config`` names one protocol (:func:`each_protocol`)."""
     if config.protocol is None:
-        raise ValueError("the PINN study of a folder of checkpoints runs once per protocol")
+        raise ValueError(
+            "name a protocol (lltk.study.run studies a folder of checkpoints under each)"
+        )
     out, progress = steps.prepare_output(config.out), config.progress
     study = steps.Study()
     networks: dict[float, dict] = {}
