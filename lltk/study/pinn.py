@@ -263,9 +263,9 @@ def _nd_landscape(trained, hessian, beta, seed, config, out, study) -> dict[str,
 
 
 def _check(config: PinnConfig) -> None:
-    if not config.betas:
+    if config.checkpoints is None and not config.betas:  # else the files' betas
         raise ValueError("give at least one beta")
-    if not config.seeds:
+    if config.checkpoints is None and not config.seeds:
         raise ValueError("give at least one seed")
     bad = [b for b in config.betas if not (np.isfinite(b) and b >= 0)]
     if bad:
