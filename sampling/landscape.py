@@ -25,7 +25,7 @@ from torch import Tensor
 from lltk.atomic import atomic_write
 from lltk.environment import env_seconds
 from lltk.memory import check_allocation
-from lltk.sampling.budget import available_memory, halve_to_fit
+from lltk.sampling.budget import available_memory, check_grid, halve_to_fit
 from lltk.sampling.closure import LossFn, ModelLoss, channels_last, saved_bytes
 from lltk.sampling.directions import flatten, unflatten
 
@@ -108,18 +108,6 @@ def grid_weights(
     for k in range(directions.shape[0]):
         weights = weights + alphas[:, k, None] * directions[k]
     return weights
-
-
-def check_grid(n: int, resolution: int, distance: float) -> None:
-    """Raise ValueError with a clear message for an impossible grid."""
-    if n < 1:
-        raise ValueError(f"the dimension must be >= 1, not {n}")
-    if resolution < 2:
-        raise ValueError(f"the resolution must be >= 2 points per axis, not {resolution}")
-    if not (np.isfinite(distance) and distance > 0 and np.isfinite(2 * distance)):
-        raise ValueError(f"the distance must be a positive number below 1e308, not {distance}")
-    if resolution**n > 2**31:
-        raise ValueError(f"a {resolution}^{n} grid has too many points ({resolution**n})")
 
 
 def chunk_share(n_chunks: int, part: int, parts: int) -> np.ndarray:

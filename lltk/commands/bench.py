@@ -337,13 +337,13 @@ def run(args: argparse.Namespace) -> int:
 
 def run_model_bench(args: argparse.Namespace) -> int:
     """``lltk bench sampling`` / ``hessian``: a record per model and thread count."""
-    from lltk.commands.sample import _model_name
+    from lltk.sampling.config import check_model_name
 
     models = args.model or ["resnet20", "resnet20-noskip", "pinn"]
     for name in models:
         try:
-            _model_name(name)
-        except argparse.ArgumentTypeError as exc:
+            check_model_name(name)
+        except ValueError as exc:
             raise ValueError(f"--model: {exc}") from None
     threads = args.threads or [1, 2]
     for flag, value, least in (

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 
+from lltk.sampling.protocols import STUDY_DEFAULT, get_protocol
 from lltk.study import steps
 from lltk.study.distances import add_distance_column, distance_column, distance_figure
 from lltk.study.tables import Claim, both_definitions, spearman_claim
@@ -33,20 +34,26 @@ from lltk.study.tables import Claim, both_definitions, spearman_claim
 FAILURE_REL_ERROR = 0.1
 
 
-@dataclass
-class PinnConfig:
-    """Sizes of the PINN study: the authors' protocol where their code states it (100
-    collocation points drawn with seed 0 for every training seed, 40 x 40 landscapes), the
-    rest chosen to run within 30 minutes on 2 cores; ``collocation_seed=None`` draws the
-    collocation points with each training seed."""
+@dataclass(kw_only=True)
+class PinnConfig(steps.RunOptions):
+    """What ``lltk study pinn`` runs, checked when built: the authors' protocol where their
+    code states it (100 collocation points drawn with seed 0 for every training seed, 40 x
+    40 landscapes), the rest chosen to run within 30 minutes on 2 cores;
+    ``collocation_seed=None`` draws the collocation points with each training seed.
+    ``n_f``, ``resolution`` and ``distance`` left None take the protocol's values.
+
+    >>> config = PinnConfig(betas=(1.0, 7.0), protocol="lltk", out="out/study/small")
+    >>> config.n_f, config.resolution, config.figure_betas
+    (1000, 41, (1.0, 4.0, 7.0, 10.0))
+    """
 
     betas: tuple[float, ...] = tuple(float(b) for b in range(1, 11))
     seeds: tuple[int, ...] = (0, 1, 2)
-    n_f: int = 100
+    n_f: int | None = None
     collocation_seed: int | None = 0
     max_iter: int = 1000
-    resolution: int = 40
-    distance: float = 1.0
+    resolution: int | None = None
+    distance: float | None = None
     hessian_steps: int = 50
     top_k: int = 3
     profile_betas: tuple[float, ...] = (1.0, 7.0, 10.0)
@@ -58,11 +65,14 @@ class PinnConfig:
     #: Loss barriers between the seeds of each beta (``--connect``), on paths of so many points.
     connect: bool = False
     connect_points: int = 25
-    #: Columns of the compact Figure 2 (``render/figure_small.png``), those in ``betas``.
-    figure_betas: tuple[float, ...] = (1.0, 4.0, 7.0, 10.0)
-    #: :mod:`lltk.sampling.protocols` name; ``loss-lens``: the random-direction landscapes
-    #: as the authors published theirs (their directions, grid and loss).
-    protocol: str = "authors"
+    #: Columns of the compact Figure 2 (``render/figure_small.png``), those in ``betas``
+    #: (None: 1, 4, 7, 10; 1, 10, 30, 50 for the authors' checkpoints).
+    figure_betas: tuple[float, ...] | None = None
+    #: :mod:`lltk.sampling.protocols` name (None: ``authors``; for ``checkpoints``, both
+    #: ``authors`` and ``loss-lens``, :func:`each_protocol`); ``loss-lens``: the
+    #: random-direction landscapes as the authors published theirs (their directions,
+    #: grid and loss).
+    protocol: str | None = None
     #: A folder of trained PINNs (the authors' ``.pt`` files, lltk's checkpoints) to study
     #: instead of training; their betas and seeds replace ``betas`` and ``seeds``.
     checkpoints: str | None = None
@@ -70,6 +80,39 @@ class PinnConfig:
     #: only) and, for another, the values of its swept coefficient (nu or rho).
     system: str = "convection"
     coefficients: tuple[float, ...] = ()
+    out: Path = Path("out/study/pinn")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.checkpoints is not None:
+            self.checkpoints = str(self.checkpoints)
+        if self.figure_betas is None:
+            authors = self.checkpoints is not None
+            self.figure_betas = (1.0, 10.0, 30.0, 50.0) if authors else (1.0, 4.0, 7.0, 10.0)
+        if self.protocol is None and self.checkpoints is None:
+            self.protocol = STUDY_DEFAULT
+        if self.protocol is not None:
+            protocol = get_protocol(self.protocol)
+            self.n_f = protocol.n_f if self.n_f is None else self.n_f
+            self.resolution = protocol.resolution if self.resolution is None else self.resolution
+            if self.distance is None:  # the loss-lens grid is fixed; D spans the Hessian ones
+                self.distance = 1.0 if protocol.name == "loss-lens" else protocol.distance
+        _check(self)
+
+
+def each_protocol(config: PinnConfig) -> list[tuple[str, PinnConfig]]:
+    """The runs of ``config`` and what each is: itself, or, for a folder of checkpoints
+    without a protocol, the training landscapes (the authors' protocol) in
+    ``out/training`` and the published ones (loss-lens) in ``out/published``."""
+    if config.protocol is not None:
+        return [("", config)]
+    return [
+        (
+            f"{folder} landscapes ({name} protocol) in {config.out / folder}",
+            replace(config, protocol=name, out=config.out / folder),
+        )
+        for name, folder in (("authors", "training"), ("loss-lens", "published"))
+    ]
 
 
 def stem(value: float, seed: int, key: str = "beta", system: str = "convection") -> str:
@@ -80,15 +123,24 @@ def stem(value: float, seed: int, key: str = "beta", system: str = "convection")
     return f"pinn_{system}_{key}{value:g}_seed{seed}"
 
 
-def run_pinn_study(
-    config: PinnConfig, out: Path, log: Callable[[str], None] = print, progress: bool = False
-) -> steps.Study:
-    """Run (or reuse) every step of the PINN study into ``out``; write tables and figures."""
-    _check(config)
-    out = steps.prepare_output(out)
+def run_pinn_study(config: PinnConfig, log: Callable[[str], None] = print) -> steps.Study:
+    """Run (or reuse) every step of the PINN study into ``config.out``; write tables and
+    figures. ``config`` names one protocol (:func:`each_protocol`)."""
+    if config.protocol is None:
+        raise ValueError(
+            "name a protocol (lltk.study.run studies a folder of checkpoints under each)"
+        )
+    out, progress = steps.prepare_output(config.out), config.progress
     study = steps.Study()
     networks: dict[float, dict] = {}
-    directions = "loss-lens" if config.protocol == "loss-lens" else "filter"
+    analysis = steps.ModelAnalysis(
+        resolution=config.resolution,
+        distance=config.distance,
+        hessian_steps=config.hessian_steps,
+        top_k=max(config.top_k, config.hessian_dim),
+        directions="loss-lens" if config.protocol == "loss-lens" else "filter",
+        progress=progress,
+    )
     first_seed = None
     system, models = _models(config, study, log, progress)
     key = sweep_key(system)
@@ -100,18 +152,7 @@ def run_pinn_study(
         row = {key: value, "seed": seed}
         row.update({k: trained.metadata[k] for k in _PINN_METRICS})
         numbers, hessian = steps.analyse_model(
-            trained,
-            name(value, seed),
-            seed,
-            out,
-            config.resolution,
-            config.distance,
-            config.hessian_steps,
-            max(config.top_k, config.hessian_dim),
-            study.timings,
-            study.recomputed,
-            progress,
-            directions=directions,
+            trained, analysis, name=name(value, seed), seed=seed, out=out, study=study
         )
         row.update(numbers)
         if config.hessian_dim:
@@ -144,7 +185,7 @@ def run_pinn_study(
     steps.finish_study(
         study,
         "pinn",
-        asdict(config),
+        steps.record(config),
         out,
         lambda: _write_tables(study, config, out, key),
         (lambda: render_sweep(study, config, out, log)) if config.render else None,
@@ -265,14 +306,14 @@ def _nd_landscape(trained, hessian, name, seed, config, out, study) -> dict[str,
 
 
 def _check(config: PinnConfig) -> None:
-    if not config.betas:
+    if config.checkpoints is None and not config.betas:  # else the files' betas
         raise ValueError("give at least one beta")
-    if not config.seeds:
+    if config.checkpoints is None and not config.seeds:
         raise ValueError("give at least one seed")
     bad = [b for b in config.betas if not (np.isfinite(b) and b >= 0)]
     if bad:
         raise ValueError(f"beta must be a non-negative number, not {bad[0]}")
-    if config.resolution < 3 or config.profile_resolution < 3:
+    if (config.resolution or 3) < 3 or config.profile_resolution < 3:
         raise ValueError("the resolution must be at least 3 points per axis")
     if config.hessian_steps < 1:
         raise ValueError(f"--hessian-steps must be >= 1, not {config.hessian_steps}")
@@ -358,7 +399,7 @@ def _write_tables(
         out,
         "pinn",
         f"PINN study ({config.system}, {key} sweep)",
-        asdict(config),
+        steps.record(config),
         study.rows,
         columns,
         (*CSV_EXTRA, *(nd_columns(config.hessian_dim) if config.hessian_dim else ())),
