@@ -18,7 +18,7 @@ import numpy as np
 from paraview import servermanager
 from paraview import simple as pv
 
-from lltk.paraview.colours import critical_legend
+from lltk.paraview.colours import critical_legend, dimension_legend
 
 #: The file names a state reads, relative to its data directory.
 FILES = {
@@ -198,6 +198,47 @@ def _critical_type_legend(rep: object, view: object, title: str) -> None:
     # ending there: a name to their right ran off a narrow view ("minimur")
     bar.WindowLocation = "Any Location"
     bar.Position = [0.93, 0.52]
+    bar.ScalarBarLength = 0.28
+    bar.TextPosition = "Ticks right/top, annotations left/bottom"
+    bar.HorizontalTitle = 1
+    bar.TitleJustification = "Right"
+
+
+def set_dimension_names(top: int) -> None:
+    """Name the ``Dimension`` colours H0 to H``top``
+    (:func:`lltk.paraview.colours.dimension_legend`; the diagonal grey, unnamed)."""
+    annotations, colours, other = dimension_legend(top)
+    lut = pv.GetColorTransferFunction("Dimension")
+    lut.InterpretValuesAsCategories = 1
+    lut.Annotations = annotations
+    lut.IndexedColors = colours
+    lut.NanColor = other
+
+
+def fit_dimension_names(sources: list[object], names: dict[int, str]) -> None:
+    """Name as many dimensions in the diagram's legend as its pairs hold (a 4-D grid's
+    H0 to H3, a graph's H0)."""
+    for source in sources:
+        if names[id(source.SMProxy)] == "persistence diagram":
+            dims = source.CellData["Dimension"]
+            set_dimension_names(max(0, int(dims.GetRange()[1])) if dims is not None else 0)
+
+
+def _dimension_bars(rep: object, view: object) -> None:
+    """Colour the diagram's bars (cells) by ``Dimension``: H0, H1, ... with a legend."""
+    pv.ColorBy(rep, ("CELLS", "Dimension"))
+    set_dimension_names(2)
+    lut = pv.GetColorTransferFunction("Dimension")
+    rep.SetScalarBarVisibility(view, True)
+    bar = pv.GetScalarBar(lut, view)
+    bar.Title = "Homology"
+    bar.TitleColor = BLACK
+    bar.LabelColor = BLACK
+    bar.TitleFontSize = 18
+    bar.LabelFontSize = 16
+    # below the critical types' legend, names left of the swatches (_critical_type_legend)
+    bar.WindowLocation = "Any Location"
+    bar.Position = [0.93, 0.10]
     bar.ScalarBarLength = 0.28
     bar.TextPosition = "Ticks right/top, annotations left/bottom"
     bar.HorizontalTitle = 1
@@ -531,10 +572,12 @@ def _registered_name(source: object) -> str:
 
 
 def landscape_kind(source: object) -> str:
-    """``"surface"`` (2-D grid), ``"volume"`` (3-D grid) or ``"points"`` (a graph, .vtu)."""
+    """``"surface"`` (2-D grid), ``"volume"`` (3-D grid), ``"ndgrid"`` (a .vtu grid of 4
+    to 6 axes: FieldData ``GridShape``) or ``"points"`` (a graph, .vtu)."""
     info = source.GetDataInformation()
     if info.GetDataSetTypeAsString() != "vtkImageData":
-        return "points"
+        shape = source.FieldData.GetArray("GridShape")
+        return "ndgrid" if shape is not None and shape.GetNumberOfTuples() > 3 else "points"
     extent = info.GetExtent()
     axes = sum(extent[2 * a + 1] > extent[2 * a] for a in range(3))
     return "volume" if axes == 3 else "surface"
@@ -593,6 +636,7 @@ def fit_views(
         log = uses_log_scale(lo, hi)
         set_log_axes(views, log)
         set_critical_names(landscape_kind(landscape))
+        fit_dimension_names(sources, names)
         for source in sources:
             if source.GetXMLName() == "Glyph":
                 source.ScaleFactor = GLYPH_SIZE * width(landscape)
@@ -606,7 +650,7 @@ def fit_views(
         pv.Render(view)
         for rep in view.Representations:
             colour = getattr(rep, "ColorArrayName", None)
-            if colour and colour[1] not in ("", "CriticalType"):
+            if colour and colour[1] not in ("", "CriticalType", "Dimension"):
                 rep.RescaleTransferFunctionToDataRange(False, True)
     for array, title in LOSS_COLOURS.items():
         lut = pv.GetColorTransferFunction(array)
@@ -695,17 +739,16 @@ def merge_tree_view(reader: object) -> object:
 
 
 def persistence_diagram_view(reader: object) -> object:
-    """Each pair as a bar from the diagonal to (birth, death); ends coloured by type."""
+    """Each pair as a bar from the diagonal to (birth, death), coloured by its homology
+    dimension (H0, H1, ...); ends coloured by critical type."""
     view = _white_view("RenderView", "persistence_diagram")
     diagram = getattr(pv, NEEDS["persistence_diagram"])(
         reader, registrationName="persistence diagram", LogScaleLoss="Off"
     )
     diagram = _loss_axes(diagram, "persistence_diagram", "diagram")
     rep = pv.Show(diagram, view)
-    rep.ColorArrayName = ["POINTS", ""]
-    rep.AmbientColor = [0.45, 0.45, 0.45]
-    rep.DiffuseColor = [0.45, 0.45, 0.45]
-    rep.LineWidth = 1.5
+    _dimension_bars(rep, view)
+    rep.LineWidth = 2.0
     ends = pv.PassArrays(registrationName="diagram points", Input=diagram)
     _critical_marks(ends, view, "Critical type")
     _axes(view, *LOSS_AXES["persistence_diagram"][:2])

@@ -97,6 +97,7 @@ LANDSCAPE_BUILDERS = {
     "surface": landscape_view,
     "volume": landscape_volume_view,
     "points": landscape_points_view,
+    "ndgrid": landscape_points_view,  # lltk render draws its slice (staging.stage_slice)
 }
 
 
