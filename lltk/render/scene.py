@@ -227,7 +227,7 @@ def fit_dimension_names(sources: list[object], names: dict[int, str]) -> None:
 def _dimension_bars(rep: object, view: object) -> None:
     """Colour the diagram's bars (cells) by ``Dimension``: H0, H1, ... with a legend."""
     pv.ColorBy(rep, ("CELLS", "Dimension"))
-    set_dimension_names(2)
+    set_dimension_names(1)  # a 2-D landscape's, as the states are saved (fit_views fits it)
     lut = pv.GetColorTransferFunction("Dimension")
     rep.SetScalarBarVisibility(view, True)
     bar = pv.GetScalarBar(lut, view)
