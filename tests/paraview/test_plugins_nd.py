@@ -11,8 +11,13 @@ as the graph of its line cells).
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+
 import numpy as np
 import pytest
+from conftest import REPO
 from test_plugins import _run
 
 from lltk import topology, vtkxml
@@ -93,3 +98,43 @@ def test_graph_vtu_diagram_is_dimension_zero_and_says_so(nd_run):
     assert set(dims[:-1].tolist()) == {0}
     note = summary["graph4/LossPersistenceDiagram|0|Homology"]
     assert note.startswith("dimension 0 only") and "GridShape" in note
+
+
+SHOW_DIAGRAM = """
+import json, os, sys
+from paraview import servermanager as sm
+from paraview import simple as pv
+pv.LoadPlugin(sys.argv[2])
+diagram = pv.LossPersistenceDiagram(Input=pv.OpenDataFile(sys.argv[1]))
+scalars = sm.Fetch(diagram).GetCellData().GetScalars()
+lut = pv.GetColorTransferFunction("Dimension")
+print("SHOWN " + json.dumps({"colour": scalars.GetName() if scalars else None,
+    "categorical": lut.InterpretValuesAsCategories, "names": list(lut.Annotations)}), flush=True)
+os._exit(0)  # pvpython under Xvfb can abort tearing down its GL context (pvrender.py)
+"""
+
+
+def test_diagram_shows_its_bars_in_named_dimension_colours(nd_run, pvpython, tmp_path):
+    """Applied as in the GUI (no state, no macro): the bars are coloured by Dimension (the
+    output's active cell scalars, which ParaView colours by) with ParaView's default map
+    for that name, lltk's categorical H0, H1, ..."""
+    _, files = nd_run
+    script = tmp_path / "show.py"
+    script.write_text(SHOW_DIAGRAM)
+    plugin = REPO / "plugins" / "lltk_loss_persistence_diagram.py"
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "plugins" / "startup"), str(REPO)])
+    )
+    proc = subprocess.run(
+        [*pvpython, str(script), str(files["grid4"]), str(plugin)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("SHOWN ")), None)
+    assert line is not None, (proc.stdout + proc.stderr)[-3000:]
+    shown = json.loads(line.removeprefix("SHOWN "))
+    assert shown["colour"] == "Dimension"
+    assert shown["categorical"] == 1
+    assert shown["names"][:8] == ["0", "H0", "1", "H1", "2", "H2", "3", "H3"]
