@@ -53,6 +53,8 @@ def nd_run(pvpython, tmp_path_factory):
             ds.field_data["GridShape"] = np.array(SHAPE, np.float64)
         files[name] = vtkxml.write(tmp / f"{name}.vtu", ds)
     cases = [{"name": name, "path": str(path), "filters": FILTERS} for name, path in files.items()]
+    forced = [["Forced", "LossPersistenceDiagram", {"Backend": "TTK"}, None]]
+    cases.append({"name": "forced", "path": str(files["grid4"]), "filters": forced})
     return _run(pvpython, tmp, cases, fake_ttk=True), files
 
 
@@ -138,3 +140,12 @@ def test_diagram_shows_its_bars_in_named_dimension_colours(nd_run, pvpython, tmp
     assert shown["colour"] == "Dimension"
     assert shown["categorical"] == 1
     assert shown["names"][:8] == ["0", "H0", "1", "H1", "2", "H2", "3", "H3"]
+
+
+def test_ttk_forced_on_an_nd_grid_is_one_clear_line(nd_run):
+    """Backend = TTK on an n-D grid: the output window says why (TTK would read the .vtu
+    as a graph), and the filter gives no diagram rather than a wrong one."""
+    (arrays, log, _), _ = nd_run
+    assert "which TTK reads as a graph: set Backend to Automatic or lltk" in log
+    assert "Traceback" not in log and "internal error" not in log
+    assert not any(key.startswith("forced/Forced|0|cell") for key in arrays)
