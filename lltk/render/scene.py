@@ -171,48 +171,27 @@ def fit_planar(
     view.CameraParallelScale = half
 
 
-def set_critical_names(kind: str) -> None:
-    """Label the ``CriticalType`` colours for a landscape of ``kind``
-    (:func:`lltk.paraview.colours.critical_legend`: each name once in the legend)."""
-    annotations, colours, other = critical_legend(kind)
-    lut = pv.GetColorTransferFunction("CriticalType")
+def _set_categories(array: str, legend: tuple[list[str], list[float], list[float]]) -> None:
+    """Make ``array``'s colour map categorical: ``legend``'s names, colours and the colour
+    of the values it does not name (:mod:`lltk.paraview.colours`)."""
+    annotations, colours, other = legend
+    lut = pv.GetColorTransferFunction(array)
     lut.InterpretValuesAsCategories = 1
     lut.Annotations = annotations
     lut.IndexedColors = colours
     lut.NanColor = other
 
 
-def _critical_type_legend(rep: object, view: object, title: str) -> None:
-    """Colour ``rep`` by ``CriticalType`` with TTK's categories and a legend."""
-    pv.ColorBy(rep, ("POINTS", "CriticalType"))
-    set_critical_names("volume")
-    lut = pv.GetColorTransferFunction("CriticalType")
-    rep.SetScalarBarVisibility(view, True)
-    bar = pv.GetScalarBar(lut, view)
-    bar.Title = title
-    bar.TitleColor = BLACK
-    bar.LabelColor = BLACK
-    bar.TitleFontSize = 18
-    bar.LabelFontSize = 16
-    # the names left of the swatches, which sit at the view's right edge, and the title
-    # ending there: a name to their right ran off a narrow view ("minimur")
-    bar.WindowLocation = "Any Location"
-    bar.Position = [0.93, 0.52]
-    bar.ScalarBarLength = 0.28
-    bar.TextPosition = "Ticks right/top, annotations left/bottom"
-    bar.HorizontalTitle = 1
-    bar.TitleJustification = "Right"
+def set_critical_names(kind: str) -> None:
+    """Label the ``CriticalType`` colours for a landscape of ``kind``
+    (:func:`lltk.paraview.colours.critical_legend`: each name once in the legend)."""
+    _set_categories("CriticalType", critical_legend(kind))
 
 
 def set_dimension_names(top: int) -> None:
     """Name the ``Dimension`` colours H0 to H``top``
     (:func:`lltk.paraview.colours.dimension_legend`; the diagonal grey, unnamed)."""
-    annotations, colours, other = dimension_legend(top)
-    lut = pv.GetColorTransferFunction("Dimension")
-    lut.InterpretValuesAsCategories = 1
-    lut.Annotations = annotations
-    lut.IndexedColors = colours
-    lut.NanColor = other
+    _set_categories("Dimension", dimension_legend(top))
 
 
 def fit_dimension_names(sources: list[object], names: dict[int, str]) -> None:
@@ -224,25 +203,40 @@ def fit_dimension_names(sources: list[object], names: dict[int, str]) -> None:
             set_dimension_names(max(0, int(dims.GetRange()[1])) if dims is not None else 0)
 
 
-def _dimension_bars(rep: object, view: object) -> None:
-    """Colour the diagram's bars (cells) by ``Dimension``: H0, H1, ... with a legend."""
-    pv.ColorBy(rep, ("CELLS", "Dimension"))
-    set_dimension_names(1)  # a 2-D landscape's, as the states are saved (fit_views fits it)
-    lut = pv.GetColorTransferFunction("Dimension")
+def _category_legend(rep: object, view: object, array: str, title: str, bottom: float) -> None:
+    """A legend of ``rep``'s categorical colours of ``array`` at the view's right edge,
+    from ``bottom`` (a fraction of the view's height) up."""
+    lut = pv.GetColorTransferFunction(array)
     rep.SetScalarBarVisibility(view, True)
     bar = pv.GetScalarBar(lut, view)
-    bar.Title = "Homology"
+    bar.Title = title
     bar.TitleColor = BLACK
     bar.LabelColor = BLACK
     bar.TitleFontSize = 18
     bar.LabelFontSize = 16
-    # below the critical types' legend, names left of the swatches (_critical_type_legend)
+    # the names left of the swatches, which sit at the view's right edge, and the title
+    # ending there: a name to their right ran off a narrow view ("minimur")
     bar.WindowLocation = "Any Location"
-    bar.Position = [0.93, 0.10]
+    bar.Position = [0.93, bottom]
     bar.ScalarBarLength = 0.28
     bar.TextPosition = "Ticks right/top, annotations left/bottom"
     bar.HorizontalTitle = 1
     bar.TitleJustification = "Right"
+
+
+def _critical_type_legend(rep: object, view: object, title: str) -> None:
+    """Colour ``rep`` by ``CriticalType`` with TTK's categories and a legend."""
+    pv.ColorBy(rep, ("POINTS", "CriticalType"))
+    set_critical_names("volume")
+    _category_legend(rep, view, "CriticalType", title, 0.52)
+
+
+def _dimension_bars(rep: object, view: object) -> None:
+    """Colour the diagram's bars (cells) by ``Dimension``: H0, H1, ... with a legend below
+    the critical types'."""
+    pv.ColorBy(rep, ("CELLS", "Dimension"))
+    set_dimension_names(1)  # a 2-D landscape's, as the states are saved (fit_views fits it)
+    _category_legend(rep, view, "Dimension", "Homology", 0.10)
 
 
 def _critical_marks(source: object, view: object, title: str) -> object:
