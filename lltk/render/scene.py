@@ -299,7 +299,7 @@ def _lifted(source: object, reference: object, name: str) -> object:
     return warp
 
 
-def landscape_view(reader: object) -> object:
+def landscape_view(reader: object, title: str = "Loss landscape") -> object:
     """The surface warped by loss, loss colour map, contour lines, critical-point glyphs."""
     view = _white_view("RenderView", "landscape")
     finite = _finite(reader)
@@ -315,7 +315,7 @@ def landscape_view(reader: object) -> object:
     view.AxesGrid.FacesToRender = 4  # only the floor (vtkGridAxesHelper's MIN_XY face)
     view.AxesGrid.AxesToLabel = 10  # the two front edges (MIN_Y | MAX_X)
     view.AxesGrid.CullFrontface = 0
-    _title(view, "Loss landscape", "landscape title")
+    _title(view, title, "landscape title")
     aim_landscape_camera(view)
     return view
 

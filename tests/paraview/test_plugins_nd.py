@@ -149,3 +149,39 @@ def test_ttk_forced_on_an_nd_grid_is_one_clear_line(nd_run):
     assert "which TTK reads as a graph: set Backend to Automatic or lltk" in log
     assert "Traceback" not in log and "internal error" not in log
     assert not any(key.startswith("forced/Forced|0|cell") for key in arrays)
+
+
+STUDY_LAYOUT = """
+import json, os, sys
+from pathlib import Path
+from paraview import simple as pv
+from lltk.render import states
+states.load_plugins(Path(sys.argv[2]))
+states.study_layout(pv.OpenDataFile(sys.argv[1]), "label")
+info = pv.FindSource("landscape.pvd").GetDataInformation()
+print("LAYOUT " + json.dumps({"title": pv.FindSource("landscape title").Text,
+    "type": info.GetDataSetTypeAsString(), "extent": list(info.GetExtent())}), flush=True)
+os._exit(0)  # pvpython under Xvfb can abort tearing down its GL context (pvrender.py)
+"""
+
+
+def test_macro_shows_an_nd_grid_as_its_centre_slice(nd_run, pvpython, tmp_path):
+    """The Loss Landscape Views macro (states.study_layout) on a 4-D grid draws the
+    surface of its 2-D slice through the centre, as lltk render does."""
+    _, files = nd_run
+    script = tmp_path / "layout.py"
+    script.write_text(STUDY_LAYOUT)
+    path = os.pathsep.join([str(REPO / "plugins" / "startup"), str(REPO)])
+    proc = subprocess.run(
+        [*pvpython, str(script), str(files["grid4"]), str(REPO / "plugins")],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=path),
+        timeout=300,
+    )
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("LAYOUT ")), None)
+    assert line is not None, (proc.stdout + proc.stderr)[-3000:]
+    shown = json.loads(line.removeprefix("LAYOUT "))
+    assert shown["title"].splitlines()[0] == "Loss landscape: centre slice, directions 1 and 2"
+    assert shown["type"] == "vtkImageData"
+    assert shown["extent"] == [0, SHAPE[0] - 1, 0, SHAPE[1] - 1, 0, 0]
