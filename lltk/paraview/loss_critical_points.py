@@ -19,7 +19,7 @@ def compute(dataset: vtkDataSet, array: str | None, mode: int) -> FilterResult:
     as TTK gives them), and a sphere around each with the same arrays (port 1); none at
     a NaN or infinite (diverged) sample, where only the plateau's tie-breaking puts them."""
     field = scalar_input(dataset, array)
-    which = backend.choose("critical_points", mode)
+    which = backend.choose("critical_points", mode, field.vtu_grid)
     if which == "ttk":
         ids, types = backend.ttk_critical_points(field.source, field.name)
     else:

@@ -39,7 +39,7 @@ def compute(
     axis drawn as ``loss_scale`` says (:func:`lltk.topology.logscale.uses_log`; field
     data ``LossScale``)."""
     field = scalar_input(dataset, array)
-    which = backend.choose("merge_tree", mode)
+    which = backend.choose("merge_tree", mode, field.vtu_grid)
     if which == "ttk":
         tree = backend.ttk_merge_tree(field.source, field.name, kind)
     else:

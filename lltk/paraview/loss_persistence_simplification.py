@@ -33,7 +33,7 @@ def compute(
     if field.invalid.any() and not absolute:  # TTK's range would take in the stand-ins
         finite = field.original[~field.invalid]
         threshold, absolute = threshold_value(finite, threshold, absolute), True
-    which = backend.choose("simplification", mode)
+    which = backend.choose("simplification", mode, field.vtu_grid)
     if which == "ttk":
         values, order = backend.ttk_simplify(field.source, field.name, threshold, absolute)
     else:

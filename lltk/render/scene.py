@@ -18,7 +18,7 @@ import numpy as np
 from paraview import servermanager
 from paraview import simple as pv
 
-from lltk.paraview.colours import critical_legend
+from lltk.paraview.colours import critical_legend, dimension_legend
 
 #: The file names a state reads, relative to its data directory.
 FILES = {
@@ -171,22 +171,42 @@ def fit_planar(
     view.CameraParallelScale = half
 
 
-def set_critical_names(kind: str) -> None:
-    """Label the ``CriticalType`` colours for a landscape of ``kind``
-    (:func:`lltk.paraview.colours.critical_legend`: each name once in the legend)."""
-    annotations, colours, other = critical_legend(kind)
-    lut = pv.GetColorTransferFunction("CriticalType")
+def _set_categories(array: str, legend: tuple[list[str], list[float], list[float]]) -> None:
+    """Make ``array``'s colour map categorical: ``legend``'s names, colours and the colour
+    of the values it does not name (:mod:`lltk.paraview.colours`)."""
+    annotations, colours, other = legend
+    lut = pv.GetColorTransferFunction(array)
     lut.InterpretValuesAsCategories = 1
     lut.Annotations = annotations
     lut.IndexedColors = colours
     lut.NanColor = other
 
 
-def _critical_type_legend(rep: object, view: object, title: str) -> None:
-    """Colour ``rep`` by ``CriticalType`` with TTK's categories and a legend."""
-    pv.ColorBy(rep, ("POINTS", "CriticalType"))
-    set_critical_names("volume")
-    lut = pv.GetColorTransferFunction("CriticalType")
+def set_critical_names(kind: str) -> None:
+    """Label the ``CriticalType`` colours for a landscape of ``kind``
+    (:func:`lltk.paraview.colours.critical_legend`: each name once in the legend)."""
+    _set_categories("CriticalType", critical_legend(kind))
+
+
+def set_dimension_names(top: int) -> None:
+    """Name the ``Dimension`` colours H0 to H``top``
+    (:func:`lltk.paraview.colours.dimension_legend`; the diagonal grey, unnamed)."""
+    _set_categories("Dimension", dimension_legend(top))
+
+
+def fit_dimension_names(sources: list[object], names: dict[int, str]) -> None:
+    """Name as many dimensions in the diagram's legend as its pairs hold (a 4-D grid's
+    H0 to H3, a graph's H0)."""
+    for source in sources:
+        if names[id(source.SMProxy)] == "persistence diagram":
+            dims = source.CellData["Dimension"]
+            set_dimension_names(max(0, int(dims.GetRange()[1])) if dims is not None else 0)
+
+
+def _category_legend(rep: object, view: object, array: str, title: str, bottom: float) -> None:
+    """A legend of ``rep``'s categorical colours of ``array`` at the view's right edge,
+    from ``bottom`` (a fraction of the view's height) up."""
+    lut = pv.GetColorTransferFunction(array)
     rep.SetScalarBarVisibility(view, True)
     bar = pv.GetScalarBar(lut, view)
     bar.Title = title
@@ -197,11 +217,26 @@ def _critical_type_legend(rep: object, view: object, title: str) -> None:
     # the names left of the swatches, which sit at the view's right edge, and the title
     # ending there: a name to their right ran off a narrow view ("minimur")
     bar.WindowLocation = "Any Location"
-    bar.Position = [0.93, 0.52]
+    bar.Position = [0.93, bottom]
     bar.ScalarBarLength = 0.28
     bar.TextPosition = "Ticks right/top, annotations left/bottom"
     bar.HorizontalTitle = 1
     bar.TitleJustification = "Right"
+
+
+def _critical_type_legend(rep: object, view: object, title: str) -> None:
+    """Colour ``rep`` by ``CriticalType`` with TTK's categories and a legend."""
+    pv.ColorBy(rep, ("POINTS", "CriticalType"))
+    set_critical_names("volume")
+    _category_legend(rep, view, "CriticalType", title, 0.52)
+
+
+def _dimension_bars(rep: object, view: object) -> None:
+    """Colour the diagram's bars (cells) by ``Dimension``: H0, H1, ... with a legend below
+    the critical types'."""
+    pv.ColorBy(rep, ("CELLS", "Dimension"))
+    set_dimension_names(1)  # a 2-D landscape's, as the states are saved (fit_views fits it)
+    _category_legend(rep, view, "Dimension", "Homology", 0.10)
 
 
 def _critical_marks(source: object, view: object, title: str) -> object:
@@ -264,7 +299,7 @@ def _lifted(source: object, reference: object, name: str) -> object:
     return warp
 
 
-def landscape_view(reader: object) -> object:
+def landscape_view(reader: object, title: str = "Loss landscape") -> object:
     """The surface warped by loss, loss colour map, contour lines, critical-point glyphs."""
     view = _white_view("RenderView", "landscape")
     finite = _finite(reader)
@@ -280,7 +315,7 @@ def landscape_view(reader: object) -> object:
     view.AxesGrid.FacesToRender = 4  # only the floor (vtkGridAxesHelper's MIN_XY face)
     view.AxesGrid.AxesToLabel = 10  # the two front edges (MIN_Y | MAX_X)
     view.AxesGrid.CullFrontface = 0
-    _title(view, "Loss landscape", "landscape title")
+    _title(view, title, "landscape title")
     aim_landscape_camera(view)
     return view
 
@@ -531,10 +566,12 @@ def _registered_name(source: object) -> str:
 
 
 def landscape_kind(source: object) -> str:
-    """``"surface"`` (2-D grid), ``"volume"`` (3-D grid) or ``"points"`` (a graph, .vtu)."""
+    """``"surface"`` (2-D grid), ``"volume"`` (3-D grid), ``"ndgrid"`` (a .vtu grid of 4
+    to 6 axes: FieldData ``GridShape``) or ``"points"`` (a graph, .vtu)."""
     info = source.GetDataInformation()
     if info.GetDataSetTypeAsString() != "vtkImageData":
-        return "points"
+        shape = source.FieldData.GetArray("GridShape")
+        return "ndgrid" if shape is not None and shape.GetNumberOfTuples() > 3 else "points"
     extent = info.GetExtent()
     axes = sum(extent[2 * a + 1] > extent[2 * a] for a in range(3))
     return "volume" if axes == 3 else "surface"
@@ -593,6 +630,7 @@ def fit_views(
         log = uses_log_scale(lo, hi)
         set_log_axes(views, log)
         set_critical_names(landscape_kind(landscape))
+        fit_dimension_names(sources, names)
         for source in sources:
             if source.GetXMLName() == "Glyph":
                 source.ScaleFactor = GLYPH_SIZE * width(landscape)
@@ -606,7 +644,7 @@ def fit_views(
         pv.Render(view)
         for rep in view.Representations:
             colour = getattr(rep, "ColorArrayName", None)
-            if colour and colour[1] not in ("", "CriticalType"):
+            if colour and colour[1] not in ("", "CriticalType", "Dimension"):
                 rep.RescaleTransferFunctionToDataRange(False, True)
     for array, title in LOSS_COLOURS.items():
         lut = pv.GetColorTransferFunction(array)
@@ -695,17 +733,16 @@ def merge_tree_view(reader: object) -> object:
 
 
 def persistence_diagram_view(reader: object) -> object:
-    """Each pair as a bar from the diagonal to (birth, death); ends coloured by type."""
+    """Each pair as a bar from the diagonal to (birth, death), coloured by its homology
+    dimension (H0, H1, ...); ends coloured by critical type."""
     view = _white_view("RenderView", "persistence_diagram")
     diagram = getattr(pv, NEEDS["persistence_diagram"])(
         reader, registrationName="persistence diagram", LogScaleLoss="Off"
     )
     diagram = _loss_axes(diagram, "persistence_diagram", "diagram")
     rep = pv.Show(diagram, view)
-    rep.ColorArrayName = ["POINTS", ""]
-    rep.AmbientColor = [0.45, 0.45, 0.45]
-    rep.DiffuseColor = [0.45, 0.45, 0.45]
-    rep.LineWidth = 1.5
+    _dimension_bars(rep, view)
+    rep.LineWidth = 2.0
     ends = pv.PassArrays(registrationName="diagram points", Input=diagram)
     _critical_marks(ends, view, "Critical type")
     _axes(view, *LOSS_AXES["persistence_diagram"][:2])

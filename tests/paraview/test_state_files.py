@@ -48,3 +48,13 @@ def test_drawings_keep_a_linear_loss_axis(state) -> None:
         for values in _property_values(state, kind, "LogScaleLoss")
     ]
     assert found and all(values == ["1"] for values in found)
+
+
+@pytest.mark.parametrize("state", ["persistence_diagram", "layout"])
+def test_diagram_bars_coloured_by_named_dimension(state) -> None:
+    """The diagram's bars are coloured by their cells' Dimension, with categorical names
+    (a 2-D landscape's H0 and H1 as saved; the Python states fit them to the diagram)."""
+    colour = _property_values(state, "UnstructuredGridRepresentation", "ColorArrayName")
+    assert any(values[-2:] == ["1", "Dimension"] for values in colour), colour
+    names = {v for values in _property_values(state, None, "Annotations") for v in values}
+    assert {"H0", "H1"} <= names and "H2" not in names
