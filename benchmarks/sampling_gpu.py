@@ -65,7 +65,7 @@ def main() -> None:
 
     gpu = sample(9, 2, 81).loss
     cpu_model = trained.model.to("cpu")
-    cpu_loss = pinn.convection_loss(cpu_model, pinn.convection_data(1.0, 1000, 0))
+    cpu_loss = pinn.pinn_loss(cpu_model, pinn.convection_data(1.0, 1000, 0))
     cpu_params = {k: v.detach() for k, v in cpu_model.named_parameters()}
     cpu = landscape.sample_landscape(
         cpu_loss, cpu_params, dirs[:2].cpu(), 9, 1.0, progress=False

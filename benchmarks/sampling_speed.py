@@ -84,7 +84,7 @@ def _ours(trained: pinn.Trained, steps: Tensor, r: int, n: int, chunk: int) -> M
     return time.perf_counter() - start, result.loss
 
 
-def paper_loss(model: torch.nn.Module, data: pinn.ConvectionData) -> float:
+def paper_loss(model: torch.nn.Module, data: pinn.PinnData) -> float:
     """The PINN loss with the residual by reverse-mode input gradients, as Krishnapriyan
     et al.'s code computes it (what a user of the peers would write by hand)."""
     with torch.enable_grad():
@@ -166,7 +166,7 @@ def _loss_landscapes(trained: pinn.Trained, steps: Tensor, r: int, loss: str) ->
     return seconds, values
 
 
-def _row_count(data: pinn.ConvectionData) -> int:
+def _row_count(data: pinn.PinnData) -> int:
     """Initial, boundary and collocation rows: those the network evaluates."""
     return sum(len(x) for x in (data.x_initial, data.x_left, data.x_right, data.x_collocation))
 
@@ -176,7 +176,7 @@ def _linear_shapes(model: nn.Module) -> list[tuple[int, int]]:
     return [(m.out_features, m.in_features) for m in model.modules() if isinstance(m, nn.Linear)]
 
 
-def minimum_flops(trained: pinn.Trained, data: pinn.ConvectionData) -> int:
+def minimum_flops(trained: pinn.Trained, data: pinn.PinnData) -> int:
     """Floating-point operations of the matrix products in one exact evaluation of the loss.
 
     Forward: every initial, boundary and collocation row through every linear layer.

@@ -1,16 +1,26 @@
-"""Outputs of ``lltk compare``: the distance matrices as CSV and heat maps, their MDS."""
+"""``lltk compare``: distances between landscapes' persistence diagrams, written as CSV
+and heat maps, with their MDS (:func:`compare` on a :class:`CompareConfig`)."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from lltk.atomic import atomic_write, output_set
+from lltk.atomic import atomic_write, output_set, writable_folder
+from lltk.errors import UserError
+from lltk.landscape import read_landscape
 from lltk.study.figures import _pyplot
-from lltk.topology.distance import classical_mds
+from lltk.topology.distance import (
+    classical_mds,
+    distance_matrices,
+    domain_kind,
+    landscape_diagram,
+)
 
 #: How the figures name the pair sets and metrics.
 PAIR_TITLES = {"min-saddle": "minimum-saddle pairs", "all": "all pairs"}
@@ -19,6 +29,63 @@ METRIC_TITLES = {
     "wasserstein1": "Wasserstein p=1",
     "wasserstein2": "Wasserstein p=2",
 }
+
+
+@dataclass(kw_only=True)
+class CompareConfig:
+    """What ``lltk compare`` compares: two or more landscape files (``inputs``), their
+    point array ``array`` (None: ``Loss``, else the only one-component array), each mapped
+    to [0, 1] first with ``normalize``; the files go to the folder ``out``."""
+
+    inputs: tuple[Path, ...]
+    array: str | None = None
+    normalize: bool = False
+    out: Path
+
+    def __post_init__(self) -> None:
+        self.inputs, self.out = tuple(Path(p) for p in self.inputs), Path(self.out)
+        if len(self.inputs) < 2:
+            raise UserError("give at least two landscapes to compare")
+
+
+def compare(config: CompareConfig, log: Callable[[str], None] = print) -> list[Path]:
+    """Read and check every landscape, then write the distance matrices of their
+    persistence diagrams and their MDS into ``config.out``; the files written."""
+    diagrams, spans, first = [], [], None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for path in config.inputs:
+            field = read_landscape(path, config.array)
+            kind = (field.name, domain_kind(field.domain))
+            if first is None:
+                first = (path, *kind)
+            elif kind[0] != first[1]:
+                raise UserError(
+                    f"{path}: its array is {kind[0]!r}, {first[0]}'s {first[1]!r}: choose one "
+                    "array for all with --array"
+                )
+            elif kind[1] != first[2]:
+                raise UserError(
+                    f"{path} is a {kind[1]} landscape, {first[0]} a {first[2]}: compare "
+                    "landscapes of one dimension and kind"
+                )
+            diagram, span = landscape_diagram(field.values, field.domain, config.normalize)
+            diagrams.append(diagram)
+            spans.append(span)
+    for message in sorted({str(w.message) for w in caught}):
+        log(f"lltk compare: warning: {message}")
+    labels = [p.stem for p in config.inputs]
+    if len(set(labels)) < len(labels):  # the same name in several folders
+        labels = [str(p) for p in config.inputs]
+    writable_folder(config.out, f"to {config.out}")  # once every input was read and checked
+    matrices = distance_matrices(diagrams, spans)
+    if not all(np.isfinite(m).all() for m in matrices.values()):
+        raise UserError(
+            "a distance between these diagrams overflows float64: rescale the losses, or "
+            "compare with --normalize"
+        )
+    losses = "normalized" if config.normalize else "raw"
+    return write_comparison(config.out, labels, matrices, losses, array=first[1])
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list]) -> Path:

@@ -13,7 +13,7 @@ import numpy as np
 from lltk import vtkxml
 from lltk.errors import UserError
 from lltk.topology import graph_domain, grid_domain
-from lltk.topology.domain import MAX_GRID_AXES
+from lltk.topology.domain import MAX_GRID_AXES, Domain
 from lltk.topology.field import (
     FieldError,
     LandscapeField,
@@ -24,32 +24,44 @@ from lltk.topology.field import (
 )
 
 
-def grid_shape(ds: vtkxml.Dataset) -> tuple[int, ...] | None:
-    """The points per axis of an n-D grid landscape (a .vtu whose FieldData ``GridShape``
-    has 1 to 6 entries matching its point count; :mod:`lltk.sampling.export`), else None."""
-    shape = ds.field_data.get("GridShape")
-    if ds.kind != "UnstructuredGrid" or shape is None or isinstance(shape, str):
+def grid_shape(shape: object, n_points: int) -> tuple[int, ...] | None:
+    """The points per axis of an n-D grid landscape: a .vtu's FieldData ``GridShape``
+    (:mod:`lltk.sampling.export`) when it has 1 to 6 entries whose product is the point
+    count ``n_points``, else None (the file is a graph)."""
+    if shape is None or isinstance(shape, str):
         return None
     dims = tuple(int(n) for n in np.atleast_1d(shape))
     if not 1 <= len(dims) <= MAX_GRID_AXES or min(dims) < 1:
         return None
-    return dims if int(np.prod(dims)) == ds.number_of_points else None
+    return dims if int(np.prod(dims)) == n_points else None
 
 
-def _nd_grid(ds: vtkxml.Dataset, shape: tuple[int, ...]):
-    """The grid domain of an n-D grid .vtu, placed by its ``Coordinates`` where present."""
-    coords = ds.point_data.get("Coordinates")
-    if coords is None or coords.ndim != 2 or coords.shape[1] != len(shape):
+def nd_grid_domain(shape: tuple[int, ...], coordinates: np.ndarray | None) -> Domain:
+    """The grid domain of an n-D grid landscape of ``shape``, placed by its point array
+    ``Coordinates`` (all n alphas) where it has one column per axis."""
+    if coordinates is None or coordinates.ndim != 2 or coordinates.shape[1] != len(shape):
         return grid_domain(shape)
-    origin = coords.min(axis=0)
-    spacing = (coords.max(axis=0) - origin) / np.maximum(np.array(shape) - 1, 1)
+    origin = coordinates.min(axis=0)
+    spacing = (coordinates.max(axis=0) - origin) / np.maximum(np.array(shape) - 1, 1)
     return grid_domain(shape, tuple(origin), tuple(spacing))
 
 
 def read_landscape(path: Path, array: str | None = None) -> LandscapeField:
     """The landscape in ``path``: the point array ``array`` (None: the array rule of
     :mod:`lltk.topology.field`) on the file's grid or cell graph. A :class:`UserError`
-    names the file and says what is wrong."""
+    names the file and says what is wrong.
+
+    >>> import tempfile
+    >>> import numpy as np
+    >>> loss = np.array([[0.0, 3.0, 1.0], [3.0, 4.0, 3.0]])  # 2 rows of 3: x fastest
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     image = vtkxml.image_data({"Loss": loss.ravel()}, (3, 2), spacing=(0.5, 1.0))
+    ...     field = read_landscape(vtkxml.write(Path(folder) / "tiny.vti", image))
+    >>> field.name, field.values.tolist(), field.domain.dims
+    ('Loss', [0.0, 3.0, 1.0, 3.0, 4.0, 3.0], (3, 2))
+    >>> field.points[-1].tolist()
+    [1.0, 1.0, 0.0]
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
@@ -63,12 +75,14 @@ def read_landscape(path: Path, array: str | None = None) -> LandscapeField:
         name = choose_point_array(components, array, ds.cell_data, ds.repeated)
         check_vertex_count(ds.number_of_points)
         points = ds.point_coordinates()
-        shape = grid_shape(ds)
+        shape = None
+        if ds.kind == "UnstructuredGrid":
+            shape = grid_shape(ds.field_data.get("GridShape"), ds.number_of_points)
         if ds.kind == "ImageData":
             ignored_direction(ds.direction)
             domain = grid_domain(ds.dimensions, ds.origin, ds.spacing)
         elif shape is not None:
-            domain = _nd_grid(ds, shape)
+            domain = nd_grid_domain(shape, ds.point_data.get("Coordinates"))
         elif ds.connectivity is None:
             raise FieldError("no cells to define a graph")
         else:

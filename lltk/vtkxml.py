@@ -456,6 +456,13 @@ def read(path: str | os.PathLike) -> Dataset:
     Sizes are checked before anything is allocated: the file must start as a VTK XML
     file and fit in memory; an ImageData's extent, and a binary array's declared size
     against its points and the memory available, before it is decoded or inflated.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     image = image_data({"Loss": np.array([2.0, 0.0, 1.0])}, (3,), field_data={"Model": "x"})
+    ...     ds = read(write(Path(folder) / "line.vti", image))
+    >>> ds.kind, ds.dimensions, ds.point_data["Loss"].tolist(), ds.field_data["Model"]
+    ('ImageData', (3, 1, 1), [2.0, 0.0, 1.0], 'x')
     """
     path = Path(path)
     if not path.is_file():

@@ -66,8 +66,9 @@ PAIRS_XML = [
     _bool_xml(
         "SaddleSaddle",
         "Saddle-Saddle Pairs",
-        "Show saddle-saddle pairs (PairType 1). Only a 3-D grid has them: on a 2-D grid or a "
-        "graph this option changes nothing, so it is an advanced one (gear button).",
+        "Show saddle-saddle pairs (PairType 1). Only grids of 3 to 6 axes have them (an "
+        "n-D grid landscape: a .vtu with GridShape): on a 2-D grid or a graph this option "
+        "changes nothing, so it is an advanced one (gear button).",
         advanced=True,
     ),
 ]
@@ -80,7 +81,8 @@ PAIRS_XML = [
 @smproperty.xml(
     algorithm.proxy_xml(
         "Persistence diagram of a loss landscape: a bar from the diagonal to (birth, death) "
-        "per pair, in a 2-D view of its own, coloured by persistence.",
+        "per pair, in a 2-D view of its own, coloured by homology dimension (H0, H1, ...: "
+        "every dimension of a 2-D to 6-D grid, H0 only of a graph; field data Homology).",
         ["Persistence Diagram"],
         [
             algorithm.SCALAR_ARRAY_XML,
@@ -107,7 +109,7 @@ class LossPersistenceDiagram(algorithm.LossFilter):
 
     label = "Loss Persistence Diagram"
     output_types = ("vtkUnstructuredGrid",)
-    colour_by = ((0, "cell", "Persistence"),)
+    colour_by = ((0, "cell", "Dimension"),)
 
     def __init__(self) -> None:
         super().__init__()

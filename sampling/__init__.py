@@ -1,6 +1,12 @@
 """lltk's sampler: train models, pick directions, sample loss landscapes, export VTK.
 
-A notebook needs four calls::
+What ``lltk sample`` does is one call on a checked config (``lltk train``:
+``train(TrainConfig(...))``)::
+
+    from lltk import sampling
+    sampling.run(sampling.SampleConfig(model="pinn", resolution=21, out="out/pinn.vti"))
+
+Step by step, a notebook needs four calls::
 
     from lltk.sampling import pinn, directions, landscape, export
     trained = pinn.train_pinn(beta=1.0, seed=0)
@@ -18,14 +24,26 @@ audited unpickler (:mod:`lltk.sampling.safeload`). The Hessian figures come from
 Hessian-vector products (:mod:`lltk.sampling.hvp`), or PyHessian itself
 (``engine="pyhessian"``, the reference). ``lltk bench sampling|hessian`` time them
 (:mod:`lltk.sampling.benchmark`).
+
+:class:`SampleConfig`, :class:`TrainConfig` and :class:`ConnectConfig`
+(:mod:`lltk.sampling.config`) import no torch; ``run``, ``train`` and ``connect_networks``
+(:mod:`lltk.sampling.pipeline`) are imported when first used.
 """
 
+from lltk.sampling.config import ConnectConfig, ModelConfig, SampleConfig, TrainConfig
+
 __all__ = [
+    "ConnectConfig",
+    "ModelConfig",
+    "SampleConfig",
+    "TrainConfig",
     "authors",
     "benchmark",
     "cache",
     "checkpoint",
     "closure",
+    "config",
+    "connect_networks",
     "data",
     "directions",
     "export",
@@ -35,7 +53,22 @@ __all__ = [
     "landscape",
     "losslens",
     "models",
+    "pde",
     "pinn",
+    "pipeline",
     "protocols",
     "resnet",
+    "run",
+    "train",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``run``, ``train`` and ``connect_networks`` of :mod:`lltk.sampling.pipeline`,
+    imported on first use (they
+    import torch; the configs and the command line's start-up do not)."""
+    if name in ("run", "train", "connect_networks"):
+        from lltk.sampling import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'lltk.sampling' has no attribute {name!r}")

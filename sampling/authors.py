@@ -4,8 +4,9 @@
   read by :func:`lltk.sampling.safeload.load_torch_archive` with :data:`PINN_GLOBALS`: the
   globals the authors' files name, each mapped to a plain stand-in that only keeps the
   state the pickle gives it; every other global is refused. :func:`read_pinn` turns the
-  stand-ins into lltk's :class:`~lltk.sampling.pinn.ConvectionPINN` weights and the file's
-  own training tensors (collocation points, boundary and initial-condition points, beta).
+  stand-ins into lltk's :class:`~lltk.sampling.pinn.ConvectionPINN` weights, the file's PDE
+  system (convection, diffusion, reaction or reaction-diffusion, :mod:`lltk.sampling.pde`)
+  and its own training tensors (collocation points, boundary and initial-condition points).
 - ResNet ``.pkl``: a torch archive of a DataParallel ``state_dict`` (``module.`` prefix,
   ``conv1/bn1/layerS.B/fc`` names); :func:`resnet_state_dict` renames it to lltk's
   :class:`~lltk.sampling.resnet.ResNet20` keys.
@@ -13,6 +14,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections import OrderedDict, defaultdict
@@ -23,7 +25,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from lltk.sampling.pinn import ConvectionData
+from lltk.sampling.pde import SYSTEMS, PdeSystem
+from lltk.sampling.pinn import PinnData
 from lltk.sampling.safeload import load_torch_archive, torch_tensor_globals
 
 
@@ -79,8 +82,6 @@ PINN_GLOBALS: dict[tuple[str, str], Any] = {
     ("builtins", "set"): set,
 }
 
-#: The systems of the authors' PINN code; lltk's loss covers convection.
-SYSTEMS = ("convection", "diffusion", "reaction", "rd")
 _TENSORS = ("x_u", "t_u", "u", "x_f", "t_f", "x_bc_lb", "t_bc_lb", "x_bc_ub", "t_bc_ub")
 
 
@@ -103,22 +104,22 @@ class AuthorsPinn:
     seed: int | None
     final_loss: float | None
 
-    def data(self) -> ConvectionData:
-        """The file's training points as lltk's :class:`~lltk.sampling.pinn.ConvectionData`
-        (the convection system only: lltk's residual is ``u_t + beta u_x``)."""
-        if self.system != "convection" or self.nu or self.rho:
-            raise ValueError(
-                f"{self.path}: a {self.system} PINN (nu {self.nu:g}, rho {self.rho:g}); lltk's "
-                "PINN loss covers the convection system only"
-            )
+    @property
+    def pde(self) -> PdeSystem:
+        """The file's PDE system and coefficients."""
+        return PdeSystem(self.system, beta=self.beta, nu=self.nu, rho=self.rho)
+
+    def data(self) -> PinnData:
+        """The file's system and training points as lltk's
+        :class:`~lltk.sampling.pinn.PinnData`."""
         if self.loss_style != "mean" or self.L != 1.0:
             raise ValueError(
                 f"{self.path}: loss_style {self.loss_style!r}, L {self.L:g}; lltk's PINN loss "
                 "is the mean-squared one with L = 1"
             )
         t = self.tensors
-        return ConvectionData(
-            beta=self.beta,
+        return PinnData(
+            system=self.pde,
             x_initial=torch.cat([t["x_u"], t["t_u"]], dim=1),
             u_initial=t["u"].squeeze(-1),
             x_left=torch.cat([t["x_bc_lb"], t["t_bc_lb"]], dim=1),
@@ -132,9 +133,7 @@ class AuthorsPinn:
         meta: dict[str, Any] = {
             "Checkpoint": self.path.name,
             "CheckpointKind": "authors",
-            "System": self.system,
-            "Nu": self.nu,
-            "Rho": self.rho,
+            **self.pde.metadata(),
             "Width": float(self.hidden[0]),
         }
         if self.final_loss is not None:
@@ -204,12 +203,15 @@ def pinn_from_object(top: Any, path: Path) -> AuthorsPinn:
     numbers = {}
     for key in ("nu", "beta", "rho", "L"):
         value = state.get(key)
-        if type(value) not in (int, float):
-            raise _fail(path, f"{key} is not a number")
+        if type(value) not in (int, float) or not math.isfinite(value):
+            raise _fail(path, f"{key} is not a finite number")
         numbers[key] = float(value)
     system = state.get("system")
     if system not in SYSTEMS:
-        raise _fail(path, f"unknown system {system!r}")
+        raise _fail(path, f"unknown system {system!r}; lltk knows {', '.join(SYSTEMS)}")
+    source = state.get("G")
+    if isinstance(source, Tensor) and bool(source.ne(0).any()):
+        raise _fail(path, "a source term G other than 0")
     return AuthorsPinn(
         path=path,
         system=system,

@@ -3,9 +3,11 @@ anything is allocated (no torch here, so the command line checks it at once)."""
 
 from __future__ import annotations
 
+import math
+
 from lltk.memory import available_memory
 
-__all__ = ["EVALUATION_LIMIT", "available_memory", "check_size", "estimate_bytes"]
+__all__ = ["EVALUATION_LIMIT", "available_memory", "check_grid", "check_size", "estimate_bytes"]
 
 #: Loss evaluations a run may take without ``--allow-large`` (hours on a CPU even for a PINN).
 EVALUATION_LIMIT = 10**8
@@ -17,6 +19,18 @@ def estimate_bytes(n: int, resolution: int, suffix: str) -> int:
     a .vtu adds the n coordinates, the 3-D points and the grid graph's ~n edges."""
     per_point = 48 if suffix == ".vti" else 48 + 3 * (32 * n + 24)
     return resolution**n * per_point
+
+
+def check_grid(n: int, resolution: int, distance: float) -> None:
+    """Raise ValueError with a clear message for an impossible grid."""
+    if n < 1:
+        raise ValueError(f"the dimension must be >= 1, not {n}")
+    if resolution < 2:
+        raise ValueError(f"the resolution must be >= 2 points per axis, not {resolution}")
+    if not (math.isfinite(distance) and distance > 0 and math.isfinite(2 * distance)):
+        raise ValueError(f"the distance must be a positive number below 1e308, not {distance}")
+    if resolution**n > 2**31:
+        raise ValueError(f"a {resolution}^{n} grid has too many points ({resolution**n})")
 
 
 def check_size(

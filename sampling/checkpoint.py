@@ -10,7 +10,6 @@ stand-ins) are resolved; nothing in a file is imported or called.
 from __future__ import annotations
 
 import os
-from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +69,8 @@ def load_trained(
     (DataParallel's ``module.`` prefix and the authors' names are accepted) or, for the
     PINN, the authors' whole pickled ``PhysicsInformedNN_pbc``.
 
-    PINN: an authors' file brings its own beta, collocation points, boundary and
+    PINN: an authors' file brings its own PDE system (convection, diffusion, reaction or
+    reaction-diffusion) and coefficients, collocation points, boundary and
     initial-condition tensors, and the seed in its name (``..._seed123.pt``); lltk's
     checkpoint its own beta, seed and collocation draw; a plain state dict takes ``beta``,
     ``seed``, ``n_f`` and ``collocation_seed``. The closure is the training loss on those
@@ -154,8 +154,7 @@ def _pinn(path, kind, state, info, meta, beta, seed, n_f, collocation_seed, devi
     network = ConvectionPINN(hidden)
     fit_state(network, state, path, "pinn")
     network.to(device)
-    moved = {f.name: getattr(points, f.name).to(device) for f in fields(points) if f.name != "beta"}
-    points = replace(points, **moved)
+    points = points.to(device)
     meta.update(Seed=float(seed), Width=float(hidden[0]))
     return trained_pinn(network, points, meta, checkpoint=path)
 

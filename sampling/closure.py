@@ -130,6 +130,18 @@ def model_loss_closure(
     Buffers (batch-norm statistics) are taken from ``model`` as they are; put the model in
     eval mode first. The closure is checked once on the trained weights, so that a
     model/criterion mismatch fails here with a clear message.
+
+    >>> import torch
+    >>> model = torch.nn.Linear(2, 1, bias=False)
+    >>> _ = torch.nn.init.ones_(model.weight)
+    >>> data = [(torch.eye(2), torch.ones(2, 1))]  # fitted exactly by the weights (1, 1)
+    >>> loss_fn = model_loss_closure(model, data, torch.nn.MSELoss())
+    >>> float(loss_fn({"weight": torch.tensor([[1.0, 3.0]])}))  # errors 0 and 2: mean 2
+    2.0
+    >>> three_features = [(torch.eye(3), torch.ones(3, 1))]
+    >>> model_loss_closure(model, three_features, torch.nn.MSELoss())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: model/criterion mismatch: the loss cannot be evaluated (...)
     """
     batches = list(batches)
     if not batches:

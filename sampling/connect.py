@@ -528,14 +528,14 @@ def load_network(
 
 
 def _pinn(hyper: dict, load: Callable, device: str | torch.device) -> Trained:
-    from lltk.sampling.pinn import HIDDEN, ConvectionPINN, convection_data, convection_loss
+    from lltk.sampling.pinn import HIDDEN, ConvectionPINN, convection_data, pinn_loss
 
     draw = int(str(hyper.get("collocation", "RandomState-0")).rsplit("-", 1)[-1])
     hidden = tuple(int(w) for w in hyper.get("hidden", HIDDEN))
     model = load(ConvectionPINN(hidden)).to(device)
     data = convection_data(float(hyper["beta"]), int(hyper["n_f"]), draw, device)
     metadata = {"Model": "pinn", "Beta": float(hyper["beta"]), "Seed": float(hyper["seed"])}
-    return Trained(model=model, loss_fn=convection_loss(model, data), metadata=metadata)
+    return Trained(model=model, loss_fn=pinn_loss(model, data), metadata=metadata)
 
 
 def _resnet(

@@ -64,6 +64,17 @@ def random_directions(
 
     ``model`` is a module or its ``named_parameters`` dict; the columns follow that order
     (:func:`flatten`).
+
+    >>> import torch
+    >>> net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    >>> directions = random_directions(net, 2, seed=0)
+    >>> directions.shape  # 2 directions over the 12 + 4 + 8 + 2 parameters
+    torch.Size([2, 26])
+    >>> first = unflatten(directions[0], dict(net.named_parameters()))
+    >>> bool(torch.allclose(first["0.weight"].norm(dim=1), net[0].weight.norm(dim=1)))
+    True
+    >>> float(first["0.bias"].abs().max())  # filter normalization leaves biases still
+    0.0
     """
     if n < 1:
         raise ValueError(f"the number of directions must be >= 1, not {n}")

@@ -77,7 +77,19 @@ def write_landscape(
     graph: str = "grid",
     k: int | None = None,
 ) -> Path:
-    """Write ``result`` to ``path`` (.vti or .vtu by suffix) with FieldData from ``metadata``."""
+    """Write ``result`` to ``path`` (.vti or .vtu by suffix) with FieldData from ``metadata``.
+
+    >>> import tempfile
+    >>> bowl = np.array([[1.0, 0.5, 1.0], [0.5, 0.0, 0.5], [1.0, 0.5, 1.0]])
+    >>> result = LandscapeResult(loss=bowl, alphas=np.array([-1.0, 0.0, 1.0]), distance=1.0)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_landscape(Path(folder) / "bowl.vti", result, {"Model": "mlp"})
+    ...     written = vtkxml.read(path)
+    >>> written.dimensions, written.origin, written.point_data["Loss"].tolist()
+    ((3, 3, 1), (-1.0, -1.0, 0.0), [1.0, 0.5, 1.0, 0.5, 0.0, 0.5, 1.0, 0.5, 1.0])
+    >>> written.field_data["Model"], written.field_data["Resolution"].tolist()
+    ('mlp', [3.0])
+    """
     path = check_output(path, result.dimension)
     meta = landscape_metadata(result, metadata)
     values = {"Loss": result.flat_loss().astype(np.float64), "Valid": result.valid.ravel(order="F")}

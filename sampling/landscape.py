@@ -25,7 +25,7 @@ from torch import Tensor
 from lltk.atomic import atomic_write
 from lltk.environment import env_seconds
 from lltk.memory import check_allocation
-from lltk.sampling.budget import available_memory, halve_to_fit
+from lltk.sampling.budget import available_memory, check_grid, halve_to_fit
 from lltk.sampling.closure import LossFn, ModelLoss, channels_last, saved_bytes
 from lltk.sampling.directions import flatten, unflatten
 
@@ -108,18 +108,6 @@ def grid_weights(
     for k in range(directions.shape[0]):
         weights = weights + alphas[:, k, None] * directions[k]
     return weights
-
-
-def check_grid(n: int, resolution: int, distance: float) -> None:
-    """Raise ValueError with a clear message for an impossible grid."""
-    if n < 1:
-        raise ValueError(f"the dimension must be >= 1, not {n}")
-    if resolution < 2:
-        raise ValueError(f"the resolution must be >= 2 points per axis, not {resolution}")
-    if not (np.isfinite(distance) and distance > 0 and np.isfinite(2 * distance)):
-        raise ValueError(f"the distance must be a positive number below 1e308, not {distance}")
-    if resolution**n > 2**31:
-        raise ValueError(f"a {resolution}^{n} grid has too many points ({resolution**n})")
 
 
 def chunk_share(n_chunks: int, part: int, parts: int) -> np.ndarray:
@@ -293,6 +281,22 @@ def sample_landscape(
     ``share=(k, m)`` evaluates only the chunks :func:`chunk_share` gives part ``k`` of ``m``
     (one rank's part of a distributed run); the other points stay NaN. ``sequential``
     adds the directions one after the other (the loss-lens protocol: :func:`grid_weights`).
+
+    A linear model at its exact fit, sampled along the two coordinate directions: the
+    mean squared error is (alpha_0^2 + alpha_1^2) / 2.
+
+    >>> import torch
+    >>> model = torch.nn.Linear(2, 1, bias=False)
+    >>> _ = torch.nn.init.ones_(model.weight)
+    >>> data = [(torch.eye(2), torch.ones(2, 1))]  # fitted exactly by the weights (1, 1)
+    >>> from lltk.sampling.closure import model_loss_closure
+    >>> loss_fn = model_loss_closure(model, data, torch.nn.MSELoss())
+    >>> params = {k: v.detach() for k, v in model.named_parameters()}
+    >>> result = sample_landscape(loss_fn, params, torch.eye(2), resolution=3, progress=False)
+    >>> result.alphas.tolist()
+    [-1.0, 0.0, 1.0]
+    >>> result.loss.tolist()
+    [[1.0, 0.5, 1.0], [0.5, 0.0, 0.5], [1.0, 0.5, 1.0]]
     """
     from tqdm import tqdm
 

@@ -17,7 +17,9 @@ Rebuilt from Vis4SciML/loss-lens (its ``loss_landscapes`` package and
 5. the loss in float32: ``mean((t - u(x, t))^2)`` at the point (x, t) = (0, 2 pi / 256)
    repeated 100 times with t as its own target (the script's ``X[:, 0:1]``,
    ``X[:, 1:2]``), plus the periodic boundary term and L times the mean squared residual
-   at the collocation points. It is not the loss the network was trained with.
+   at the collocation points (for the other systems of the authors' code, their own
+   periodic terms and residual, as the authors' ``compute_pinn_loss_landscape.py``
+   computes them). It is not the loss the network was trained with.
 """
 
 from __future__ import annotations
@@ -28,11 +30,10 @@ import random
 import numpy as np
 import torch
 from torch import Tensor, nn
-from torch.func import functional_call, vjp
 
 from lltk.sampling.closure import LossFn
 from lltk.sampling.directions import flatten
-from lltk.sampling.pinn import T_POINTS, X_POINTS, ConvectionData
+from lltk.sampling.pinn import T_POINTS, X_POINTS, PinnData, pinn_loss
 
 #: The published grid: ``STEPS`` points per axis, alpha in [-DISTANCE, DISTANCE], sampled
 #: with :func:`lltk.sampling.landscape.sample_landscape` (``sequential=True``).
@@ -78,25 +79,11 @@ def directions(params: dict[str, Tensor], seed: int) -> Tensor:
     return torch.stack(rows)
 
 
-def published_loss(model: nn.Module, data: ConvectionData) -> LossFn:
+def published_loss(model: nn.Module, data: PinnData) -> LossFn:
     """The loss of the published landscapes as a vmappable closure of the parameters:
-    the first term at (0, 2 pi / 256) repeated ``T_POINTS`` times against t, the
-    periodic boundary term, and the mean squared residual ``u_t + beta u_x`` at
-    ``data``'s collocation points (the authors' L = 1)."""
+    :func:`lltk.sampling.pinn.pinn_loss` with its first term at (0, 2 pi / 256) repeated
+    ``T_POINTS`` times against t (the periodic terms and the mean squared residual of
+    ``data``'s system at its collocation points as in training; the authors' L = 1)."""
     step = np.float32(2 * np.pi / X_POINTS)
     point = data.x_collocation.new_tensor([[0.0, float(step)]]).expand(T_POINTS, 2)
-    target = point[:, 1]
-    direction = data.x_collocation.new_tensor([data.beta, 1.0])
-    ones = data.x_collocation.new_ones(len(data.x_collocation))
-
-    def loss_fn(params: dict[str, Tensor]) -> Tensor:
-        def u(xt: Tensor) -> Tensor:
-            return functional_call(model, params, (xt,)).squeeze(-1)
-
-        first = torch.mean((target - u(point)) ** 2)
-        boundary = torch.mean((u(data.x_left) - u(data.x_right)) ** 2)
-        _, pullback = vjp(u, data.x_collocation)
-        (grad,) = pullback(ones)
-        return first + boundary + torch.mean((grad @ direction) ** 2)
-
-    return loss_fn
+    return pinn_loss(model, data, fit=(point, point[:, 1]))

@@ -1,8 +1,9 @@
 """Check lltk against a checkout of Vis4SciML/loss-lens (not shipped here: clone it).
 
 For every PINN ``.pt`` of ``server/calculate/training_scripts/pinn/pbc_examples/saved_models``:
-read it with lltk's restricted reader and, for the convection system, compare lltk's
-training loss at its weights with the final L-BFGS loss the file records. For every
+read it with lltk's restricted reader and compare lltk's training loss at its weights
+(with the file's system: convection, diffusion, reaction or reaction-diffusion) with the
+final L-BFGS loss the file records. For every
 published PINN landscape of ``server/calculate/script_util/temp_data/loss_landscapes_MT_PD``
 whose checkpoint is there: run ``lltk sample pinn --checkpoint FILE --protocol loss-lens``
 and print the maximum relative difference, whether the argmin agrees and the correlation.
@@ -39,9 +40,7 @@ def main() -> int:
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for path in models:
         pinn = read_pinn(path)
-        loss = "n/a (not convection)"
-        if pinn.system == "convection":
-            loss = f"{load_trained('pinn', path).metadata['TrainLoss']:.6g}"
+        loss = f"{load_trained('pinn', path).metadata['TrainLoss']:.6g}"
         final = "n/a" if pinn.final_loss is None else f"{pinn.final_loss:.6g}"
         print(f"| {path.name[11:60]}… | {pinn.system} | {pinn.beta:g} | {pinn.nu:g} | "
               f"{pinn.rho:g} | {pinn.seed} | {final} | {loss} |")  # fmt: skip

@@ -122,3 +122,75 @@ def run_driver(
         timeout=300,
         env={**os.environ, **env},
     )
+
+
+def write_authors_pinn(
+    path: Path,
+    system: str = "reaction",
+    *,
+    coefficients: dict[str, float] | None = None,
+    hidden: tuple[int, ...] = (6, 6),
+    n_f: int = 20,
+    seed: int = 0,
+    **state,
+) -> Path:
+    """An authors' PINN file as their ``main_pbc.py`` saves it (``torch.save`` of a whole
+    ``net_pbc.PhysicsInformedNN_pbc`` whose ``dnn`` is a ``net_pbc.DNN`` of ``layer_k``
+    Linear and ``activation_k`` Tanh), with a small random network, their training
+    tensors for ``u0 = sin x`` (``n_f`` collocation points), beta, nu, rho from
+    ``coefficients`` (others 0) and no optimizer; ``state`` replaces attributes."""
+    import collections
+    import itertools
+    import sys
+    import types
+
+    import numpy as np
+    import torch
+
+    from lltk.sampling.pinn import convection_data
+
+    module = types.ModuleType("net_pbc")
+
+    class DNN(torch.nn.Module):
+        def __init__(self, widths: tuple[int, ...]) -> None:
+            super().__init__()
+            self.depth = len(widths) - 1
+            self.activation = torch.nn.Tanh
+            layers = []
+            for i, (a, b) in enumerate(itertools.pairwise(widths)):
+                layers.append((f"layer_{i}", torch.nn.Linear(a, b)))
+                if i < self.depth - 1:
+                    layers.append((f"activation_{i}", torch.nn.Tanh()))
+            self.layers = torch.nn.Sequential(collections.OrderedDict(layers))
+
+    class PhysicsInformedNN_pbc:  # noqa: N801 (the authors' name)
+        pass
+
+    for cls in (DNN, PhysicsInformedNN_pbc):
+        cls.__module__, cls.__qualname__ = "net_pbc", cls.__name__
+        setattr(module, cls.__name__, cls)
+    torch.manual_seed(seed)
+    x = np.linspace(0, 2 * np.pi, 256, endpoint=False)
+    t = np.linspace(0, 1, 100)
+
+    def column(a) -> torch.Tensor:
+        return torch.tensor(np.asarray(a, np.float64).reshape(-1, 1), dtype=torch.float32)
+
+    f = convection_data(0.0, n_f).x_collocation
+    obj = PhysicsInformedNN_pbc()
+    obj.__dict__.update(
+        system=system, x_u=column(x), t_u=column(0 * x), u=column(np.sin(x)),
+        x_f=f[:, :1].clone(), t_f=f[:, 1:].clone(), x_bc_lb=column(0 * t), t_bc_lb=column(t),
+        x_bc_ub=column(0 * t + 2 * np.pi), t_bc_ub=column(t), net="DNN",
+        dnn=DNN((2, *hidden, 1)), layers=[2, *hidden, 1], beta=0.0, nu=0.0, rho=0.0,
+        G=torch.zeros(n_f, 1), L=1.0, lr=1.0, optimizer_name="LBFGS", loss_style="mean",
+        iter=0,
+    )  # fmt: skip
+    obj.__dict__.update({k: float(v) for k, v in (coefficients or {}).items()})
+    obj.__dict__.update(state)
+    sys.modules["net_pbc"] = module
+    try:
+        torch.save(obj, path)
+    finally:
+        del sys.modules["net_pbc"]
+    return path

@@ -217,6 +217,7 @@ def bench_nd_case(name: str, args: argparse.Namespace) -> dict:
     n, d = ND_CASES[name]
     values = field(_lattice(n, d), np.random.default_rng(args.seed))
     simplices = _grid_simplex_count(n, d)
+    load = os.getloadavg()[0]  # the machine is shared: wall seconds depend on it
     ours = _in_child(_ours_child, (values, (n,) * d, args.repeat), 3600, "spawn")
     gudhi = None
     if not args.no_gudhi and simplices <= GUDHI_MAX_SIMPLICES:
@@ -237,6 +238,7 @@ def bench_nd_case(name: str, args: argparse.Namespace) -> dict:
         "seconds": None if seconds is None else round(seconds, 3),
         "cpu_seconds": None if cpu is None else round(cpu, 3),
         "peak_mib": None if peak is None else round(peak / 2**20, 1),
+        "load_average": round(load, 1),
         "gudhi_seconds": None if gudhi_s is None else round(gudhi_s, 2),
         "gudhi_cpu_seconds": None if gudhi_cpu is None else round(gudhi_cpu, 2),
         "gudhi_over_ours": ratio(gudhi_s, seconds),
@@ -337,13 +339,13 @@ def run(args: argparse.Namespace) -> int:
 
 def run_model_bench(args: argparse.Namespace) -> int:
     """``lltk bench sampling`` / ``hessian``: a record per model and thread count."""
-    from lltk.commands.sample import _model_name
+    from lltk.sampling.config import check_model_name
 
     models = args.model or ["resnet20", "resnet20-noskip", "pinn"]
     for name in models:
         try:
-            _model_name(name)
-        except argparse.ArgumentTypeError as exc:
+            check_model_name(name)
+        except ValueError as exc:
             raise ValueError(f"--model: {exc}") from None
     threads = args.threads or [1, 2]
     for flag, value, least in (
@@ -422,6 +424,7 @@ def run_topology(args: argparse.Namespace) -> int:
         else:
             print(" ".join(f"{rec[c]!s:>16}" for c in (*cols, "ratio_to_argsort")), flush=True)
     nd_cols = ("case", "vertices", "simplices", "seconds", "cpu_seconds", "peak_mib")
+    nd_cols += ("load_average",)
     nd_cols += ("gudhi_seconds", "gudhi_cpu_seconds", "gudhi_over_ours", "gudhi_over_ours_cpu")
     nd_cols += ("pairs_by_dimension",)
     nd = [c for c in args.cases if c in ND_CASES]

@@ -11,17 +11,18 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
-from types import ModuleType
 
+from lltk import sampling
+from lltk.commands import path_argument
 from lltk.errors import UserError
+from lltk.sampling.config import SampleConfig
+from lltk.topology_csv import TopologyConfig, write_topology_csv
 
 VIEWS = ("landscape", "merge_tree", "persistence_diagram")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lltk demo``."""
-    from lltk.commands import path_argument
-
     p = subparsers.add_parser(
         "demo",
         help="train a PINN, sample its loss landscape, render landscape, merge tree, diagram",
@@ -41,22 +42,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Sample, compute topology, render; print the three PNG paths."""
-    from lltk.commands import sample, topology
     from lltk.render import RenderError, render_views
 
     start = time.perf_counter()
     out = Path(args.out)
-    beta = f"{args.beta:g}"
-    landscape = out / f"pinn_beta{beta}_seed{args.seed}.vti"
-    argv = [
-        "sample", "pinn", "--beta", beta, "--seed", str(args.seed), "--dim", "2",
-        "--resolution", str(args.resolution), "--distance", str(args.distance),
-        "--directions", "random", "--out", str(landscape),
-    ]  # fmt: skip
+    landscape = out / f"pinn_beta{args.beta:g}_seed{args.seed}.vti"
+    config = SampleConfig(
+        model="pinn",
+        beta=args.beta,
+        seed=args.seed,
+        dim=2,
+        resolution=args.resolution,
+        distance=args.distance,
+        directions="random",
+        out=landscape,
+    )
     print(f"lltk demo: 1/3 training (or reusing) the PINN and sampling -> {landscape}")
-    _step(sample, argv)
+    sampling.run(config)
     print("lltk demo: 2/3 join tree and persistence diagram -> CSV")
-    _step(topology, ["topology", str(landscape), "--out", str(out)])
+    write_topology_csv(TopologyConfig(input=landscape, out=out))
     print("lltk demo: 3/3 rendering through ParaView and lltk's plugins")
     try:
         pngs = render_views(landscape, out / "png", VIEWS)
@@ -68,12 +72,3 @@ def run(args: argparse.Namespace) -> int:
     for png in pngs:
         print(png)
     return 0
-
-
-def _step(command: ModuleType, argv: list[str]) -> None:
-    """Run the lltk command ``command`` (its module) on ``argv`` as the command line parses
-    it; its errors reach ``lltk demo``'s one line."""
-    parser = argparse.ArgumentParser(prog="lltk")
-    command.register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    args.func(args)

@@ -64,9 +64,18 @@ def ttk_proxy(simple, task: str):
     return None
 
 
-def choose(task: str, mode: int) -> str:
-    """``"ttk"`` or ``"lltk"`` for ``task`` under the Backend property value ``mode``."""
+def choose(task: str, mode: int, vtu_grid: bool = False) -> str:
+    """``"ttk"`` or ``"lltk"`` for ``task`` under the Backend property value ``mode``.
+    A grid landscape in a .vtu (``vtu_grid``: GridShape, up to 6 axes) is lltk's alone:
+    TTK triangulates image data of up to 3 axes, and would read the .vtu as a graph."""
     if mode == LLTK:
+        return "lltk"
+    if vtu_grid:
+        if mode == TTK:
+            raise InputError(
+                "Backend is TTK but the input is an n-D grid landscape (a .vtu with "
+                "GridShape), which TTK reads as a graph: set Backend to Automatic or lltk"
+            )
         return "lltk"
     available = ttk_class(task) is not None
     if mode == TTK and not available:

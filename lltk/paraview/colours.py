@@ -1,10 +1,12 @@
-"""The colours of TTK's ``CriticalType`` codes, named, in every view that shows them.
+"""The colours of TTK's ``CriticalType`` codes and of the diagram's homology dimensions,
+named, in every view that shows them.
 
 :func:`critical_names` and :func:`critical_legend` say how a landscape of a given kind
-names and colours the codes; :mod:`lltk.render.style` applies them to its views, and
-:func:`install_defaults` makes them ParaView's default colour map for any array named
-``CriticalType``, so that a filter applied in the GUI shows categorical colours with
-names instead of a continuous blue-red ramp from 0 to 4. The id arrays (:data:`ID_ARRAYS`:
+names and colours the codes; :func:`dimension_legend` names a persistence pair's
+``Dimension`` (H0, H1, ...); :mod:`lltk.render.style` applies them to its views, and
+:func:`install_defaults` makes them ParaView's default colour maps for any array named
+``CriticalType`` or ``Dimension``, so that a filter applied in the GUI shows categorical
+colours with names instead of a continuous blue-red ramp. The id arrays (:data:`ID_ARRAYS`:
 a segment, a branch, a basin, a pair) get :func:`id_lookup_table`'s colours, one of its
 own to each id, where a ramp gave neighbouring segments the same blue.
 """
@@ -24,6 +26,18 @@ CRITICAL_COLOURS = {
     3: ("maximum", [0.85, 0.10, 0.10]),
     4: ("degenerate", [0.60, 0.20, 0.70]),
 }
+#: The colour of each homology dimension's pairs (H0 to H5: a 6-D grid's diagram has
+#: them all), none a critical type's (the diagram's ends carry those), and of the
+#: diagonal (``Dimension`` -1).
+DIMENSION_COLOURS = [
+    [0.00, 0.62, 0.45],
+    [0.80, 0.47, 0.65],
+    [0.34, 0.71, 0.91],
+    [0.55, 0.34, 0.29],
+    [0.00, 0.00, 0.00],
+    [0.50, 0.50, 0.00],
+]
+DIAGONAL_COLOUR = [0.55, 0.55, 0.55]
 #: The priority of lltk's defaults among ParaView's settings: below the user's own
 #: (1.0 and up) and the site's, above nothing.
 DEFAULTS_PRIORITY = 0.05
@@ -31,12 +45,15 @@ DEFAULTS_PRIORITY = 0.05
 
 def critical_names(kind: str) -> dict[int, tuple[str, list[float]]]:
     """TTK's CriticalType codes named (and coloured) by what they are in a landscape of
-    ``kind`` ("surface", "volume" or "points"). TTK's codes stay in the arrays: on a 2-D
-    grid a saddle is 1 in the critical points and 2 in a saddle-maximum pair of the
-    diagram, yet a 2-D landscape has one kind of saddle; only a 3-D grid has 1- and
-    2-saddles."""
+    ``kind`` ("surface", "volume", "ndgrid" or "points"). TTK's codes stay in the arrays:
+    on a 2-D grid a saddle is 1 in the critical points and 2 in a saddle-maximum pair of
+    the diagram, yet a 2-D landscape has one kind of saddle; a 3-D grid has 1- and
+    2-saddles; on a grid of 4 to 6 axes ("ndgrid") code 2 is every k-saddle with k >= 2
+    (a pair's ``Dimension`` tells k)."""
     if kind == "volume":
         return dict(CRITICAL_COLOURS)
+    if kind == "ndgrid":
+        return {**CRITICAL_COLOURS, 2: ("k-saddle (k >= 2)", CRITICAL_COLOURS[2][1])}
     names = dict(CRITICAL_COLOURS)
     names[1] = names[2] = ("saddle", CRITICAL_COLOURS[1][1])
     return names
@@ -56,6 +73,20 @@ def critical_legend(kind: str) -> tuple[list[str], list[float], list[float]]:
     annotations = [x for k, (label, _) in shown.items() for x in (str(k), label)]
     colours = [c for _, colour in shown.values() for c in colour]
     return annotations, colours, other
+
+
+def dimension_legend(
+    top: int = len(DIMENSION_COLOURS) - 1,
+) -> tuple[list[str], list[float], list[float]]:
+    """A categorical colour map's ``Annotations``, ``IndexedColors`` and ``NanColor`` for
+    the diagram's ``Dimension`` array: H0 to H``top`` (:data:`DIMENSION_COLOURS`; a grid
+    of n axes has H0 to H(n - 1), a graph H0), the diagonal (-1) unnamed in grey."""
+    annotations: list[str] = []
+    colours: list[float] = []
+    for k, colour in enumerate(DIMENSION_COLOURS[: top + 1]):
+        annotations += [str(k), f"H{k}"]
+        colours += colour
+    return annotations, colours, DIAGONAL_COLOUR
 
 
 #: Integer arrays that name things (TTK's names): coloured as categories, not on a ramp.
@@ -99,21 +130,29 @@ def id_lookup_table(n: int = ID_COLOURS) -> dict:
     }
 
 
-def default_settings() -> dict:
-    """ParaView settings (its JSON layout) that colour any ``CriticalType`` array by
-    :func:`critical_legend` (a saddle named once: the landscape's dimension is not known
-    where the GUI picks a colour map) under the title "Critical type", and the
-    :data:`ID_ARRAYS` by :func:`id_lookup_table`."""
-    annotations, colours, nan = critical_legend("surface")
-    table = {
+def _categories(legend: tuple[list[str], list[float], list[float]]) -> dict:
+    annotations, colours, nan = legend
+    return {
         "IndexedLookup": 1,  # the XML name of Interpret Values As Categories
         "AnnotationsInitialized": 1,
         "Annotations": annotations,
         "IndexedColors": colours,
         "NanColor": nan,
     }
-    ids = {name: {"PVLookupTable": id_lookup_table()} for name in ID_ARRAYS}
-    return {"array_lookup_tables": {"CriticalType": {"PVLookupTable": table}, **ids}}
+
+
+def default_settings() -> dict:
+    """ParaView settings (its JSON layout) that colour any ``CriticalType`` array by
+    :func:`critical_legend` (a saddle named once: the landscape's dimension is not known
+    where the GUI picks a colour map), any ``Dimension`` array by :func:`dimension_legend`
+    and the :data:`ID_ARRAYS` by :func:`id_lookup_table`."""
+    return {
+        "array_lookup_tables": {
+            "CriticalType": {"PVLookupTable": _categories(critical_legend("surface"))},
+            "Dimension": {"PVLookupTable": _categories(dimension_legend())},
+            **{name: {"PVLookupTable": id_lookup_table()} for name in ID_ARRAYS},
+        }
+    }
 
 
 def install_defaults() -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 from vtkmodules.vtkCommonDataModel import vtkDataSet
 
-from lltk import topology
 from lltk.paraview.vtkdata import FilterResult, field_data, scalar_input, table, tag_backend
+from lltk.topology.diagram import persistence_pairs
 from lltk.topology.metrics import landscape_metrics
 
 
@@ -20,7 +20,7 @@ def compute(dataset: vtkDataSet, array: str | None) -> FilterResult:
     field = scalar_input(dataset, array)
     # As the engine and `lltk topology` count them: diverged samples at +inf.
     values = np.where(field.invalid, np.inf, field.values)
-    numbers = landscape_metrics(topology.persistence_pairs(values, field.domain))
+    numbers = landscape_metrics(persistence_pairs(values, field.domain))
     finite = field.original[~field.invalid]
     columns: dict[str, np.ndarray | list[str]] = {
         "ScalarField": [field.name],

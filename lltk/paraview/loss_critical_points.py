@@ -8,10 +8,9 @@ from __future__ import annotations
 import numpy as np
 from vtkmodules.vtkCommonDataModel import vtkDataSet
 
-from lltk import topology
 from lltk.paraview import backend
 from lltk.paraview.vtkdata import FilterResult, polydata, scalar_input, tag_backend, ttk_order
-from lltk.topology.geometry import critical_point_spheres
+from lltk.topology.critical import critical_point_spheres, critical_points
 
 
 def compute(dataset: vtkDataSet, array: str | None, mode: int) -> FilterResult:
@@ -20,13 +19,11 @@ def compute(dataset: vtkDataSet, array: str | None, mode: int) -> FilterResult:
     as TTK gives them), and a sphere around each with the same arrays (port 1); none at
     a NaN or infinite (diverged) sample, where only the plateau's tie-breaking puts them."""
     field = scalar_input(dataset, array)
-    which = backend.choose("critical_points", mode)
+    which = backend.choose("critical_points", mode, field.vtu_grid)
     if which == "ttk":
         ids, types = backend.ttk_critical_points(field.source, field.name)
     else:
-        ids, types = topology.critical_points(
-            field.values, field.domain, ttk_order(dataset, field.name)
-        )
+        ids, types = critical_points(field.values, field.domain, ttk_order(dataset, field.name))
     ids = np.asarray(ids, np.int64)
     keep = ~field.invalid[ids]  # a diverged sample is no critical point of the landscape
     ids, types = ids[keep], np.asarray(types)[keep]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 from vtkmodules.vtkCommonDataModel import VTK_LINE, VTK_VERTEX, vtkDataSet
 
-from lltk import topology
 from lltk.paraview import backend
 from lltk.paraview.vtkdata import (
     FilterResult,
@@ -21,8 +20,15 @@ from lltk.paraview.vtkdata import (
     ttk_order,
     unstructured_grid_of,
 )
-from lltk.topology import geometry
-from lltk.topology.profile import branch_decomposition, vertex_branches
+from lltk.topology.tree import (
+    branch_decomposition,
+    join_tree,
+    merge_tree_arcs,
+    merge_tree_nodes,
+    planar_merge_tree,
+    split_tree,
+    vertex_branches,
+)
 
 
 def compute(
@@ -33,14 +39,14 @@ def compute(
     axis drawn as ``loss_scale`` says (:func:`lltk.topology.logscale.uses_log`; field
     data ``LossScale``)."""
     field = scalar_input(dataset, array)
-    which = backend.choose("merge_tree", mode)
+    which = backend.choose("merge_tree", mode, field.vtu_grid)
     if which == "ttk":
         tree = backend.ttk_merge_tree(field.source, field.name, kind)
     else:
-        build = topology.join_tree if kind == "join" else topology.split_tree
+        build = join_tree if kind == "join" else split_tree
         tree = build(field.values, field.domain, ttk_order(dataset, field.name))
-    nodes = unstructured_grid_of(geometry.merge_tree_nodes(tree, field.points), VTK_VERTEX)
-    arcs = unstructured_grid_of(geometry.merge_tree_arcs(tree, field.points), VTK_LINE)
+    nodes = unstructured_grid_of(merge_tree_nodes(tree, field.points), VTK_VERTEX)
+    arcs = unstructured_grid_of(merge_tree_arcs(tree, field.points), VTK_LINE)
     seg = dataset.NewInstance()
     seg.ShallowCopy(dataset)
     branches = branch_decomposition(tree)
@@ -52,7 +58,7 @@ def compute(
         },
     )
     planar_geom, axis = log_loss_drawing(
-        geometry.planar_merge_tree(tree, branches), field.values, loss_scale, (1,), 0
+        planar_merge_tree(tree, branches), field.values, loss_scale, (1,), 0
     )
     planar = polydata(
         planar_geom.points,

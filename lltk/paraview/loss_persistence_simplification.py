@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 from vtkmodules.vtkCommonDataModel import vtkDataSet
 
-from lltk import topology
 from lltk.paraview import backend
 from lltk.paraview.vtkdata import (
     FilterResult,
@@ -18,7 +17,7 @@ from lltk.paraview.vtkdata import (
     tag_backend,
     ttk_order,
 )
-from lltk.topology.simplify import threshold_value
+from lltk.topology.simplify import simplify_with_order, threshold_value
 
 
 def compute(
@@ -34,11 +33,11 @@ def compute(
     if field.invalid.any() and not absolute:  # TTK's range would take in the stand-ins
         finite = field.original[~field.invalid]
         threshold, absolute = threshold_value(finite, threshold, absolute), True
-    which = backend.choose("simplification", mode)
+    which = backend.choose("simplification", mode, field.vtu_grid)
     if which == "ttk":
         values, order = backend.ttk_simplify(field.source, field.name, threshold, absolute)
     else:
-        values, order = topology.simplify_with_order(
+        values, order = simplify_with_order(
             field.values, field.domain, threshold, absolute, ttk_order(dataset, field.name)
         )
     out = dataset.NewInstance()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from vtkmodules.vtkCommonDataModel import vtkDataSet
 
-from lltk import topology
 from lltk.paraview.vtkdata import (
     FilterResult,
     log_loss_drawing,
@@ -16,8 +15,8 @@ from lltk.paraview.vtkdata import (
     set_field_data,
     tag_backend,
 )
-from lltk.topology import geometry
-from lltk.topology.profile import landscape_profile
+from lltk.topology.profile import landscape_profile, landscape_profile_polygons
+from lltk.topology.tree import join_tree
 
 
 def compute(dataset: vtkDataSet, array: str | None, loss_scale: str = "automatic") -> FilterResult:
@@ -25,8 +24,8 @@ def compute(dataset: vtkDataSet, array: str | None, loss_scale: str = "automatic
     the loss axis drawn as ``loss_scale`` says (:func:`lltk.topology.logscale.uses_log`;
     field data ``LossScale``)."""
     field = scalar_input(dataset, array)
-    tree = topology.join_tree(field.values, field.domain)
-    basins, marks = geometry.landscape_profile_polygons(
+    tree = join_tree(field.values, field.domain)
+    basins, marks = landscape_profile_polygons(
         landscape_profile(field.values, tree), field.values, tree
     )
     basins, axis = log_loss_drawing(basins, field.values, loss_scale, (1,), 0)

@@ -27,6 +27,7 @@ from vtkmodules.vtkCommonDataModel import (
 from vtkmodules.vtkFiltersCore import vtkAppendFilter
 
 from lltk import vtkxml
+from lltk.landscape import grid_shape, nd_grid_domain
 from lltk.topology import Domain, graph_domain, grid_domain, logscale
 from lltk.topology.field import (
     FieldError,
@@ -96,6 +97,12 @@ class ScalarInput:
         """True where the input's value is NaN or infinite."""
         return ~self.field.valid
 
+    @property
+    def vtu_grid(self) -> bool:
+        """True for a grid landscape in a .vtu (FieldData ``GridShape``, up to 6 axes):
+        lltk triangulates the grid, where TTK would take the cells' graph."""
+        return self.domain.is_grid and not isinstance(self.source, vtkImageData)
+
 
 def point_coordinates(dataset: vtkDataSet) -> np.ndarray:
     """The (n, 3) coordinates of the dataset's points (image data's from its grid)."""
@@ -142,10 +149,17 @@ def field_names(attributes) -> list[str]:
 
 
 def _domain(dataset: vtkDataSet, points: np.ndarray) -> Domain:
+    """The image's grid; an n-D grid landscape's grid (a .vtu with FieldData
+    ``GridShape``, read as :func:`lltk.landscape.read_landscape` reads it); else the
+    graph of the cells' edges."""
     if isinstance(dataset, vtkImageData):
         return grid_domain(
             dataset.GetDimensions(), origin=dataset.GetOrigin(), spacing=dataset.GetSpacing()
         )
+    if isinstance(dataset, vtkUnstructuredGrid):
+        shape = grid_shape(field_data(dataset).get("GridShape"), dataset.GetNumberOfPoints())
+        if shape is not None:
+            return nd_grid_domain(shape, point_array(dataset, "Coordinates"))
     return graph_domain(dataset.GetNumberOfPoints(), _graph_edges(dataset), points=points)
 
 

@@ -22,6 +22,7 @@ from lltk.render.style import (
     label_decades,
     rescale_by_itself,
     set_critical_names,
+    set_dimension_names,
     set_log_colours,
     show_axes,
     uses_log_scale,
@@ -57,13 +58,24 @@ def registered_name(source: object) -> str:
 
 
 def landscape_kind(source: object) -> str:
-    """``"surface"`` (2-D grid), ``"volume"`` (3-D grid) or ``"points"`` (a graph, .vtu)."""
+    """``"surface"`` (2-D grid), ``"volume"`` (3-D grid), ``"ndgrid"`` (a .vtu grid of 4
+    to 6 axes: FieldData ``GridShape``) or ``"points"`` (a graph, .vtu)."""
     info = source.GetDataInformation()
     if info.GetDataSetTypeAsString() != "vtkImageData":
-        return "points"
+        shape = source.FieldData.GetArray("GridShape")
+        return "ndgrid" if shape is not None and shape.GetNumberOfTuples() > 3 else "points"
     extent = info.GetExtent()
     axes = sum(extent[2 * a + 1] > extent[2 * a] for a in range(3))
     return "volume" if axes == 3 else "surface"
+
+
+def fit_dimension_names(sources: list[object], names: dict[int, str]) -> None:
+    """Name as many dimensions in the diagram's legend as its pairs hold (a 4-D grid's
+    H0 to H3, a graph's H0)."""
+    for source in sources:
+        if names[id(source.SMProxy)] == "persistence diagram":
+            dims = source.CellData["Dimension"]
+            set_dimension_names(max(0, int(dims.GetRange()[1])) if dims is not None else 0)
 
 
 def visible_bounds(view: object) -> list[float]:
@@ -150,6 +162,7 @@ def fit_views(
         log = uses_log_scale(lo, hi)
         set_log_axes(views, log)
         set_critical_names(landscape_kind(landscape))
+        fit_dimension_names(sources, names)
         for source in sources:
             if source.GetXMLName() == "Glyph":
                 source.ScaleFactor = GLYPH_SIZE * width(landscape)
@@ -163,7 +176,7 @@ def fit_views(
         pv.Render(view)
         for rep in view.Representations:
             colour = getattr(rep, "ColorArrayName", None)
-            if colour and colour[1] not in ("", "CriticalType"):
+            if colour and colour[1] not in ("", "CriticalType", "Dimension"):
                 rep.RescaleTransferFunctionToDataRange(False, True)
     for lut, array in colour_maps(views.values(), LOSS_COLOURS):
         set_log_colours(lut, log)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lltk.atomic import writable_folder
 from lltk.render.runner import PLUGINS_DIR, run_pvrender
-from lltk.render.staging import describe, inspect_landscape, stage
+from lltk.render.staging import describe, inspect_landscape, stage, stage_slice
 from lltk.render.views import FIGURE_ROWS, PANEL_SIZE, STATES_DIR, available_views, states_for
 
 
@@ -72,15 +72,19 @@ def _render(
                     file=sys.stderr,
                 )
             states = states_for(views, path, kind)
-            jobs.append(
-                {
-                    "landscape": str(path),
-                    "data_dir": str(data),
-                    "out_dir": str(out),
-                    "label": describe(path),
-                    "states": states,
-                }
-            )
+            job = {
+                "landscape": str(path),
+                "data_dir": str(data),
+                "out_dir": str(out),
+                "label": describe(path),
+                "states": states,
+            }
+            if kind == "ndgrid" and "landscape" in states:
+                # the surface state draws the 2-D slice through the centre
+                sliced, what = stage_slice(path, Path(tmp) / f"{path.stem} slice")
+                job["state_dirs"] = {"landscape": str(sliced)}
+                job["state_labels"] = {"landscape": f"{job['label']}; {what}"}
+            jobs.append(job)
         job = {
             "states_dir": str(STATES_DIR),
             "plugins_dir": str(PLUGINS_DIR),

@@ -10,9 +10,11 @@ from paraview import simple as pv
 from lltk.render.scene import NEEDS
 from lltk.render.style import (
     add_title,
+    category_legend,
     critical_marks,
     make_planar,
     scalar_bar,
+    set_dimension_names,
     style_axes,
     white_view,
 )
@@ -62,18 +64,25 @@ def merge_tree_view(reader: object) -> object:
     return view
 
 
+def _dimension_bars(rep: object, view: object) -> None:
+    """Colour the diagram's bars (cells) by ``Dimension``: H0, H1, ... with a legend below
+    the critical types'."""
+    pv.ColorBy(rep, ("CELLS", "Dimension"))
+    set_dimension_names(1)  # a 2-D landscape's, as the states are saved (fit_views fits it)
+    category_legend(rep, view, "Dimension", "Homology", 0.10)
+
+
 def persistence_diagram_view(reader: object) -> object:
-    """Each pair as a bar from the diagonal to (birth, death); ends coloured by type."""
+    """Each pair as a bar from the diagonal to (birth, death), coloured by its homology
+    dimension (H0, H1, ...); ends coloured by critical type."""
     view = white_view("RenderView", "persistence_diagram")
     diagram = getattr(pv, NEEDS["persistence_diagram"])(
         reader, registrationName="persistence diagram", LogScaleLoss="Off"
     )
     diagram = _loss_axes(diagram, "persistence_diagram", "diagram")
     rep = pv.Show(diagram, view)
-    rep.ColorArrayName = ["POINTS", ""]
-    rep.AmbientColor = [0.45, 0.45, 0.45]
-    rep.DiffuseColor = [0.45, 0.45, 0.45]
-    rep.LineWidth = 1.5
+    _dimension_bars(rep, view)
+    rep.LineWidth = 2.0
     ends = pv.PassArrays(registrationName="diagram points", Input=diagram)
     critical_marks(ends, view, "Critical type")
     style_axes(view, *LOSS_AXES["persistence_diagram"][:2])

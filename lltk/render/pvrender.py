@@ -1,7 +1,9 @@
 """Render lltk's ParaView states to PNGs (runs in pvpython; driven by :mod:`lltk.render`).
 
 ``pvpython pvrender.py JOB.json`` where the job lists, per landscape, the staged data
-directory, the output folder, a label and the states to render. Every view of every state
+directory, the output folder, a label and the states to render (and, where a state draws
+other data, its own folder and label: ``state_dirs``, ``state_labels``, e.g. an n-D
+grid's surface of its slice). Every view of every state
 becomes ``<out>/<view>.png``; ``<out>/render.json`` records what was drawn (views, data
 ranges, the critical points shown as glyphs). An optional ``figure`` entry tiles the panels
 into one PNG: a column per landscape, a row per view.
@@ -59,8 +61,8 @@ def render_job(job: dict, states_dir: Path, size: list[int]) -> dict:
         pv.ResetSession()
         views = states.load_state(
             states_dir / f"{state}.pvsm",
-            Path(job["data_dir"]),
-            job["label"],
+            Path(job.get("state_dirs", {}).get(state, job["data_dir"])),
+            job.get("state_labels", {}).get(state, job["label"]),
             style.PNG_WIDTH_SHARE,  # one view to a PNG: room beside it for its legends only
         )
         if state.startswith("landscape"):

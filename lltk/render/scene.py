@@ -131,7 +131,7 @@ def _critical_glyphs(reader: object, view: object, source: object) -> None:
     critical_type_legend(pv.Show(glyphs, view), view, "Critical points")
 
 
-def landscape_view(reader: object) -> object:
+def landscape_view(reader: object, title: str = "Loss landscape") -> object:
     """The surface warped by loss, loss colour map, contour lines, critical-point glyphs."""
     view = white_view("RenderView", "landscape")
     finite = finite_loss(reader)
@@ -147,7 +147,7 @@ def landscape_view(reader: object) -> object:
     view.AxesGrid.FacesToRender = 4  # only the floor (vtkGridAxesHelper's MIN_XY face)
     view.AxesGrid.AxesToLabel = 10  # the two front edges (MIN_Y | MAX_X)
     view.AxesGrid.CullFrontface = 0
-    add_title(view, "Loss landscape", "landscape title")
+    add_title(view, title, "landscape title")
     aim_landscape_camera(view)
     return view
 

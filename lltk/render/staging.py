@@ -77,8 +77,9 @@ def stage(landscape: str | os.PathLike, data_dir: str | os.PathLike) -> Path:
 
 
 def inspect_landscape(landscape: str | os.PathLike) -> tuple[str, int]:
-    """Which landscape state draws it — ``"surface"`` (2-D grid), ``"volume"`` (3-D grid)
-    or ``"points"`` (any .vtu, an n-D grid's included: its samples at their first three
+    """Which landscape state draws it — ``"surface"`` (2-D grid), ``"volume"`` (3-D grid),
+    ``"ndgrid"`` (a .vtu grid of 4 to 6 axes: the surface of its slice through the centre,
+    :func:`stage_slice`) or ``"points"`` (any other .vtu: its samples at their first three
     coordinates) — and how many losses are NaN or infinite (samples the
     sampler marked ``Valid`` = 0). The states draw ``Loss``: it is read by
     :func:`lltk.landscape.read_landscape`, whose :class:`~lltk.errors.UserError` names
@@ -89,12 +90,66 @@ def inspect_landscape(landscape: str | os.PathLike) -> tuple[str, int]:
     field = read_landscape(path, "Loss")
     check_drawable(path, field.values[field.valid])
     check_side_files(path)
+    if field.domain.is_grid and path.suffix == ".vtu" and len(field.domain.dims) > 3:
+        return "ndgrid", field.invalid_count
     if not field.domain.is_grid or path.suffix == ".vtu":
         return "points", field.invalid_count
     axes = len(field.domain.dims)
     if axes not in (2, 3):
         raise ValueError(f"{path}: a grid landscape needs 2 or 3 axes, got {field.domain.dims}")
     return ("surface" if axes == 2 else "volume"), field.invalid_count
+
+
+#: The directions an n-D grid landscape's surface view shows: the first two (the top two
+#: Hessian eigenvectors of ``--directions hessian``), the others at their centre.
+SLICE_AXES = (0, 1)
+
+
+def stage_slice(landscape: str | os.PathLike, data_dir: str | os.PathLike) -> tuple[Path, str]:
+    """Stage (:func:`stage`) into ``data_dir`` the 2-D slice of an n-D grid landscape (a
+    .vtu with GridShape) along :data:`SLICE_AXES` through the centre of the other axes
+    (index (size - 1) // 2: alpha 0, the trained network, on an odd grid), as a .vti
+    written there; returns the folder and what the slice is, in words."""
+    from lltk import vtkxml
+    from lltk.landscape import grid_shape
+
+    src = Path(landscape).absolute()
+    ds = vtkxml.read(src)
+    shape = grid_shape(ds.field_data.get("GridShape"), ds.number_of_points)
+    if shape is None or len(shape) < 3:
+        raise ValueError(f"{src}: not an n-D grid landscape (a .vtu with GridShape of 3+ axes)")
+    centre = [(n - 1) // 2 for n in shape]
+    index = tuple(slice(None) if a in SLICE_AXES else centre[a] for a in range(len(shape)))
+    # the points are in VTK's order (the first axis fastest): C order over reversed axes
+    point_data = {
+        name: values.reshape(shape[::-1])[index[::-1]].ravel()
+        for name, values in ds.point_data.items()
+        if values.ndim == 1
+    }
+    coords = ds.point_data.get("Coordinates")
+    origin, spacing = (0.0, 0.0), (1.0, 1.0)
+    if coords is not None and coords.ndim == 2 and coords.shape[1] == len(shape):
+        lo, hi = coords.min(axis=0), coords.max(axis=0)
+        step = (hi - lo) / np.maximum(np.array(shape) - 1, 1)
+        at = [float(lo[a] + step[a] * centre[a]) for a in range(len(shape))]
+        origin = tuple(float(lo[a]) for a in SLICE_AXES)
+        spacing = tuple(float(step[a]) for a in SLICE_AXES)
+    else:
+        at = [float(c) for c in centre]
+    others = [a for a in range(len(shape)) if a not in SLICE_AXES]
+    fixed = ", ".join(f"{a + 1} at {at[a]:g}" for a in others)
+    what = (
+        f"slice through the centre: directions {SLICE_AXES[0] + 1} and {SLICE_AXES[1] + 1} "
+        f"of {len(shape)} ({fixed})"
+    )
+    field_data = {**ds.field_data, "SliceAxes": np.array(SLICE_AXES, np.float64) + 1}
+    field_data["SliceAt"] = np.array(at)
+    out = Path(data_dir)
+    dims = tuple(shape[a] for a in SLICE_AXES)
+    image = vtkxml.image_data(point_data, dims, origin, spacing, field_data)
+    (out / "slice").mkdir(parents=True, exist_ok=True)
+    written = vtkxml.write(out / "slice" / f"{src.stem}.vti", image)
+    return stage(written, out / "staged"), what
 
 
 #: The largest magnitude ParaView draws: its geometry and colour maps compute in float32.

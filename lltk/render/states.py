@@ -94,19 +94,40 @@ LANDSCAPE_BUILDERS = {
     "volume": landscape_volume_view,
     "points": landscape_points_view,
 }
+#: The surface title of an n-D grid landscape (:func:`centre_slice`).
+SLICE_TITLE = "Loss landscape: centre slice, directions 1 and 2"
 
 
 def study_views(landscape: object, hessian_csv: Path | None = None) -> dict[str, object]:
-    """The study's views of ``landscape`` by name: the landscape as its kind is drawn, the
-    merge tree, persistence diagram and profile (those whose filter is loaded) and, when
+    """The study's views of ``landscape`` by name: the landscape as its kind is drawn (an
+    n-D grid's surface: its centre slice, :func:`centre_slice`), the merge tree,
+    persistence diagram and profile (those whose filter is loaded) and, when
     ``hessian_csv`` exists, the Hessian eigenvalue density."""
-    views = {"landscape": LANDSCAPE_BUILDERS[landscape_kind(landscape)](landscape)}
+    kind = landscape_kind(landscape)
+    if kind == "ndgrid":
+        surface = landscape_view(centre_slice(landscape), SLICE_TITLE)
+    else:
+        surface = LANDSCAPE_BUILDERS[kind](landscape)
+    views = {"landscape": surface}
     for name, builder in VIEW_BUILDERS.items():
         if has_filter(NEEDS[name]):
             views[name] = builder(landscape)
     if hessian_csv is not None and hessian_csv.is_file():
         views["hessian_density"] = hessian_density_view(hessian_csv)
     return views
+
+
+def centre_slice(landscape: object) -> object:
+    """A reader of the 2-D slice through the centre of the n-D grid landscape that
+    ``landscape`` reads (:func:`lltk.render.staging.stage_slice`, staged into a temporary
+    folder): what lltk render draws as its surface."""
+    from lltk.render.staging import stage_slice
+
+    path = landscape_file(landscape)
+    if path is None or path.suffix != ".vtu":
+        raise ValueError("the selected n-D grid landscape is not read from a .vtu file")
+    data_dir, _ = stage_slice(path, tempfile.mkdtemp(prefix="lltk-slice-"))
+    return open_landscape(data_dir)
 
 
 def _chain(source: object) -> list[object]:

@@ -1,6 +1,7 @@
 """The look of lltk's ParaView views (runs in pvpython, never in the venv): white views,
 titles, legends, axes grids, the 2-D views' and the landscape's cameras, log-scale
-colours and their decade ticks, the critical types' named colours.
+colours and their decade ticks, the critical types' and homology dimensions' named
+colours.
 
 The views themselves are :mod:`lltk.render.scene`'s and :mod:`lltk.render.plots`';
 fitting them to a landscape is :mod:`lltk.render.fitting`'s.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from paraview import simple as pv
 
-from lltk.paraview.colours import critical_legend
+from lltk.paraview.colours import critical_legend, dimension_legend
 
 BLACK = [0.0, 0.0, 0.0]
 
@@ -238,22 +239,33 @@ def show_axes(views: object) -> None:
             view.AxesGrid.Visibility = 1
 
 
-def set_critical_names(kind: str) -> None:
-    """Label the ``CriticalType`` colours for a landscape of ``kind``
-    (:func:`lltk.paraview.colours.critical_legend`: each name once in the legend)."""
-    annotations, colours, other = critical_legend(kind)
-    lut = pv.GetColorTransferFunction("CriticalType")
+def _set_categories(array: str, legend: tuple[list[str], list[float], list[float]]) -> None:
+    """Make ``array``'s colour map categorical: ``legend``'s names, colours and the colour
+    of the values it does not name (:mod:`lltk.paraview.colours`)."""
+    annotations, colours, other = legend
+    lut = pv.GetColorTransferFunction(array)
     lut.InterpretValuesAsCategories = 1
     lut.Annotations = annotations
     lut.IndexedColors = colours
     lut.NanColor = other
 
 
-def critical_type_legend(rep: object, view: object, title: str) -> None:
-    """Colour ``rep`` by ``CriticalType`` with TTK's categories and a legend."""
-    pv.ColorBy(rep, ("POINTS", "CriticalType"))
-    set_critical_names("volume")
-    lut = pv.GetColorTransferFunction("CriticalType")
+def set_critical_names(kind: str) -> None:
+    """Label the ``CriticalType`` colours for a landscape of ``kind``
+    (:func:`lltk.paraview.colours.critical_legend`: each name once in the legend)."""
+    _set_categories("CriticalType", critical_legend(kind))
+
+
+def set_dimension_names(top: int) -> None:
+    """Name the ``Dimension`` colours H0 to H``top``
+    (:func:`lltk.paraview.colours.dimension_legend`; the diagonal grey, unnamed)."""
+    _set_categories("Dimension", dimension_legend(top))
+
+
+def category_legend(rep: object, view: object, array: str, title: str, bottom: float) -> None:
+    """A legend of ``rep``'s categorical colours of ``array`` at the view's right edge,
+    from ``bottom`` (a fraction of the view's height) up."""
+    lut = pv.GetColorTransferFunction(array)
     rep.SetScalarBarVisibility(view, True)
     bar = pv.GetScalarBar(lut, view)
     bar.Title = title
@@ -264,11 +276,18 @@ def critical_type_legend(rep: object, view: object, title: str) -> None:
     # the names left of the swatches, which sit at the view's right edge, and the title
     # ending there: a name to their right ran off a narrow view ("minimur")
     bar.WindowLocation = "Any Location"
-    bar.Position = [0.93, 0.52]
+    bar.Position = [0.93, bottom]
     bar.ScalarBarLength = 0.28
     bar.TextPosition = "Ticks right/top, annotations left/bottom"
     bar.HorizontalTitle = 1
     bar.TitleJustification = "Right"
+
+
+def critical_type_legend(rep: object, view: object, title: str) -> None:
+    """Colour ``rep`` by ``CriticalType`` with TTK's categories and a legend."""
+    pv.ColorBy(rep, ("POINTS", "CriticalType"))
+    set_critical_names("volume")
+    category_legend(rep, view, "CriticalType", title, 0.52)
 
 
 def critical_marks(source: object, view: object, title: str) -> object:

@@ -49,8 +49,8 @@ def states_for(
     states = []
     for view in views:
         state = VIEW_STATES[view]
-        if state == "landscape" and kind != "surface":
-            state = f"landscape_{kind}"
+        if state == "landscape" and kind not in ("surface", "ndgrid"):
+            state = f"landscape_{kind}"  # an n-D grid's is its 2-D slice's surface
         elif state == "landscape" and side_file(landscape, "_trajectory.vtp").is_file():
             state = "landscape_trajectory"  # the training path drawn on the surface
         if state == "layout" and kind != "surface":

@@ -43,15 +43,20 @@ def _label_minor_log_ticks(ax) -> None:
     )
 
 
-def pinn_metrics_figure(rows: Sequence[dict], path: Path) -> Path:
-    """Each metric against beta (mean over seeds, every seed as a dot), one panel each;
-    a metric with a ``<column>_stderr`` (the Hessian trace) gets +-1 standard error bars."""
+def pinn_metrics_figure(
+    rows: Sequence[dict], path: Path, key: str = "beta", system: str = "convection"
+) -> Path:
+    """Each metric against ``key`` (beta; a diffusion PINN's nu, a reaction PINN's rho)
+    (mean over seeds, every seed as a dot), one panel each; a metric with a
+    ``<column>_stderr`` (the Hessian trace) gets +-1 standard error bars."""
+    from matplotlib.ticker import NullLocator
+
     plt = _pyplot()
     fig, axes = plt.subplots(2, 3, figsize=(11, 6), constrained_layout=True)
-    betas = np.array(sorted({float(r["beta"]) for r in rows}))
+    betas = np.array(sorted({float(r[key]) for r in rows}))
     for ax, (title, series, log) in zip(axes.ravel(), PINN_PANELS, strict=True):
         for column, label in series:
-            xs = np.array([float(r["beta"]) for r in rows])
+            xs = np.array([float(r[key]) for r in rows])
             ys = np.array([float(r[column]) for r in rows])
             mean = np.array([ys[xs == b].mean() for b in betas])
             line = ax.plot(betas, mean, "o-", label=label, ms=4)[0]
@@ -68,12 +73,20 @@ def pinn_metrics_figure(rows: Sequence[dict], path: Path) -> Path:
             else:  # zeros (no saddle): linear near 0, logarithmic above
                 ax.set_yscale("symlog", linthresh=float(values[values > 0].min()))
         ax.set_title(title)
-        ax.set_xlabel("beta")
-        ax.set_xticks(betas)
+        ax.set_xlabel(key)
+        if betas.min() > 0 and betas.max() >= 100 * betas.min():  # e.g. nu = 1e-5 ... 6
+            ax.set_xscale("log")
+            ax.xaxis.set_minor_locator(NullLocator())
+            ax.set_xticks(betas, [f"{b:g}" for b in betas], rotation=90, fontsize=7)
+        else:
+            ax.set_xticks(betas)
         ax.grid(alpha=0.3)
         if len(series) > 1:
             ax.legend(fontsize=8)
-    fig.suptitle("Convection PINN: errors, Hessian and loss-landscape topology against beta")
+    name = "reaction-diffusion" if system == "rd" else system
+    fig.suptitle(
+        f"{name.capitalize()} PINN: errors, Hessian and loss-landscape topology against {key}"
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=90)
     plt.close(fig)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -120,14 +121,26 @@ def describe(path: Path, field_data: dict) -> dict:
     }
 
 
-def run_reference(folder: Path, out: Path, log: Callable[[str], None] = print) -> steps.Study:
-    """The metrics (both definitions) of every landscape in ``folder`` and the claims it
-    allows, written to ``out`` (``reference_results.csv``/``.md``); the folder is checked
-    whole before anything is written."""
+@dataclass(kw_only=True)
+class ReferenceConfig:
+    """What ``lltk study reference`` runs: every .vti landscape of ``folder``, its
+    results written to ``out``."""
+
+    folder: Path
+    out: Path = Path("out/study/reference")
+
+    def __post_init__(self) -> None:
+        self.folder, self.out = Path(self.folder), Path(self.out)
+
+
+def run_reference(config: ReferenceConfig, log: Callable[[str], None] = print) -> steps.Study:
+    """The metrics (both definitions) of every landscape in ``config.folder`` and the
+    claims it allows, written to ``config.out`` (``reference_results.csv``/``.md``); the
+    folder is checked whole before anything is written."""
     from lltk import vtkxml
 
-    paths = landscape_files(Path(folder))
-    out = steps.prepare_output(out)
+    paths = landscape_files(config.folder)
+    out = steps.prepare_output(config.out)
     study = steps.Study()
     for path in paths:
         with steps.timed(study.timings, "topology"):
@@ -147,6 +160,7 @@ def run_reference(folder: Path, out: Path, log: Callable[[str], None] = print) -
             f"(all pairs) / {row['avg_persistence_ms']:.4g} (min-saddle)"
         )
     study.claims = reference_claims(study.rows)
+    folder = config.folder
     steps.finish_study(
         study, "reference", {"folder": str(folder)}, out, lambda: _write(study, folder, out), None
     )

@@ -9,10 +9,11 @@ lower average persistence.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from lltk.sampling.protocols import STUDY_DEFAULT, get_protocol
 from lltk.study import steps
 from lltk.study.tables import (
     Claim,
@@ -23,34 +24,56 @@ from lltk.study.tables import (
 )
 
 
-@dataclass
-class ResnetConfig:
-    """Sizes of the ResNet study: the authors' protocol where their code states it
-    (option-B shortcuts, their random directions spanning ``distance`` times the norm of
-    the weights, 40 x 40 landscapes, a Hessian on 1,024 training images with 100
-    iterations); ``shortcut="A"``, ``directions="filter"``, ``resolution=21``,
-    ``hessian_samples=64`` and ``hessian_steps=10`` are the former, faster choices."""
+@dataclass(kw_only=True)
+class ResnetConfig(steps.RunOptions):
+    """What ``lltk study resnet`` runs, checked when built: the authors' protocol where
+    their code states it (option-B shortcuts, their random directions spanning
+    ``distance`` times the norm of the weights, 40 x 40 landscapes, a Hessian on 1,024
+    training images with 100 iterations); ``shortcut="A"``, ``directions="filter"``,
+    ``resolution=21``, ``hessian_samples=64`` and ``hessian_steps=10`` are the former,
+    faster choices. ``resolution``, ``distance`` and ``directions`` left None take the
+    protocol's values."""
 
     seeds: tuple[int, ...] = (0, 123, 123456, 2023)
     data: str | None = None
     epochs: int = 10
     loss_samples: int = 64
-    resolution: int = 40
-    distance: float = 1.0
+    resolution: int | None = None
+    distance: float | None = None
     hessian_steps: int = 100
     hessian_samples: int = 1024
     shortcut: str = "B"
-    directions: str = "authors"
+    directions: str | None = None
     top_k: int = 2
     render: bool = True
     #: Loss barriers between the seeds of each variant (``--connect``), paths of so many points.
     connect: bool = False
     connect_points: int = 25
     #: :mod:`lltk.sampling.protocols` name (the ResNet knows ``authors`` and ``lltk``).
-    protocol: str = "authors"
+    protocol: str = STUDY_DEFAULT
     #: A folder of trained ResNet-20s (the authors' ``.pkl`` state dicts, lltk's
     #: checkpoints) to study instead of training; needs ``data`` (CIFAR-10).
     checkpoints: str | None = None
+    out: Path = Path("out/study/resnet")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.checkpoints is not None:
+            self.checkpoints = str(self.checkpoints)
+        protocol = get_protocol(self.protocol)
+        self.directions = self.directions or protocol.normalization("resnet20")
+        self.resolution = protocol.resolution if self.resolution is None else self.resolution
+        self.distance = protocol.distance if self.distance is None else self.distance
+        if not self.seeds:
+            raise ValueError("give at least one seed")
+        if self.resolution < 3:
+            raise ValueError("the resolution must be at least 3 points per axis")
+        if self.checkpoints is not None and self.data in (None, "digits"):
+            raise ValueError(
+                "--checkpoints: the authors' ResNets are CIFAR-10 networks; the study needs "
+                "CIFAR-10's python batches: --data CIFAR_DIR (CIFAR-10 cannot be downloaded "
+                "here)"
+            )
 
 
 #: Table columns and headers (both definitions of each metric: see the PINN study's).
@@ -67,22 +90,25 @@ COLUMNS = {
 CSV_EXTRA = ("residual", "TestLoss", "trace_stderr", *steps.extra_topology_columns())
 
 
-def run_resnet_study(
-    config: ResnetConfig, out: Path, log: Callable[[str], None] = print, progress: bool = False
-) -> steps.Study:
-    """Run (or reuse) every step of the ResNet study into ``out``; write tables, figure."""
-    if not config.seeds:
-        raise ValueError("give at least one seed")
-    if config.resolution < 3:
-        raise ValueError("the resolution must be at least 3 points per axis")
-    if config.checkpoints is not None and config.data in (None, "digits"):
-        raise ValueError(
-            "--checkpoints: the authors' ResNets are CIFAR-10 networks; the study needs "
-            "CIFAR-10's python batches: --data CIFAR_DIR (CIFAR-10 cannot be downloaded here)"
-        )
-    out = steps.prepare_output(out)
+def run_resnet_study(config: ResnetConfig, log: Callable[[str], None] = print) -> steps.Study:
+    """Run (or reuse) every step of the ResNet study into ``config.out``; write tables,
+    figure."""
+    out, progress = steps.prepare_output(config.out), config.progress
     study = steps.Study()
     networks: dict[str, dict] = {}
+    analysis = steps.ModelAnalysis(
+        resolution=config.resolution,
+        distance=config.distance,
+        hessian_steps=config.hessian_steps,
+        top_k=config.top_k,
+        directions=config.directions,
+        loss_key={
+            "loss_samples": config.loss_samples,
+            "hessian_samples": config.hessian_samples,
+            "data": config.data,
+        },
+        progress=progress,
+    )
     for seed, residual, trained in _models(config, study, log, progress):
         name = f"{trained.metadata['Model']}_seed{seed}"
         if config.connect:
@@ -90,23 +116,7 @@ def run_resnet_study(
         row = {"model": trained.metadata["Model"], "residual": float(residual), "seed": seed}
         row.update({k: trained.metadata[k] for k in ("TestAccuracy", "TrainLoss", "TestLoss")})
         numbers, _ = steps.analyse_model(
-            trained,
-            name,
-            seed,
-            out,
-            config.resolution,
-            config.distance,
-            config.hessian_steps,
-            config.top_k,
-            study.timings,
-            study.recomputed,
-            progress,
-            loss_key={
-                "loss_samples": config.loss_samples,
-                "hessian_samples": config.hessian_samples,
-                "data": config.data,
-            },
-            directions=config.directions,
+            trained, analysis, name=name, seed=seed, out=out, study=study
         )
         row.update(numbers)
         study.rows.append(row)
@@ -125,7 +135,7 @@ def run_resnet_study(
     steps.finish_study(
         study,
         "resnet",
-        asdict(config),
+        steps.record(config),
         out,
         lambda: _write_tables(study, config, out),
         (lambda: _render(study, out, log)) if config.render else None,
@@ -235,7 +245,7 @@ def _write_tables(study: steps.Study, config: ResnetConfig, out: Path) -> dict[s
         out,
         "resnet",
         "ResNet-20 study (with and without residual connections)",
-        asdict(config),
+        steps.record(config),
         study.rows,
         COLUMNS,
         CSV_EXTRA,

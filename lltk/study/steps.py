@@ -22,7 +22,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -308,25 +308,11 @@ def extra_topology_columns() -> tuple[str, ...]:
     return tuple(f"{kind}_{c}" for kind in DIRECTIONS for c in rest)
 
 
-def analyse_model(
-    trained,
-    name: str,
-    seed: int,
-    out: Path,
-    resolution: int,
-    distance: float,
-    hessian_steps: int,
-    top_k: int,
-    timings: dict[str, float],
-    recomputed: list[str],
-    progress: bool = False,
-    loss_key: dict | None = None,
-    directions: str = "filter",
-) -> tuple[dict[str, float], Hessian]:
-    """Hessian figures, the random- and Hessian-direction 2-D landscapes of one trained
-    model (``out/landscapes/<name>_<kind>.vti``) and their topology: a row of numbers
-    (``top_eigenvalue``, ``trace``, ``trace_stderr``, ``<kind>_<metric>``) and the Hessian
-    figures.
+@dataclass(frozen=True, kw_only=True)
+class ModelAnalysis:
+    """What :func:`analyse_model` computes for every network of a study: the Hessian
+    figures (``top_k`` eigenpairs, ``hessian_steps`` iterations) and the random- and
+    Hessian-direction 2-D landscapes (``resolution`` points per axis, span ``distance``).
 
     ``directions``: ``filter`` (filter-normalised random directions, unit Hessian
     eigenvectors, ``alpha`` in ``[-distance, distance]``), ``authors`` (the study
@@ -335,22 +321,49 @@ def analyse_model(
     ``[-distance/2, distance/2]``: the authors' span of ``distance`` times the norm) or
     ``loss-lens`` (a PINN's random-direction landscape as the authors published theirs,
     :mod:`lltk.sampling.losslens`: their directions, 40 x 40 grid in [-10, 10] and
-    published loss; the Hessian-direction one as under ``filter``).
+    published loss; the Hessian-direction one as under ``filter``). ``loss_key``: what
+    else decides the loss, for the caches (a ResNet's images and data).
     """
+
+    resolution: int
+    distance: float
+    hessian_steps: int
+    top_k: int
+    directions: str = "filter"
+    loss_key: dict | None = None
+    progress: bool = False
+
+    def __post_init__(self) -> None:
+        if self.directions not in ("filter", "authors", "loss-lens"):
+            raise ValueError(
+                f"directions must be 'filter', 'authors' or 'loss-lens', not {self.directions!r}"
+            )
+
+
+def analyse_model(
+    trained, analysis: ModelAnalysis, *, name: str, seed: int, out: Path, study: Study
+) -> tuple[dict[str, float], Hessian]:
+    """The Hessian figures, the random- and Hessian-direction 2-D landscapes of one
+    trained model (``out/landscapes/<name>_<kind>.vti``) and their topology, as
+    ``analysis`` says: a row of numbers (``top_eigenvalue``, ``trace``, ``trace_stderr``,
+    ``<kind>_<metric>``) and the Hessian figures. Timings and the files sampled anew go
+    to ``study``."""
     from lltk.sampling import losslens
     from lltk.sampling.directions import authors_directions, flatten, random_directions
 
-    if directions not in ("filter", "authors", "loss-lens"):
-        raise ValueError(
-            f"directions must be 'filter', 'authors' or 'loss-lens', not {directions!r}"
-        )
+    directions, loss_key, timings = analysis.directions, analysis.loss_key, study.timings
     authors = directions == "authors"
-    span = distance / 2 if authors else distance
+    span = analysis.distance / 2 if authors else analysis.distance
     norm = float(flatten(trained.params).double().norm())
 
     with timed(timings, "hessian"):
         hessian = hessian_step(
-            trained, out / "cache" / f"{name}_hessian.npz", top_k, hessian_steps, seed, loss_key
+            trained,
+            out / "cache" / f"{name}_hessian.npz",
+            analysis.top_k,
+            analysis.hessian_steps,
+            seed,
+            loss_key,
         )
     row = {
         "top_eigenvalue": float(hessian.eigenvalues[0]),
@@ -359,7 +372,7 @@ def analyse_model(
     }
     for kind in DIRECTIONS:
         published = kind == "random" and directions == "loss-lens"
-        grid = (losslens.STEPS, losslens.DISTANCE) if published else (resolution, span)
+        grid = (losslens.STEPS, losslens.DISTANCE) if published else (analysis.resolution, span)
         if published:
             dirs = losslens.directions(trained.params, seed).double().numpy()
         elif kind == "random" and authors:
@@ -383,13 +396,13 @@ def analyse_model(
                 *grid,
                 seed,
                 hessian,
-                progress,
-                loss_key,
-                normalization,
-                published,
+                progress=analysis.progress,
+                loss_key=loss_key,
+                normalization=normalization,
+                published=published,
             )
         if fresh:
-            recomputed.append(str(path))
+            study.recomputed.append(str(path))
         with timed(timings, "topology"):
             metrics = topology_step(path, out / "metrics" / f"{path.stem}.json")
         for key, column in TOPOLOGY_COLUMNS.items():
@@ -439,6 +452,29 @@ class Study:
     recomputed: list[str] = field(default_factory=list)
     #: With ``--connect``: the loss barrier of each pair of seeds (:mod:`lltk.study.connectivity`).
     barriers: list[dict] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class RunOptions:
+    """How a study runs, not what it computes, in every model study's config: its folder
+    ``out``, torch's ``threads`` (0: torch's default) and progress bars. Left out of the
+    study's record (:func:`record`)."""
+
+    out: Path
+    threads: int = 1
+    progress: bool = False
+
+    def __post_init__(self) -> None:
+        self.out = Path(self.out)
+        if self.threads < 0:
+            raise ValueError(f"--threads must be >= 0, not {self.threads}")
+
+
+def record(config: Any) -> dict[str, Any]:
+    """What a study's ``config`` (a dataclass) computes, as its run records it
+    (``<study>_run.json``, the results' header): its fields but the :class:`RunOptions`."""
+    run = {f.name for f in fields(RunOptions)}
+    return {k: v for k, v in asdict(config).items() if k not in run}
 
 
 def prepare_output(out: Path) -> Path:

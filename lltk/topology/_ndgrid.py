@@ -318,10 +318,20 @@ def _lowest_completion(verts, size, prank, lin, slot, span, adjacency, bits):
 
 @numba.njit(cache=True)
 def _key(verts, size, vectors, slot, span, strides):
-    """A unique int64 of the simplex ``verts[:size]`` (padded ids): its base vertex (the
-    least corner, x reversed) and the chain of 0/1 offsets of its other vertices."""
-    d = vectors.shape[1]
+    """A unique int64 of the simplex ``verts[:size]`` (padded ids, highest rank first, as
+    every caller lists them): its first vertex and its other vertices' neighbour slots
+    (mixed radix) where that fits in 63 bits for every simplex of ``size`` on the grid
+    (``strides[-1]``: the padded vertex count), else (large 6-D grids' top cells) its
+    base vertex (the least corner, x reversed) and the chain of 0/1 offsets of its
+    other vertices."""
     h = verts[0]
+    k_nb = vectors.shape[0]
+    if float(strides[strides.size - 1]) * float(k_nb) ** (size - 1) < 9.0e18:
+        code = h
+        for i in range(1, size):
+            code = code * k_nb + slot[verts[i] - h + span]
+        return code
+    d = vectors.shape[1]
     base = np.zeros(d, np.int64)
     for i in range(1, size):
         o = slot[verts[i] - h + span]
@@ -700,7 +710,7 @@ def grid_pairs(rank: np.ndarray, dims: tuple[int, ...]) -> list[tuple[np.ndarray
     porder = pid[order]
     vectors, adjacency = neighbour_tables(d)
     lin, slot, span = _offsets(dims, vectors)
-    strides = np.cumprod([1] + [n + 2 for n in dims[:-1]]).astype(np.int64)
+    strides = np.cumprod([1] + [n + 2 for n in dims]).astype(np.int64)  # and the padded count
     geometry = (vectors, slot, span, strides)
     pairs: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0, np.int64),) * 2] * d
     pairs[0] = minimum_saddle_ranks(porder, prank, lin)

@@ -1,12 +1,17 @@
-"""Critical points as TTK's ScalarFieldCriticalPoints classifies them."""
+"""Critical points as TTK's ScalarFieldCriticalPoints classifies them, and the spheres the
+Loss Critical Points filter draws around them."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
+from scipy.spatial import ConvexHull
 
 from lltk.topology._jit import numba
 from lltk.topology._sweep import _find, max_degree
 from lltk.topology.domain import Domain, sweep_order
+from lltk.topology.geometry import Geometry
 from lltk.topology.tree import (
     DEGENERATE,
     MAXIMUM,
@@ -83,6 +88,18 @@ def critical_points(
     Graphs follow its 1-D rule literally: an isolated vertex (no lower, no upper
     neighbour) comes out as a 1-saddle, as in TTK. ``order``: a TTK order array that
     replaces the (value, id) order.
+
+    Four minima in the corners of a 3 x 3 grid, saddles between them, a maximum in the
+    middle:
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> loss = np.array([[0.0, 3.0, 1.0], [3.0, 4.0, 3.0], [1.0, 3.0, 2.0]]).ravel()
+    >>> ids, types = critical_points(loss, grid_domain((3, 3)))
+    >>> ids.tolist()
+    [0, 1, 2, 3, 4, 5, 6, 7, 8]
+    >>> types.tolist()  # TTK's CriticalType: 0 minimum, 1 saddle, 3 maximum
+    [0, 1, 0, 1, 3, 1, 0, 1, 0]
     """
     v = check_values(values, domain)
     _, rank = sweep_order(v) if order is None else given_order(order, v.size)
@@ -136,3 +153,54 @@ def _boundary_saddles(types: np.ndarray, rank: np.ndarray, domain: Domain, one_o
     np.logical_or.at(up_b, src, ~is_lower & bnd[nb])
     types[cand[up_b[cand] & ~low_b[cand]]] = SADDLE1
     types[cand[~up_b[cand] & low_b[cand]]] = SADDLE2
+
+
+#: Sphere radius around a critical point, as a fraction of the landscape's largest extent.
+SPHERE_RADIUS = 0.015
+
+
+@cache
+def unit_icosphere() -> tuple[np.ndarray, np.ndarray]:
+    """The unit sphere as an icosahedron subdivided once: (points (42, 3), triangles
+    (80, 3) wound counter-clockwise seen from outside)."""
+    phi = (1 + 5**0.5) / 2
+    base = np.array([(0, s, t * phi) for s in (-1, 1) for t in (-1, 1)], np.float64)
+    corners = np.concatenate([np.roll(base, k, axis=1) for k in range(3)])
+    gap = np.linalg.norm(corners[:, None] - corners[None], axis=-1)
+    i, j = np.nonzero(np.triu(np.isclose(gap, 2.0)))  # the icosahedron's 30 edges
+    points = np.concatenate([corners, (corners[i] + corners[j]) / 2])
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    triangles = ConvexHull(points).simplices
+    a, b, c = (points[triangles[:, k]] for k in range(3))
+    inward = np.einsum("ij,ij->i", np.cross(b - a, c - a), a) < 0
+    triangles[inward] = triangles[inward][:, ::-1]
+    return points, triangles
+
+
+def critical_point_spheres(
+    positions: np.ndarray, point_data: dict[str, np.ndarray], extent: float
+) -> Geometry:
+    """A sphere around each critical point, of radius :data:`SPHERE_RADIUS` times the
+    landscape's largest ``extent`` (1 where that is 0), each point's arrays on its sphere's
+    points: markers that stay visible whatever the view's zoom (TTK's
+    IcospheresFromPoints, built in).
+
+    >>> import numpy as np
+    >>> centres = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    >>> balls = critical_point_spheres(centres, {"CriticalType": np.array([0, 3])}, 1.0)
+    >>> balls.points.shape, balls.cells.shape  # 42 points and 80 triangles a sphere
+    ((84, 3), (160, 3))
+    >>> bool(np.allclose(np.linalg.norm(balls.points[:42], axis=1), SPHERE_RADIUS))
+    True
+    >>> balls.point_data["CriticalType"][[0, 41, 42, 83]].tolist()
+    [0, 0, 3, 3]
+    """
+    unit, triangles = unit_icosphere()
+    radius = SPHERE_RADIUS * (extent if extent > 0 else 1.0)
+    positions = np.asarray(positions, np.float64).reshape(-1, 3)
+    n, k = positions.shape[0], unit.shape[0]
+    return Geometry(
+        points=(positions[:, None, :] + radius * unit[None]).reshape(-1, 3),
+        cells=(triangles[None] + k * np.arange(n)[:, None, None]).reshape(-1, 3),
+        point_data={name: np.repeat(np.asarray(v), k, axis=0) for name, v in point_data.items()},
+    )

@@ -1,4 +1,5 @@
-"""Persistence diagrams with TTK's pairs, types and row order."""
+"""Persistence diagrams with TTK's pairs, types and row order, and the diagram as the
+Loss Persistence Diagram filter draws it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from lltk.topology._lowerstar import kuhn_tables, lower_star_pairs, minimum_sadd
 from lltk.topology._ndgrid import check_grid_memory, grid_pairs
 from lltk.topology._sweep import outside_split_pairs
 from lltk.topology.domain import Domain, sweep_order
+from lltk.topology.geometry import Geometry
 from lltk.topology.tree import (
     MAXIMUM,
     MINIMUM,
@@ -95,6 +97,20 @@ def persistence_pairs(
     the minimum-saddle pairs come from a sweep that reads the neighbours from the grid
     (:func:`lltk.topology._lowerstar.minimum_saddle_pairs`, faster than the join tree's
     sweep, which lists them first); a grid has one component.
+
+    Four minima in the corners of a 3 x 3 grid, saddles between them, a maximum in the
+    middle:
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> loss = np.array([[0.0, 3.0, 1.0], [3.0, 4.0, 3.0], [1.0, 3.0, 2.0]]).ravel()
+    >>> diagram = persistence_pairs(loss, grid_domain((3, 3)))
+    >>> diagram.birth_vertex.tolist(), diagram.death_vertex.tolist()
+    ([0, 2, 6, 8, 7], [4, 1, 3, 5, 4])
+    >>> diagram.pair_type.tolist()  # -1 global, 0 minimum-saddle, 2 saddle-maximum
+    [-1, 0, 0, 0, 2]
+    >>> diagram.persistence.tolist()
+    [4.0, 2.0, 2.0, 1.0, 1.0]
     """
     if domain.dims is None or len(domain.dims) < 2:
         return diagram_from_sweep(*sweep(values, domain, "join", order), domain)
@@ -184,4 +200,90 @@ def _assemble(v: np.ndarray, rank: np.ndarray, blocks: list[tuple]) -> Persisten
         persistence=persistence,
         pair_type=ptype[rows].astype(np.int64),
         dimension=dim[rows].astype(np.int64),
+    )
+
+
+def select_pairs(diagram, pair_types: tuple[int, ...], threshold: float = 0.0) -> np.ndarray:
+    """Indices of the diagram's pairs of the given PairType codes with persistence >=
+    ``threshold`` (in the diagram's order).
+
+    A line with the global pair (0, 4) and one minimum-saddle pair (1, 2):
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> line = persistence_pairs(np.array([3.0, 1.0, 2.0, 0.0, 4.0]), grid_domain((5,)))
+    >>> select_pairs(line, (MIN_SADDLE,)).tolist()
+    [1]
+    >>> select_pairs(line, (MIN_SADDLE, GLOBAL), threshold=2.0).tolist()  # persistence 4 and 1
+    [0]
+    """
+    keep = np.isin(np.asarray(diagram.pair_type), pair_types)
+    keep &= np.asarray(diagram.persistence, np.float64) >= threshold
+    return np.flatnonzero(keep)
+
+
+def persistence_diagram_geometry(diagram, positions: np.ndarray, rows: np.ndarray) -> Geometry:
+    """The persistence diagram as TTK draws it, for the selected pairs ``rows``.
+
+    Two points per pair: the birth point on the diagonal (birth, birth) then the death
+    point (birth, death); a line cell per pair with ``PairIdentifier``, ``PairType``,
+    ``Persistence``, ``IsFinite`` (0 for the global minimum-maximum pair), ``Dimension``
+    (the pair's homology dimension, to colour by), and one diagonal cell
+    (``PairIdentifier`` = ``PairType`` = ``Dimension`` = -1) joining the lowest and the
+    highest birth points. Point arrays: ``ttkVertexScalarField`` (critical vertex id),
+    ``CriticalType`` and ``Coordinates`` (the vertex's position in the landscape).
+
+    Four minima in the corners of a 3 x 3 grid, saddles between them, a maximum in the
+    middle:
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> loss = np.array([[0.0, 3.0, 1.0], [3.0, 4.0, 3.0], [1.0, 3.0, 2.0]]).ravel()
+    >>> domain = grid_domain((3, 3))
+    >>> diagram = persistence_pairs(loss, domain)
+    >>> drawing = persistence_diagram_geometry(diagram, domain.points, np.array([0, 3]))
+    >>> drawing.points[:, :2].tolist()  # (birth, birth) and (birth, death) of each pair
+    [[0.0, 0.0], [0.0, 4.0], [2.0, 2.0], [2.0, 3.0]]
+    >>> drawing.cells.tolist(), drawing.cell_data["PairType"].tolist()  # last: the diagonal
+    ([[0, 1], [2, 3], [0, 2]], [-1, 0, -1])
+    """
+    birth = np.asarray(diagram.birth, np.float64)[rows]
+    death = np.asarray(diagram.death, np.float64)[rows]
+    k = rows.size
+    pts = np.zeros((2 * k, 3))
+    pts[0::2, 0] = birth
+    pts[0::2, 1] = birth
+    pts[1::2, 0] = birth
+    pts[1::2, 1] = death
+    vertex = np.empty(2 * k, np.int64)
+    vertex[0::2] = np.asarray(diagram.birth_vertex, np.int64)[rows]
+    vertex[1::2] = np.asarray(diagram.death_vertex, np.int64)[rows]
+    ctype = np.empty(2 * k, np.int64)
+    ctype[0::2] = np.asarray(diagram.birth_type, np.int64)[rows]
+    ctype[1::2] = np.asarray(diagram.death_type, np.int64)[rows]
+    pair_type = np.asarray(diagram.pair_type, np.int64)[rows]
+    cells = np.column_stack([np.arange(0, 2 * k, 2), np.arange(1, 2 * k, 2)])
+    cell_data = {
+        "PairIdentifier": np.arange(k, dtype=np.int64),
+        "PairType": pair_type,
+        "Persistence": np.asarray(diagram.persistence, np.float64)[rows],
+        "IsFinite": (pair_type != -1).astype(np.uint8),
+        "Dimension": np.asarray(diagram.dimension, np.int64)[rows],
+    }
+    if k:
+        diag = np.array([[2 * np.argmin(birth), 2 * np.argmax(birth)]])
+        cells = np.concatenate([cells, diag])
+        extra = {"PairIdentifier": -1, "PairType": -1, "Persistence": 0.0, "IsFinite": 1}
+        extra["Dimension"] = -1
+        for name, val in extra.items():
+            cell_data[name] = np.append(cell_data[name], val).astype(cell_data[name].dtype)
+    return Geometry(
+        points=pts,
+        cells=cells,
+        point_data={
+            "ttkVertexScalarField": vertex,
+            "CriticalType": ctype,
+            "Coordinates": positions[vertex] if k else np.zeros((0, 3)),
+        },
+        cell_data=cell_data,
     )

@@ -174,6 +174,12 @@ def grid_domain(
     points hold the first three coordinates. Beyond three axes the triangulation is the
     same Kuhn triangulation with x reversed, in n dimensions; its adjacency is built
     only when asked for (the merge tree's sweep), never for the persistence diagram.
+
+    >>> domain = grid_domain((3, 2, 1), spacing=(0.5, 1.0, 1.0))
+    >>> domain.dims, domain.n_vertices
+    ((3, 2), 6)
+    >>> domain.points[:4].tolist()  # x fastest
+    [[0.0, 0.0, 0.0], [0.5, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
     """
     for what, numbers in (("origin", origin), ("spacing", spacing)):
         if numbers is not None and not np.isfinite(np.asarray(numbers, float)).all():
@@ -201,6 +207,11 @@ def graph_domain(n_vertices: int, edges: np.ndarray, points: np.ndarray | None =
 
     Self-loops and repeated edges are ignored. ``points`` (n, k) are optional vertex
     coordinates (used for ``RegionSpan``; padded to 3 columns).
+
+    >>> import numpy as np
+    >>> square = graph_domain(4, np.array([[0, 1], [1, 2], [2, 3], [3, 0], [1, 0], [2, 2]]))
+    >>> square.is_grid, square.edges().tolist()  # the repeated edge and the loop dropped
+    (False, [[0, 1], [0, 3], [1, 2], [2, 3]])
     """
     n = int(n_vertices)
     if n < 0:

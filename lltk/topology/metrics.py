@@ -67,6 +67,18 @@ def landscape_metrics(diagram) -> dict[str, float]:
     ``MaxPersistence`` (0 without such a pair); and ``AllPairsCount``,
     ``AllPairsAveragePersistence``, ``AllPairsTotalPersistence``,
     ``AllPairsMaxPersistence`` over every pair of the diagram.
+
+    Four minima in the corners of a 3 x 3 grid, saddles between them, a maximum in the
+    middle:
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain, persistence_pairs
+    >>> loss = np.array([[0.0, 3.0, 1.0], [3.0, 4.0, 3.0], [1.0, 3.0, 2.0]]).ravel()
+    >>> metrics = landscape_metrics(persistence_pairs(loss, grid_domain((3, 3))))
+    >>> metrics["MinimaCount"], metrics["SaddleCount"], metrics["SaddleMaximumPairs"]
+    (4.0, 3.0, 1.0)
+    >>> metrics["TotalPersistence"], metrics["MaxPersistence"]  # 2 + 2 + 1 over 3 pairs
+    (5.0, 2.0)
     """
     birth = np.asarray(diagram.birth, np.float64)
     counted = np.isfinite(birth)

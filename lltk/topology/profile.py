@@ -1,4 +1,5 @@
-"""Branch decomposition of a merge tree and the topological landscape profile.
+"""The topological landscape profile and its drawing (the Topological Landscape Profile
+filter).
 
 The profile (Oesterling et al. 2013, as Geniesse et al. 2024 use it for loss landscapes)
 lays the vertices of a landscape out along one axis so that every merge-tree branch, a
@@ -14,83 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class Branches:
-    """The branch decomposition (elder rule) of a merge tree.
-
-    Branch ``b`` runs from the leaf node ``leaf[b]`` (a minimum of a join tree) up to
-    the node ``top[b]`` where it dies: the saddle where it meets an older branch, or the
-    root for the branch of the oldest leaf of each component. Branches are numbered by
-    age (branch 0 holds the global minimum of a join tree). ``parent[b]`` is the branch
-    it dies into (-1 for a root branch), ``persistence[b]`` = |scalar(top) -
-    scalar(leaf)|, ``arc_branch`` / ``node_branch`` the branch of each arc / node (a
-    saddle belongs to the older branch that continues through it).
-    """
-
-    leaf: np.ndarray
-    top: np.ndarray
-    parent: np.ndarray
-    persistence: np.ndarray
-    arc_branch: np.ndarray
-    node_branch: np.ndarray
-
-    @property
-    def n_branches(self) -> int:
-        """Number of branches (= number of leaves)."""
-        return int(self.leaf.size)
-
-
-def node_rank(tree) -> np.ndarray:
-    """Position of each node in the tree's sweep (ascending (value, id) for a join tree)."""
-    order = np.lexsort((tree.node_vertex, tree.node_scalar))
-    if tree.kind == "split":
-        order = order[::-1]
-    rank = np.empty(order.size, np.int64)
-    rank[order] = np.arange(order.size)
-    return rank
-
-
-def branch_decomposition(tree) -> Branches:
-    """The elder-rule branches of a :class:`lltk.topology.MergeTree` (join or split)."""
-    n = tree.n_nodes
-    rank = node_rank(tree)
-    arc_down = np.asarray(tree.arc_down, np.int64)
-    arc_up = np.asarray(tree.arc_up, np.int64)
-    has_up = np.zeros(n, bool)
-    has_up[arc_down] = True
-    by_up = np.argsort(arc_up, kind="stable")
-    bounds = np.searchsorted(arc_up[by_up], np.arange(n + 1))
-    leaf_of = np.full(n, -1, np.int64)
-    for node in np.argsort(rank):
-        children = arc_down[by_up[bounds[node] : bounds[node + 1]]]
-        if children.size == 0:
-            leaf_of[node] = node
-        else:
-            leaves = leaf_of[children]
-            leaf_of[node] = leaves[np.argmin(rank[leaves])]
-    leaves = np.flatnonzero(np.bincount(arc_up, minlength=n)[:n] == 0)
-    leaves = leaves[np.argsort(rank[leaves])]
-    branch_of_leaf = np.full(n, -1, np.int64)
-    branch_of_leaf[leaves] = np.arange(leaves.size)
-    node_branch = branch_of_leaf[leaf_of]
-    arc_branch = node_branch[arc_down]
-    top = np.full(leaves.size, -1, np.int64)
-    dies = node_branch[arc_up] != arc_branch
-    top[arc_branch[dies]] = arc_up[dies]
-    roots = np.flatnonzero(~has_up)
-    top[node_branch[roots]] = roots
-    parent = node_branch[top]  # a branch may also die at a root where it merges
-    parent[node_branch[roots]] = -1
-    scalar = np.asarray(tree.node_scalar, np.float64)
-    return Branches(
-        leaf=leaves,
-        top=top,
-        parent=parent,
-        persistence=np.abs(scalar[top] - scalar[leaves]),
-        arc_branch=arc_branch,
-        node_branch=node_branch,
-    )
+from lltk.topology.geometry import Geometry
+from lltk.topology.tree import Branches, branch_decomposition, vertex_branches
 
 
 @dataclass(frozen=True)
@@ -115,15 +41,24 @@ class Profile:
     mean: np.ndarray
 
 
-def vertex_branches(tree, branches: Branches) -> np.ndarray:
-    """The branch that holds each vertex (its arc's branch; nodes: their own branch)."""
-    vb = branches.arc_branch[np.asarray(tree.segmentation, np.int64)]
-    vb[np.asarray(tree.node_vertex, np.int64)] = branches.node_branch
-    return vb
-
-
 def landscape_profile(values: np.ndarray, tree) -> Profile:
-    """The landscape profile of ``values`` from its join tree (see module docstring)."""
+    """The landscape profile of ``values`` from its join tree (see module docstring).
+
+    Basin 0, of the global minimum 3, spans all five columns, floor 0 to rim 4; basin 1,
+    of the minimum 1, lies inside it over columns 1 and 2 (vertices 1 and 2), floor 1 to
+    the saddle's 2.
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain, join_tree
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> profile = landscape_profile(values, join_tree(values, grid_domain((5,))))
+    >>> profile.start.tolist(), profile.stop.tolist()
+    ([0, 1], [5, 2])
+    >>> profile.floor.tolist(), profile.rim.tolist()
+    ([0.0, 1.0], [4.0, 2.0])
+    >>> profile.position.tolist()  # each vertex's column
+    [0, 1, 3, 2, 4]
+    """
     if tree.kind != "join":
         raise ValueError("the landscape profile is built from a join tree (basins of minima)")
     v = np.asarray(values, np.float64).reshape(-1)
@@ -180,3 +115,93 @@ def landscape_profile(values: np.ndarray, tree) -> Profile:
         rim=scalar[br.top],
         mean=mean,
     )
+
+
+def profile_unit(values: np.ndarray) -> float:
+    """Width of one vertex column of the profile: the value range over the number of
+    vertices, so the whole profile is as wide as it is deep."""
+    v = np.asarray(values, np.float64)
+    span = float(v.max() - v.min()) if v.size else 0.0
+    return span / v.size if span > 0 else 1.0
+
+
+def landscape_profile_polygons(
+    profile: Profile, values: np.ndarray, tree
+) -> tuple[Geometry, Geometry]:
+    """Quads of the landscape profile and its marked critical points.
+
+    Column ``x`` of vertex ``v`` is the quad [x, x+1] (times :func:`profile_unit`, so
+    the picture is about square) from its value up to the rim of its
+    innermost basin; each sub-basin adds the rectangle between its rim and its parent's
+    rim over its interval. So every basin is filled down to the landscape's profile, its
+    width the region size and its depth the persistence, sub-basins nested. Quads carry
+    ``BasinId``, ``MeanLoss`` (the basin's mean value, for colouring), ``Persistence``
+    and ``RegionSize``. The second geometry holds the minima (at the floor of each
+    basin) and the saddles (at the rim where a sub-basin joins its parent) with
+    ``CriticalType``, ``VertexId``, ``BasinId`` and ``Scalar``.
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain, join_tree
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> tree = join_tree(values, grid_domain((5,)))
+    >>> quads, marks = landscape_profile_polygons(landscape_profile(values, tree), values, tree)
+    >>> quads.cells.shape, quads.cell_data["BasinId"].tolist()  # a quad per vertex, one more
+    ((6, 4), [0, 1, 0, 0, 0, 0])
+    >>> marks.point_data["VertexId"].tolist(), marks.point_data["Scalar"].tolist()
+    ([3, 1, 2], [0.0, 1.0, 2.0])
+    """
+    br = profile.branches
+    v = np.asarray(values, np.float64).reshape(-1)
+    x = profile.position.astype(np.float64)
+    basin = profile.vertex_basin
+    child = np.flatnonzero(br.parent >= 0)
+    x0 = np.concatenate([x, profile.start[child].astype(np.float64)])
+    x1 = np.concatenate([x + 1.0, profile.stop[child].astype(np.float64)])
+    y0 = np.concatenate([v, profile.rim[child]])
+    y1 = np.concatenate([profile.rim[basin], profile.rim[br.parent[child]]])
+    owner = np.concatenate([basin, br.parent[child]])
+    corners = np.stack(
+        [
+            np.column_stack([x0, y0]),
+            np.column_stack([x1, y0]),
+            np.column_stack([x1, y1]),
+            np.column_stack([x0, y1]),
+        ],
+        axis=1,
+    ).reshape(-1, 2)
+    unit = profile_unit(v)
+    points = np.column_stack([corners * [unit, 1.0], np.zeros(len(corners))])
+    quads = np.arange(len(corners)).reshape(-1, 4)
+    size = (profile.stop - profile.start).astype(np.int64)
+    cells = Geometry(
+        points=points,
+        cells=quads,
+        cell_data={
+            "BasinId": owner,
+            "MeanLoss": profile.mean[owner],
+            "Persistence": br.persistence[owner],
+            "RegionSize": size[owner],
+        },
+    )
+    node_vertex = np.asarray(tree.node_vertex, np.int64)
+    leaf_v = node_vertex[br.leaf]
+    sad_v = node_vertex[br.top[child]]
+    parent_min_x = x[node_vertex[br.leaf[br.parent[child]]]]
+    sad_x = np.where(
+        profile.start[child] > parent_min_x, profile.start[child], profile.stop[child]
+    ).astype(np.float64)
+    mx = np.concatenate([x[leaf_v] + 0.5, sad_x])
+    my = np.concatenate([profile.floor, profile.rim[child]])
+    marks = Geometry(
+        points=np.column_stack([mx * unit, my, np.zeros(mx.size)]),
+        cells=np.arange(mx.size)[:, None],
+        point_data={
+            "CriticalType": np.asarray(tree.node_type, np.int64)[
+                np.concatenate([br.leaf, br.top[child]])
+            ],
+            "VertexId": np.concatenate([leaf_v, sad_v]),
+            "BasinId": np.concatenate([np.arange(br.n_branches), child]),
+            "Scalar": my,
+        },
+    )
+    return cells, marks

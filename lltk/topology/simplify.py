@@ -241,6 +241,19 @@ def simplify(
     rule, ties by vertex id), and every vertex of a removed basin takes its saddle's
     value. :func:`simplify_with_order` also gives the order that TTK puts on the
     flattened basins; ``order`` (a TTK order array) replaces the (value, id) order.
+
+    The basin of the minimum 1 has persistence 1 (it dies at the saddle 2), a quarter of
+    the range 4:
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> simplify(values, grid_domain((5,)), 0.25).tolist()  # 1 <= 0.25 x 4: flattened
+    [3.0, 2.0, 2.0, 0.0, 4.0]
+    >>> simplify(values, grid_domain((5,)), 0.2).tolist()  # 1 > 0.2 x 4: kept
+    [3.0, 1.0, 2.0, 0.0, 4.0]
+    >>> simplify(values, grid_domain((5,)), 1.0, absolute=True).tolist()
+    [3.0, 2.0, 2.0, 0.0, 4.0]
     """
     v, _, saddle = _flattened(values, domain, threshold, absolute, order)
     return _flat_values(v, saddle)

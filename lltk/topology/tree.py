@@ -1,4 +1,6 @@
-"""Join and split trees (TTK's MergeandContourTreeFTM output) by a union-find sweep."""
+"""Join and split trees (TTK's MergeandContourTreeFTM output) by a union-find sweep, their
+branch decomposition, and what the Loss Merge Tree filter draws of them: the nodes, the
+arcs and the planar tree."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import numpy as np
 
 from lltk.topology._sweep import ftm_saddle_order, join_sweep
 from lltk.topology.domain import Domain, sweep_order
+from lltk.topology.geometry import Geometry
 
 #: TTK's CriticalType codes.
 MINIMUM, SADDLE1, SADDLE2, MAXIMUM, DEGENERATE, REGULAR = 0, 1, 2, 3, 4, 5
@@ -192,12 +195,37 @@ def tree_from_sweep(v: np.ndarray, rank: np.ndarray, res: tuple, domain: Domain,
 
 def join_tree(values: np.ndarray, domain: Domain, order: np.ndarray | None = None) -> MergeTree:
     """The join tree (sublevel-set components merging upwards), as TTK's FTM gives it;
-    ``order``: a TTK order array that replaces the (value, id) order."""
+    ``order``: a TTK order array that replaces the (value, id) order.
+
+    A line of five vertices: the basins of the minima 1 and 3 join at the saddle 2, and
+    the maximum 4 is the root (``node_type``: TTK's CriticalType, 0 minimum, 1 saddle,
+    3 maximum).
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> tree = join_tree(values, grid_domain((5,)))
+    >>> tree.node_vertex.tolist(), tree.node_type.tolist()
+    ([1, 3, 2, 4], [0, 0, 1, 3])
+    >>> list(zip(tree.arc_down.tolist(), tree.arc_up.tolist()))  # arcs, from node to node
+    [(0, 2), (1, 2), (2, 3)]
+    """
     return tree_from_sweep(*sweep(values, domain, "join", order), domain, "join")
 
 
 def split_tree(values: np.ndarray, domain: Domain, order: np.ndarray | None = None) -> MergeTree:
-    """The split tree (superlevel-set components merging downwards)."""
+    """The split tree (superlevel-set components merging downwards).
+
+    The same line: the maxima 0, 2 and 4 are its leaves, the 2-saddle 1 joins the first
+    two, and the global minimum 3 is the root.
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> tree = split_tree(values, grid_domain((5,)))
+    >>> tree.node_vertex.tolist(), tree.node_type.tolist()
+    ([0, 2, 4, 1, 3], [3, 3, 3, 2, 0])
+    """
     return tree_from_sweep(*sweep(values, domain, "split", order), domain, "split")
 
 
@@ -249,6 +277,15 @@ def join_level(tree: MergeTree, values: np.ndarray, u: int, v: int) -> tuple[flo
     That vertex is the saddle node where the tree joins the basins of ``u`` and ``v``,
     unless one of them lies on the other's way up (then it is ``u`` or ``v`` itself).
     Walks the arcs upwards from each vertex's arc: a few tree nodes, no vertex loop.
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> tree = join_tree(values, grid_domain((5,)))
+    >>> join_level(tree, values, 1, 3)  # the two basins meet at the saddle, vertex 2
+    (2.0, 2)
+    >>> join_level(tree, values, 0, 1)  # 0 lies on 1's way up
+    (3.0, 0)
     """
     if tree.kind != "join":
         raise ValueError("join_level needs a join tree")
@@ -270,3 +307,233 @@ def join_level(tree: MergeTree, values: np.ndarray, u: int, v: int) -> tuple[flo
     candidates = [int(u), int(v), int(tree.node_vertex[meet])]
     top = max(candidates, key=lambda w: (v_all[w], w))
     return float(v_all[top]), top
+
+
+@dataclass(frozen=True)
+class Branches:
+    """The branch decomposition (elder rule) of a merge tree.
+
+    Branch ``b`` runs from the leaf node ``leaf[b]`` (a minimum of a join tree) up to
+    the node ``top[b]`` where it dies: the saddle where it meets an older branch, or the
+    root for the branch of the oldest leaf of each component. Branches are numbered by
+    age (branch 0 holds the global minimum of a join tree). ``parent[b]`` is the branch
+    it dies into (-1 for a root branch), ``persistence[b]`` = |scalar(top) -
+    scalar(leaf)|, ``arc_branch`` / ``node_branch`` the branch of each arc / node (a
+    saddle belongs to the older branch that continues through it).
+    """
+
+    leaf: np.ndarray
+    top: np.ndarray
+    parent: np.ndarray
+    persistence: np.ndarray
+    arc_branch: np.ndarray
+    node_branch: np.ndarray
+
+    @property
+    def n_branches(self) -> int:
+        """Number of branches (= number of leaves)."""
+        return int(self.leaf.size)
+
+
+def node_rank(tree) -> np.ndarray:
+    """Position of each node in the tree's sweep (ascending (value, id) for a join tree)."""
+    order = np.lexsort((tree.node_vertex, tree.node_scalar))
+    if tree.kind == "split":
+        order = order[::-1]
+    rank = np.empty(order.size, np.int64)
+    rank[order] = np.arange(order.size)
+    return rank
+
+
+def branch_decomposition(tree) -> Branches:
+    """The elder-rule branches of a :class:`lltk.topology.MergeTree` (join or split).
+
+    The younger minimum 1 dies at the saddle 2 into the branch of the global minimum 3,
+    which runs up to the root 4:
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> tree = join_tree(values, grid_domain((5,)))
+    >>> branches = branch_decomposition(tree)
+    >>> tree.node_vertex[branches.leaf].tolist(), tree.node_vertex[branches.top].tolist()
+    ([3, 1], [4, 2])
+    >>> branches.parent.tolist(), branches.persistence.tolist()
+    ([-1, 0], [4.0, 1.0])
+    """
+    n = tree.n_nodes
+    rank = node_rank(tree)
+    arc_down = np.asarray(tree.arc_down, np.int64)
+    arc_up = np.asarray(tree.arc_up, np.int64)
+    has_up = np.zeros(n, bool)
+    has_up[arc_down] = True
+    by_up = np.argsort(arc_up, kind="stable")
+    bounds = np.searchsorted(arc_up[by_up], np.arange(n + 1))
+    leaf_of = np.full(n, -1, np.int64)
+    for node in np.argsort(rank):
+        children = arc_down[by_up[bounds[node] : bounds[node + 1]]]
+        if children.size == 0:
+            leaf_of[node] = node
+        else:
+            leaves = leaf_of[children]
+            leaf_of[node] = leaves[np.argmin(rank[leaves])]
+    leaves = np.flatnonzero(np.bincount(arc_up, minlength=n)[:n] == 0)
+    leaves = leaves[np.argsort(rank[leaves])]
+    branch_of_leaf = np.full(n, -1, np.int64)
+    branch_of_leaf[leaves] = np.arange(leaves.size)
+    node_branch = branch_of_leaf[leaf_of]
+    arc_branch = node_branch[arc_down]
+    top = np.full(leaves.size, -1, np.int64)
+    dies = node_branch[arc_up] != arc_branch
+    top[arc_branch[dies]] = arc_up[dies]
+    roots = np.flatnonzero(~has_up)
+    top[node_branch[roots]] = roots
+    parent = node_branch[top]  # a branch may also die at a root where it merges
+    parent[node_branch[roots]] = -1
+    scalar = np.asarray(tree.node_scalar, np.float64)
+    return Branches(
+        leaf=leaves,
+        top=top,
+        parent=parent,
+        persistence=np.abs(scalar[top] - scalar[leaves]),
+        arc_branch=arc_branch,
+        node_branch=node_branch,
+    )
+
+
+def vertex_branches(tree, branches: Branches) -> np.ndarray:
+    """The branch that holds each vertex (its arc's branch; nodes: their own branch)."""
+    vb = branches.arc_branch[np.asarray(tree.segmentation, np.int64)]
+    vb[np.asarray(tree.node_vertex, np.int64)] = branches.node_branch
+    return vb
+
+
+def merge_tree_nodes(tree, positions: np.ndarray) -> Geometry:
+    """TTK FTM's node output: one vertex cell per node at its vertex position."""
+    vertex = np.asarray(tree.node_vertex, np.int64)
+    return Geometry(
+        points=positions[vertex],
+        cells=np.arange(vertex.size)[:, None],
+        point_data={
+            "NodeId": np.arange(vertex.size, dtype=np.int64),
+            "Scalar": np.asarray(tree.node_scalar, np.float64),
+            "VertexId": vertex,
+            "CriticalType": np.asarray(tree.node_type, np.int64),
+            "RegionSize": np.asarray(tree.region_size, np.int64),
+            "RegionSpan": np.asarray(tree.region_span, np.float64),
+        },
+    )
+
+
+def _arc_regions(tree) -> tuple[np.ndarray, np.ndarray]:
+    """Regular vertices per arc and the distance between its end nodes' vertices,
+    as the arc's lower node reports them."""
+    down = np.asarray(tree.arc_down, np.int64)
+    return (
+        np.asarray(tree.region_size, np.int64)[down],
+        np.asarray(tree.region_span, np.float64)[down],
+    )
+
+
+def merge_tree_arcs(tree, positions: np.ndarray) -> Geometry:
+    """TTK FTM's arc output: a line per arc between its end nodes' vertex positions."""
+    vertex = np.asarray(tree.node_vertex, np.int64)
+    down = np.asarray(tree.arc_down, np.int64)
+    up = np.asarray(tree.arc_up, np.int64)
+    size, span = _arc_regions(tree)
+    return Geometry(
+        points=positions[vertex],
+        cells=np.column_stack([down, up]),
+        point_data={"Scalar": np.asarray(tree.node_scalar, np.float64)},
+        cell_data={
+            "SegmentationId": np.arange(down.size, dtype=np.int64),
+            "downNodeId": down,
+            "upNodeId": up,
+            "RegionSize": size,
+            "RegionSpan": span,
+        },
+    )
+
+
+def branch_columns(branches: Branches, node_rank_of_top: np.ndarray) -> np.ndarray:
+    """Column of each branch in a crossing-free planar layout.
+
+    Pre-order: a branch, then its sub-branches, nearest first in order of their saddles
+    (lowest first for a join tree), so a farther sub-branch's horizontal link passes
+    beyond the nearer ones' whole subtrees.
+    """
+    nb = branches.n_branches
+    kids: list[list[int]] = [[] for _ in range(nb)]
+    for b in np.argsort(node_rank_of_top, kind="stable"):
+        if branches.parent[b] >= 0:
+            kids[branches.parent[b]].append(int(b))
+    column = np.zeros(nb, np.int64)
+    nxt = 0
+    stack = [int(b) for b in np.flatnonzero(branches.parent < 0)[::-1]]
+    while stack:
+        b = stack.pop()
+        column[b] = nxt
+        nxt += 1
+        stack.extend(reversed(kids[b]))
+    return column
+
+
+def planar_merge_tree(tree, branches: Branches) -> Geometry:
+    """A planar 2-D drawing of the merge tree by its branch decomposition ``branches``
+    (:func:`branch_decomposition`).
+
+    Each branch is a vertical segment at its own x from its leaf (a minimum, at its
+    loss) to its top, the saddle where it dies (the root for the oldest branch); a
+    horizontal segment at the saddle's value links it to its parent branch, where a
+    *dummy* copy of the saddle lies (``isDummyNode`` = 1), as in TTK's planar merge-tree
+    layout. x spans [0, value range) so the picture is roughly square. Arrays follow
+    TTK's: ``NodeId``, ``Scalar``, ``VertexId``, ``CriticalType``, ``RegionSize``,
+    ``RegionSpan``, ``Persistence``, ``BranchNodeID``, ``isDummyNode``; lines carry
+    ``BranchNodeID`` and ``Persistence``.
+
+    >>> import numpy as np
+    >>> from lltk.topology import grid_domain
+    >>> values = np.array([3.0, 1.0, 2.0, 0.0, 4.0])  # minima at vertices 1 and 3
+    >>> tree = join_tree(values, grid_domain((5,)))
+    >>> planar = planar_merge_tree(tree, branch_decomposition(tree))
+    >>> planar.points[:, :2].tolist()  # two leaves, two tops, the saddle's dummy copy
+    [[0.0, 0.0], [2.0, 1.0], [0.0, 4.0], [2.0, 2.0], [0.0, 2.0]]
+    >>> planar.cells.tolist(), planar.point_data["isDummyNode"].tolist()
+    ([[0, 2], [1, 3], [3, 4]], [0, 0, 0, 0, 1])
+    """
+    br = branches
+    scalar = np.asarray(tree.node_scalar, np.float64)
+    column = branch_columns(br, node_rank(tree)[br.top])
+    value_range = float(scalar.max() - scalar.min()) if scalar.size else 0.0
+    unit = value_range / br.n_branches if value_range > 0 else 1.0
+    x = column * unit
+    nb = br.n_branches
+    child = np.flatnonzero(br.parent >= 0)
+    node = np.concatenate([br.leaf, br.top, br.top[child]])
+    branch = np.concatenate([np.arange(nb), np.arange(nb), child])
+    px = np.concatenate([x, x, x[br.parent[child]]])
+    dummy = np.concatenate([np.zeros(2 * nb, np.uint8), np.ones(child.size, np.uint8)])
+    points = np.column_stack([px, scalar[node], np.zeros(node.size)])
+    vertical = np.column_stack([np.arange(nb), nb + np.arange(nb)])
+    horizontal = np.column_stack([nb + child, 2 * nb + np.arange(child.size)])
+    line_branch = np.concatenate([np.arange(nb), child])
+    return Geometry(
+        points=points,
+        cells=np.concatenate([vertical, horizontal]),
+        point_data={
+            "NodeId": node,
+            "Scalar": scalar[node],
+            "VertexId": np.asarray(tree.node_vertex, np.int64)[node],
+            "CriticalType": np.asarray(tree.node_type, np.int64)[node],
+            "RegionSize": np.asarray(tree.region_size, np.int64)[node],
+            "RegionSpan": np.asarray(tree.region_span, np.float64)[node],
+            "Persistence": br.persistence[branch],
+            "BranchNodeID": branch,
+            "isDummyNode": dummy,
+        },
+        cell_data={
+            "BranchNodeID": line_branch,
+            "Persistence": br.persistence[line_branch],
+            "isHorizontal": np.concatenate([np.zeros(nb, np.uint8), np.ones(child.size, np.uint8)]),
+        },
+    )

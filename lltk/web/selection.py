@@ -3,9 +3,9 @@
 :func:`landscape_views` simplifies the field (:func:`lltk.topology.simplify`, the core of
 the Loss Persistence Simplification filter) and then computes what the ParaView filters
 draw: critical points, join tree and its planar drawing, persistence diagram, the
-topological landscape profile (:mod:`lltk.topology.geometry`). The surface and the marks
-on it are flat arrays in vtk.js's layout (points ``x y z ...``, cells ``k i1 .. ik ...``),
-the 2-D views SVG strings (:mod:`lltk.web.svg`).
+topological landscape profile (:mod:`lltk.topology.tree`, :mod:`lltk.topology.profile`).
+The surface and the marks on it are flat arrays in vtk.js's layout (points ``x y z ...``,
+cells ``k i1 .. ik ...``), the 2-D views SVG strings (:mod:`lltk.web.svg`).
 """
 
 from __future__ import annotations
@@ -96,8 +96,8 @@ def mesh(landscape: LandscapeField, positions: np.ndarray) -> dict[str, list]:
 
 
 def spheres(positions: np.ndarray, scale: float = 1.0) -> dict[str, list]:
-    """Spheres around ``positions`` (:func:`lltk.topology.geometry.critical_point_spheres`)."""
-    from lltk.topology.geometry import critical_point_spheres
+    """Spheres around ``positions`` (:func:`lltk.topology.critical.critical_point_spheres`)."""
+    from lltk.topology.critical import critical_point_spheres
 
     geometry = critical_point_spheres(positions, {}, 2.0 * scale)
     return {
@@ -156,12 +156,8 @@ def landscape_views(
     density: tuple[np.ndarray, np.ndarray] | None,
 ) -> dict[str, object]:
     """Everything the page shows for one landscape, as state values (see module docstring)."""
-    from lltk.topology.geometry import (
-        landscape_profile_polygons,
-        planar_merge_tree,
-        profile_unit,
-    )
-    from lltk.topology.profile import branch_decomposition, landscape_profile
+    from lltk.topology.profile import landscape_profile, landscape_profile_polygons, profile_unit
+    from lltk.topology.tree import branch_decomposition, planar_merge_tree
 
     scale = LossScale.of(analysis.values, log)  # one transform for every loss axis
     scalars = scale.drawn(analysis.values)

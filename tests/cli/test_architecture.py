@@ -1,10 +1,12 @@
 """docs/architecture.md stays true to the code: every file, folder and dotted name it
-mentions exists (issue 29). Names are resolved without importing (ast), so the check
-needs neither torch nor ParaView."""
+mentions exists, each filter's row of proxy, adapter and core module is one stem of
+imports, and the public entry points carry a runnable example (issue 29). Names are
+resolved without importing (ast), so the check needs neither torch nor ParaView."""
 
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from functools import cache
 from pathlib import Path
@@ -13,6 +15,35 @@ REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "architecture.md"
 #: Folders that install under lltk (pyproject's package-dir).
 MAPPED = {"lltk/plugins": "plugins", "lltk/pvstates": "pvstates", "lltk/sampling": "sampling"}
+#: The public entry points (the README's and each filter's core), each with a docstring
+#: example that ``make test`` runs (``--doctest-modules``).
+ENTRY_POINTS = (
+    "lltk.landscape.read_landscape",
+    "lltk.vtkxml.read",
+    "lltk.topology.domain.grid_domain",
+    "lltk.topology.domain.graph_domain",
+    "lltk.topology.tree.join_tree",
+    "lltk.topology.tree.split_tree",
+    "lltk.topology.tree.join_level",
+    "lltk.topology.tree.branch_decomposition",
+    "lltk.topology.tree.planar_merge_tree",
+    "lltk.topology.diagram.persistence_pairs",
+    "lltk.topology.diagram.select_pairs",
+    "lltk.topology.diagram.persistence_diagram_geometry",
+    "lltk.topology.critical.critical_points",
+    "lltk.topology.critical.critical_point_spheres",
+    "lltk.topology.simplify.simplify",
+    "lltk.topology.simplify.threshold_value",
+    "lltk.topology.profile.landscape_profile",
+    "lltk.topology.profile.landscape_profile_polygons",
+    "lltk.topology.metrics.landscape_metrics",
+    "lltk.topology.distance.distance_matrices",
+    "lltk.topology.distance.wasserstein_distance",
+    "lltk.sampling.landscape.sample_landscape",
+    "lltk.sampling.closure.model_loss_closure",
+    "lltk.sampling.directions.random_directions",
+    "lltk.sampling.export.write_landscape",
+)
 TOP = (
     "lltk", "sampling", "plugins", "pvstates", "tests", "docs", "scripts", "benchmarks", "docker"
 )
@@ -77,6 +108,60 @@ def _resolves(dotted: str) -> bool:
             rest = parts[cut:]
             return not rest or rest[0] in _top_level_names(module)
     return False
+
+
+def filter_rows() -> list[tuple[str, str, str]]:
+    """(proxy, adapter, core) paths of the document's filter table."""
+    cell = r"\|\s*`([\w/.]+)`\s*"
+    return re.findall(rf"^\|[^|`]+{cell}{cell}{cell}\|$", DOC.read_text(), re.M)
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Dotted names a file imports: each ``from`` module and its names, each ``import``."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return found
+
+
+def _dotted(path: str) -> str:
+    return path.removesuffix(".py").replace("/", ".")
+
+
+def test_each_filter_is_one_stem_of_three_files():
+    rows = filter_rows()
+    proxies = {p.name for p in (REPO / "plugins").glob("lltk_*.py")}
+    assert {Path(proxy).name for proxy, _, _ in rows} == proxies, "a filter is missing a row"
+    broken = [
+        f"{a} does not import {b}"
+        for row in rows
+        for a, b in itertools.pairwise(row)
+        if _dotted(b) not in imported_modules(REPO / a)
+    ]
+    assert not broken
+
+
+def test_the_stem_check_fails_on_a_wrong_row():
+    assert "lltk.topology.tree" not in imported_modules(REPO / "lltk/paraview/landscape_metrics.py")
+
+
+def _function(dotted: str) -> ast.FunctionDef | None:
+    module, _, name = dotted.rpartition(".")
+    tree = ast.parse(_on_disk(module.replace(".", "/") + ".py").read_text())
+    return next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+
+
+def test_every_entry_point_has_a_runnable_example():
+    missing = [
+        name
+        for name in ENTRY_POINTS
+        if (f := _function(name)) is None or ">>> " not in (ast.get_docstring(f) or "")
+    ]
+    assert not missing, f"no docstring example in {missing}"
+    assert _function("lltk.topology.tree.no_such_function") is None
 
 
 def test_every_path_the_architecture_names_exists():

@@ -574,11 +574,39 @@ def _pinn_checkpoint(how: str) -> bytes:
     return buf.getvalue()
 
 
+def _authors_pinn(draw, how: str) -> bytes:
+    """An authors' PINN file (their pickled ``PhysicsInformedNN_pbc``) of a drawn system:
+    as it is, with a system name lltk does not know, or with tensors that do not fit."""
+    import torch
+    from conftest import write_authors_pinn
+
+    from lltk.sampling.pde import SYSTEMS
+
+    system = draw(st.sampled_from(SYSTEMS))
+    coefficients = {k: draw(st.floats(0, 8)) for k in ("beta", "nu", "rho")}
+    state = {}
+    if how == "authors-system":
+        state["system"] = draw(st.text(min_size=1, max_size=12).filter(lambda s: s not in SYSTEMS))
+    elif how == "authors-misfit":
+        state.update(draw(st.sampled_from([
+            {"x_f": torch.zeros(7, 1)}, {"u": torch.zeros(255, 1)}, {"t_bc_ub": torch.zeros(3, 2)},
+            {"G": torch.ones(20, 1)}, {"nu": "2"}, {"x_u": torch.zeros(0, 1)},
+        ])))  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "p.pt"
+        write_authors_pinn(path, coefficients=coefficients, **{"system": system, **state})
+        return path.read_bytes()
+
+
 @st.composite
 def checkpoint_files(draw, marker: Path):
-    """A checkpoint file: planted globals, not a torch file, damaged, misfit or NaN."""
+    """A checkpoint file: planted globals, not a torch file, damaged, misfit or NaN; an
+    authors' PINN of any system, of an unknown one, or with tensors that do not fit."""
     how = draw(st.sampled_from(["planted", "planted-bare", "bytes", "truncated", "flip",
-                                "misfit", "nan", "valid"]))  # fmt: skip
+                                "misfit", "nan", "valid", "authors-valid", "authors-system",
+                                "authors-misfit"]))  # fmt: skip
+    if how.startswith("authors"):
+        return how, _authors_pinn(draw, how)
     if how.startswith("planted"):
         payload = _pickle_calling(*draw(st.sampled_from(PLANTED)), marker)
         return how, payload if how == "planted-bare" else _archive({"a/data.pkl": payload})
@@ -614,8 +642,13 @@ def test_checkpoint_files(data):
         side = [out, out.with_name("l_solution.vti")]
         outcome = check_contract(rc, err, "sample", side)
         assert not marker.exists(), "a planted pickle ran"
-        if how.startswith("planted") or how in ("bytes", "misfit") or model != "pinn":
+        if how.startswith("planted") or how in ("bytes", "misfit", "authors-system",
+                                                "authors-misfit") or model != "pinn":
             assert rc == 2, (how, model)
+        if how in ("authors-system", "authors-misfit") and model == "pinn":
+            assert rc == 2 and "not an authors' PINN checkpoint" in err, (how, err)
+        if how == "authors-valid" and model == "pinn":
+            assert rc == 0, err
         if rc == 0:
             valid = vtkxml.read(out).point_data["Valid"]
             assert (how == "nan") == (not valid.any()), how

@@ -10,9 +10,11 @@ import pytest
 
 pytest.importorskip("torch")
 
+from lltk import vtkxml
 from lltk.cli import main
 from lltk.landscape import read_landscape
 from lltk.render import inspect_landscape
+from lltk.render.staging import stage_slice
 from lltk.sampling import export
 from lltk.sampling.landscape import LandscapeResult
 from lltk.topology import grid_domain, persistence_pairs
@@ -61,8 +63,25 @@ def test_4d_grid_vtu_round_trip_and_diagram_csv(tmp_path, capsys) -> None:
     counts = np.bincount(dgm.dimension)
     assert ", ".join(f"H{k}: {c}" for k, c in enumerate(counts)) in out
     assert (tmp_path / "t" / "l4_MergeTree.csv").is_file()
-    # lltk render draws an n-D landscape as its samples, as before it was read as a grid
-    assert inspect_landscape(path) == ("points", 0)
+    # lltk render draws an n-D grid landscape's surface as its slice through the centre
+    assert inspect_landscape(path) == ("ndgrid", 0)
+
+
+def test_slice_through_the_centre_is_directions_1_and_2(tmp_path) -> None:
+    res = _landscape(4, 5)
+    res.loss[1, 3, 2, 2] = np.nan  # a diverged sample stays NaN (Valid 0) in the slice
+    path = export.write_landscape(tmp_path / "l4.vtu", res, {"Model": "pinn", "Beta": 5.0})
+    staged, what = stage_slice(path, tmp_path / "slice")
+    ds = vtkxml.read(staged / "landscape.vti")
+    assert ds.dimensions == (5, 5, 1)
+    # res.loss is indexed [alpha_1, ..., alpha_4]; the image's x (fastest) is alpha_1
+    np.testing.assert_array_equal(ds.point_data["Loss"], res.loss[:, :, 2, 2].ravel(order="F"))
+    assert ds.point_data["Valid"].sum() == 24
+    np.testing.assert_allclose(ds.origin[:2], [-1.0, -1.0])
+    np.testing.assert_allclose(ds.spacing[:2], [0.5, 0.5])
+    assert list(ds.field_data["SliceAt"]) == [0.0, 0.0, 0.0, 0.0]
+    assert ds.field_data["Beta"][0] == 5.0  # the label (describe) reads the same FieldData
+    assert what == "slice through the centre: directions 1 and 2 of 4 (3 at 0, 4 at 0)"
 
 
 def test_2d_and_3d_grid_vtu_give_the_vti_diagram(tmp_path) -> None:

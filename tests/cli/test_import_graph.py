@@ -55,8 +55,9 @@ def import_graph() -> dict[str, set[str]]:
                 if node.level:
                     keep = package.split(".")[: len(package.split(".")) - node.level + 1]
                     base = ".".join([*keep, base] if base else keep)
-                names.add(base)
-                names.update(f"{base}.{a.name}" for a in node.names)
+                for a in node.names:
+                    dotted = f"{base}.{a.name}"
+                    names.add(dotted if dotted in modules else base)
         targets = {resolve(n) for n in names if n.startswith("lltk")}
         graph[module] = {t for t in targets if t and t != module}
     return graph
@@ -108,6 +109,20 @@ def test_no_imports_upwards_between_layers():
         if module == layer or module.startswith(layer + ".")
         for target in targets
         if any(target == a or target.startswith(a + ".") for a in above)
+    ]
+    assert upward == []
+
+
+def test_no_library_module_imports_the_command_line():
+    """Every module but the command line's own (and ``python -m lltk``) is a library: it
+    may be called from a notebook, so it never reaches up into ``lltk.commands``/``cli``."""
+    command_line = ("lltk.commands", "lltk.cli", "lltk.__main__")
+    upward = [
+        f"{module} imports {target}"
+        for module, targets in import_graph().items()
+        if not module.startswith(command_line)
+        for target in targets
+        if target.startswith(("lltk.commands", "lltk.cli"))
     ]
     assert upward == []
 

@@ -202,3 +202,36 @@ def test_training_path_is_drawn_on_the_landscape_and_from_above(tmp_path, pvpyth
     inner = px[200:520, 250:650]  # inside the map: no text there, and viridis has no black
     dark = int((inner.max(axis=2) < 60).sum())  # the path's tube
     assert dark > 200, dark
+
+
+@pytest.mark.slow
+@pytest.mark.paraview
+def test_nd_grid_draws_its_centre_slice_and_every_dimension(tmp_path, pvpython):
+    """A 4-D grid landscape (.vtu with GridShape): the surface is its slice along
+    directions 1 and 2 through the centre (its glyphs are that slice's critical points),
+    and the diagram's bars carry each homology dimension's colour."""
+    from lltk.paraview.colours import DIMENSION_COLOURS
+
+    shape = (5, 5, 5, 5)
+    ds = vtkxml.read(write_graph(tmp_path / "data", stem="grid4", resolution=5))
+    grids = np.meshgrid(*[np.linspace(-1, 1, 5)] * 4, indexing="ij")
+    noise = np.random.default_rng(4).normal(size=shape)
+    loss = 5 + sum(np.cos(4 * g + i) for i, g in enumerate(grids)) + 0.3 * noise
+    ds.point_data["Loss"] = loss.ravel(order="F")  # VTK's order: direction 1 fastest
+    ds.field_data["GridShape"] = np.array(shape, np.float64)
+    path = vtkxml.write(tmp_path / "data" / "grid4.vtu", ds)
+    views = ["landscape", "persistence_diagram"]
+    result = render([path], tmp_path / "out", views=views)
+    record = result.records[0]
+    assert record["states"] == ["landscape", "persistence_diagram"]
+    centre = loss[:, :, 2, 2].ravel(order="F")
+    ids, _ = topology.critical_points(centre, topology.grid_domain((5, 5)))
+    assert record["critical_points"]["glyphs"] == len(ids)
+    dims = topology.persistence_pairs(ds.point_data["Loss"], topology.grid_domain(shape)).dimension
+    assert set(dims.tolist()) == {0, 1, 2, 3}
+    px = _pixels(result.views[path.absolute()]["persistence_diagram"]).astype(int)
+    plot = px[:, : int(0.75 * px.shape[1])]  # left of the legends
+    for k in range(4):
+        colour = np.round(255 * np.array(DIMENSION_COLOURS[k])).astype(int)
+        near = (np.abs(plot - colour).max(axis=2) < 30).sum()
+        assert near > 20, f"no H{k} bar drawn ({near} pixels of its colour)"

@@ -14,7 +14,8 @@ from scipy.sparse.csgraph import connected_components
 
 from lltk import topology
 from lltk.topology.metrics import landscape_metrics
-from lltk.topology.profile import branch_decomposition, landscape_profile
+from lltk.topology.profile import landscape_profile
+from lltk.topology.tree import branch_decomposition
 
 
 def _fields():

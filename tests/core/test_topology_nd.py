@@ -21,7 +21,7 @@ from conftest import gudhi_lower_star, reference_cases
 from lltk import vtkxml
 from lltk.topology import grid_domain, join_tree_and_diagram, persistence_pairs, vertex_order
 from lltk.topology._ndgrid import grid_pairs
-from lltk.topology.geometry import persistence_diagram_geometry
+from lltk.topology.diagram import persistence_diagram_geometry
 from lltk.topology.metrics import dimension_metrics
 
 gudhi = pytest.importorskip("gudhi")

@@ -52,8 +52,13 @@ def test_drawings_keep_a_linear_loss_axis(state) -> None:
 
 @pytest.mark.parametrize(
     "state",
-    # the Hessian density is a chart: no colour map
-    sorted(p.stem for p in STATES.glob("*.pvsm") if p.stem != "hessian_density"),
+    # the Hessian density is a chart: no colour map; the persistence diagram's colours
+    # are all categorical (bars by Dimension, ends by CriticalType)
+    sorted(
+        p.stem
+        for p in STATES.glob("*.pvsm")
+        if p.stem not in ("hessian_density", "persistence_diagram")
+    ),
 )
 def test_colours_rescale_to_the_loaded_data(state) -> None:
     """File > Load State fits nothing, and a state's colour maps kept the range of the
@@ -67,3 +72,13 @@ def test_colours_rescale_to_the_loaded_data(state) -> None:
     assert ramps, f"{state}: no colour ramp found"
     for i in ramps:
         assert modes[i] == ["3"] and on_show[i] == ["1"], (state, i, modes[i], on_show[i])
+
+
+@pytest.mark.parametrize("state", ["persistence_diagram", "layout"])
+def test_diagram_bars_coloured_by_named_dimension(state) -> None:
+    """The diagram's bars are coloured by their cells' Dimension, with categorical names
+    (a 2-D landscape's H0 and H1 as saved; the Python states fit them to the diagram)."""
+    colour = _property_values(state, "UnstructuredGridRepresentation", "ColorArrayName")
+    assert any(values[-2:] == ["1", "Dimension"] for values in colour), colour
+    names = {v for values in _property_values(state, None, "Annotations") for v in values}
+    assert {"H0", "H1"} <= names and "H2" not in names

@@ -122,3 +122,39 @@ def test_hessian_directions_and_figures(tmp_path):
     assert (tmp_path / "h_hessian_density.csv").read_text().startswith("eigenvalue,density\n")
     assert np.trapz(table[:, 1], table[:, 0]) == pytest.approx(1.0, rel=1e-2)
     assert table[0, 0] <= top[1] and table[-1, 0] >= top[0]
+
+
+def test_python_call_writes_what_the_command_writes(tmp_path, capsys):
+    """``lltk.sampling.run`` on a config is ``lltk sample`` on the same options: the same
+    losses and FieldData, the same report."""
+    from lltk import sampling
+
+    by_command = tmp_path / "cli.vti"
+    argv = ["sample", "pinn", "--beta", "2", "--resolution", "5", "--hessian", *FAST]
+    assert main([*argv, "--top-k", "2", "--hessian-iter", "3", "--out", str(by_command)]) == 0
+    printed = capsys.readouterr().out
+    config = sampling.SampleConfig(
+        model="pinn",
+        beta=2.0,
+        resolution=5,
+        hessian=True,
+        top_k=2,
+        hessian_iter=3,
+        n_f=100,
+        max_iter=20,
+        progress=False,
+        out=tmp_path / "py.vti",
+    )
+    lines = []
+    result = sampling.run(config, log=lines.append)
+    cli, py = vtkxml.read(by_command), vtkxml.read(config.out)
+    np.testing.assert_array_equal(cli.point_data["Loss"], py.point_data["Loss"])
+    np.testing.assert_array_equal(result.flat_loss(), py.point_data["Loss"])
+    assert cli.field_data.keys() == py.field_data.keys()
+    for key, value in cli.field_data.items():
+        assert np.array_equal(np.asarray(value), np.asarray(py.field_data[key])), key
+    assert lines[0].split(" (")[0] == f"lltk sample: wrote {config.out}"
+    assert printed.split(" (")[0] == f"lltk sample: wrote {by_command}"
+    assert (tmp_path / "py_hessian_density.csv").read_text() == (
+        tmp_path / "cli_hessian_density.csv"
+    ).read_text()

@@ -85,13 +85,10 @@ def test_pinn_closure_matches_exact_hessian():
     torch.manual_seed(0)
     model = pinn.ConvectionPINN(hidden=(4, 4))
     data = pinn.convection_data(1.0, n_f=50, seed=0)
-    loss_fn = pinn.convection_loss(model, data)
+    loss_fn = pinn.pinn_loss(model, data)
 
     def loss64(params):
-        data64 = pinn.ConvectionData(
-            beta=data.beta, **{k: getattr(data, k).double() for k in vars(data) if k != "beta"}
-        )
-        return pinn.convection_loss(model, data64)(params)
+        return pinn.pinn_loss(model, data.to(dtype=torch.float64))(params)
 
     h = _exact_hessian(model, loss64)
     figures = hessian.hessian_figures(
@@ -176,7 +173,7 @@ def test_batched_engine_matches_exact_hessian_whole_closure():
     torch.manual_seed(0)
     model = pinn.ConvectionPINN(hidden=(4, 4))
     data = pinn.convection_data(1.0, n_f=50, seed=0)
-    loss_fn = pinn.convection_loss(model, data)
+    loss_fn = pinn.pinn_loss(model, data)
     kw = dict(top_k=1, max_iter=300, tol=1e-7, trace_iter=50, lanczos_steps=20)
     ours = hessian.hessian_figures(model, loss_fn, **kw)
     ref = hessian.hessian_figures(model, loss_fn, engine="pyhessian", **kw)

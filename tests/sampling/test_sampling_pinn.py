@@ -33,7 +33,7 @@ def test_loss_matches_autograd(beta):
     torch.manual_seed(3)
     model = pinn.ConvectionPINN()
     data = pinn.convection_data(beta, n_f=200, seed=1)
-    ours = pinn.convection_loss(model, data)(dict(model.named_parameters()))
+    ours = pinn.pinn_loss(model, data)(dict(model.named_parameters()))
     torch.testing.assert_close(ours, _autograd_loss(model, data), rtol=1e-5, atol=1e-6)
 
 
@@ -51,9 +51,9 @@ class _Exact(torch.nn.Module):
 def test_exact_solution_has_zero_loss():
     data = pinn.convection_data(5.0, n_f=500, seed=0)
     model = _Exact(5.0)
-    loss = pinn.convection_loss(model, data)(dict(model.named_parameters()))
+    loss = pinn.pinn_loss(model, data)(dict(model.named_parameters()))
     assert float(loss.detach()) < 1e-10
-    sol = pinn.predict(model, 5.0)
+    sol = pinn.predict(model, data)
     assert sol["u_pred"].shape == (pinn.T_POINTS, pinn.X_POINTS)
     err = pinn.errors(sol)
     assert err["TestRelError"] < 1e-6 and err["TestLinfError"] < 1e-6

@@ -60,7 +60,7 @@ def cache(tmp_path_factory) -> Path:
 def tiny(cache, tmp_path_factory):
     """The tiny PINN study, run once: (output folder, study)."""
     out = tmp_path_factory.mktemp("pinn")
-    return out, run_pinn_study(PinnConfig(**TINY), out, log=lambda _: None)
+    return out, run_pinn_study(PinnConfig(**TINY, out=out), log=lambda _: None)
 
 
 def _trained(beta: float):
@@ -150,7 +150,7 @@ def test_rerun_recomputes_only_what_changed(tiny) -> None:
     out, _ = tiny
     files = sorted((out / "landscapes").glob("*.vti")) + sorted((out / "cache").glob("*.npz"))
     before = {p: p.stat().st_mtime_ns for p in files}
-    again = run_pinn_study(PinnConfig(**TINY), out, log=lambda _: None)
+    again = run_pinn_study(PinnConfig(**TINY, out=out), log=lambda _: None)
     assert again.recomputed == []
     assert {p: p.stat().st_mtime_ns for p in files} == before
     # a landscape whose FieldData no longer matches (another beta) is sampled again
@@ -158,13 +158,13 @@ def test_rerun_recomputes_only_what_changed(tiny) -> None:
     ds = vtkxml.read(victim)
     ds.field_data["Beta"] = np.array([5.0])
     vtkxml.write(victim, ds)
-    third = run_pinn_study(PinnConfig(**TINY), out, log=lambda _: None)
+    third = run_pinn_study(PinnConfig(**TINY, out=out), log=lambda _: None)
     assert third.recomputed == [str(victim)]
     assert float(vtkxml.read(victim).field_data["Beta"][0]) == 1.0
     assert [r["hessian_saddles"] for r in third.rows] == [r["hessian_saddles"] for r in again.rows]
     # another resolution: the 2-D landscapes change, the 3-D one and the Hessian do not
-    config = PinnConfig(**{**TINY, "resolution": 7})
-    fourth = run_pinn_study(config, out, log=lambda _: None)
+    config = PinnConfig(**{**TINY, "resolution": 7}, out=out)
+    fourth = run_pinn_study(config, log=lambda _: None)
     assert sorted(Path(p).name for p in fourth.recomputed) == sorted(
         f"pinn_beta{b}_seed0_{k}.vti" for b in (1, 2) for k in ("random", "hessian")
     )
@@ -285,8 +285,9 @@ def test_resnet_study_tiny(cache, tmp_path) -> None:
         resolution=5,
         hessian_steps=2,
         render=False,
+        out=tmp_path,
     )
-    study = run_resnet_study(config, tmp_path, log=lambda _: None)
+    study = run_resnet_study(config, log=lambda _: None)
     assert [r["model"] for r in study.rows] == ["resnet20", "resnet20-noskip"]
     assert all(0.0 <= r["TestAccuracy"] <= 1.0 for r in study.rows)
     for path in sorted((tmp_path / "landscapes").glob("*.vti")):
@@ -301,10 +302,10 @@ def test_resnet_study_tiny(cache, tmp_path) -> None:
     assert study.files["figure"].stat().st_size > 1000
     # the same weights with a loss over fewer images: every landscape is sampled again
     fewer = run_resnet_study(
-        ResnetConfig(**{**config.__dict__, "loss_samples": 4}), tmp_path, log=lambda _: None
+        ResnetConfig(**{**config.__dict__, "loss_samples": 4}), log=lambda _: None
     )
     assert len(fewer.recomputed) == 4
-    assert run_resnet_study(config, tmp_path, log=lambda _: None).recomputed != []
+    assert run_resnet_study(config, log=lambda _: None).recomputed != []
 
 
 @pytest.mark.parametrize(

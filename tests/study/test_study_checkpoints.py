@@ -1,16 +1,17 @@
 """``lltk study pinn|resnet --checkpoints DIR``: the study on trained networks, no training
-(the authors' PINNs from ../shared; ResNets in the authors' layout on a tiny CIFAR-10
-folder the test writes)."""
+(the authors' PINNs from ../shared, reaction PINNs in their layout that the test writes;
+ResNets in the authors' layout on a tiny CIFAR-10 folder the test writes)."""
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
 
 torch = pytest.importorskip("torch")
 
-from conftest import write_cifar  # noqa: E402
+from conftest import write_authors_pinn, write_cifar  # noqa: E402
 
 from lltk import vtkxml  # noqa: E402
 from lltk.cli import main  # noqa: E402
@@ -47,6 +48,47 @@ def test_pinn_study_on_the_authors_checkpoints(loss_lens, tmp_path, capsys):
         size = (40, 40, 1) if protocol == "loss-lens" else (5, 5, 1)
         assert ds.dimensions == size
         assert fd.get("LandscapeLoss") == ("published" if protocol == "loss-lens" else None)
+
+
+def test_pinn_study_on_reaction_checkpoints_sweeps_rho(tmp_path, capsys):
+    """A folder of the authors' reaction PINNs: the same study over rho, its rows, tables,
+    claims and landscapes named by rho; no claim of a failure at beta = 7."""
+    folder = tmp_path / "ck"
+    folder.mkdir()
+    for rho in (1.0, 2.0, 3.0):
+        name = f"pretrained_reaction_u0sin(x)_nu0.0_beta0.0_rho{rho}_Nf20_seed0.pt"
+        write_authors_pinn(folder / name, "reaction", coefficients={"rho": rho}, seed=int(rho))
+    out = tmp_path / "study"
+    argv = ["study", "pinn", "--checkpoints", str(folder), "--out", str(out), *SMALL]
+    assert main([*argv, "--protocol", "authors"]) == 0
+    printed = capsys.readouterr().out
+    assert "lltk study: rho 2 seed 0: rel error" in printed
+    run = json.loads((out / "pinn_run.json").read_text())
+    assert run["config"]["system"] == "reaction" and run["config"]["coefficients"] == [1, 2, 3]
+    assert run["config"]["betas"] == []
+    results = (out / "pinn_results.md").read_text()
+    assert "PINN study (reaction, rho sweep)" in results and "grows with rho" in results
+    assert "fails around beta = 7" not in results
+    with open(out / "pinn_results.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [float(r["rho"]) for r in rows] == [1.0, 2.0, 3.0]
+    assert all(0 < float(r["TestCoverage"]) < 1 for r in rows)
+    assert float(rows[0]["random_wasserstein2_to_rho1"]) == 0.0
+    ds = vtkxml.read(out / "landscapes" / "pinn_reaction_rho2_seed0_random.vti")
+    assert ds.field_data["System"] == "reaction" and ds.field_data["Rho"][0] == 2.0
+    assert (out / "pinn_metrics.png").is_file() and (out / "pinn_distance_to_rho1.png").is_file()
+
+
+def test_checkpoints_of_several_systems_are_refused(tmp_path, capsys):
+    folder = tmp_path / "ck"
+    folder.mkdir()
+    write_authors_pinn(folder / "a_seed0.pt", "reaction", coefficients={"rho": 1.0})
+    write_authors_pinn(folder / "b_seed0.pt", "diffusion", coefficients={"nu": 1.0})
+    out = tmp_path / "study"
+    rc = main(["study", "pinn", "--checkpoints", str(folder), "--out", str(out), *SMALL])
+    err = capsys.readouterr().err
+    assert rc == 2 and "several systems (diffusion, reaction)" in err, err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_checkpoints_folder_without_a_usable_file_is_refused(tmp_path, capsys):

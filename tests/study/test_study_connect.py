@@ -35,7 +35,7 @@ def test_barrier_matrix_per_beta(tmp_path) -> None:
     from lltk.sampling.models import train_model
 
     out = tmp_path / "pinn"
-    study = run_pinn_study(PinnConfig(**TINY), out, log=lambda _: None)
+    study = run_pinn_study(PinnConfig(**TINY, out=out), log=lambda _: None)
     with open(out / "pinn_barriers.csv") as f:
         table = list(csv.DictReader(f))
     assert [(float(r["group"]), int(r["seed_a"]), int(r["seed_b"])) for r in table] == [
@@ -58,5 +58,5 @@ def test_barrier_matrix_per_beta(tmp_path) -> None:
     assert "| beta | mean barrier |" in md and md.count("| seed | 0 | 1 | 2 |") == 2
     claims = [c.claim for c in study.claims]
     assert "loss barrier between seeds grows with beta" in claims
-    again = run_pinn_study(PinnConfig(**TINY), out, log=lambda _: None)
+    again = run_pinn_study(PinnConfig(**TINY, out=out), log=lambda _: None)
     assert not [p for p in again.recomputed if "/connect/" in p]

@@ -1,4 +1,5 @@
-"""The PINN study's distance-to-beta-1 column and figure, on landscapes written here."""
+"""The PINN study's distance-to-beta-1 column and figures, on landscapes and rows written
+here (and over another system's coefficient, nu)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,33 @@ def test_distance_column_and_figure(tmp_path) -> None:
     assert np.isnan(rows[-1][column])
     png = distance_figure(rows, column, tmp_path / "d.png")
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_distance_and_metrics_figures_over_another_coefficient(tmp_path, monkeypatch) -> None:
+    """A diffusion study's rows (column ``nu``, 1e-5 ... 6): the distance column named by
+    nu from ``stem``'s diffusion names, and a metrics figure whose nu axis is logarithmic
+    with a labelled tick at every nu."""
+    import matplotlib.figure
+
+    from lltk.study.figures import PINN_PANELS, pinn_metrics_figure
+
+    rng = np.random.default_rng(5)
+    nus = (1e-5, 1e-3, 1.0, 6.0)
+    for nu in nus:
+        path = tmp_path / "landscapes" / f"{stem(nu, 0, 'nu', 'diffusion')}_random.vti"
+        path.parent.mkdir(exist_ok=True)
+        vtkxml.write(path, vtkxml.image_data({"Loss": rng.random(100) * (1 + nu)}, (10, 10)))
+    assert path.name == "pinn_diffusion_nu6_seed0_random.vti"
+    columns = [c for _, series, _ in PINN_PANELS for c, _ in series]
+    rows = [{"nu": nu, "seed": 0, **{c: float(rng.random() + 0.1) for c in columns}} for nu in nus]
+    naming = lambda value, seed: stem(value, seed, "nu", "diffusion")  # noqa: E731
+    column = add_distance_column(rows, tmp_path, naming, reference=1e-3, key="nu")
+    assert column == "random_wasserstein2_to_nu0.001" and rows[1][column] == 0.0
+    saved = []
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", lambda fig, *a, **k: saved.append(fig))
+    pinn_metrics_figure(rows, tmp_path / "m.png", "nu", "diffusion")
+    (figure,) = saved
+    for ax in figure.axes:
+        assert ax.get_xscale() == "log" and ax.get_xlabel() == "nu"
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["1e-05", "0.001", "1", "6"]
+    assert figure._suptitle.get_text().startswith("Diffusion PINN")

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from lltk import vtkxml
-from lltk.study.reference import describe, landscape_files, run_reference
+from lltk.study.reference import ReferenceConfig, describe, landscape_files, run_reference
 from lltk.study.tables import spearman_claim, spearman_within
 
 
@@ -34,7 +34,11 @@ def authors(tmp_path_factory):
     if not TTK_REFERENCE.is_dir():
         pytest.skip(f"TTK reference outputs not found at {TTK_REFERENCE}")
     out = tmp_path_factory.mktemp("reference")
-    return TTK_REFERENCE, run_reference(TTK_REFERENCE, out, log=lambda _: None), out
+    return (
+        TTK_REFERENCE,
+        run_reference(ReferenceConfig(folder=TTK_REFERENCE, out=out), log=lambda _: None),
+        out,
+    )
 
 
 def test_reference_claims_match_ttk_csvs(authors) -> None:
@@ -109,7 +113,7 @@ def test_bad_folders_are_refused_whole(tmp_path) -> None:
     (mixed / "c.vti").write_text("not VTK")
     out = tmp_path / "out"
     with pytest.raises(ValueError) as info:
-        run_reference(mixed, out, log=lambda _: None)
+        run_reference(ReferenceConfig(folder=mixed, out=out), log=lambda _: None)
     message = str(info.value)
     assert all(name in message for name in ("a.vti", "b.vti", "c.vti"))
     assert "good.vti" not in message and "\n" not in message

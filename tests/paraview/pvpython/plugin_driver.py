@@ -43,9 +43,10 @@ def dump(prefix, obj, store):
             store[prefix + "|cells"] = np.array(cells, dtype=np.int64)
         tag = obj.GetFieldData().GetAbstractArray("lltkBackend")
         summary[prefix + "|lltkBackend"] = tag.GetValue(0) if tag is not None else None
-        scale = obj.GetFieldData().GetAbstractArray("LossScale")
-        if scale is not None:
-            summary[prefix + "|LossScale"] = scale.GetValue(0)
+        for name in ("LossScale", "Homology"):
+            note = obj.GetFieldData().GetAbstractArray(name)
+            if note is not None:
+                summary[prefix + "|" + name] = note.GetValue(0)
 
 
 for case in cfg["cases"]:
