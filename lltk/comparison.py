@@ -50,7 +50,27 @@ class CompareConfig:
 
 def compare(config: CompareConfig, log: Callable[[str], None] = print) -> list[Path]:
     """Read and check every landscape, then write the distance matrices of their
-    persistence diagrams and their MDS into ``config.out``; the files written."""
+    persistence diagrams and their MDS into ``config.out``; the files written.
+
+    A bowl (no minimum-saddle pair) against a landscape of four minima whose pairs have
+    persistence 3, 2 and 2: the bottleneck distance is half the largest, 1.5.
+
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from lltk import vtkxml
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths = []
+    ...     for name, loss in (("bowl", [4, 1, 4, 1, 0, 1, 4, 1, 4]),
+    ...                        ("four", [0, 3, 1, 3, 4, 3, 1, 3, 0])):
+    ...         image = vtkxml.image_data({"Loss": np.array(loss, float)}, (3, 3))
+    ...         paths.append(vtkxml.write(Path(folder) / f"{name}.vti", image))
+    ...     written = compare(CompareConfig(inputs=paths, out=Path(folder) / "cmp"))
+    ...     rows = (Path(folder) / "cmp" / "distances.csv").read_text().splitlines()
+    >>> sorted(p.name for p in written)
+    ['distances.csv', 'distances.png', 'mds.csv', 'mds.png']
+    >>> rows[2]
+    'min-saddle,bottleneck,raw,Loss,bowl,four,1.5'
+    """
     diagrams, spans, first = [], [], None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -33,14 +33,13 @@ def atomic_torch_save(obj: Any, path: Path) -> None:
 
 
 def read_torch_file(path: Path) -> Any:
-    """A checkpoint through :func:`lltk.sampling.safeload.load_torch_file` (tensors and
-    plain containers only: a pickle planted in the file cannot run code); a
+    """A checkpoint through lltk's one torch-file reader,
+    :func:`lltk.sampling.safeload.load_torch_archive` with :func:`torch_tensor_globals`
+    (tensors and plain containers only: nothing in the file is imported or called); a
     ``FileNotFoundError`` or ``ValueError`` naming the file when it cannot be read."""
-    from lltk.sampling.safeload import load_torch_file
+    from lltk.sampling.safeload import load_torch_archive, torch_tensor_globals
 
-    if not path.is_file():
-        raise FileNotFoundError(f"checkpoint not found: {path}")
-    return load_torch_file(path)
+    return load_torch_archive(path, torch_tensor_globals(), "a torch checkpoint")
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:

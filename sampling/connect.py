@@ -501,7 +501,7 @@ def load_network(
 
     try:
         state = read_torch_file(path)
-    except ValueError:  # not torch's weights-only format: the authors' pickled PINN
+    except ValueError:  # not tensors in plain containers: the authors' pickled PINN
         state = None
     hyper = state.get("hyper") if isinstance(state, dict) else None
     if not isinstance(hyper, dict) or not isinstance(state.get("model"), dict):

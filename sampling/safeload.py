@@ -104,18 +104,6 @@ def load_pickle_file(
         raise ValueError(f"{path} is not {what} ({type(exc).__name__}: {exc})") from None
 
 
-def load_torch_file(path: str | os.PathLike) -> Any:
-    """A ``torch.save`` file through torch's own restricted unpickler (``weights_only=True``:
-    tensors and plain containers, no other global); a ``ValueError`` names the file."""
-    import torch
-
-    try:
-        return torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # torch raises several classes for a foreign or planted file
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ValueError(f"{path} cannot be read ({reason})") from None
-
-
 # ---------------------------------------------------------------- torch zip archives
 
 #: The storage classes a torch archive may name, and the dtype of their bytes.

@@ -194,3 +194,24 @@ def write_authors_pinn(
     finally:
         del sys.modules["net_pbc"]
     return path
+
+
+@pytest.fixture
+def one_torch_thread(tmp_path, monkeypatch):
+    """One torch thread and a cache of the test's own for the test's duration."""
+    import torch
+
+    monkeypatch.setenv("LLTK_CACHE", str(tmp_path / "cache"))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
+    """``lltk ARGV`` in this process: its status, stdout and stderr."""
+    from lltk.cli import main
+
+    rc = main(argv)
+    captured = capsys.readouterr()
+    return rc, captured.out, captured.err

@@ -1,32 +1,19 @@
-"""``lltk bench topology``: our join tree + diagram against numpy.argsort, gudhi and,
-where ``make ttk`` installed it, TTK itself (its FTM join tree + persistence diagram);
-and the persistence diagram of every dimension on 4-D to 6-D grids against gudhi, with
-our peak memory. ``lltk bench sampling`` and ``lltk bench hessian``: the landscape sampler
-against a plain forward pass, the batched Hessian engine against PyHessian
-(:mod:`lltk.sampling.benchmark`)."""
+"""``lltk bench topology|sampling|hessian``: the options of :class:`lltk.benchmark.BenchConfig`,
+then :func:`lltk.benchmark.run`."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
-import sys
-import tempfile
-import time
+from functools import partial
 
-import numpy as np
-
-#: n-D grid cases (the full diagram only): name -> (points per axis, axes).
-ND_CASES = {"kuhn21^4": (21, 4), "kuhn41^4": (41, 4), "kuhn11^5": (11, 5), "kuhn7^6": (7, 6)}
-CASES = ("grid41x41", "grid41x41x41", "axis41^4", "knn16_200k_4d", *ND_CASES)
-#: gudhi is given n-D complexes up to this many simplices (21^4 has 25 M; 11^5 has 116 M,
-#: several GiB in a SimplexTree, beyond a shared 24 GB machine)
-GUDHI_MAX_SIMPLICES = 30_000_000
+from lltk import benchmark
+from lltk.benchmark import BENCHMARKS, CASES, BenchConfig
+from lltk.commands import config_from_args, config_option
+from lltk.sampling.models import MODELS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``bench`` subcommand."""
+    """Add the ``bench`` subcommand: an option per field of :class:`~lltk.benchmark.BenchConfig`."""
     p = subparsers.add_parser(
         "bench",
         help="benchmarks (topology vs argsort, gudhi, TTK; sampling vs a plain forward pass; "
@@ -41,400 +28,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "engine against PyHessian on the same probes, seconds per iteration."
         ),
     )
-    p.add_argument("what", choices=("topology", "sampling", "hessian"), help="which benchmark")
-    p.add_argument("--json", action="store_true", help="one JSON record per line")
-    p.add_argument("--cases", nargs="+", choices=CASES, default=list(CASES))
-    p.add_argument("--repeat", type=int, default=3, help="best of N for ours and argsort")
-    p.add_argument(
-        "--gudhi-timeout",
-        type=float,
-        default=300.0,
-        help="seconds before gudhi (and TTK) is skipped",
-    )
-    p.add_argument("--no-gudhi", action="store_true", help="skip gudhi")
-    p.add_argument(
-        "--no-ttk", action="store_true", help="skip TTK (timed only where make ttk installed it)"
-    )
-    p.add_argument("--seed", type=int, default=0)
-    from lltk.sampling.models import MODELS
-
+    option = partial(config_option, p, BenchConfig)
+    option("what", "which benchmark", choices=BENCHMARKS)
+    option("--json", "one JSON record per line")
+    option("--cases", None, nargs="+", choices=CASES, type=str)
+    option("--repeat", "best of N for ours and argsort")
+    option("--gudhi-timeout", "seconds before gudhi (and TTK) is skipped")
+    option("--no-gudhi", "skip gudhi", dest="gudhi")
+    option("--no-ttk", "skip TTK (timed only where make ttk installed it)", dest="ttk")
+    option("--seed", None)
     models = ", ".join(m for m in MODELS if m != "resnet20-noskip")
-    p.add_argument(
+    option(
         "--model",
-        nargs="+",
-        default=None,
-        metavar="M",
-        help=f"sampling/hessian: {models}, resnet20-noskip or python:MODULE:FUNCTION "
+        f"sampling/hessian: {models}, resnet20-noskip or python:MODULE:FUNCTION "
         "(default: resnet20 resnet20-noskip pinn)",
+        nargs="+",
+        metavar="M",
+        type=str,
     )
-    p.add_argument(
-        "--threads", type=int, nargs="+", default=None, help="sampling/hessian (default 1 2)"
-    )
-    p.add_argument(
-        "--resolution", type=int, default=4, help="sampling: points per axis of the grid (4)"
-    )
-    p.add_argument("--images", type=int, default=1024, help="hessian: ResNet images (default 1024)")
-    p.add_argument(
+    option("--threads", "sampling/hessian (default 1 2)", type=int, nargs="+")
+    option("--resolution", "sampling: points per axis of the grid (4)")
+    option("--images", "hessian: ResNet images (default 1024)")
+    option(
         "--iterations",
-        type=int,
-        default=3,
-        help="hessian: iterations of each stage, timed and extrapolated to 100 (default 3)",
+        "hessian: iterations of each stage, timed and extrapolated to 100 (default 3)",
     )
-    p.add_argument(
+    option(
         "--chunk-size",
-        type=int,
-        default=None,
-        help="sampling: weight points per chunk (32); hessian: images per chunk (1024)",
+        "sampling: weight points per chunk (32); hessian: images per chunk (1024)",
     )
-    p.set_defaults(func=run)
-
-
-def field(points: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The benchmark field f(x) = sum x_i^2 + 0.3 sin(5 x0) cos(4 x1) + 0.05 N(0, 1)."""
-    x = points
-    return (
-        (x**2).sum(axis=1)
-        + 0.3 * np.sin(5 * x[:, 0]) * np.cos(4 * x[:, 1])
-        + 0.05 * rng.standard_normal(len(x))
-    )
-
-
-def _lattice(n: int, d: int) -> np.ndarray:
-    """Points of an n^d lattice over [-1, 1]^d, x fastest (VTK order)."""
-    axis = np.linspace(-1.0, 1.0, n)
-    mesh = np.meshgrid(*[axis] * d, indexing="ij")
-    return np.column_stack([m.ravel() for m in mesh[::-1]])
-
-
-def _axis_edges(n: int, d: int) -> np.ndarray:
-    """Edges of the 2d-neighbour axis graph of an n^d lattice."""
-    ids = np.arange(n**d).reshape((n,) * d)
-    parts = []
-    for a in range(d):
-        lo = [slice(None)] * d
-        hi = [slice(None)] * d
-        lo[a], hi[a] = slice(0, n - 1), slice(1, n)
-        parts.append(np.column_stack([ids[tuple(lo)].ravel(), ids[tuple(hi)].ravel()]))
-    return np.concatenate(parts)
-
-
-def build_case(name: str, seed: int):
-    """(values, domain, simplices for gudhi) of a benchmark case."""
-    from lltk.topology import graph_domain, grid_domain
-
-    rng = np.random.default_rng(seed)
-    if name.startswith("grid"):
-        d = name.count("x") + 1
-        points = _lattice(41, d)
-        domain = grid_domain((41,) * d)
-        simplices = [domain.simplices(k) for k in range(d + 1)]
-        return field(points, rng), domain, simplices
-    if name == "axis41^4":
-        points = _lattice(41, 4)
-        edges = _axis_edges(41, 4)
-        domain = graph_domain(len(points), edges)
-    else:
-        from scipy.spatial import cKDTree
-
-        points = rng.uniform(-1.0, 1.0, size=(200_000, 4))
-        _, nbr = cKDTree(points).query(points, k=17)
-        edges = np.column_stack([np.repeat(np.arange(len(points)), 16), nbr[:, 1:].ravel()])
-        domain = graph_domain(len(points), edges)
-    values = field(points, rng)
-    return values, domain, [np.arange(len(points))[:, None], domain.edges()]
-
-
-def _grid_simplex_count(n: int, d: int) -> int:
-    """Simplices of every dimension in the Kuhn triangulation of an n^d grid."""
-    from lltk.topology.domain import _chains
-
-    total = n**d
-    for k in range(1, d + 1):
-        for chain in _chains(d, k):
-            total += (n - 1) ** bin(chain[-1]).count("1") * n ** (d - bin(chain[-1]).count("1"))
-    return total
-
-
-def _ours_child(values: np.ndarray, dims: tuple[int, ...], repeat: int, conn) -> None:
-    """Time our diagram (best of ``repeat``) and the resident memory its first run added
-    (peak minus before, the peak reset just before; Linux)."""
-    from lltk.topology import grid_domain, persistence_pairs
-
-    persistence_pairs(np.arange(3.0 ** len(dims)), grid_domain((3,) * len(dims)))  # compile
-
-    def status(key: str) -> int:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) * 1024
-        return 0
-
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")
-    except OSError:
-        pass
-    before = status("VmRSS")
-    times, cpu = [], []
-    for _ in range(max(1, repeat)):
-        t0, c0 = time.perf_counter(), time.process_time()
-        diagram = persistence_pairs(values, grid_domain(dims))
-        times.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-        if len(times) == 1:
-            peak = status("VmHWM") - before
-    counts = np.bincount(diagram.dimension[diagram.pair_type != -1], minlength=len(dims))
-    conn.send((min(times), min(cpu), peak, counts.tolist()))
-
-
-def _in_child(target, args: tuple, timeout: float, start: str = "fork"):
-    """``target(*args, conn)`` in a child process (``start``: forked, or spawned where
-    the child runs threaded numba kernels, which a fork after OpenMP started breaks):
-    what it sends, None past ``timeout``."""
-    import multiprocessing as mp
-
-    ctx = mp.get_context(start)
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=target, args=(*args, send))
-    proc.start()
-    send.close()  # a child that dies closes the pipe: EOF, no wait for the timeout
-    try:
-        result = recv.recv() if recv.poll(timeout) else None
-    except EOFError:
-        result = None
-    if proc.is_alive():
-        proc.kill()
-    proc.join()
-    return result
-
-
-def bench_nd_case(name: str, args: argparse.Namespace) -> dict:
-    """One n-D record: our full diagram (best of ``--repeat``, in a child process, with
-    the memory it added) and gudhi's persistence of the same complex where it fits.
-    """
-    from lltk.topology import grid_domain
-
-    n, d = ND_CASES[name]
-    values = field(_lattice(n, d), np.random.default_rng(args.seed))
-    simplices = _grid_simplex_count(n, d)
-    load = os.getloadavg()[0]  # the machine is shared: wall seconds depend on it
-    ours = _in_child(_ours_child, (values, (n,) * d, args.repeat), 3600, "spawn")
-    gudhi = None
-    if not args.no_gudhi and simplices <= GUDHI_MAX_SIMPLICES:
-        domain = grid_domain((n,) * d)
-        blocks = [domain.simplices(k) for k in range(d + 1)]
-        gudhi = time_gudhi(blocks, values, args.gudhi_timeout, cpu=True)
-        del blocks
-    seconds, cpu, peak, counts = ours if ours is not None else (None, None, None, [])
-    gudhi_s, gudhi_cpu = gudhi if gudhi is not None else (None, None)
-
-    def ratio(a: float | None, b: float | None) -> float | None:
-        return None if a is None or not b else round(a / b, 1)
-
-    return {
-        "case": name,
-        "vertices": n**d,
-        "simplices": simplices,
-        "seconds": None if seconds is None else round(seconds, 3),
-        "cpu_seconds": None if cpu is None else round(cpu, 3),
-        "peak_mib": None if peak is None else round(peak / 2**20, 1),
-        "load_average": round(load, 1),
-        "gudhi_seconds": None if gudhi_s is None else round(gudhi_s, 2),
-        "gudhi_cpu_seconds": None if gudhi_cpu is None else round(gudhi_cpu, 2),
-        "gudhi_over_ours": ratio(gudhi_s, seconds),
-        "gudhi_over_ours_cpu": ratio(gudhi_cpu, cpu),
-        "pairs_by_dimension": counts,
-    }
-
-
-def _gudhi_child(simplices, values, conn) -> None:
-    import gudhi
-
-    rank = np.empty(values.size, np.int64)
-    rank[np.argsort(values, kind="stable")] = np.arange(values.size)
-    t0, c0 = time.perf_counter(), time.process_time()
-    st = gudhi.SimplexTree()
-    for block in simplices:
-        st.insert_batch(block.T.astype(np.int64), rank[block].max(axis=1).astype(float))
-    st.make_filtration_non_decreasing()
-    st.compute_persistence(homology_coeff_field=2, min_persistence=0)
-    conn.send((time.perf_counter() - t0, time.process_time() - c0))
-
-
-def time_gudhi(simplices, values, timeout: float, cpu: bool = False):
-    """gudhi's lower-star persistence time (build + persistence), None past ``timeout``;
-    with ``cpu``, (wall, CPU) seconds."""
-    try:
-        import gudhi  # noqa: F401
-    except ImportError:
-        return None
-    times = _in_child(_gudhi_child, (simplices, values), timeout)
-    return times if cpu or times is None else times[0]
-
-
-def time_ttk(values: np.ndarray, domain, repeat: int, timeout: float) -> float | None:
-    """TTK's join tree + persistence diagram time (best of ``repeat``) in a child process
-    that loads TTK; None where TTK is not installed, refused the case or took too long."""
-    from lltk import ttk
-
-    env = dict(os.environ)
-    if ttk.add_to_env(env) is None:
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        case = os.path.join(tmp, "case.npz")
-        if domain.dims is not None:
-            np.savez(case, values=values, dims=np.asarray(domain.dims))
-        else:
-            np.savez(case, values=values, edges=domain.edges())
-        cmd = [sys.executable, "-m", "lltk.commands._bench_ttk", case, str(max(1, repeat))]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return None
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    return json.loads(lines[-1]).get("seconds") if lines else None
-
-
-def bench_case(name: str, args: argparse.Namespace) -> dict:
-    """One benchmark record."""
-    from lltk.topology import join_tree_and_diagram
-
-    t0 = time.perf_counter()
-    values, domain, simplices = build_case(name, args.seed)
-    build = time.perf_counter() - t0
-    ours, sort = [], []
-    for _ in range(max(1, args.repeat)):
-        t0 = time.perf_counter()
-        tree, diagram = join_tree_and_diagram(values, domain)
-        ours.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        np.argsort(values)
-        sort.append(time.perf_counter() - t0)
-    gudhi_s = None if args.no_gudhi else time_gudhi(simplices, values, args.gudhi_timeout)
-    ttk_s = None if args.no_ttk else time_ttk(values, domain, args.repeat, args.gudhi_timeout)
-    return {
-        "case": name,
-        "vertices": int(domain.n_vertices),
-        "edges": int(domain.indices.size // 2),
-        "seconds": round(min(ours), 4),
-        "argsort_seconds": round(min(sort), 4),
-        "gudhi_seconds": None if gudhi_s is None else round(gudhi_s, 4),
-        "ttk_seconds": None if ttk_s is None else round(ttk_s, 4),
-        "ratio_to_argsort": round(min(ours) / min(sort), 2),
-        "minima": int((tree.node_type == 0).sum()),
-        "pairs": len(diagram),
-        "build_seconds": round(build, 3),
-    }
+    p.set_defaults(func=run, config=BenchConfig)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the benchmark ``args.what`` names."""
-    if args.what != "topology":
-        return run_model_bench(args)
-    for flag in ("model", "threads", "chunk_size"):
-        if getattr(args, flag) is not None:
-            raise ValueError(f"--{flag.replace('_', '-')} applies to sampling and hessian only")
-    return run_topology(args)
-
-
-def run_model_bench(args: argparse.Namespace) -> int:
-    """``lltk bench sampling`` / ``hessian``: a record per model and thread count."""
-    from lltk.sampling.config import check_model_name
-
-    models = args.model or ["resnet20", "resnet20-noskip", "pinn"]
-    for name in models:
-        try:
-            check_model_name(name)
-        except ValueError as exc:
-            raise ValueError(f"--model: {exc}") from None
-    threads = args.threads or [1, 2]
-    for flag, value, least in (
-        ("--threads", min(threads), 1),
-        ("--resolution", args.resolution, 2),
-        ("--images", args.images, 1),
-        ("--iterations", args.iterations, 1),
-        ("--chunk-size", args.chunk_size or 1, 1),
-    ):
-        if value < least:
-            raise ValueError(f"{flag} must be >= {least}, not {value}")
-    import torch
-
-    from lltk.sampling import benchmark
-
-    previous = torch.get_num_threads()
-    try:
-        for name in models:
-            if args.what == "sampling":
-                trained = benchmark.load_model(name)
-            else:
-                trained = benchmark.load_model(name, hessian_samples=args.images)
-            for t in threads:
-                if args.what == "sampling":
-                    rec = benchmark.sampling_record(
-                        trained, name, t, args.resolution, chunk_size=args.chunk_size or 32
-                    )
-                else:
-                    rec = benchmark.hessian_record(
-                        trained, name, t, args.iterations, chunk_size=args.chunk_size
-                    )
-                print(json.dumps(rec) if args.json else _describe(rec), flush=True)
-    finally:
-        torch.set_num_threads(previous)
-    return 0
-
-
-def _describe(rec: dict) -> str:
-    """One record as a line of text."""
-    if "lltk_evals_per_s" in rec:
-        return (
-            f"{rec['model']}, {rec['threads']} thread(s): roofline "
-            f"{rec['roofline_evals_per_s']} evaluations/s, lltk {rec['lltk_evals_per_s']} "
-            f"({rec['lltk_over_roofline']:.0%}; per CPU-second "
-            f"{rec['lltk_over_roofline_cpu']:.0%}; {rec['evaluation']}), load "
-            f"{rec['load_average'][0]}-{rec['load_average'][1]}"
-        )
-    return (
-        f"{rec['model']}, {rec['images']} images, {rec['threads']} thread(s): lltk "
-        f"{rec['lltk_s_per_iter']} s/iteration, PyHessian {rec['pyhessian_s_per_iter']} "
-        f"s/iteration; top eigenvalue {rec['lltk_top_eigenvalue']:.6g} vs "
-        f"{rec['pyhessian_top_eigenvalue']:.6g}; authors' budget extrapolated: lltk "
-        f"{rec['lltk_budget_s_extrapolated'] / 60:.1f} min, PyHessian "
-        f"{rec['pyhessian_budget_s_extrapolated'] / 60:.1f} min; load "
-        f"{rec['load_average'][0]}-{rec['load_average'][1]}"
-    )
-
-
-def run_topology(args: argparse.Namespace) -> int:
-    """Run the cases, print JSON lines or a table."""
-    from lltk.topology import grid_domain, join_tree_and_diagram
-
-    # compile the numba kernels outside the timings
-    join_tree_and_diagram(np.arange(9.0)[::-1], grid_domain((3, 3)))
-    from lltk import ttk
-
-    cols = ("case", "vertices", "edges", "seconds", "argsort_seconds", "gudhi_seconds")
-    if not args.no_ttk and ttk.find() is not None:
-        cols += ("ttk_seconds",)
-    if not args.json:
-        print(" ".join(f"{c:>16}" for c in (*cols, "ratio_to_argsort")))
-    for name in (c for c in args.cases if c not in ND_CASES):
-        rec = bench_case(name, args)
-        if args.json:
-            print(json.dumps(rec), flush=True)
-        else:
-            print(" ".join(f"{rec[c]!s:>16}" for c in (*cols, "ratio_to_argsort")), flush=True)
-    nd_cols = ("case", "vertices", "simplices", "seconds", "cpu_seconds", "peak_mib")
-    nd_cols += ("load_average",)
-    nd_cols += ("gudhi_seconds", "gudhi_cpu_seconds", "gudhi_over_ours", "gudhi_over_ours_cpu")
-    nd_cols += ("pairs_by_dimension",)
-    nd = [c for c in args.cases if c in ND_CASES]
-    if nd and not args.json:
-        print("\nfull diagram, every dimension, n-D grids (ours in a child process):")
-        print(" ".join(f"{c:>16}" for c in nd_cols))
-    for name in nd:
-        rec = bench_nd_case(name, args)
-        if args.json:
-            print(json.dumps(rec), flush=True)
-        else:
-            print(" ".join(f"{rec[c]!s:>16}" for c in nd_cols), flush=True)
+    """Build the checked :class:`~lltk.benchmark.BenchConfig`, then :func:`lltk.benchmark.run`."""
+    benchmark.run(config_from_args(args))
     return 0

@@ -39,6 +39,7 @@ ENTRY_POINTS = (
     "lltk.topology.metrics.landscape_metrics",
     "lltk.topology.distance.distance_matrices",
     "lltk.topology.distance.wasserstein_distance",
+    "lltk.comparison.compare",
     "lltk.sampling.landscape.sample_landscape",
     "lltk.sampling.closure.model_loss_closure",
     "lltk.sampling.directions.random_directions",

@@ -39,6 +39,7 @@ def test_options_and_config_fields_match():
         "lltk study pinn",
         "lltk study resnet",
         "lltk study reference",
+        "lltk bench",
     }
     for prog, parser, config in found:
         options = {a.dest: a for a in parser._actions if a.dest != "help"}
@@ -115,3 +116,28 @@ def test_study_configs_take_the_protocols_values(tmp_path):
         ResnetConfig(threads=-1)
     with pytest.raises(ValueError, match="beta must be a non-negative number"):
         PinnConfig(betas=(-1.0,))
+
+
+def test_bench_config_checks_as_the_command_line_does():
+    from lltk.benchmark import CASES, BenchConfig
+
+    topology = BenchConfig(what="topology", cases=["grid41x41"])
+    assert (topology.cases, topology.model, topology.threads) == (("grid41x41",), None, None)
+    assert BenchConfig(what="topology").cases == CASES
+    sampling = BenchConfig(what="sampling", model=["pinn"])
+    assert (sampling.model, sampling.threads) == (("pinn",), (1, 2))
+    assert BenchConfig(what="hessian").model == ("resnet20", "resnet20-noskip", "pinn")
+    refused = {
+        "argument what: invalid choice: 'speed'": dict(what="speed"),
+        "argument --cases: invalid choice: 'grid3'": dict(what="topology", cases=("grid3",)),
+        "--model applies to sampling and hessian only": dict(what="topology", model=("pinn",)),
+        "--chunk-size applies to sampling and hessian only": dict(what="topology", chunk_size=8),
+        "--model: invalid choice: 'mlp'": dict(what="sampling", model=("mlp",)),
+        "--threads must be >= 1, not 0": dict(what="hessian", threads=(2, 0)),
+        "--resolution must be >= 2, not 1": dict(what="sampling", resolution=1),
+        "--repeat must be >= 1, not 0": dict(what="topology", repeat=0),
+        "--gudhi-timeout must be > 0": dict(what="topology", gudhi_timeout=float("nan")),
+    }
+    for message, config in refused.items():
+        with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+            BenchConfig(**config)

@@ -14,29 +14,15 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from conftest import TTK_REFERENCE, write_cifar  # noqa: E402
+from conftest import TTK_REFERENCE, run_cli, write_cifar  # noqa: E402
 
 from lltk import vtkxml  # noqa: E402
-from lltk.cli import main  # noqa: E402
 from lltk.sampling.authors import read_pinn, resnet_state_dict  # noqa: E402
 from lltk.sampling.checkpoint import load_trained  # noqa: E402
 from lltk.sampling.resnet import ResNet20  # noqa: E402
 from lltk.sampling.safeload import load_torch_archive, torch_tensor_globals  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def _one_thread(tmp_path, monkeypatch):
-    monkeypatch.setenv("LLTK_CACHE", str(tmp_path / "cache"))
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    rc = main(argv)
-    captured = capsys.readouterr()
-    return rc, captured.out, captured.err
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def torch_archive(path: Path, data_pkl: bytes, storages: dict[str, bytes] | None = None) -> Path:
@@ -68,14 +54,14 @@ def test_malicious_checkpoint_is_refused_and_nothing_runs(tmp_path, capsys):
     evil = torch_archive(tmp_path / "evil.pt", payload)
     for model in ("pinn", "resnet20", "resnet20-noskip"):
         argv = ["sample", model, "--checkpoint", str(evil), "--out", str(tmp_path / "x.vti")]
-        rc, _, err = run([*argv, "--data", str(tmp_path)], capsys)
+        rc, _, err = run_cli([*argv, "--data", str(tmp_path)], capsys)
         assert rc == 2 and len(err.strip().splitlines()) == 1, err
         assert "refuses the global __builtin__.exec" in err, err
         assert not marker.exists() and not (tmp_path / "x.vti").exists()
     # The same pickle as a bare file (not a torch archive) is refused before unpickling.
     bare = tmp_path / "bare.pt"
     bare.write_bytes(payload)
-    rc, _, err = run(["sample", "pinn", "--checkpoint", str(bare), "--out", "x.vti"], capsys)
+    rc, _, err = run_cli(["sample", "pinn", "--checkpoint", str(bare), "--out", "x.vti"], capsys)
     assert rc == 2 and "not a torch zip archive" in err and not marker.exists()
 
 
@@ -164,7 +150,7 @@ def test_loss_lens_protocol_regenerates_the_published_landscape(stem, loss_lens,
     (checkpoint,) = (loss_lens / "pinn").glob(f"*_beta{beta}_*_seed{seed}.pt")
     out = tmp_path / "p.vti"
     argv = ["sample", "pinn", "--checkpoint", str(checkpoint), "--protocol", "loss-lens"]
-    rc, _, err = run([*argv, "--out", str(out), "--quiet"], capsys)
+    rc, _, err = run_cli([*argv, "--out", str(out), "--quiet"], capsys)
     assert rc == 0, err
     ours, theirs = vtkxml.read(out), vtkxml.read(published)
     a, b = ours.point_data["Loss"], theirs.point_data["Loss"]
@@ -212,10 +198,10 @@ def test_authors_resnet_needs_cifar_and_samples_with_it(tmp_path, capsys):
     torch.save(authors_style_state(False), path)
     out = tmp_path / "r.vti"
     argv = ["sample", "resnet20-noskip", "--checkpoint", str(path), "--out", str(out)]
-    rc, _, err = run([*argv, "--quiet"], capsys)
+    rc, _, err = run_cli([*argv, "--quiet"], capsys)
     assert rc == 2 and "--data" in err and "CIFAR-10" in err and not out.exists()
     data = write_cifar(tmp_path / "cifar")
-    rc, _, err = run([*argv, "--data", str(data), "--resolution", "3", "--quiet"], capsys)
+    rc, _, err = run_cli([*argv, "--data", str(data), "--resolution", "3", "--quiet"], capsys)
     assert rc == 0, err
     fd = vtkxml.read(out).field_data
     assert fd["Model"] == "resnet20-noskip" and fd["Seed"][0] == 7.0
@@ -244,20 +230,20 @@ def test_checkpoint_that_does_not_fit_is_one_line(tmp_path, capsys, model, state
     torch.save(state(), path)
     out = tmp_path / "x.vti"
     argv = ["sample", model, "--checkpoint", str(path), "--out", str(out), "--quiet"]
-    rc, _, err = run([*argv, "--data", str(write_cifar(tmp_path / "cifar"))], capsys)
+    rc, _, err = run_cli([*argv, "--data", str(write_cifar(tmp_path / "cifar"))], capsys)
     assert rc == 2 and len(err.strip().splitlines()) == 1, err
     assert message in err and not out.exists()
 
 
 def test_lltk_checkpoint_and_state_dict_give_the_same_landscape(tmp_path, capsys):
     fast = ["--n-f", "30", "--max-iter", "3", "--beta", "3", "--quiet"]
-    rc, _, err = run(["train", "pinn", *fast], capsys)
+    rc, _, err = run_cli(["train", "pinn", *fast], capsys)
     assert rc == 0, err
     (cached,) = (tmp_path / "cache").glob("pinn-*.pt")
     grid = ["--resolution", "5", "--quiet"]
-    rc, _, err = run(["sample", "pinn", *fast, *grid, "--out", str(tmp_path / "a.vti")], capsys)
+    rc, _, err = run_cli(["sample", "pinn", *fast, *grid, "--out", str(tmp_path / "a.vti")], capsys)
     assert rc == 0, err
-    rc, _, err = run(
+    rc, _, err = run_cli(
         ["sample", "pinn", "--checkpoint", str(cached), *grid, "--out", str(tmp_path / "b.vti")],
         capsys,
     )
@@ -265,7 +251,7 @@ def test_lltk_checkpoint_and_state_dict_give_the_same_landscape(tmp_path, capsys
     state = load_torch_archive(cached, torch_tensor_globals(), "x")["model"]
     torch.save(state, tmp_path / "plain.pt")
     argv = ["sample", "pinn", "--checkpoint", str(tmp_path / "plain.pt"), "--beta", "3"]
-    rc, _, err = run([*argv, "--n-f", "30", *grid, "--out", str(tmp_path / "c.vti")], capsys)
+    rc, _, err = run_cli([*argv, "--n-f", "30", *grid, "--out", str(tmp_path / "c.vti")], capsys)
     assert rc == 0, err
     a, b, c = (vtkxml.read(tmp_path / f"{k}.vti") for k in "abc")
     np.testing.assert_array_equal(a.point_data["Loss"], b.point_data["Loss"])
@@ -282,7 +268,7 @@ def test_nan_weights_make_an_invalid_landscape(tmp_path, capsys):
     torch.save(state, tmp_path / "nan.pt")
     out = tmp_path / "n.vti"
     argv = ["sample", "pinn", "--checkpoint", str(tmp_path / "nan.pt"), "--resolution", "3"]
-    rc, stdout, err = run([*argv, "--out", str(out), "--quiet"], capsys)
+    rc, stdout, err = run_cli([*argv, "--out", str(out), "--quiet"], capsys)
     assert rc == 0, err
     ds = vtkxml.read(out)
     assert not ds.point_data["Valid"].any() and ds.field_data["InvalidCount"][0] == 9
@@ -298,7 +284,7 @@ def test_protocol_sets_every_default(tmp_path, capsys, protocol, resolution, dis
     argv = ["sample", "pinn", "--max-iter", "0", "--quiet", "--out", str(out)]
     if protocol:
         argv += ["--protocol", protocol]
-    rc, _, err = run([*argv, "--dim", "1"], capsys)
+    rc, _, err = run_cli([*argv, "--dim", "1"], capsys)
     assert rc == 0, err
     fd = vtkxml.read(out).field_data
     assert fd["Protocol"] == (protocol or "lltk") and fd["Resolution"][0] == resolution
@@ -317,13 +303,13 @@ def test_protocol_sets_every_default(tmp_path, capsys, protocol, resolution, dis
 )
 def test_protocol_and_checkpoint_bad_input(tmp_path, capsys, extra, message):
     out = tmp_path / "x.vti"
-    rc, _, err = run(["sample", "pinn", *extra, "--out", str(out), "--quiet"], capsys)
+    rc, _, err = run_cli(["sample", "pinn", *extra, "--out", str(out), "--quiet"], capsys)
     assert rc == 2 and message in err and len(err.strip().splitlines()) == 1, err
     assert not out.exists()
 
 
 def test_loss_lens_is_pinn_only(tmp_path, capsys):
-    rc, _, err = run(
+    rc, _, err = run_cli(
         ["sample", "resnet20", "--protocol", "loss-lens", "--out", str(tmp_path / "x.vti")], capsys
     )
     assert rc == 2 and "PINN only" in err

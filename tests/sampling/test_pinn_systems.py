@@ -16,11 +16,10 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from conftest import REPO, write_authors_pinn  # noqa: E402
+from conftest import REPO, run_cli, write_authors_pinn  # noqa: E402
 from scipy.integrate import solve_ivp  # noqa: E402
 
 from lltk import vtkxml  # noqa: E402
-from lltk.cli import main  # noqa: E402
 from lltk.sampling import pinn  # noqa: E402
 from lltk.sampling.checkpoint import load_trained  # noqa: E402
 from lltk.sampling.pde import PdeSystem, reference_solution  # noqa: E402
@@ -39,19 +38,7 @@ SYSTEMS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _one_thread(tmp_path, monkeypatch):
-    monkeypatch.setenv("LLTK_CACHE", str(tmp_path / "cache"))
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    rc = main(argv)
-    captured = capsys.readouterr()
-    return rc, captured.out, captured.err
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def loss_at(model, data: pinn.PinnData) -> float:
@@ -209,7 +196,7 @@ def test_sample_authors_file_of_each_system(tmp_path, capsys, system, coefficien
     path = write_authors_pinn(tmp_path / "p.pt", system, coefficients=coefficients)
     out = tmp_path / "l.vti"
     argv = ["sample", "pinn", "--checkpoint", str(path), "--resolution", "3", "--quiet"]
-    rc, _, err = run([*argv, "--out", str(out)], capsys)
+    rc, _, err = run_cli([*argv, "--out", str(out)], capsys)
     assert rc == 0, err
     ds = vtkxml.read(out)
     fd = ds.field_data
@@ -223,7 +210,7 @@ def test_sample_authors_file_of_each_system(tmp_path, capsys, system, coefficien
     assert (coverage == 1.0) == (system == "diffusion")
     published = tmp_path / "published.vti"
     argv = ["sample", "pinn", "--checkpoint", str(path), "--protocol", "loss-lens", "--quiet"]
-    rc, _, err = run([*argv, "--out", str(published)], capsys)
+    rc, _, err = run_cli([*argv, "--out", str(published)], capsys)
     assert rc == 0, err
     ds = vtkxml.read(published)
     assert ds.dimensions == (40, 40, 1) and ds.field_data["LandscapeLoss"] == "published"
@@ -244,7 +231,7 @@ def test_authors_file_that_does_not_fit_is_one_line(tmp_path, capsys, state, mes
     state = {"system": "reaction", **state}
     path = write_authors_pinn(tmp_path / "p.pt", coefficients={"rho": 2.0}, **state)
     out = tmp_path / "x.vti"
-    rc, _, err = run(["sample", "pinn", "--checkpoint", str(path), "--out", str(out)], capsys)
+    rc, _, err = run_cli(["sample", "pinn", "--checkpoint", str(path), "--out", str(out)], capsys)
     assert rc == 2 and len(err.strip().splitlines()) == 1, err
     assert message in err and not out.exists()
 

@@ -1,7 +1,7 @@
 """TTK's side of ``lltk bench topology``: time TTK's join tree + persistence diagram.
 
 Run in a child process whose environment loads TTK (:func:`lltk.ttk.add_to_env`):
-``python -m lltk.commands._bench_ttk CASE.npz REPEAT``, where the archive holds
+``python -m lltk._benchmark_ttk CASE.npz REPEAT``, where the archive holds
 ``values`` and either ``dims`` (a grid: vtkImageData, TTK's implicit triangulation) or
 ``edges`` (a graph: an unstructured grid of line cells). Prints one JSON line
 ``{"seconds": best time}``, or ``{"error": ...}`` where TTK refused the case.
