@@ -12,7 +12,7 @@ sys.path.insert(
     0, str(next(p for p in Path(__file__).resolve().parents if (p / "lltk/__init__.py").is_file()))
 )
 
-from lltk.paraview import algorithm, loss_critical_points
+from lltk.paraview import algorithm, loss_critical_points, placement
 from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 
@@ -20,7 +20,12 @@ paraview_plugin_name = "LossCriticalPoints"
 
 
 @smproxy.filter(name="LossCriticalPoints", label="Loss Critical Points", support_reload=False)
-@smhint.xml(algorithm.hints_xml(representations={0: "Point Gaussian", 1: "Surface"}))
+@smhint.xml(
+    algorithm.hints_xml(
+        views={0: placement.LANDSCAPE_VIEW, 1: placement.LANDSCAPE_VIEW},
+        representations={0: "Point Gaussian", 1: "Surface"},
+    )
+)
 @smproperty.xml(
     algorithm.proxy_xml(
         "Critical points of a loss landscape as vertices with TTK's CriticalType: 0 "
@@ -38,6 +43,7 @@ class LossCriticalPoints(algorithm.LossFilter):
     label = "Loss Critical Points"
     output_types = ("vtkPolyData", "vtkPolyData")
     colour_by = ((0, "point", "CriticalType"), (1, "point", "CriticalType"))
+    over_landscape = True
 
     def compute(self, dataset) -> FilterResult:
         return loss_critical_points.compute(dataset, self.array_name(), self.backend_mode)

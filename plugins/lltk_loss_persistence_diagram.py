@@ -13,7 +13,7 @@ sys.path.insert(
 )
 
 from lltk.paraview import algorithm, loss_persistence_diagram
-from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D views)
+from lltk.paraview.plotviews import PlanarView  # noqa: F401 (declares the 2-D views)
 from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 

@@ -13,7 +13,7 @@ sys.path.insert(
     0, str(next(p for p in Path(__file__).resolve().parents if (p / "lltk/__init__.py").is_file()))
 )
 
-from lltk.paraview import algorithm, loss_persistence_simplification
+from lltk.paraview import algorithm, loss_persistence_simplification, placement
 from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 
@@ -41,7 +41,7 @@ ABSOLUTE_XML = """
     label="Loss Persistence Simplification",
     support_reload=False,
 )
-@smhint.xml(algorithm.hints_xml(keep_input=False))
+@smhint.xml(algorithm.hints_xml({0: placement.LANDSCAPE_VIEW}, keep_input=False))
 @smproperty.xml(
     algorithm.proxy_xml(
         "Removes the basins (minimum-saddle pairs) of a loss landscape whose persistence "
@@ -65,6 +65,7 @@ class LossPersistenceSimplification(algorithm.LossFilter):
 
     label = "Loss Persistence Simplification"
     output_types = (algorithm.SAME_AS_INPUT,)
+    over_landscape = True
 
     def __init__(self) -> None:
         super().__init__()

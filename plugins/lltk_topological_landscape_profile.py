@@ -14,7 +14,7 @@ sys.path.insert(
 )
 
 from lltk.paraview import algorithm, topological_landscape_profile
-from lltk.paraview.algorithm import PlanarView  # noqa: F401 (declares the 2-D views)
+from lltk.paraview.plotviews import PlanarView  # noqa: F401 (declares the 2-D views)
 from lltk.paraview.vtkdata import FilterResult
 from lltk.paraview_compat import smhint, smproperty, smproxy
 

@@ -9,10 +9,11 @@
 # each): an ordinary one (OUT_DIR/synthetic) and one whose loss spans seven decades like a
 # failing network's (OUT_DIR/wide). For each it starts `lltk paraview LANDSCAPE` with a
 # throw-away settings folder (ParaView's defaults; LLTK_GUI_AUTOAPPLY=1 turns Auto Apply
-# on), then: Filters > Loss Landscape (menu); Loss Critical Points (the landscape's view
-# active) and its ? (help page); Loss Merge Tree (the landscape's view active); Loss
-# Persistence Diagram (the tree's view active); Topological Landscape Profile (the
-# diagram's view active); the Loss Landscape Views macro (the profile's view active).
+# on), then: Filters > Loss Landscape (menu); Loss Merge Tree (the landscape's view
+# active); Loss Persistence Diagram (the tree's view active); Loss Critical Points (the
+# diagram's view active: its spheres must appear over the landscape, look) and its ? (help
+# page); Topological Landscape Profile (the diagram's view active); the Loss Landscape
+# Views macro (the profile's view active).
 # OUT_DIR (default /tmp/lltk-gui-check) gets one PNG per step.
 #
 # It fails (exit 1) when ParaView stops answering (a click on the File menu opens no menu),
@@ -182,24 +183,25 @@ loss_filter() {  # loss_filter ROW: Filters > Loss Landscape > the ROW-th entry 
 
 width=${SIZE%x*}
 height=${SIZE#*x}
-loss_filter 2 shot  # Loss Critical Points in the landscape's view
-answers "Loss Critical Points"
-shot 03-critical-points
-click 268 "$panel_buttons"  # the Properties panel's ? button: the filter's own help page
-shot 03-help
-help=$(xdotool search --onlyvisible --name 'Online Help' 2>/dev/null | head -1 || true)
-[[ -z $help ]] || xdotool windowunmap "$help"
-landscape_row
-loss_filter 3  # Loss Merge Tree, the landscape's view active: a view of its own
+loss_filter 3 shot  # Loss Merge Tree, the landscape's view active: a view of its own
 answers "Loss Merge Tree"
-shot 04-merge-tree
+shot 03-merge-tree
 # the tree's view (right half of the view area) active, then the landscape selected
 activate_view $((width - 40)) $((height - 120))
 landscape_row
 loss_filter 4  # Loss Persistence Diagram with the tree's view active
 answers "Loss Persistence Diagram"
-shot 05-persistence-diagram
+shot 04-persistence-diagram
 activate_view $((width - 40)) $((height - 120))  # the newest view, bottom right
+landscape_row
+loss_filter 2  # Loss Critical Points with the diagram's view active: over the landscape
+answers "Loss Critical Points"
+shot 05-critical-points
+click 268 "$panel_buttons"  # the Properties panel's ? button: the filter's own help page
+shot 05-help
+help=$(xdotool search --onlyvisible --name 'Online Help' 2>/dev/null | head -1 || true)
+[[ -z $help ]] || xdotool windowunmap "$help"
+activate_view $((width - 40)) $((height - 120))  # the diagram's view again
 landscape_row
 loss_filter 6  # Topological Landscape Profile with the diagram's view active
 answers "Topological Landscape Profile"

@@ -20,8 +20,9 @@ from vtkmodules.vtkCommonCore import vtkOutputWindow
 from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
-from lltk.paraview import backend, colours
-from lltk.paraview.vtkdata import FilterResult, InputError
+from lltk.paraview import backend, colours, placement
+from lltk.paraview.plotviews import PLANAR_VIEWS
+from lltk.paraview.vtkdata import FilterResult, InputError, log_twin
 from lltk.paraview_compat import VTKPythonAlgorithmBase
 from lltk.topology import logscale
 from lltk.topology.field import DEFAULT_ARRAY
@@ -128,48 +129,6 @@ BACKEND_USED_XML = """
 #: The Filters menu category of every lltk filter.
 CATEGORY = "Loss Landscape"
 
-#: Render views for the 2-D plots, by plot, with their labels. Each is a render view under
-#: a name of its own, so that ParaView opens the outputs whose hints name it in a view of
-#: their own instead of over the landscape (a hint naming "RenderView" would reuse the
-#: landscape's view), and a second diagram joins the first one's view, not the tree's.
-#: They open in ParaView's 2-D interaction mode (pan and zoom, no rotation): the derived
-#: proxy redeclares (override="1") RenderView's InteractionMode with 2D (1) as its default.
-PLANAR_VIEWS = {
-    "merge_tree": "LossMergeTreeView",
-    "persistence_diagram": "LossDiagramView",
-    "profile": "LossProfileView",
-}
-_VIEW_LABELS = {
-    "merge_tree": "Merge Tree View",
-    "persistence_diagram": "Persistence Diagram View",
-    "profile": "Landscape Profile View",
-}
-#: RenderView's InteractionMode (3D 0, 2D 1, Selection 2) with 2D as the default.
-_PLANAR_INTERACTION_XML = (
-    '<IntVectorProperty name="InteractionMode" command="SetInteractionMode" default_values="1" '
-    'number_of_elements="1" panel_visibility="never" state_ignored="1" override="1">'
-    '<EnumerationDomain name="enum"><Entry text="3D" value="0"/><Entry text="2D" value="1"/>'
-    '<Entry text="Selection" value="2"/></EnumerationDomain></IntVectorProperty>'
-)
-PLANAR_VIEW_XML = (
-    '<ServerManagerConfiguration><ProxyGroup name="views">'
-    + "".join(
-        f'<RenderViewProxy name="{name}" label="{_VIEW_LABELS[key]}" class="vtkPVRenderView" '
-        'processes="client|renderserver|dataserver" base_proxygroup="views" '
-        'base_proxyname="RenderView">' + _PLANAR_INTERACTION_XML + "</RenderViewProxy>"
-        for key, name in PLANAR_VIEWS.items()
-    )
-    + "</ProxyGroup></ServerManagerConfiguration>"
-)
-
-
-class PlanarView:
-    """Carries :data:`PLANAR_VIEW_XML` into a plugin: ParaView's Python-plugin loader reads
-    the ``_pvsm_proxy_xml`` of every class in a plugin module. Import it into the modules
-    whose outputs open in these views."""
-
-    _pvsm_proxy_xml = PLANAR_VIEW_XML
-
 
 def hints_xml(
     views: dict[int, str] | None = None,
@@ -185,11 +144,12 @@ def hints_xml(
     if keep_input:
         xml.append('<Visibility replace_input="0"/>')
     xml += [f'<View type="{view}" port="{port}"/>' for port, view in views.items()]
-    # the Pipeline Browser knows icons of ParaView's own views only
+    # the Pipeline Browser knows icons of some of ParaView's views only: it looked for a
+    # "RenderView" icon and reported it missing in Output Messages
     xml += [
         f'<PipelineIcon name="GEOMETRY" port="{port}"/>'
         for port, view in views.items()
-        if view in PLANAR_VIEWS.values()
+        if view in PLANAR_VIEWS.values() or view == placement.LANDSCAPE_VIEW
     ]
     xml += [
         f'<RepresentationType view="{views.get(port, "RenderView")}" type="{kind}" port="{port}"/>'
@@ -261,8 +221,14 @@ class LossFilter(VTKPythonAlgorithmBase):
     #: (output port, ``"point"`` or ``"cell"``, array): what ParaView colours the port by
     #: when it first shows it (the active scalars).
     colour_by: tuple[tuple[int, str, str], ...] = ()
+    #: Whether the outputs belong over the landscape (critical points, a simplified
+    #: landscape): then the GUI shows them in the landscape's render view
+    #: (:mod:`lltk.paraview.placement`), whichever view was active.
+    over_landscape = False
 
     def __init__(self) -> None:
+        if self.over_landscape:
+            placement.activate_landscape_view()
         super().__init__(
             nInputPorts=1,
             inputType="vtkDataSet",
@@ -354,5 +320,8 @@ class LossFilter(VTKPythonAlgorithmBase):
             self.GetOutputData(outInfo, port).ShallowCopy(output)
         for port, where, name in self.colour_by:
             out = self.GetOutputData(outInfo, port)
-            (out.GetPointData() if where == "point" else out.GetCellData()).SetActiveScalars(name)
+            arrays = out.GetPointData() if where == "point" else out.GetCellData()
+            # a loss drawn on a log axis is coloured on that scale too
+            twin = log_twin(name)
+            arrays.SetActiveScalars(twin if arrays.GetArray(twin) is not None else name)
         return 1

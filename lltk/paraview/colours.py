@@ -3,15 +3,20 @@ named, in every view that shows them.
 
 :func:`critical_names` and :func:`critical_legend` say how a landscape of a given kind
 names and colours the codes; :func:`dimension_legend` names a persistence pair's
-``Dimension`` (H0, H1, ...); :mod:`lltk.render.scene` applies them to its views, and
+``Dimension`` (H0, H1, ...); :mod:`lltk.render.style` applies them to its views, and
 :func:`install_defaults` makes them ParaView's default colour maps for any array named
 ``CriticalType`` or ``Dimension``, so that a filter applied in the GUI shows categorical
-colours with names instead of a continuous blue-red ramp.
+colours with names instead of a continuous blue-red ramp. The id arrays (:data:`ID_ARRAYS`:
+a segment, a branch, a basin, a pair) get :func:`id_lookup_table`'s colours, one of its
+own to each id, where a ramp gave neighbouring segments the same blue.
 """
 
 from __future__ import annotations
 
+import colorsys
 import json
+
+import numpy as np
 
 #: TTK's CriticalType codes and the colours of their glyphs on a 3-D grid landscape.
 CRITICAL_COLOURS = {
@@ -84,6 +89,47 @@ def dimension_legend(
     return annotations, colours, DIAGONAL_COLOUR
 
 
+#: Integer arrays that name things (TTK's names): coloured as categories, not on a ramp.
+ID_ARRAYS = ("SegmentationId", "BranchId", "BasinId", "PairIdentifier", "NodeId")
+#: Colours in the id map: up to this many ids get one each (a longer range shares them).
+ID_COLOURS = 256
+#: The golden ratio's fractional part: hues this far apart never come back near each other.
+GOLDEN = (5**0.5 - 1) / 2
+
+
+def id_palette(n: int = ID_COLOURS) -> np.ndarray:
+    """``n`` RGB colours, each far in hue from the one before (golden-ratio steps around
+    the hue circle) and alternately lighter and darker.
+
+    >>> p = id_palette(8)
+    >>> p.shape, bool(np.all(np.abs(np.diff(p, axis=0)).max(axis=1) > 0.2))
+    ((8, 3), True)
+    """
+    return np.array(
+        [
+            colorsys.hsv_to_rgb((i * GOLDEN) % 1.0, 0.7, 0.95 if i % 2 == 0 else 0.7)
+            for i in range(n)
+        ]
+    )
+
+
+def id_lookup_table(n: int = ID_COLOURS) -> dict:
+    """ParaView colour-map settings for an id array: :func:`id_palette` as ``n`` discrete
+    colours, one at each of the ``n`` values ParaView samples the map at, so that ids
+    0 .. N - 1 (N up to ``n``) each get a colour of their own and neighbouring ids
+    differ. Not categorical (``IndexedLookup``): that needs a name for every id, and the
+    ids a filter makes are not known where the GUI picks a colour map."""
+    colours = id_palette(n)
+    points = np.column_stack([np.linspace(0.0, 1.0, n), colours]).ravel()
+    return {
+        "RGBPoints": [float(x) for x in points],
+        "ColorSpace": 0,  # RGB: the colours as given
+        "Discretize": 1,
+        "NumberOfTableValues": n,
+        "IndexedLookup": 0,
+    }
+
+
 def _categories(legend: tuple[list[str], list[float], list[float]]) -> dict:
     annotations, colours, nan = legend
     return {
@@ -98,12 +144,13 @@ def _categories(legend: tuple[list[str], list[float], list[float]]) -> dict:
 def default_settings() -> dict:
     """ParaView settings (its JSON layout) that colour any ``CriticalType`` array by
     :func:`critical_legend` (a saddle named once: the landscape's dimension is not known
-    where the GUI picks a colour map) and any ``Dimension`` array by
-    :func:`dimension_legend`."""
+    where the GUI picks a colour map), any ``Dimension`` array by :func:`dimension_legend`
+    and the :data:`ID_ARRAYS` by :func:`id_lookup_table`."""
     return {
         "array_lookup_tables": {
             "CriticalType": {"PVLookupTable": _categories(critical_legend("surface"))},
             "Dimension": {"PVLookupTable": _categories(dimension_legend())},
+            **{name: {"PVLookupTable": id_lookup_table()} for name in ID_ARRAYS},
         }
     }
 

@@ -50,6 +50,29 @@ def landscape_labels(names: list[str | None]) -> list[str]:
     ]
 
 
+def column_labels(labels: list[str]) -> list[str]:
+    """Short headers for the matrix's columns: the labels without the ``_``-separated
+    words that all of them begin or end with, so that a matrix of long file names fits the
+    spreadsheet (the ``Landscape`` column keeps the whole names). Labels stay whole where
+    cutting would leave one empty or make two equal.
+
+    >>> column_labels(["pinn_convection_beta50.0_seed0", "pinn_convection_beta50.0_seed123"])
+    ['seed0', 'seed123']
+    >>> column_labels(["pinn_beta1.0_seed0", "pinn_beta50.0_seed0", "l0"])
+    ['pinn_beta1.0_seed0', 'pinn_beta50.0_seed0', 'l0']
+    """
+    words = [label.split("_") for label in labels]
+    shortest = min(len(w) for w in words)
+    head = 0
+    while head < shortest - 1 and len({w[head] for w in words}) == 1:
+        head += 1
+    tail = 0
+    while tail < shortest - 1 - head and len({w[-1 - tail] for w in words}) == 1:
+        tail += 1
+    short = ["_".join(w[head : len(w) - tail]) for w in words]
+    return short if len(set(short)) == len(short) and all(short) else list(labels)
+
+
 def compute(
     datasets: list,
     array: str | None,
@@ -60,7 +83,8 @@ def compute(
 ) -> FilterResult:
     """The distance matrix between the inputs' persistence diagrams as a table: a
     ``Landscape`` column (each input's ``names`` entry, e.g. its file's stem, else
-    ``input N``; see :func:`landscape_labels`), one column per input, and the 2-D
+    ``input N``; see :func:`landscape_labels`), one column per input (headed by the
+    part of its label that differs: :func:`column_labels`), and the 2-D
     classical MDS coordinates ``MDS1``, ``MDS2``; the pair set, metric and loss scaling
     in the field data (``Pairs``, ``Metric``, ``Losses``)."""
     if len(datasets) < 2:
@@ -85,7 +109,7 @@ def compute(
     labels = landscape_labels(names or [None] * len(datasets))
     xy = distance.classical_mds(matrix)
     columns: dict[str, np.ndarray | list[str]] = {"Landscape": labels}
-    columns.update({label: matrix[:, j] for j, label in enumerate(labels)})
+    columns.update({label: matrix[:, j] for j, label in enumerate(column_labels(labels))})
     columns.update(MDS1=xy[:, 0], MDS2=xy[:, 1])
     out = table(columns)
     set_field_data(

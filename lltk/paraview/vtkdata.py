@@ -242,6 +242,30 @@ def ttk_order(dataset: vtkDataSet, name: str) -> np.ndarray | None:
     return order
 
 
+#: The drawings' arrays that hold losses: on a log loss axis each gets a twin on that
+#: axis's scale (:func:`log_twin`), which the filters colour by.
+LOSS_ARRAYS = ("Scalar", "MeanLoss")
+#: Loss differences (a pair's death - birth): on a log loss axis their twin is their log10,
+#: floored at the smallest positive one (the diagonal's 0 takes its colour).
+LOSS_DIFFERENCES = ("Persistence",)
+
+
+def log10_floored(values: np.ndarray) -> np.ndarray:
+    """log10 of ``values`` no lower than that of the smallest positive one (1 if none).
+
+    >>> log10_floored(np.array([0.0, 10.0, 1e7])).tolist()
+    [1.0, 1.0, 7.0]
+    """
+    v = np.asarray(values, float)
+    positive = v[np.isfinite(v) & (v > 0)]
+    return np.log10(np.maximum(v, positive.min() if positive.size else 1.0))
+
+
+def log_twin(name: str) -> str:
+    """The name of the log10 twin of the loss array ``name`` ("Scalar" -> "Log10Scalar")."""
+    return f"Log10{name}"
+
+
 def log_loss_drawing(
     geom: Geometry,
     values: np.ndarray,
@@ -251,11 +275,24 @@ def log_loss_drawing(
 ) -> tuple[Geometry, str]:
     """``geom`` (a :class:`lltk.topology.geometry.Geometry`) with its loss axes drawn on a
     log scale where :func:`lltk.topology.logscale.uses_log` says so for the landscape's
-    ``values`` and ``mode``, and the axis drawn ("log" or "linear")."""
+    ``values`` and ``mode``, and the axis drawn ("log" or "linear"). On a log axis the
+    :data:`LOSS_ARRAYS` get their :func:`log_twin` (the losses on the axis's scale), so
+    that the colours, like the axis, spread over the decades; the arrays themselves stay."""
     if not logscale.uses_log(values, mode):
         return geom, "linear"
-    drawn = logscale.LogLoss(values).drawn(geom.points, loss_axes, width_axis)
-    return dataclasses.replace(geom, points=drawn), "log"
+    scale = logscale.LogLoss(values)
+
+    def with_twins(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        twins = {log_twin(k): scale(v) for k, v in arrays.items() if k in LOSS_ARRAYS}
+        twins |= {log_twin(k): log10_floored(v) for k, v in arrays.items() if k in LOSS_DIFFERENCES}
+        return {**arrays, **twins}
+
+    return dataclasses.replace(
+        geom,
+        points=scale.drawn(geom.points, loss_axes, width_axis),
+        point_data=with_twins(geom.point_data),
+        cell_data=with_twins(geom.cell_data),
+    ), "log"
 
 
 def tag_backend(data_object, which: str) -> None:

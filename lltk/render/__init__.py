@@ -9,7 +9,9 @@ there is no display) and return the PNG paths.
 The modules: :mod:`~lltk.render.staging` (a landscape under the states' names),
 :mod:`~lltk.render.views` (views and their states), :mod:`~lltk.render.runner` (pvpython's
 command and environment), :mod:`~lltk.render.jobs` (render, render_views); in pvpython,
-:mod:`~lltk.render.pvrender` and :mod:`~lltk.render.scene`.
+:mod:`~lltk.render.pvrender`, :mod:`~lltk.render.scene` and :mod:`~lltk.render.plots` (the
+views), :mod:`~lltk.render.style`, :mod:`~lltk.render.fitting` and
+:mod:`~lltk.render.states`.
 """
 
 from lltk.render.jobs import Rendered, render, render_views

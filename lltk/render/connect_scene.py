@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from paraview import simple as pv
 
-from lltk.render import scene
+from lltk.render import scene, style
 
 #: Colours of the paths: linear dark grey, Bézier orange.
 PATH_COLOURS = {0: ("linear path", [0.15, 0.15, 0.15]), 1: ("Bezier curve", [0.95, 0.45, 0.05])}
@@ -37,7 +37,7 @@ def _categories(rep: object, view: object, array: str, names: dict, title: str) 
     rep.SetScalarBarVisibility(view, True)
     bar = pv.GetScalarBar(lut, view)
     bar.Title = title
-    bar.TitleColor = bar.LabelColor = scene.BLACK
+    bar.TitleColor = bar.LabelColor = style.BLACK
     bar.TitleFontSize = 18
     bar.LabelFontSize = 16
     bar.WindowLocation = "Any Location"
@@ -49,14 +49,14 @@ def _categories(rep: object, view: object, array: str, names: dict, title: str) 
 def connect_views(reader: object, data_dir: Path) -> list[object]:
     """The plane from above (loss colours, contour lines) with the paths and the networks,
     and the loss along each path against t."""
-    finite = scene._finite(reader)
-    view = scene._white_view("RenderView", "connect")
+    finite = scene.finite_loss(reader)
+    view = style.white_view("RenderView", "connect")
     rep = pv.Show(finite, view)
-    scene._scalar_bar(rep, view, "Loss", "Loss", "Viridis (matplotlib)")
+    style.scalar_bar(rep, view, "Loss", "Loss", "Viridis (matplotlib)")
     frac = pv.PythonCalculator(registrationName="plane loss fraction", Input=[finite, finite])
-    frac.Expression = scene._fraction_expression()
+    frac.Expression = scene.fraction_expression()
     frac.ArrayName = "LossFraction"
-    scene._contour_lines(frac, view, "plane contour lines")
+    scene.contour_lines(frac, view, "plane contour lines")
     paths = pv.XMLPolyDataReader(
         registrationName=scene.FILES["paths"], FileName=[str(data_dir / scene.FILES["paths"])]
     )
@@ -72,20 +72,20 @@ def connect_views(reader: object, data_dir: Path) -> list[object]:
     )
     above = pv.Transform(registrationName="networks over plane", Input=networks)
     above.Transform.Translate = [0.0, 0.0, 0.04]
-    dots = pv.Show(scene._glyphs(above, "network spheres", 0.07), view)
+    dots = pv.Show(style.sphere_glyphs(above, "network spheres", 0.07), view)
     _categories(dots, view, "Network", NETWORK_COLOURS, "network")
     pv.GetScalarBar(pv.GetColorTransferFunction("Network"), view).Position = [0.15, 0.835]
-    scene._axes(view, "plane direction 1 (A to B)", "plane direction 2")
-    scene._title(view, "Plane through three networks", "connect title")
-    scene._planar(view)
+    style.style_axes(view, "plane direction 1 (A to B)", "plane direction 2")
+    style.add_title(view, "Plane through three networks", "connect title")
+    style.make_planar(view)
     bounds = finite.GetDataInformation().GetBounds()
-    scene.fit_planar(view, bounds, scene.WIDTH_SHARE["connect"])
+    style.fit_planar(view, bounds, style.WIDTH_SHARE["connect"])
     return [view, path_loss_view(paths)]
 
 
 def path_loss_view(paths: object) -> object:
     """The loss along each path against t, one line per path, as Garipov et al. plot it."""
-    view = scene._white_view("XYChartView", "path_loss")
+    view = style.white_view("XYChartView", "path_loss")
     for value, (name, colour) in PATH_COLOURS.items():
         one = pv.Threshold(registrationName=name, Input=paths)
         one.Scalars = ["POINTS", "Path"]

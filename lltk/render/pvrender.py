@@ -26,7 +26,7 @@ from vtkmodules.vtkIOImage import vtkPNGReader, vtkPNGWriter
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from lltk.render import scene, states  # noqa: E402
+from lltk.render import states, style  # noqa: E402
 
 
 def _critical_points() -> dict[str, object] | None:
@@ -63,7 +63,7 @@ def render_job(job: dict, states_dir: Path, size: list[int]) -> dict:
             states_dir / f"{state}.pvsm",
             Path(job.get("state_dirs", {}).get(state, job["data_dir"])),
             job.get("state_labels", {}).get(state, job["label"]),
-            scene.PNG_WIDTH_SHARE,  # one view to a PNG: room beside it for its legends only
+            style.PNG_WIDTH_SHARE,  # one view to a PNG: room beside it for its legends only
         )
         if state.startswith("landscape"):
             record["critical_points"] = _critical_points()
@@ -145,7 +145,7 @@ def compose(records: list[dict], rows: list[str], path: Path, size: list[int]) -
 def main(argv: list[str]) -> int:
     """Run the job file ``argv[0]``; prints the JSON of what was rendered."""
     job = json.loads(Path(argv[0]).read_text())
-    pv._DisableFirstRenderCameraReset()  # the views are aimed by fit_views (lltk.render.scene)
+    pv._DisableFirstRenderCameraReset()  # the views are aimed by fit_views (lltk.render.fitting)
     states.load_plugins(Path(job["plugins_dir"]))
     size = job.get("size", [900, 700])
     records = [render_job(j, Path(job["states_dir"]), size) for j in job["landscapes"]]

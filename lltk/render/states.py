@@ -1,8 +1,10 @@
 """The plumbing of lltk's ParaView states (runs in pvpython, never in the venv): which
 views each state builds (:func:`build`), loading a state onto a landscape
 (:func:`load_state`, :func:`load_state_on_active`, :func:`study_layout`, the macro's
-entry), laying views out, and writing the committed states. The views themselves, and
-their style, are :mod:`lltk.render.scene`'s (and :mod:`lltk.render.connect_scene`'s).
+entry), laying views out, and writing the committed states. The views are
+:mod:`lltk.render.scene`'s, :mod:`lltk.render.plots`' and
+:mod:`lltk.render.connect_scene`'s; their style :mod:`lltk.render.style`'s; fitting them
+to a landscape :mod:`lltk.render.fitting`'s.
 
 Regenerate the committed states with::
 
@@ -21,27 +23,21 @@ from vtkmodules.vtkCommonCore import vtkOutputWindow
 
 from lltk.render import connect_scene
 from lltk.render.connect_scene import connect_views
+from lltk.render.fitting import fit_views, landscape_kind, registered_name, sources_of, upstream
+from lltk.render.plots import merge_tree_view, persistence_diagram_view, profile_view
 from lltk.render.scene import (
     FILES,
     NEEDS,
-    _inputs,
-    _registered_name,
-    fit_views,
     has_filter,
     hessian_density_view,
-    landscape_kind,
     landscape_points_view,
     landscape_trajectory_views,
     landscape_view,
     landscape_volume_view,
-    merge_tree_view,
     open_landscape,
-    persistence_diagram_view,
-    profile_view,
-    set_critical_names,
     solution_views,
-    sources_of,
 )
+from lltk.render.style import rescale_by_itself, set_critical_names
 
 
 def build(state: str, data_dir: Path) -> list[object]:
@@ -140,7 +136,7 @@ def _chain(source: object) -> list[object]:
     source = getattr(source, "Proxy", source)  # the pipeline object of an OutputPort
     while source is not None:
         chain.append(source)
-        inputs = _inputs(source)
+        inputs = upstream(source)
         source = inputs[0] if inputs else None
     return chain
 
@@ -151,7 +147,7 @@ def find_landscape(source: object) -> object:
     for current in _chain(source):
         if current.PointData.GetArray("Loss") is not None:
             return current
-    name = _registered_name(source) if source is not None else "nothing"
+    name = registered_name(source) if source is not None else "nothing"
     raise ValueError(
         f"{name} is not a loss landscape and has none upstream (no point array 'Loss'): "
         "select a landscape the sampler wrote (.vti or .vtu) in the Pipeline Browser"
@@ -189,7 +185,7 @@ def clear_pipeline() -> None:
             pxm.UnRegisterProxy(group, name, proxy)
     sources = list(pv.GetSources().values())
     while sources:
-        inputs = {up.GetGlobalID() for s in sources for up in _inputs(s)}
+        inputs = {up.GetGlobalID() for s in sources for up in upstream(s)}
         for source in [s for s in sources if s.GetGlobalID() not in inputs]:
             pv.Delete(source)
         sources = [s for s in sources if s.GetGlobalID() in inputs]
@@ -208,7 +204,7 @@ def load_state(
     """Replace the session's scene by lltk's ``state`` (.pvsm) read from the staged
     ``data_dir`` (:func:`lltk.render.stage`), its titles, colours (log when the loss spans
     decades) and cameras fitted to that landscape (``width_share``: see
-    :func:`lltk.render.scene.fit_views`); returns the views by name."""
+    :func:`lltk.render.fitting.fit_views`); returns the views by name."""
     clear_pipeline()
     if missing_files(state, data_dir):
         # LoadState would put a red reader error per missing file (a landscape sampled
@@ -260,9 +256,7 @@ def study_layout(source: object, label: str = "") -> object:
     path = landscape_file(landscape)
     csv = path.with_name(path.stem + "_hessian_density.csv") if path else None
     views = study_views(landscape, csv)
-    layout = lay_out(
-        list(views.values()), f"Loss landscape: {label or _registered_name(landscape)}"
-    )
+    layout = lay_out(list(views.values()), f"Loss landscape: {label or registered_name(landscape)}")
     fit_views(views, landscape, label)
     return layout
 
@@ -335,6 +329,12 @@ def save_states(out_dir: Path, data_dirs: dict[str, Path]) -> list[Path]:
         # a .pvsm loaded from File > Load State keeps the names it was saved with: those
         # of its own kind of landscape (a 2-D one has one kind of saddle)
         set_critical_names("surface" if kind not in ("volume", "points") else kind)
+        # File > Load State fits nothing: the loaded colours rescale to the data by themselves
+        pxm = servermanager.ProxyManager()
+        for lut in pxm.GetProxiesInGroup("lookup_tables").values():
+            lut = servermanager._getPyProxy(lut)
+            if not lut.InterpretValuesAsCategories:
+                rescale_by_itself(lut, True)
         path = out_dir / f"{state}.pvsm"
         pv.SaveState(str(path))
         path.with_suffix(".py").write_text(PYTHON_STATE.format(state=state))

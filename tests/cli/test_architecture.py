@@ -184,3 +184,14 @@ def test_the_check_fails_on_a_name_that_is_not_there():
     assert not _resolves("lltk.no_such_module")
     assert _resolves("lltk.topology.join_tree")
     assert not _on_disk("lltk/no_such.py").exists()
+
+
+def test_the_render_modules_stay_short():
+    """Issue 29: style, the views' recipes and the states' plumbing in modules of their own,
+    each under 400 lines."""
+    long = {
+        p.name: n
+        for p in (REPO / "lltk" / "render").glob("*.py")
+        if (n := len(p.read_text().splitlines())) >= 400
+    }
+    assert not long, f"lltk/render modules of 400 lines or more: {long}"

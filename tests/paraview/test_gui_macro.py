@@ -39,12 +39,15 @@ import json, sys
 from pathlib import Path
 from paraview import servermanager as sm
 from paraview import simple as pv
-from lltk.render import scene
+from lltk.render import fitting
 
 cfg = json.loads(Path(CFG).read_text())
 landscape = pv.OpenDataFile(cfg["landscape"])
-pv.Show(landscape)
+user_rep = pv.Show(landscape)  # the user's own view, coloured by Loss (a 3-D grid shows
+pv.ColorBy(user_rep, ("POINTS", "Loss"))  # as an outline, coloured by nothing by itself)
+user_lut = user_rep.LookupTable
 pv.Render()
+user_colours = [list(user_lut.RGBPoints), user_lut.UseLogScale]
 # a filter alone first: its CriticalType in ParaView's default colour map for that name
 critical = pv.LossCriticalPoints(Input=landscape)
 pv.ColorBy(pv.Show(critical), ("POINTS", "CriticalType"))
@@ -56,20 +59,23 @@ exec(compile(macro.read_text(), str(macro), "exec"), {"__name__": "__main__"})
 pxm = sm.ProxyManager()
 layout = [l for name, l in pv.GetLayouts().items() if name[0].startswith("Loss landscape")]
 views = {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
-lut = pv.GetColorTransferFunction("Loss")
+lut = fitting.colour_maps([views["landscape"]], ["Loss"])[0][0]
 points = list(lut.RGBPoints)[0::4]
 out = {
+    "user_colours_kept": user_colours == [list(user_lut.RGBPoints), user_lut.UseLogScale],
     "plain_types": plain_types,
     "layouts": [name for name, _ in pv.GetLayouts()],
     "in_layout": sorted(n for n, v in views.items() if layout and pv.GetLayout(v) == layout[0]),
     "axes": {n: v.AxesGrid.Visibility for n, v in views.items() if hasattr(v, "AxesGrid")},
     "loss_log": lut.UseLogScale,
     "loss_points": points,
-    "tree_y": scene.visible_bounds(views["merge_tree"])[2:],
+    "tree_y": fitting.visible_bounds(views["merge_tree"])[2:],
     "tree_title": views["merge_tree"].AxesGrid.YTitle,
     "loss_bars": sorted(
-        {tuple(pv.GetColorTransferFunction(a).RGBPoints[i] for i in (0, -4))
-         for a in ("Loss", "Scalar")}
+        {tuple(m.RGBPoints[i] for i in (0, -4))
+         for m, _ in fitting.colour_maps(
+             [v for v in views.values() if layout and pv.GetLayout(v) == layout[0]],
+             ["Loss", "Scalar"])}
     ),
 }
 Path(cfg["result"]).write_text(json.dumps(out))
@@ -243,6 +249,12 @@ def test_macro_tab_holds_the_fitted_log_views(gui_macro):
     # colours spread over the decades: the middle control point near the geometric mean
     middle = points[len(points) // 2]
     assert 1e2 < middle < 1e7, points
+
+
+def test_macro_leaves_the_users_own_colours_alone(gui_macro):
+    """The macro turned the user's own Loss view log-scale Viridis (one shared map)."""
+    assert not gui_macro["stopped"], gui_macro["stopped"]
+    assert gui_macro["user_colours_kept"]
 
 
 def test_a_filter_alone_shows_critical_types_as_named_categories(gui_macro):

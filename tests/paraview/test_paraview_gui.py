@@ -25,7 +25,7 @@ from pathlib import Path
 from paraview import servermanager as sm
 from paraview import simple as pv
 from paraview.modules.vtkRemotingServerManager import vtkSMOrderedPropertyIterator
-from lltk.render import scene, states
+from lltk.render import fitting, states, style
 from lltk.paraview import colours
 
 cfg = json.loads(Path(sys.argv[1]).read_text())
@@ -71,7 +71,7 @@ out["names"] = {k: {str(c): n for c, (n, _) in colours.critical_names(k).items()
                 for k in ("surface", "volume", "points")}
 out["legend"] = {}
 for kind in ("surface", "volume"):
-    scene.set_critical_names(kind)
+    style.set_critical_names(kind)
     ct = pv.GetColorTransferFunction("CriticalType")
     out["legend"][kind] = [list(ct.Annotations), list(ct.NanColor), list(ct.IndexedColors)]
 
@@ -79,25 +79,64 @@ for kind in ("surface", "volume"):
 from paraview.modules.vtkRemotingViews import vtkSMParaViewPipelineControllerWithRendering
 controller = vtkSMParaViewPipelineControllerWithRendering()
 render_view = pv.CreateView("RenderView")
-shown = {}
+shown, axes = {}, {}
 for name, port in (("LossMergeTree1", 3), ("LossPersistenceDiagram1", 0),
                    ("TopologicalLandscapeProfile1", 0)):
     view = controller.ShowInPreferredView(pv.FindSource(name).SMProxy, port, render_view.SMProxy)
     shown[view.GetXMLName()] = sm._getPyProxy(view).InteractionMode.GetData()
+    grid = sm._getPyProxy(view).AxesGrid
+    axes[view.GetXMLName()] = [grid.Visibility, grid.XTitle, grid.YTitle]
 out["planar_modes"] = shown
+out["plot_axes"] = axes
+# Apply with the diagram's view active, as pqApplyBehavior::showData does it: the critical
+# points and a simplified landscape open over the landscape, not in the diagram
+landscape_view = pv.CreateView("RenderView")
+pv.Show(small, landscape_view)
+diagram_view = controller.ShowInPreferredView(
+    pv.FindSource("LossPersistenceDiagram1").SMProxy, 0, landscape_view.SMProxy)
+placed = {}
+for name, ports in (("LossCriticalPoints", (0, 1)), ("LossPersistenceSimplification", (0,))):
+    pv.SetActiveView(sm._getPyProxy(diagram_view))
+    pv.SetActiveSource(small)
+    created = getattr(pv, name)(Input=small)  # the GUI creates it before Apply
+    placed[name] = [
+        controller.ShowInPreferredView(created.SMProxy, port, pv.GetActiveView().SMProxy)
+        == landscape_view.SMProxy
+        for port in ports
+    ]
+out["placed_over_landscape"] = placed
+# the segmentation of a rough landscape (dozens of basins) in the colours ParaView gives it
+rough = pv.OpenDataFile(cfg["rough"])
+segments = pv.OutputPort(pv.LossMergeTree(Input=rough), 2)
+segments_rep = pv.Show(segments, landscape_view)
+pv.ColorBy(segments_rep, ("POINTS", "SegmentationId"))
+segments_rep.RescaleTransferFunctionToDataRange(False, True)
+first, last = segments.PointData["SegmentationId"].GetRange()
+ctf = segments_rep.LookupTable.GetClientSideObject()
+segment_colours = []
+for k in range(int(first), int(last) + 1):
+    rgb = [0.0, 0.0, 0.0]
+    ctf.GetColor(float(k), rgb)
+    segment_colours.append(rgb)
+out["segment_colours"] = segment_colours
 backend = pv.FindSource("LossMergeTree1").GetProperty("Backend").SMProperty
 out["backend_doc"] = backend.GetDocumentation().GetDescription()
 
-# the macro, with a filter of the landscape selected
+# the macro, with a filter of the landscape selected; the user's own view of it (coloured
+# by Loss in ParaView's default colour map) must keep its colours
+user_lut = pv.GetDisplayProperties(small, landscape_view).LookupTable
+user_colours = [list(user_lut.RGBPoints), user_lut.UseLogScale]
 pv.SetActiveSource(pv.FindSource("LossMergeTree1"))
 exec(Path(cfg["macro"]).read_text())
+out["user_colours_kept"] = user_colours == [list(user_lut.RGBPoints), user_lut.UseLogScale]
 layouts = [name for name, _ in pv.GetLayouts()]
 out["macro_layouts"] = layouts
 pxm = sm.ProxyManager()
 views = {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
 out["macro_views"] = sorted(views)
-lut = pv.GetColorTransferFunction("Loss")
+lut = fitting.colour_maps([views["landscape"]], ["Loss"])[0][0]
 out["macro_loss_lut"] = [lut.RGBPoints[0], lut.RGBPoints[-4], lut.UseLogScale]
+out["macro_rescale"] = [lut.AutomaticRescaleRangeMode.GetData(), lut.RescaleOnVisibilityChange]
 critical_lut = pv.GetColorTransferFunction("CriticalType")
 out["macro_legends"] = {
     name: [bar.TextPosition.GetData(), bar.TitleJustification.GetData(), list(bar.Position)]
@@ -110,13 +149,13 @@ counts, fitted = [], []
 for data_dir in cfg["data_dirs"]:
     views = states.load_state(Path(cfg["state"]), Path(data_dir), "label")
     counts.append([len(pv.GetSources()), len(pv.GetViews())])
-    lut = pv.GetColorTransferFunction("Loss")
+    lut = fitting.colour_maps([views["landscape"]], ["Loss"])[0][0]
     tree = views["merge_tree"]
     fitted.append({
         "lut": [lut.RGBPoints[0], lut.RGBPoints[-4], lut.UseLogScale],
         "tree_focal": list(tree.CameraFocalPoint),
         "tree_scale": tree.CameraParallelScale,
-        "tree_bounds": scene.visible_bounds(tree),
+        "tree_bounds": fitting.visible_bounds(tree),
     })
 out["state_counts"] = counts
 # a landscape without its Hessian density: the layout without that view, no reader error
@@ -157,6 +196,13 @@ def _landscape(path: Path, scale: float, decades: float) -> Path:
     return path
 
 
+def _rough_landscape(path: Path) -> Path:
+    """A 20 x 20 landscape of noise: dozens of basins, so dozens of segments."""
+    loss = np.random.default_rng(0).uniform(1.0, 2.0, (20, 20))
+    vtkxml.write(path, vtkxml.image_data({"Loss": loss.ravel()}, dims=(20, 20)))
+    return path
+
+
 def _without_density(data_dir: Path) -> Path:
     (data_dir / "landscape_hessian_density.csv").unlink(missing_ok=True)
     return data_dir
@@ -169,6 +215,7 @@ def session(tmp_path_factory, pvpython) -> dict:
     steep = _landscape(tmp / "steep.vti", 1e-3, 4.0)
     cfg = {
         "small": str(small),
+        "rough": str(_rough_landscape(tmp / "rough.vti")),
         "macro": str(MACROS_DIR / "Loss Landscape Views.py"),
         "state": str(STATES_DIR / "layout.pvsm"),
         "python_state": str(STATES_DIR / "landscape.py"),
@@ -222,12 +269,32 @@ def test_each_output_port_opens_in_a_view_that_suits_it(session):
     assert views["LossPersistenceDiagram"] == {"0": "LossDiagramView"}
     assert views["TopologicalLandscapeProfile"] == {"0": "LossProfileView", "1": "None"}
     assert views["LandscapeMetrics"] == {"0": "SpreadSheetView"}
-    assert views["LossCriticalPoints"] == {}
+    assert views["LossCriticalPoints"] == {"0": "RenderView", "1": "RenderView"}
+    assert views["LossPersistenceSimplification"] == {"0": "RenderView"}
     reps = {
         h[3]: h[2] for h in session["hints"]["LossCriticalPoints"] if h[0] == "RepresentationType"
     }
     assert reps == {"0": "Point Gaussian", "1": "Surface"}
     assert session["active_scalars"] == {"profile": "MeanLoss", "critical": "CriticalType"}
+
+
+def test_critical_points_open_over_the_landscape_whichever_view_is_active(session):
+    """Applied with the persistence diagram's view active (the active view after the
+    diagram), the critical points went into the diagram's view, where nothing drew them
+    over the landscape; a simplified landscape too."""
+    assert session["placed_over_landscape"] == {
+        "LossCriticalPoints": [True, True],
+        "LossPersistenceSimplification": [True],
+    }
+
+
+def test_segments_get_colours_of_their_own(session):
+    """SegmentationId took ParaView's continuous blue-red ramp: neighbouring ids (and so
+    most neighbouring segments) differed by a shade (0.012 on the beta = 50 PINN)."""
+    colours = np.array(session["segment_colours"])
+    assert len(colours) > 20, "the rough landscape should have dozens of segments"
+    assert len({tuple(c) for c in colours.round(3)}) == len(colours)
+    assert np.abs(np.diff(colours, axis=0)).max(axis=1).min() > 0.15
 
 
 def test_panels_list_properties_in_reading_order(session):
@@ -285,6 +352,14 @@ def test_macro_lays_out_the_study_views_fitted_to_the_landscape(session):
     lo, hi, log = session["macro_loss_lut"]
     np.testing.assert_allclose([lo, hi], session["ranges"][0], rtol=1e-6)
     assert log == 0  # half a decade: linear colours
+    # the fitted range stays (ParaView would reset it to one representation's data)
+    assert session["macro_rescale"] == ["Never", 0]
+
+
+def test_macro_leaves_the_users_own_colours_alone(session):
+    """The macro coloured its views through the session's one Loss colour map, and so
+    turned the user's own view of the landscape log-scale Viridis too."""
+    assert session["user_colours_kept"]
 
 
 def test_states_replace_the_scene_and_fit_each_landscape(session):
@@ -312,6 +387,16 @@ def test_plots_open_in_2d_interaction_mode(session):
         "LossDiagramView": "2D",
         "LossProfileView": "2D",
     }
+
+
+def test_plots_open_with_titled_axes(session):
+    """The plain filters' plots had no axes (only the macro's views did): a diagram read
+    as thin lines in an empty view."""
+    axes = session["plot_axes"]
+    assert set(axes) == {"LossMergeTreeView", "LossDiagramView", "LossProfileView"}
+    for visible, x, y in axes.values():
+        assert visible == 1 and x and y
+    assert "loss" in axes["LossMergeTreeView"][2] and "birth" in axes["LossDiagramView"][1]
 
 
 def test_backend_documentation_says_where_the_engine_shows(session):

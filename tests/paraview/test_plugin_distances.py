@@ -85,3 +85,20 @@ def test_labels_fall_back_and_stay_unique() -> None:
 
     assert landscape_labels(["a", None, "b"]) == ["a", "input 1", "b"]
     assert landscape_labels(["a", "a", "b"]) == ["a (0)", "a (1)", "b"]
+
+
+def test_columns_are_headed_by_what_differs_in_the_names() -> None:
+    """The matrix's columns carried the whole file names (``pinn_convection_beta50.0_seed0``)
+    and a matrix of a few landscapes overflowed the spreadsheet."""
+    from lltk.paraview.landscape_distances import column_labels
+
+    study = [f"pinn_convection_beta{b}_seed{s}" for b in ("1.0", "50.0") for s in (0, 123)]
+    assert column_labels(study) == [
+        "beta1.0_seed0",
+        "beta1.0_seed123",
+        "beta50.0_seed0",
+        "beta50.0_seed123",
+    ]
+    assert column_labels(["a_x", "b_x"]) == ["a", "b"]
+    assert column_labels(["run_a", "run"]) == ["run_a", "run"]  # one would be empty
+    assert column_labels(["input 0", "input 1"]) == ["input 0", "input 1"]

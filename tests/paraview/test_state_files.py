@@ -50,6 +50,30 @@ def test_drawings_keep_a_linear_loss_axis(state) -> None:
     assert found and all(values == ["1"] for values in found)
 
 
+@pytest.mark.parametrize(
+    "state",
+    # the Hessian density is a chart: no colour map; the persistence diagram's colours
+    # are all categorical (bars by Dimension, ends by CriticalType)
+    sorted(
+        p.stem
+        for p in STATES.glob("*.pvsm")
+        if p.stem not in ("hessian_density", "persistence_diagram")
+    ),
+)
+def test_colours_rescale_to_the_loaded_data(state) -> None:
+    """File > Load State fits nothing, and a state's colour maps kept the range of the
+    landscape it was built on (on the beta = 50 PINN the tree turned all yellow): each
+    ramp rescales to the data whenever its representation is shown (checked in the GUI:
+    the tree's legend then reads 32.7 .. 5.72e7, not 0.971 .. 2.42)."""
+    categorical = _property_values(state, "PVLookupTable", "IndexedLookup")
+    modes = _property_values(state, "PVLookupTable", "AutomaticRescaleRangeMode")
+    on_show = _property_values(state, "PVLookupTable", "RescaleOnVisibilityChange")
+    ramps = [i for i, c in enumerate(categorical) if c == ["0"]]
+    assert ramps, f"{state}: no colour ramp found"
+    for i in ramps:
+        assert modes[i] == ["3"] and on_show[i] == ["1"], (state, i, modes[i], on_show[i])
+
+
 @pytest.mark.parametrize("state", ["persistence_diagram", "layout"])
 def test_diagram_bars_coloured_by_named_dimension(state) -> None:
     """The diagram's bars are coloured by their cells' Dimension, with categorical names
