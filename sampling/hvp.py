@@ -10,8 +10,9 @@ weights and images go in ``channels_last`` layout (oneDNN's own, about 1.6 times
 on a CPU). Each eval-mode batch norm that follows a convolution is folded into it
 (:func:`fold_batch_norm`): the same function of the same parameters, whose second
 derivatives skip batch norm's double backward (a third of a product's time on ResNet-20).
-Several vectors go through one chunk's pass under :func:`torch.func.vmap` where the
-algorithm has them at once (Hutchinson's probes), sharing its forward and backward.
+A (k, P) batch of vectors goes through one chunk's pass under :func:`torch.func.vmap`,
+sharing its forward and backward (Hutchinson's probes go :data:`PROBES_PER_PASS` at a
+time).
 
 The three estimators follow PyHessian 0.1 (``pyhessian.hessian``) step by step: power
 iteration with deflation and its relative tolerance, Hutchinson's trace with its early
@@ -38,8 +39,9 @@ from lltk.sampling.directions import flatten, unflatten
 
 #: Images per chunk of a Hessian-vector product when none is given.
 DEFAULT_CHUNK = 1024
-#: Probe vectors per batched pass of Hutchinson's estimator.
-PROBES_PER_PASS = 4
+#: Probe vectors per batched pass of Hutchinson's estimator: one, as four through one
+#: vmapped pullback measured no faster per vector on a CPU (``docs/benchmarks.md``).
+PROBES_PER_PASS = 1
 #: How a chunk's product is differentiated.
 MODES = ("reverse-over-reverse", "forward-over-reverse")
 
@@ -111,6 +113,8 @@ class HessianVectorProduct:
 
     def __call__(self, v: Tensor) -> Tensor:
         """``H v`` (flat, or row by row for a (k, P) batch of vectors)."""
+        if v.ndim == 2 and len(v) == 1:
+            return self(v[0])[None]
         batched = v.ndim == 2
         tangent = unflatten(v, self.params)
         if self.channels_last and not batched:
