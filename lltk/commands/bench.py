@@ -84,7 +84,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--chunk-size",
         type=int,
         default=None,
-        help="sampling: weight points per chunk (32); hessian: images per chunk (1024)",
+        help="sampling: weight points per chunk (32); hessian: images per chunk (128)",
     )
     p.set_defaults(func=run)
 
