@@ -194,15 +194,10 @@ def fold_batch_norm(model: nn.Module) -> tuple[nn.Module, int]:
             or len(source.users) != 1
         ):
             continue
-
-        def attribute(module: nn.Module, path: str, name: str) -> fx.Node | None:
-            present = getattr(module, name) is not None
-            return graph.get_attr(f"{path}.{name}") if present else None
-
         with graph.inserting_before(node):
-            tensors = [attribute(conv, source.target, n) for n in ("weight", "bias")]
+            tensors = [_attribute(graph, conv, source.target, n) for n in ("weight", "bias")]
             tensors += [
-                attribute(norm, node.target, n)
+                _attribute(graph, norm, node.target, n)
                 for n in ("weight", "bias", "running_mean", "running_var")
             ]
             fused = graph.call_function(
@@ -223,6 +218,11 @@ def fold_batch_norm(model: nn.Module) -> tuple[nn.Module, int]:
         return model, 0
     traced.recompile()
     return traced, folded
+
+
+def _attribute(graph: fx.Graph, module: nn.Module, path: str, name: str) -> fx.Node | None:
+    """A node reading ``module``'s tensor ``name`` (at ``path``), or None where it has none."""
+    return graph.get_attr(f"{path}.{name}") if getattr(module, name) is not None else None
 
 
 def batch_norm_folded(loss_fn: ModelLoss) -> ModelLoss:
