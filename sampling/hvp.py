@@ -3,11 +3,16 @@
 ``H v`` is summed over chunks of the images (:meth:`lltk.sampling.closure.ModelLoss.pieces`),
 each chunk's product by :mod:`torch.func`: reverse-over-reverse, ``vjp(grad(loss))`` (the
 default: on a CPU it measured 1.7 times faster than forward-over-reverse on ResNet-20,
-``docs/benchmarks.md``), or forward-over-reverse, ``jvp(grad(loss))``. No graph is kept
-between products, so memory is bounded by the chunk, not by the images. Convolutional
+``docs/benchmarks.md``), or forward-over-reverse, ``jvp(grad(loss))``. A chunk's
+gradient graph is kept between products only where all chunks' graphs fit in half of the
+available memory, else rebuilt for each, so memory is bounded by the chunk. Convolutional
 weights and images go in ``channels_last`` layout (oneDNN's own, about 1.6 times faster
-on a CPU). Several vectors go through one chunk's pass under :func:`torch.func.vmap` where
-the algorithm has them at once (Hutchinson's probes), sharing its forward and backward.
+on a CPU). Each eval-mode batch norm that follows a convolution is folded into it
+(:func:`fold_batch_norm`): the same function of the same parameters, whose second
+derivatives skip batch norm's double backward (a third of a product's time on ResNet-20).
+A (k, P) batch of vectors goes through one chunk's pass under :func:`torch.func.vmap`,
+sharing its forward and backward (Hutchinson's probes go :data:`PROBES_PER_PASS` at a
+time).
 
 The three estimators follow PyHessian 0.1 (``pyhessian.hessian``) step by step: power
 iteration with deflation and its relative tolerance, Hutchinson's trace with its early
@@ -25,16 +30,20 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
-from torch import Tensor
+from torch import Tensor, fx, nn
+from torch.nn import functional
 
 from lltk.sampling.budget import available_memory, halve_to_fit
 from lltk.sampling.closure import LossFn, ModelLoss, channels_last, saved_bytes
 from lltk.sampling.directions import flatten, unflatten
 
-#: Images per chunk of a Hessian-vector product when none is given.
-DEFAULT_CHUNK = 1024
-#: Probe vectors per batched pass of Hutchinson's estimator.
-PROBES_PER_PASS = 4
+#: Images per chunk of a Hessian-vector product when none is given: on ResNet-20 at 1,024
+#: images, chunks of 64 or 128 measured twice as fast as one chunk of 1,024, whose
+#: activations (64 MB each) the allocator maps and faults in afresh at every product.
+DEFAULT_CHUNK = 128
+#: Probe vectors per batched pass of Hutchinson's estimator: one, as four through one
+#: vmapped pullback measured no faster per vector on a CPU (``docs/benchmarks.md``).
+PROBES_PER_PASS = 1
 #: How a chunk's product is differentiated.
 MODES = ("reverse-over-reverse", "forward-over-reverse")
 
@@ -67,6 +76,7 @@ class HessianVectorProduct:
         memory = available_memory()
         self.keep_graphs = False
         if isinstance(loss_fn, ModelLoss):
+            loss_fn = batch_norm_folded(loss_fn)
             chunk = chunk_size or DEFAULT_CHUNK
             chunk = fit_chunk(loss_fn, self.params, chunk, memory, log)
             self.pieces = loss_fn.pieces(chunk, self.channels_last)
@@ -105,6 +115,8 @@ class HessianVectorProduct:
 
     def __call__(self, v: Tensor) -> Tensor:
         """``H v`` (flat, or row by row for a (k, P) batch of vectors)."""
+        if v.ndim == 2 and len(v) == 1:
+            return self(v[0])[None]
         batched = v.ndim == 2
         tangent = unflatten(v, self.params)
         if self.channels_last and not batched:
@@ -116,6 +128,110 @@ class HessianVectorProduct:
             total = weight * flat if total is None else total + weight * flat
         self.products += v.shape[0] if batched else 1
         return total.detach()
+
+
+#: Convolutions a batch norm folds into.
+CONVOLUTIONS = (nn.Conv1d, nn.Conv2d, nn.Conv3d)
+#: Their functional forms, by the number of dimensions of the weight.
+_CONVOLUTION_BY_NDIM = {3: functional.conv1d, 4: functional.conv2d, 5: functional.conv3d}
+
+
+def convolution_batch_norm(
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | None,
+    gamma: Tensor | None,
+    beta: Tensor | None,
+    running_mean: Tensor,
+    running_var: Tensor,
+    eps: float,
+    stride: tuple[int, ...],
+    padding: tuple[int, ...] | str,
+    dilation: tuple[int, ...],
+    groups: int,
+) -> Tensor:
+    """``batch_norm(conv(x, weight, bias))`` with running statistics, as one convolution:
+    the weight scaled by ``gamma / sqrt(running_var + eps)`` per output channel, the shift
+    its bias."""
+    scale = torch.rsqrt(running_var + eps)
+    if gamma is not None:
+        scale = gamma * scale
+    shift = -running_mean * scale
+    if bias is not None:
+        shift = shift + bias * scale
+    if beta is not None:
+        shift = shift + beta
+    scaled = weight * scale.reshape(-1, *(1,) * (weight.ndim - 1))
+    conv = _CONVOLUTION_BY_NDIM[weight.ndim]
+    return conv(x, scaled, shift, stride, padding, dilation, groups)
+
+
+def fold_batch_norm(model: nn.Module) -> tuple[nn.Module, int]:
+    """``model`` with each eval-mode batch norm (running statistics) whose input is a
+    convolution used nowhere else replaced by :func:`convolution_batch_norm`, and how many
+    were folded. The result reads the same parameters and buffers by the same names
+    (:func:`torch.func.functional_call` swaps them as in ``model``); a model that
+    :func:`torch.fx.symbolic_trace` cannot trace (data-dependent control flow) comes back
+    as it is, with 0."""
+    try:
+        traced = fx.symbolic_trace(model)
+    except Exception:  # fx raises many kinds; the model is then left as it is
+        return model, 0
+    modules = dict(traced.named_modules())
+    graph = traced.graph
+    folded = 0
+    for node in list(graph.nodes):
+        norm = modules.get(node.target) if node.op == "call_module" else None
+        if not isinstance(norm, nn.modules.batchnorm._BatchNorm):
+            continue
+        source = node.args[0]
+        conv = modules.get(source.target) if getattr(source, "op", None) == "call_module" else None
+        if (
+            norm.training
+            or norm.running_mean is None
+            or type(conv) not in CONVOLUTIONS
+            or conv.padding_mode != "zeros"
+            or len(source.users) != 1
+        ):
+            continue
+        with graph.inserting_before(node):
+            tensors = [_attribute(graph, conv, source.target, n) for n in ("weight", "bias")]
+            tensors += [
+                _attribute(graph, norm, node.target, n)
+                for n in ("weight", "bias", "running_mean", "running_var")
+            ]
+            fused = graph.call_function(
+                convolution_batch_norm,
+                (source.args[0], *tensors, norm.eps),
+                {
+                    "stride": conv.stride,
+                    "padding": conv.padding,
+                    "dilation": conv.dilation,
+                    "groups": conv.groups,
+                },
+            )
+        node.replace_all_uses_with(fused)
+        graph.erase_node(node)
+        graph.erase_node(source)
+        folded += 1
+    if not folded:
+        return model, 0
+    traced.recompile()
+    return traced, folded
+
+
+def _attribute(graph: fx.Graph, module: nn.Module, path: str, name: str) -> fx.Node | None:
+    """A node reading ``module``'s tensor ``name`` (at ``path``), or None where it has none."""
+    return graph.get_attr(f"{path}.{name}") if getattr(module, name) is not None else None
+
+
+def batch_norm_folded(loss_fn: ModelLoss) -> ModelLoss:
+    """``loss_fn`` on its model with batch norm folded (:func:`fold_batch_norm`), or
+    ``loss_fn`` itself where nothing folds."""
+    model, folded = fold_batch_norm(loss_fn.model)
+    if not folded:
+        return loss_fn
+    return ModelLoss(model, loss_fn.batches, loss_fn.criterion, loss_fn.guard)
 
 
 def hvp_bytes_per_image(loss_fn: ModelLoss, params: dict[str, Tensor]) -> int:

@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     option(
         "--chunk-size",
-        "sampling: weight points per chunk (32); hessian: images per chunk (1024)",
+        "sampling: weight points per chunk (32); hessian: images per chunk (128)",
     )
     p.set_defaults(func=run, config=BenchConfig)
 

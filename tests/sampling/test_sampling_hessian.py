@@ -143,12 +143,14 @@ def test_chunked_products_equal_the_exact_hessian(mode):
     assert product.products == 4
 
 
-def test_batched_engine_equals_pyhessian_on_the_same_probes():
-    """The batched engine (image chunks of 16) draws PyHessian's probe vectors on the same
-    seed: every figure agrees to float32 rounding, the early stop of Hutchinson's estimator
-    included."""
+@pytest.mark.parametrize("probes_per_pass", [1, 4])
+def test_batched_engine_equals_pyhessian_on_the_same_probes(probes_per_pass, monkeypatch):
+    """The batched engine (image chunks of 16, Hutchinson's probes one or four per pass)
+    draws PyHessian's probe vectors on the same seed: every figure agrees to float32
+    rounding, the early stop of Hutchinson's estimator included."""
     from lltk.sampling import hvp
 
+    monkeypatch.setattr(hvp, "PROBES_PER_PASS", probes_per_pass)
     model, loss_fn = _small_cnn()
     for kw in (
         dict(top_k=2, max_iter=30, tol=0.0, trace_iter=10, lanczos_steps=20),
@@ -163,9 +165,45 @@ def test_batched_engine_equals_pyhessian_on_the_same_probes():
         np.testing.assert_allclose(ours.trace_samples, ref.trace_samples, rtol=1e-5)
         np.testing.assert_allclose(ours.ritz_values, ref.ritz_values, atol=1e-5)
         np.testing.assert_allclose(ours.ritz_weights, ref.ritz_weights, atol=1e-5)
-    # A trace that stops early (not a multiple of the probes per pass) leaves torch's
+    # A trace that stops early (not a multiple of four probes per pass) leaves torch's
     # generator where PyHessian leaves it: the density's probe above agreed after it.
-    assert len(ref.trace_samples) % hvp.PROBES_PER_PASS != 0
+    assert len(ref.trace_samples) % 4 != 0
+
+
+def test_batch_norm_folds_into_the_convolution():
+    """An eval-mode batch norm after a convolution is folded into it: the same outputs from
+    the same named parameters and buffers. One in training mode, or a model that torch.fx
+    cannot trace (data-dependent control flow), is left as it is."""
+    from lltk.sampling import hvp
+
+    model, loss_fn = _small_cnn()
+    folded, count = hvp.fold_batch_norm(model)
+    assert count == 1
+    assert "1" not in {n.target for n in folded.graph.nodes if n.op == "call_module"}
+    ((x, _),) = loss_fn.batches
+    state = {**dict(model.named_parameters()), **dict(model.named_buffers())}
+    with torch.no_grad():
+        want = model(x)
+        np.testing.assert_allclose(folded(x), want, atol=1e-5 * want.abs().max())
+        shifted = {k: v + 0.1 if v.is_floating_point() else v for k, v in state.items()}
+        np.testing.assert_allclose(
+            functional_call(folded, shifted, (x,)),
+            functional_call(model, shifted, (x,)),
+            atol=1e-5 * want.abs().max(),
+        )
+    assert hvp.fold_batch_norm(model.train())[1] == 0
+    model.eval()
+
+    class Branching(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = model
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.inner(x) if x.sum() > 0 else -self.inner(x)
+
+    branching = Branching()
+    assert hvp.fold_batch_norm(branching) == (branching, 0)
 
 
 def test_batched_engine_matches_exact_hessian_whole_closure():
