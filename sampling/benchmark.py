@@ -145,6 +145,16 @@ def sampling_record(
     }
 
 
+def significant(seconds: float) -> float:
+    """``seconds`` to 4 significant digits (a small model's products take well under a
+    millisecond: rounding to 3 decimals made them 0).
+
+    >>> significant(0.00041234), significant(12.3456)
+    (0.0004123, 12.35)
+    """
+    return float(f"{seconds:.4g}")
+
+
 def hessian_record(
     trained: Trained,
     name: str,
@@ -186,12 +196,12 @@ def hessian_record(
         }
         per = {stage: timings[stage] / n for stage, n in counts.items()}
         key = prefix[engine]
-        record[f"{key}_s_per_iter"] = round(
-            sum(timings[s] for s in counts) / sum(counts.values()), 3
+        record[f"{key}_s_per_iter"] = significant(
+            sum(timings[s] for s in counts) / sum(counts.values())
         )
         for stage, seconds in per.items():
-            record[f"{key}_{stage}_s_per_iter"] = round(seconds, 3)
-        record[f"{key}_setup_s"] = round(timings["setup"], 3)
+            record[f"{key}_{stage}_s_per_iter"] = significant(seconds)
+        record[f"{key}_setup_s"] = significant(timings["setup"])
         record[f"{key}_top_eigenvalue"] = float(figures.eigenvalues[0])
         budget = timings["setup"] + BUDGET_ITERATIONS * (
             top_k * per["eigenvalues"] + per["trace"] + per["density"]
