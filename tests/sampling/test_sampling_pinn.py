@@ -85,7 +85,7 @@ def test_damaged_checkpoint_is_reported(tmp_path):
     pinn.train_pinn(beta=1.0, seed=0, n_f=100, max_iter=2, progress=False)
     (ckpt,) = (tmp_path / "cache").glob("pinn-*.pt")
     ckpt.write_bytes(b"not a checkpoint")
-    with pytest.raises(ValueError, match="is not a torch checkpoint.*delete it to retrain"):
+    with pytest.raises(ValueError, match=r"is not a torch checkpoint.*delete it to retrain"):
         pinn.train_pinn(beta=1.0, seed=0, n_f=100, max_iter=2, progress=False)
 
 
