@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from lltk.memory import check_allocation
+
 Allowed = Mapping[tuple[str, str], Any]
 
 
@@ -184,6 +186,10 @@ def load_torch_archive(path: str | os.PathLike, allowed: Allowed, what: str) -> 
         if len(roots) != 1:
             raise ValueError(f"{path} is not {what} (no single data.pkl in the archive)")
         root = roots[0]
+        # each entry is read whole (a storage then copied): refuse before reading what the
+        # archive's directory says would not fit (a zip bomb inflates from a few bytes)
+        stored = sum(info.file_size for info in archive.infolist())
+        check_allocation(2 * stored, f"reading {path}")
         order = f"{root}/byteorder"
         if order in names and archive.read(order).strip() != b"little":
             raise ValueError(f"{path} is not {what} (big-endian storages are not supported)")

@@ -314,3 +314,19 @@ def test_loss_lens_is_pinn_only(tmp_path, capsys):
     )
     assert rc == 2 and "PINN only" in err
     assert os.listdir(tmp_path) in ([], ["cache"])
+
+
+def test_archive_larger_than_memory_is_refused_before_reading(tmp_path, monkeypatch):
+    """An archive whose directory declares more than the memory there is (a zip bomb, or
+    just too large) is refused, naming the file, before any entry is inflated."""
+    from lltk import memory
+
+    path = tmp_path / "big.pt"
+    torch.save({"model": {"w": torch.zeros(4096)}}, path)
+    assert load_torch_archive(path, torch_tensor_globals(), "a checkpoint")["model"]["w"].numel()
+    monkeypatch.setattr(memory, "available_memory", lambda: 4096)
+    read = []
+    monkeypatch.setattr(zipfile.ZipFile, "read", lambda *a, **k: read.append(a) or b"")
+    with pytest.raises(ValueError, match=r"reading .*big\.pt needs about .* GiB, more than"):
+        load_torch_archive(path, torch_tensor_globals(), "a checkpoint")
+    assert not read
