@@ -35,7 +35,9 @@ TREE_TYPE_XML = """
 @smproxy.filter(name="LossMergeTree", label="Loss Merge Tree", support_reload=False)
 @smhint.xml(
     algorithm.hints_xml(
-        views={3: algorithm.PLANAR_VIEWS["merge_tree"]},
+        # the segmentation starts hidden: over the landscape it hid the loss, and its
+        # SegmentationId legend (one entry per segment) covered the view
+        views={2: "None", 3: algorithm.PLANAR_VIEWS["merge_tree"]},
         representations={0: "Point Gaussian", 3: "Surface"},
     )
 )

@@ -8,7 +8,8 @@ names and colours the codes; :func:`dimension_legend` names a persistence pair's
 ``CriticalType`` or ``Dimension``, so that a filter applied in the GUI shows categorical
 colours with names instead of a continuous blue-red ramp. The id arrays (:data:`ID_ARRAYS`:
 a segment, a branch, a basin, a pair) get :func:`id_lookup_table`'s colours, one of its
-own to each id, where a ramp gave neighbouring segments the same blue.
+own to each id, where a ramp gave neighbouring segments the same blue; a landscape's
+``Loss`` (:data:`LOG_ARRAYS`) is coloured on a log scale.
 """
 
 from __future__ import annotations
@@ -89,6 +90,10 @@ def dimension_legend(
     return annotations, colours, DIAGONAL_COLOUR
 
 
+#: Arrays coloured on a log scale by default: a landscape's loss, which spans decades
+#: where a network fails (ParaView's log map takes a range that reaches zero or below to
+#: a positive one, with a message).
+LOG_ARRAYS = ("Loss",)
 #: Integer arrays that name things (TTK's names): coloured as categories, not on a ramp.
 ID_ARRAYS = ("SegmentationId", "BranchId", "BasinId", "PairIdentifier", "NodeId")
 #: Colours in the id map: up to this many ids get one each (a longer range shares them).
@@ -144,10 +149,12 @@ def _categories(legend: tuple[list[str], list[float], list[float]]) -> dict:
 def default_settings() -> dict:
     """ParaView settings (its JSON layout) that colour any ``CriticalType`` array by
     :func:`critical_legend` (a saddle named once: the landscape's dimension is not known
-    where the GUI picks a colour map), any ``Dimension`` array by :func:`dimension_legend`
-    and the :data:`ID_ARRAYS` by :func:`id_lookup_table`."""
+    where the GUI picks a colour map), any ``Dimension`` array by :func:`dimension_legend`,
+    the :data:`ID_ARRAYS` by :func:`id_lookup_table` and the :data:`LOG_ARRAYS` on a log
+    scale."""
     return {
         "array_lookup_tables": {
+            **{name: {"PVLookupTable": {"UseLogScale": 1}} for name in LOG_ARRAYS},
             "CriticalType": {"PVLookupTable": _categories(critical_legend("surface"))},
             "Dimension": {"PVLookupTable": _categories(dimension_legend())},
             **{name: {"PVLookupTable": id_lookup_table()} for name in ID_ARRAYS},

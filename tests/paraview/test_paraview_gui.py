@@ -105,6 +105,11 @@ for name, ports in (("LossCriticalPoints", (0, 1)), ("LossPersistenceSimplificat
         for port in ports
     ]
 out["placed_over_landscape"] = placed
+tree = pv.FindSource("LossMergeTree1")
+out["tree_ports_shown"] = [
+    controller.ShowInPreferredView(tree.SMProxy, port, landscape_view.SMProxy) is not None
+    for port in range(4)
+]
 # the segmentation of a rough landscape (dozens of basins) in the colours ParaView gives it
 rough = pv.OpenDataFile(cfg["rough"])
 segments = pv.OutputPort(pv.LossMergeTree(Input=rough), 2)
@@ -126,6 +131,9 @@ out["backend_doc"] = backend.GetDocumentation().GetDescription()
 # by Loss in ParaView's default colour map) must keep its colours
 user_lut = pv.GetDisplayProperties(small, landscape_view).LookupTable
 user_colours = [list(user_lut.RGBPoints), user_lut.UseLogScale]
+out["landscape_colours"] = [
+    pv.GetDisplayProperties(small, landscape_view).ColorArrayName[1], user_lut.UseLogScale
+]
 pv.SetActiveSource(pv.FindSource("LossMergeTree1"))
 exec(Path(cfg["macro"]).read_text())
 out["user_colours_kept"] = user_colours == [list(user_lut.RGBPoints), user_lut.UseLogScale]
@@ -265,7 +273,7 @@ def test_each_output_port_opens_in_a_view_that_suits_it(session):
     views = {
         n: {h[3]: h[2] for h in hints if h[0] == "View"} for n, hints in session["hints"].items()
     }
-    assert views["LossMergeTree"] == {"3": "LossMergeTreeView"}
+    assert views["LossMergeTree"] == {"2": "None", "3": "LossMergeTreeView"}
     assert views["LossPersistenceDiagram"] == {"0": "LossDiagramView"}
     assert views["TopologicalLandscapeProfile"] == {"0": "LossProfileView", "1": "None"}
     assert views["LandscapeMetrics"] == {"0": "SpreadSheetView"}
@@ -286,6 +294,19 @@ def test_critical_points_open_over_the_landscape_whichever_view_is_active(sessio
         "LossCriticalPoints": [True, True],
         "LossPersistenceSimplification": [True],
     }
+
+
+def test_the_tree_leaves_the_landscape_visible_under_its_nodes_and_arcs(session):
+    """Shown on Apply, the tree's segmentation covered the landscape's loss colours and
+    added a legend of one entry per segment (about 70 on the beta = 50 PINN): it starts
+    hidden, the nodes and arcs show over the landscape, the planar tree in its own view."""
+    assert session["tree_ports_shown"] == [True, True, False, True]
+
+
+def test_a_landscapes_loss_is_coloured_on_a_log_scale_by_default(session):
+    """The file a user opens is coloured by its Loss on a log scale: linear colours made
+    the beta = 50 PINN (loss 33 to 5.7e7) one blue with a red dot."""
+    assert session["landscape_colours"] == ["Loss", 1]
 
 
 def test_segments_get_colours_of_their_own(session):
