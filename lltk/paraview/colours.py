@@ -94,6 +94,13 @@ def dimension_legend(
 #: where a network fails (ParaView's log map takes a range that reaches zero or below to
 #: a positive one, with a message).
 LOG_ARRAYS = ("Loss",)
+#: ParaView 5.11's default colour map (*Cool to Warm*, the ``RGBPoints`` a new map starts
+#: from), which :data:`LOG_ARRAYS` keep on their log scale.
+PARAVIEW_RAMP = [
+    *(0.0, 0.231373, 0.298039, 0.752941),
+    *(0.5, 0.865003, 0.865003, 0.865003),
+    *(1.0, 0.705882, 0.0156863, 0.14902),
+]
 #: Integer arrays that name things (TTK's names): coloured as categories, not on a ramp.
 ID_ARRAYS = ("SegmentationId", "BranchId", "BasinId", "PairIdentifier", "NodeId")
 #: Colours in the id map: up to this many ids get one each (a longer range shares them).
@@ -146,15 +153,31 @@ def _categories(legend: tuple[list[str], list[float], list[float]]) -> dict:
     }
 
 
-def default_settings() -> dict:
+def log_ramp(points: list[float]) -> list[float]:
+    """A colour map's ``RGBPoints`` (x, r, g, b, ...) placed on 1 .. 10, each x at 10 to
+    its relative place, so that a log-scale map starts on a range valid for log (from
+    ParaView's 0 .. 1, every new log map warned in *Output Messages*) and rescales to the
+    data in log space with the linear map's look.
+
+    >>> log_ramp([0.0, 0, 0, 1, 0.5, 1, 1, 1, 1.0, 1, 0, 0])[0::4]
+    [1.0, 3.1622776601683795, 10.0]
+    """
+    lo, hi = points[0], points[-4]
+    placed = list(points)
+    placed[0::4] = [10.0 ** ((x - lo) / (hi - lo)) for x in points[0::4]]
+    return placed
+
+
+def default_settings(ramp: list[float] = PARAVIEW_RAMP) -> dict:
     """ParaView settings (its JSON layout) that colour any ``CriticalType`` array by
     :func:`critical_legend` (a saddle named once: the landscape's dimension is not known
     where the GUI picks a colour map), any ``Dimension`` array by :func:`dimension_legend`,
     the :data:`ID_ARRAYS` by :func:`id_lookup_table` and the :data:`LOG_ARRAYS` on a log
-    scale."""
+    scale, in ``ramp``'s colours by :func:`log_ramp`."""
+    log_map = {"UseLogScale": 1, "RGBPoints": log_ramp(ramp)}
     return {
         "array_lookup_tables": {
-            **{name: {"PVLookupTable": {"UseLogScale": 1}} for name in LOG_ARRAYS},
+            **{name: {"PVLookupTable": log_map} for name in LOG_ARRAYS},
             "CriticalType": {"PVLookupTable": _categories(critical_legend("surface"))},
             "Dimension": {"PVLookupTable": _categories(dimension_legend())},
             **{name: {"PVLookupTable": id_lookup_table()} for name in ID_ARRAYS},

@@ -307,6 +307,8 @@ def test_a_landscapes_loss_is_coloured_on_a_log_scale_by_default(session):
     """The file a user opens is coloured by its Loss on a log scale: linear colours made
     the beta = 50 PINN (loss 33 to 5.7e7) one blue with a red dot."""
     assert session["landscape_colours"] == ["Loss", 1]
+    # a new log map starting on ParaView's 0 .. 1 warned in Output Messages
+    assert "not valid for log" not in session["log"]
 
 
 def test_segments_get_colours_of_their_own(session):
