@@ -1,6 +1,7 @@
 """Neighbourhood graphs of landscape samples, as (m, 2) int64 edge arrays (i < j, unique).
 
-``grid``: the exact axis stencil of an r^n grid (first axis fastest). ``knn``: mutual
+``grid``: the exact axis stencil of an r^n grid (first axis fastest), the core's
+:func:`lltk.topology.domain.axis_edges`. ``knn``: mutual
 approximate k nearest neighbours (pynndescent); an edge is kept when each end is among
 the other's k nearest. ``delaunay`` and ``gabriel`` (2-D and 3-D, scipy): the Delaunay
 edges, and those Delaunay edges whose closed diametral ball holds no other sample.
@@ -15,12 +16,6 @@ import numpy as np
 from lltk.topology.domain import axis_edges
 
 GRAPHS = ("grid", "knn", "delaunay", "gabriel")
-
-
-def grid_edges(n: int, resolution: int) -> np.ndarray:
-    """Edges between grid neighbours along each axis of an r^n grid, first axis fastest
-    (the core's :func:`lltk.topology.domain.axis_edges`)."""
-    return axis_edges(n, resolution)
 
 
 def knn_edges(points: np.ndarray, k: int | None = None, seed: int = 0) -> np.ndarray:
@@ -76,7 +71,7 @@ def build_graph(kind: str, points: np.ndarray, resolution: int, k: int | None = 
     if kind not in GRAPHS:
         raise ValueError(f"graph must be one of {GRAPHS}, not {kind!r}")
     if kind == "grid":
-        return grid_edges(points.shape[1], resolution)
+        return axis_edges(points.shape[1], resolution)
     if kind == "knn":
         return knn_edges(points, k)
     if kind == "delaunay":

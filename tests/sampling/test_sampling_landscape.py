@@ -11,6 +11,7 @@ torch = pytest.importorskip("torch")
 
 from lltk import vtkxml  # noqa: E402
 from lltk.sampling import directions, export, graphs, landscape  # noqa: E402
+from lltk.topology.domain import axis_edges  # noqa: E402
 
 
 def _mlp():
@@ -158,7 +159,7 @@ def test_bad_grids_are_refused():
 
 def test_grid_graph_is_the_axis_stencil():
     for n, r in [(1, 5), (2, 4), (3, 3), (4, 3)]:
-        edges = graphs.grid_edges(n, r)
+        edges = axis_edges(n, r)
         assert len(edges) == n * r ** (n - 1) * (r - 1)
         coords = landscape.grid_alphas(n, r, 1.0, np.arange(r**n))
         step = np.abs(coords[edges[:, 0]] - coords[edges[:, 1]])
@@ -243,7 +244,7 @@ def test_vtu_export_round_trip(tmp_path, graph):
     np.testing.assert_allclose(ds.points[:, : min(n, 3)], coords[:, :3])
     edges = vtkxml.cell_edges(ds)
     if graph == "grid":
-        np.testing.assert_array_equal(edges, graphs.grid_edges(n, 4))
+        np.testing.assert_array_equal(edges, axis_edges(n, 4))
     assert len(edges) > 0
 
 
