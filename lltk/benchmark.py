@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lltk.sampling.config import check_model_name
+from lltk.topology.domain import axis_edges
 
 #: n-D grid cases (the full diagram only): name -> (points per axis, axes).
 ND_CASES = {"kuhn21^4": (21, 4), "kuhn41^4": (41, 4), "kuhn11^5": (11, 5), "kuhn7^6": (7, 6)}
@@ -129,18 +130,6 @@ def _lattice(n: int, d: int) -> np.ndarray:
     return np.column_stack([m.ravel() for m in mesh[::-1]])
 
 
-def _axis_edges(n: int, d: int) -> np.ndarray:
-    """Edges of the 2d-neighbour axis graph of an n^d lattice."""
-    ids = np.arange(n**d).reshape((n,) * d)
-    parts = []
-    for a in range(d):
-        lo = [slice(None)] * d
-        hi = [slice(None)] * d
-        lo[a], hi[a] = slice(0, n - 1), slice(1, n)
-        parts.append(np.column_stack([ids[tuple(lo)].ravel(), ids[tuple(hi)].ravel()]))
-    return np.concatenate(parts)
-
-
 def build_case(name: str, seed: int):
     """(values, domain, simplices for gudhi) of a benchmark case."""
     from lltk.topology import graph_domain, grid_domain
@@ -154,7 +143,7 @@ def build_case(name: str, seed: int):
         return field(points, rng), domain, simplices
     if name == "axis41^4":
         points = _lattice(41, 4)
-        edges = _axis_edges(41, 4)
+        edges = axis_edges(4, 41)
         domain = graph_domain(len(points), edges)
     else:
         from scipy.spatial import cKDTree
