@@ -14,6 +14,7 @@ from paraview import simple as pv
 from lltk.render.plots import LOSS_AXES, axes_function
 from lltk.render.scene import FILES, fit_trajectory, width
 from lltk.render.style import (
+    CRITICAL_LEGEND_BOTTOM,
     GLYPH_SIZE,
     LABEL_WIDTH,
     WIDTH_SHARE,
@@ -129,21 +130,40 @@ def colour_maps(views: object, arrays: object) -> list[tuple[object, str]]:
     return list(found.values())
 
 
+def untitle_top_legends(views: object) -> None:
+    """Drop the titles of the categorical legends at the top right of ``views`` (the
+    critical types'): in the views that share a GUI tab, a title of three lines ran into
+    them ("Critical points" over "..., seed 123456"); their names say what they are."""
+    for view in views:
+        for bar in view.Representations:
+            if (
+                bar.GetXMLName() == "ScalarBarWidgetRepresentation"
+                and bar.LookupTable.InterpretValuesAsCategories
+                and bar.Position[1] >= CRITICAL_LEGEND_BOTTOM
+            ):
+                bar.Title = ""
+
+
 def fit_views(
     views: dict[str, object],
     landscape: object | None,
     label: str = "",
     width_share: float | None = None,
+    shared_screen: bool = False,
 ) -> None:
     """Fit titles, log scales, 2-D axes, colour ranges and cameras of ``views`` (by name, as
     the builders register them) to ``landscape``, the source they were built on. The 2-D
     views' data takes ``width_share`` of their width (None: :data:`WIDTH_SHARE`'s).
+    ``shared_screen``: the views share one GUI tab, a few hundred pixels high each, where a
+    label wrapped over two lines leaves no room for the legends' titles
+    (:func:`untitle_top_legends`).
 
     The 2-D views are fitted before anything renders: their axes grids may still carry the
     bounds of the landscape a state was built on, which can make the first render crawl.
     """
     sources = sources_of(views.values())
     names = {id(s.SMProxy): registered_name(s) for s in sources}
+    long_title = False
     for source in sources:
         name = names[id(source.SMProxy)]
         if name.endswith(" title") and label:
@@ -152,6 +172,9 @@ def fit_views(
             share = width_share or WIDTH_SHARE.get(name.removesuffix(" title"), WIDTH_SHARE[None])
             wrapped = textwrap.fill(label, round(LABEL_WIDTH * share / WIDTH_SHARE[None]))
             source.Text = f"{source.Text.splitlines()[0]}\n{wrapped}"
+            long_title = long_title or "\n" in wrapped
+    if shared_screen and long_title:
+        untitle_top_legends(views.values())
     if "hessian_density" in views and label:
         wrapped = textwrap.fill(label, LABEL_WIDTH)
         views["hessian_density"].ChartTitle = f"Hessian eigenvalue density\n{wrapped}"

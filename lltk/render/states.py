@@ -257,7 +257,7 @@ def study_layout(source: object, label: str = "") -> object:
     csv = path.with_name(path.stem + "_hessian_density.csv") if path else None
     views = study_views(landscape, csv)
     layout = lay_out(list(views.values()), f"Loss landscape: {label or registered_name(landscape)}")
-    fit_views(views, landscape, label)
+    fit_views(views, landscape, label, shared_screen=True)
     return layout
 
 

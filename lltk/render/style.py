@@ -283,11 +283,16 @@ def category_legend(rep: object, view: object, array: str, title: str, bottom: f
     bar.TitleJustification = "Right"
 
 
+#: Where the critical-type legend starts, as a fraction of the view's height: it ends at
+#: the top right, under the view's title.
+CRITICAL_LEGEND_BOTTOM = 0.52
+
+
 def critical_type_legend(rep: object, view: object, title: str) -> None:
     """Colour ``rep`` by ``CriticalType`` with TTK's categories and a legend."""
     pv.ColorBy(rep, ("POINTS", "CriticalType"))
     set_critical_names("volume")
-    category_legend(rep, view, "CriticalType", title, 0.52)
+    category_legend(rep, view, "CriticalType", title, CRITICAL_LEGEND_BOTTOM)
 
 
 def critical_marks(source: object, view: object, title: str) -> object:

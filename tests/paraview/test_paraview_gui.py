@@ -152,6 +152,19 @@ out["macro_legends"] = {
     if (bar := pv.GetScalarBar(critical_lut, view)).Visibility
 }
 
+def critical_legend_titles(views):
+    return sorted(
+        bar.Title for view in views for bar in view.Representations
+        if bar.GetXMLName() == "ScalarBarWidgetRepresentation"
+        and bar.LookupTable == critical_lut and bar.Visibility
+    )
+
+macro_views = [views[n] for n in ("landscape", "merge_tree", "persistence_diagram", "profile")]
+out["legend_titles"] = {"short label": critical_legend_titles(macro_views)}
+long_label = "resnet20-noskip, no skips, hessian directions, d = 0.025, seed 123456"
+wide = states.study_layout(small, long_label)
+out["legend_titles"]["long label"] = critical_legend_titles(pv.GetViewsInLayout(wide))
+
 # the states: each load replaces the scene and fits it to its landscape
 counts, fitted = [], []
 for data_dir in cfg["data_dirs"]:
@@ -437,6 +450,16 @@ def test_macro_legends_keep_their_names_inside_narrow_views(session):
         assert text_position == "Ticks right/top, annotations left/bottom"
         assert title == "Right"
         assert x > 0.85  # swatches at the right edge, names to their left
+
+
+def test_a_long_label_leaves_the_macros_legends_without_titles(session):
+    """In the macro's tab at 1920 x 1080 (five views, a few hundred pixels high each), a
+    label wrapped over two lines ran the title into the legend's ("Critical points" over
+    "..., seed 123456"): those legends drop their titles, a short label keeps them."""
+    titles = session["legend_titles"]
+    assert titles["short label"] and all(titles["short label"])
+    assert titles["long label"] and not any(titles["long label"])
+    assert len(titles["long label"]) == len(titles["short label"])
 
 
 def test_the_panel_shows_which_engine_ran(session):
