@@ -168,13 +168,13 @@ def log_ramp(points: list[float]) -> list[float]:
     return placed
 
 
-def default_settings(ramp: list[float] = PARAVIEW_RAMP) -> dict:
+def default_settings() -> dict:
     """ParaView settings (its JSON layout) that colour any ``CriticalType`` array by
     :func:`critical_legend` (a saddle named once: the landscape's dimension is not known
     where the GUI picks a colour map), any ``Dimension`` array by :func:`dimension_legend`,
     the :data:`ID_ARRAYS` by :func:`id_lookup_table` and the :data:`LOG_ARRAYS` on a log
-    scale, in ``ramp``'s colours by :func:`log_ramp`."""
-    log_map = {"UseLogScale": 1, "RGBPoints": log_ramp(ramp)}
+    scale, in ParaView's default colours (:data:`PARAVIEW_RAMP`) by :func:`log_ramp`."""
+    log_map = {"UseLogScale": 1, "RGBPoints": log_ramp(PARAVIEW_RAMP)}
     return {
         "array_lookup_tables": {
             **{name: {"PVLookupTable": log_map} for name in LOG_ARRAYS},
