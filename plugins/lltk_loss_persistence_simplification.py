@@ -61,7 +61,9 @@ ABSOLUTE_XML = """
     )
 )
 class LossPersistenceSimplification(algorithm.LossFilter):
-    """The input with its scalar field simplified; the original kept as <name>_Original."""
+    """The input with its scalar field simplified; the original kept as <name>_Original.
+    On its first update it hides, with its input, the overlays computed from that input
+    (:func:`~lltk.paraview.placement.hide_overlays_replaced_by`)."""
 
     label = "Loss Persistence Simplification"
     output_types = (algorithm.SAME_AS_INPUT,)
@@ -71,9 +73,18 @@ class LossPersistenceSimplification(algorithm.LossFilter):
         super().__init__()
         self.threshold = 0.0
         self.absolute = False
+        self._replaced_overlays = False
 
     SetPersistenceThreshold = algorithm.property_setter("threshold", float)
     SetThresholdIsAbsolute = algorithm.property_setter("absolute", bool)
+
+    def RequestData(self, request, inInfo, outInfo) -> int:
+        done = super().RequestData(request, inInfo, outInfo)
+        if done and not self._replaced_overlays:
+            # once: an overlay the user shows again stays shown when the threshold changes
+            placement.hide_overlays_replaced_by(self)
+            self._replaced_overlays = True
+        return done
 
     def compute(self, dataset) -> FilterResult:
         return loss_persistence_simplification.compute(

@@ -12,8 +12,10 @@
 # on), then: Filters > Loss Landscape (menu); Loss Merge Tree (the landscape's view
 # active); Loss Persistence Diagram (the tree's view active); Loss Critical Points (the
 # diagram's view active: its spheres must appear over the landscape, look) and its ? (help
-# page); Topological Landscape Profile (the diagram's view active); the Loss Landscape
-# Views macro (the profile's view active).
+# page); Topological Landscape Profile (the diagram's view active); Loss Persistence
+# Simplification at 1 % of the loss range (the profile's view active: the simplified
+# landscape must replace the landscape and its stale critical points, look); the Loss
+# Landscape Views macro (the profile's view active).
 # OUT_DIR (default /tmp/lltk-gui-check) gets one PNG per step.
 #
 # It fails (exit 1) when ParaView stops answering (a click on the File menu opens no menu),
@@ -173,13 +175,13 @@ landscape_row() {
     click 100 195
     sleep 2
 }
-loss_filter() {  # loss_filter ROW: Filters > Loss Landscape > the ROW-th entry (0-based)
+choose_filter() {  # choose_filter ROW: Filters > Loss Landscape > the ROW-th entry (0-based)
     menu 215 10 || fail "Filters menu did not open"
     menu 272 311 || fail "Filters > Loss Landscape did not open"
     [[ ${2:-} == shot ]] && shot 02-filters-menu
     click 540 $((311 + 25 * $1))
-    apply
 }
+loss_filter() { choose_filter "$@"; apply; }  # loss_filter ROW: the same, applied
 
 width=${SIZE%x*}
 height=${SIZE#*x}
@@ -206,10 +208,19 @@ landscape_row
 loss_filter 6  # Topological Landscape Profile with the diagram's view active
 answers "Topological Landscape Profile"
 shot 06-profile
+activate_view $((width - 40)) $((height - 120))  # the profile's view
+landscape_row
+choose_filter 5  # Loss Persistence Simplification with the profile's view active
+click 150 $((panel_buttons + 154))  # its Persistence Threshold: 1 % of the loss range
+xdotool key ctrl+a
+xdotool type 0.01
+apply
+answers "Loss Persistence Simplification"
+shot 07-simplification
 activate_view $((width - 40)) $((height - 120))
 landscape_row
 menu 469 10 || fail "Macros menu did not open"
-shot 07-macros-menu
+shot 08-macros-menu
 click 530 136  # Macros > Loss Landscape Views (below Import, Edit, Delete and Delete All)
 # the macro builds and fits five views; the GUI answers clicks meanwhile (it runs its event
 # loop while a new tab lays views out), so wait until the screen stays as it is
@@ -230,4 +241,4 @@ done
 rm -f "$OUT"/settling-?.png
 [[ -n $settled ]] || fail "the Loss Landscape Views macro did not finish in $((40 * WAIT)) s"
 answers "the Loss Landscape Views macro" 120
-shot 08-study-views
+shot 09-study-views

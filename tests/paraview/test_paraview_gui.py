@@ -94,24 +94,36 @@ landscape_view = pv.CreateView("RenderView")
 pv.Show(small, landscape_view)
 diagram_view = controller.ShowInPreferredView(
     pv.FindSource("LossPersistenceDiagram1").SMProxy, 0, landscape_view.SMProxy)
-placed = {}
+# critical points of another landscape in the same view: a simplification leaves them
+rough = pv.OpenDataFile(cfg["rough"])
+other_points = pv.LossCriticalPoints(Input=rough)
+pv.Show(other_points, landscape_view)
+placed, made = {}, {}
 for name, ports in (("LossCriticalPoints", (0, 1)), ("LossPersistenceSimplification", (0,))):
     pv.SetActiveView(sm._getPyProxy(diagram_view))
     pv.SetActiveSource(small)
-    created = getattr(pv, name)(Input=small)  # the GUI creates it before Apply
+    made[name] = getattr(pv, name)(Input=small)  # the GUI creates it before Apply
+    made[name].UpdatePipeline()  # and updates it before showing it
     placed[name] = [
-        controller.ShowInPreferredView(created.SMProxy, port, pv.GetActiveView().SMProxy)
+        controller.ShowInPreferredView(made[name].SMProxy, port, pv.GetActiveView().SMProxy)
         == landscape_view.SMProxy
         for port in ports
     ]
 out["placed_over_landscape"] = placed
+def visible(source, port=0):
+    rep = landscape_view.SMProxy.FindRepresentation(source.SMProxy, port)
+    return rep.GetProperty("Visibility").GetElement(0)
+out["overlays_after_simplification"] = {
+    "points of the simplified landscape": [visible(made["LossCriticalPoints"], p) for p in (0, 1)],
+    "points of another landscape": visible(other_points),
+    "simplified landscape": visible(made["LossPersistenceSimplification"]),
+}
 tree = pv.FindSource("LossMergeTree1")
 out["tree_ports_shown"] = [
     controller.ShowInPreferredView(tree.SMProxy, port, landscape_view.SMProxy) is not None
     for port in range(4)
 ]
 # the segmentation of a rough landscape (dozens of basins) in the colours ParaView gives it
-rough = pv.OpenDataFile(cfg["rough"])
 segments = pv.OutputPort(pv.LossMergeTree(Input=rough), 2)
 segments_rep = pv.Show(segments, landscape_view)
 pv.ColorBy(segments_rep, ("POINTS", "SegmentationId"))
@@ -306,6 +318,17 @@ def test_critical_points_open_over_the_landscape_whichever_view_is_active(sessio
     assert session["placed_over_landscape"] == {
         "LossCriticalPoints": [True, True],
         "LossPersistenceSimplification": [True],
+    }
+
+
+def test_a_simplified_landscape_hides_the_critical_points_of_its_input(session):
+    """The simplified landscape replaced its input in the landscape's view, but the
+    critical points computed on that input stayed over it, stale; those of another
+    landscape in the same view stay."""
+    assert session["overlays_after_simplification"] == {
+        "points of the simplified landscape": [0, 0],
+        "points of another landscape": 1,
+        "simplified landscape": 1,
     }
 
 
