@@ -20,7 +20,7 @@ from vtkmodules.vtkCommonCore import vtkOutputWindow
 from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
-from lltk.paraview import backend, colours, placement
+from lltk.paraview import backend, colours, placement, stateload
 from lltk.paraview.plotviews import PLANAR_VIEWS
 from lltk.paraview.vtkdata import FilterResult, InputError, log_twin
 from lltk.paraview_compat import VTKPythonAlgorithmBase
@@ -30,6 +30,10 @@ from lltk.topology.field import DEFAULT_ARRAY
 # Every plugin imports this module when ParaView loads it: from then on the GUI colours
 # any CriticalType array by named categories (a user's own default for it still wins).
 colours.install_defaults()
+
+# every lltk plugin imports this module: from the first one's load on, lltk's states are
+# fitted to the landscape they load (File > Load State)
+stateload.fit_states_when_loaded()
 
 #: ``output_types`` entry for an output of the same type as the input.
 SAME_AS_INPUT = "same"

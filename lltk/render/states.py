@@ -21,9 +21,9 @@ from paraview import servermanager
 from paraview import simple as pv
 from vtkmodules.vtkCommonCore import vtkOutputWindow
 
-from lltk.render import connect_scene
+from lltk.render import connect_scene, loading
 from lltk.render.connect_scene import connect_views
-from lltk.render.fitting import fit_views, landscape_kind, registered_name, sources_of, upstream
+from lltk.render.fitting import fit_views, landscape_kind, registered_name, upstream
 from lltk.render.plots import merge_tree_view, persistence_diagram_view, profile_view
 from lltk.render.scene import (
     FILES,
@@ -211,16 +211,9 @@ def load_state(
         # without its Hessian density) on screen: build the views there is data for
         lay_out(build(state.stem, data_dir), state.stem)
     else:
-        pv.LoadState(str(state), data_directory=str(data_dir), restrict_to_data_directory=True)
-    pxm = servermanager.ProxyManager()
-    views = {pxm.GetProxyName("views", v.SMProxy): v for v in pv.GetViews()}
-    for source in sources_of(views.values()):
-        if source.GetProperty("LogScaleLoss") is not None:
-            # the states draw their own log axes (_loss_axes); a state saved before the
-            # filters had the property would otherwise take their automatic log drawing
-            source.LogScaleLoss = "Off"
-    fit_views(views, pv.FindSource(FILES["landscape"]), label, width_share)
-    return views
+        with loading.loading_itself():
+            pv.LoadState(str(state), data_directory=str(data_dir), restrict_to_data_directory=True)
+    return loading.fit_loaded_scene(label, width_share)
 
 
 def report_errors(title: str, action: object, *args: object) -> object:
@@ -329,12 +322,15 @@ def save_states(out_dir: Path, data_dirs: dict[str, Path]) -> list[Path]:
         # a .pvsm loaded from File > Load State keeps the names it was saved with: those
         # of its own kind of landscape (a 2-D one has one kind of saddle)
         set_critical_names("surface" if kind not in ("volume", "points") else kind)
-        # File > Load State fits nothing: the loaded colours rescale to the data by themselves
+        # should nothing fit a loaded state, its colours rescale to the data by themselves
         pxm = servermanager.ProxyManager()
         for lut in pxm.GetProxiesInGroup("lookup_tables").values():
             lut = servermanager._getPyProxy(lut)
             if not lut.InterpretValuesAsCategories:
                 rescale_by_itself(lut, True)
+        landscape = pv.FindSource(FILES["landscape"])
+        if landscape is not None:  # lltk's plugins fit it to the landscape it loads
+            loading.mark_for_fitting(landscape)
         path = out_dir / f"{state}.pvsm"
         pv.SaveState(str(path))
         path.with_suffix(".py").write_text(PYTHON_STATE.format(state=state))

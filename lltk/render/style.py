@@ -194,8 +194,8 @@ def set_log_colours(lut: object, log: bool) -> None:
 
 def rescale_by_itself(lut: object, on: bool) -> None:
     """Let ParaView rescale ``lut`` to the data by itself, whenever a representation that
-    uses it is shown, or never. A ``.pvsm`` loaded with *File › Load State* needs it on:
-    ParaView applies nothing then, and the colours kept the range of the landscape the
+    uses it is shown, or never. A committed ``.pvsm`` has it on, should nothing fit it as it
+    loads (:mod:`lltk.render.loading`): its colours kept the range of the landscape the
     state was built on (a wider landscape all yellow). A scene whose ranges lltk fitted
     (:func:`lltk.render.fitting.fit_views`) keeps them: off."""
     lut.AutomaticRescaleRangeMode = "Clamp and update every timestep" if on else "Never"

@@ -202,6 +202,26 @@ out["state_fitted"] = fitted
 pv.SetActiveSource(pv.OpenDataFile(cfg["small"]))
 exec(Path(cfg["python_state"]).read_text())
 out["python_state_views"] = sorted(pxm.GetProxyName("views", v.SMProxy) for v in pv.GetViews())
+
+# a .pvsm as File > Load State reads it, on a landscape it was not built on: lltk's plugins
+# fit it once; a state the user saves afterwards keeps the camera they left
+def tree_camera():
+    tree = next(v for v in pv.GetViews() if pxm.GetProxyName("views", v.SMProxy) == "merge_tree")
+    return tree, {
+        "bounds": fitting.visible_bounds(tree), "focal": list(tree.CameraFocalPoint),
+        "scale": tree.CameraParallelScale, "size": list(tree.ViewSize),
+    }
+
+pv.ResetSession()
+pv.LoadState(cfg["tree_state"], data_directory=cfg["data_dirs"][1], restrict_to_data_directory=True)
+tree, out["pvsm_tree"] = tree_camera()
+out["pvsm_tree"]["annotated"] = pv.FindSource("landscape.pvd").SMProxy.HasAnnotation(
+    "lltk.FitOnLoad")
+tree.CameraParallelScale = 123.0  # the user zooms out, then saves the state
+pv.SaveState(cfg["resaved"])
+pv.ResetSession()
+pv.LoadState(cfg["resaved"])
+out["resaved_tree_scale"] = tree_camera()[1]["scale"]
 print("RESULT " + json.dumps(out), flush=True)
 """
 
@@ -254,6 +274,8 @@ def session(tmp_path_factory, pvpython) -> dict:
         "python_state": str(STATES_DIR / "landscape.py"),
         "data_dirs": [str(stage(small, tmp / "a")), str(stage(steep, tmp / "b"))],
         "no_density": str(_without_density(stage(small, tmp / "c"))),
+        "tree_state": str(STATES_DIR / "merge_tree.pvsm"),
+        "resaved": str(tmp / "resaved.pvsm"),
     }
     (tmp / "cfg.json").write_text(json.dumps(cfg))
     (tmp / "driver.py").write_text(DRIVER)
@@ -436,6 +458,22 @@ def test_states_replace_the_scene_and_fit_each_landscape(session):
         fx, fy, _ = fitted["tree_focal"]
         assert x0 <= fx <= x1 and y0 - fitted["tree_scale"] <= fy <= y1 + fitted["tree_scale"]
     assert "landscape" in session["python_state_views"]
+
+
+def test_a_pvsm_loaded_as_it_is_fits_its_landscape_once(session):
+    """File > Load State restored merge_tree.pvsm with the camera of the landscape it was
+    built on: on another one the tree sat off-camera until Reset Camera. Loaded with
+    lltk's plugins it is fitted (the whole tree in the camera's frame, filling a good part
+    of it) and forgets that it was lltk's, so a state the user saves keeps their camera."""
+    tree = session["pvsm_tree"]
+    x0, x1, y0, y1 = tree["bounds"]
+    (fx, fy, _), half_height = tree["focal"], tree["scale"]
+    half_width = half_height * tree["size"][0] / tree["size"][1]
+    assert fx - half_width <= x0 and x1 <= fx + half_width, tree
+    assert fy - half_height <= y0 and y1 <= fy + half_height, tree
+    assert (x1 - x0) / (2 * half_width) > 0.3 or (y1 - y0) / (2 * half_height) > 0.3, tree
+    assert not tree["annotated"]
+    assert session["resaved_tree_scale"] == 123.0
 
 
 def test_plots_open_in_2d_interaction_mode(session):

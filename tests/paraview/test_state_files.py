@@ -1,6 +1,6 @@
-"""The saved states (pvstates/*.pvsm) as File > Load State reads them, without the Python
-fitting of pvstates/*.py: their critical-type names suit their landscape, and their
-drawings leave the log loss axis to the state's own calculators."""
+"""The saved states (pvstates/*.pvsm) as saved, before anything fits them: their
+critical-type names suit their landscape, their drawings leave the log loss axis to the
+state's own calculators, and their landscape asks lltk's plugins to fit them on load."""
 
 from __future__ import annotations
 
@@ -38,6 +38,23 @@ def test_saddles_named_for_the_states_landscape(state, saddles) -> None:
     assert {n for n in names if "saddle" in n} == saddles
 
 
+@pytest.mark.parametrize(
+    "state",
+    sorted(p.stem for p in STATES.glob("*.pvsm") if p.stem not in ("hessian_density", "solution")),
+)
+def test_the_landscape_asks_to_be_fitted_on_load(state) -> None:
+    """lltk's plugins fit a loaded state whose landscape reader carries this annotation
+    (lltk.render.loading); the Hessian density and solution states read no landscape."""
+    root = ET.parse(STATES / f"{state}.pvsm").getroot()
+    marks = [
+        proxy.get("group")
+        for proxy in root.iter("Proxy")
+        for note in proxy.findall("Annotation")
+        if note.get("key") == "lltk.FitOnLoad" and note.get("value") == "1"
+    ]
+    assert marks == ["sources"]
+
+
 @pytest.mark.parametrize("state", ["merge_tree", "persistence_diagram", "profile", "layout"])
 def test_drawings_keep_a_linear_loss_axis(state) -> None:
     """The states put log10 on their loss axes themselves: the filters' own drawing stays
@@ -61,10 +78,11 @@ def test_drawings_keep_a_linear_loss_axis(state) -> None:
     ),
 )
 def test_colours_rescale_to_the_loaded_data(state) -> None:
-    """File > Load State fits nothing, and a state's colour maps kept the range of the
-    landscape it was built on (on the beta = 50 PINN the tree turned all yellow): each
-    ramp rescales to the data whenever its representation is shown (checked in the GUI:
-    the tree's legend then reads 32.7 .. 5.72e7, not 0.971 .. 2.42)."""
+    """Should nothing fit a loaded state (lltk's plugins do: test_paraview_gui), its
+    colour maps kept the range of the landscape it was built on (on the beta = 50 PINN
+    the tree turned all yellow): each ramp rescales to the data whenever its
+    representation is shown (checked in the GUI: the tree's legend then reads
+    32.7 .. 5.72e7, not 0.971 .. 2.42)."""
     categorical = _property_values(state, "PVLookupTable", "IndexedLookup")
     modes = _property_values(state, "PVLookupTable", "AutomaticRescaleRangeMode")
     on_show = _property_values(state, "PVLookupTable", "RescaleOnVisibilityChange")
