@@ -20,7 +20,7 @@ from vtkmodules.vtkCommonCore import vtkOutputWindow
 from vtkmodules.vtkCommonDataModel import vtkDataObject, vtkDataObjectTypes
 from vtkmodules.vtkCommonExecutionModel import vtkAlgorithm
 
-from lltk.paraview import backend, colours, placement, stateload
+from lltk.paraview import backend, colours, placement, plotcameras, stateload
 from lltk.paraview.plotviews import PLANAR_VIEWS
 from lltk.paraview.vtkdata import FilterResult, InputError, log_twin
 from lltk.paraview_compat import VTKPythonAlgorithmBase
@@ -32,8 +32,10 @@ from lltk.topology.field import DEFAULT_ARRAY
 colours.install_defaults()
 
 # every lltk plugin imports this module: from the first one's load on, lltk's states are
-# fitted to the landscape they load (File > Load State)
+# fitted to the landscape they load (File > Load State), and a plot's camera reset leaves
+# room for its axes' labels
 stateload.fit_states_when_loaded()
+plotcameras.frame_plots_on_reset()
 
 #: ``output_types`` entry for an output of the same type as the input.
 SAME_AS_INPUT = "same"

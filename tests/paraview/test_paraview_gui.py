@@ -15,6 +15,7 @@ import pytest
 from conftest import REPO
 
 from lltk import vtkxml
+from lltk.paraview.plotviews import PLANAR_VIEWS
 from lltk.render import MACROS_DIR, PLUGINS_DIR, STATES_DIR, stage
 
 pytestmark = pytest.mark.paraview
@@ -88,6 +89,33 @@ for name, port in (("LossMergeTree1", 3), ("LossPersistenceDiagram1", 0),
     axes[view.GetXMLName()] = [grid.Visibility, grid.XTitle, grid.YTitle]
 out["planar_modes"] = shown
 out["plot_axes"] = axes
+# a camera reset in a plot's view a quarter of a 1600 x 1000 screen: room for the labels
+margins = {}
+for view in pv.GetViews():
+    if view.GetXMLName() in axes:
+        view.ViewSize = [365, 420]
+        pv.ResetCamera(view)
+        x0, x1, y0, y1 = fitting.visible_bounds(view)
+        per_pixel = 2 * view.CameraParallelScale / 420
+        fx, fy, _ = view.CameraFocalPoint
+        margins[view.GetXMLName()] = [
+            (x0 - fx) / per_pixel + 365 / 2, (fx - x1) / per_pixel + 365 / 2,
+            (y0 - fy) / per_pixel + 420 / 2, (fy - y1) / per_pixel + 420 / 2,
+        ]
+out["plot_margins"] = margins
+narrower = {}
+for view in pv.GetViews():
+    if view.GetXMLName() in axes:
+        view.ViewSize = [250, 420]
+        pv.Render(view)
+        x0, x1, y0, y1 = fitting.visible_bounds(view)
+        per_pixel = 2 * view.CameraParallelScale / 420
+        fx, fy, _ = view.CameraFocalPoint
+        narrower[view.GetXMLName()] = [
+            (x0 - fx) / per_pixel + 250 / 2, (fx - x1) / per_pixel + 250 / 2,
+            (y0 - fy) / per_pixel + 420 / 2, (fy - y1) / per_pixel + 420 / 2,
+        ]
+out["plot_margins_narrower"] = narrower
 # Apply with the diagram's view active, as pqApplyBehavior::showData does it: the critical
 # points and a simplified landscape open over the landscape, not in the diagram
 landscape_view = pv.CreateView("RenderView")
@@ -474,6 +502,26 @@ def test_a_pvsm_loaded_as_it_is_fits_its_landscape_once(session):
     assert (x1 - x0) / (2 * half_width) > 0.3 or (y1 - y0) / (2 * half_height) > 0.3, tree
     assert not tree["annotated"]
     assert session["resaved_tree_scale"] == 123.0
+
+
+def test_a_plots_camera_reset_leaves_room_for_its_axes(session):
+    """ParaView's reset fitted a sphere around the data: in a view a quarter of a
+    1600 x 1000 screen the loss axis's title was cut off at the left and the legend
+    covered the data at the right. Left, right, bottom and top, in pixels."""
+    def least(width: int) -> tuple[float, float]:  # the margins (left, right) lltk keeps
+        return min(125, 0.36 * width), min(110, 0.3 * width)
+
+    assert set(session["plot_margins"]) == set(PLANAR_VIEWS.values())
+    for name, (left, right, bottom, top) in session["plot_margins"].items():
+        least_left, least_right = least(365)
+        assert left >= least_left - 1 and right >= least_right - 1, (name, left, right)
+        assert bottom >= 70 - 1 and top >= 30 - 1, (name, bottom, top)
+        # and no more than the margins in the direction the data fills
+        assert min(left + right - least_left - least_right, bottom + top - 100) < 2, name
+    # the view split for the next plot: the frame follows its new width
+    for name, (left, right, _, _) in session["plot_margins_narrower"].items():
+        least_left, least_right = least(250)
+        assert left >= least_left - 1 and right >= least_right - 1, (name, left, right)
 
 
 def test_plots_open_in_2d_interaction_mode(session):
