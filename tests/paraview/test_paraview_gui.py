@@ -90,32 +90,23 @@ for name, port in (("LossMergeTree1", 3), ("LossPersistenceDiagram1", 0),
 out["planar_modes"] = shown
 out["plot_axes"] = axes
 # a camera reset in a plot's view a quarter of a 1600 x 1000 screen: room for the labels
-margins = {}
-for view in pv.GetViews():
-    if view.GetXMLName() in axes:
-        view.ViewSize = [365, 420]
-        pv.ResetCamera(view)
-        x0, x1, y0, y1 = fitting.visible_bounds(view)
-        per_pixel = 2 * view.CameraParallelScale / 420
-        fx, fy, _ = view.CameraFocalPoint
-        margins[view.GetXMLName()] = [
-            (x0 - fx) / per_pixel + 365 / 2, (fx - x1) / per_pixel + 365 / 2,
-            (y0 - fy) / per_pixel + 420 / 2, (fy - y1) / per_pixel + 420 / 2,
-        ]
-out["plot_margins"] = margins
-narrower = {}
-for view in pv.GetViews():
-    if view.GetXMLName() in axes:
-        view.ViewSize = [250, 420]
-        pv.Render(view)
-        x0, x1, y0, y1 = fitting.visible_bounds(view)
-        per_pixel = 2 * view.CameraParallelScale / 420
-        fx, fy, _ = view.CameraFocalPoint
-        narrower[view.GetXMLName()] = [
-            (x0 - fx) / per_pixel + 250 / 2, (fx - x1) / per_pixel + 250 / 2,
-            (y0 - fy) / per_pixel + 420 / 2, (fy - y1) / per_pixel + 420 / 2,
-        ]
-out["plot_margins_narrower"] = narrower
+def plot_margins(width, reset):  # pixels left, right, below and above each plot's data
+    margins = {}
+    for view in pv.GetViews():
+        if view.GetXMLName() in axes:
+            view.ViewSize = [width, 420]
+            pv.ResetCamera(view) if reset else pv.Render(view)
+            x0, x1, y0, y1 = fitting.visible_bounds(view)
+            per_pixel = 2 * view.CameraParallelScale / 420
+            fx, fy, _ = view.CameraFocalPoint
+            margins[view.GetXMLName()] = [
+                (x0 - fx) / per_pixel + width / 2, (fx - x1) / per_pixel + width / 2,
+                (y0 - fy) / per_pixel + 420 / 2, (fy - y1) / per_pixel + 420 / 2,
+            ]
+    return margins
+
+out["plot_margins"] = plot_margins(365, reset=True)
+out["plot_margins_narrower"] = plot_margins(250, reset=False)  # split for the next plot
 # Apply with the diagram's view active, as pqApplyBehavior::showData does it: the critical
 # points and a simplified landscape open over the landscape, not in the diagram
 landscape_view = pv.CreateView("RenderView")
