@@ -8,7 +8,7 @@ data at the right. In the plots' views (:data:`lltk.paraview.plotviews.PLANAR_VI
 every reset is followed by :func:`plot_frame`: the data inside the view less margins for
 the labels (left, bottom) and the legend (right). The GUI resets a new view before its
 layout has given it its size, and a view split for the next plot gets narrower: until the
-user moves the camera, the frame follows the view's size.
+user zooms, the frame follows the view's size.
 """
 
 from __future__ import annotations
@@ -27,10 +27,9 @@ MARGIN_SHARES = (0.36, 0.3, 0.2, 0.08)
 
 #: The global ids of the views whose resets are watched already.
 _watched: set[int] = set()
-#: The camera (focal x, focal y, parallel scale) each view (by global id) was last framed
-#: with, and the view's size then. Ids, not the views: a reference would keep a closed
-#: view alive.
-_framed: dict[int, tuple[tuple[float, float, float], tuple[int, int]]] = {}
+#: The parallel scale each view (by global id) was last framed with, and the view's size
+#: then. Ids, not the views: a reference would keep a closed view alive.
+_framed: dict[int, tuple[float, tuple[int, int]]] = {}
 #: Whether this process watches for new views already.
 _watching = [False]
 
@@ -64,11 +63,6 @@ def plot_frame(
     return focal, 0.5 * height * per_pixel
 
 
-def _camera(view: object) -> tuple[float, float, float]:
-    camera = view.GetActiveCamera()
-    return (*camera.GetFocalPoint()[:2], camera.GetParallelScale())
-
-
 def _frame(view: object, size: tuple[int, int], view_id: int) -> None:
     """Frame a plot's view (a vtkPVRenderView, proxy id ``view_id``) of ``size`` pixels
     when it looks at the plot's plane (along z)."""
@@ -84,13 +78,14 @@ def _frame(view: object, size: tuple[int, int], view_id: int) -> None:
     camera.SetFocalPoint(x, y, fz)
     camera.SetPosition(x + px - fx, y + py - fy, pz)
     camera.SetParallelScale(scale)
-    _framed[view_id] = (_camera(view), tuple(size))
+    _framed[view_id] = (scale, tuple(size))
 
 
 def _follow_size(view_id: int) -> None:
     """As the view ``view_id`` starts rendering: frame it again when its size changed since
-    it was framed and the user has not moved its camera since. (Framed at the resize itself,
-    it was undone: ParaView then pushes the proxy's camera.)"""
+    it was framed and the user has not zoomed since. (Framed at the resize itself, it was
+    undone: ParaView then pushes the proxy's camera. The zoom alone tells: in the GUI, a
+    resize also moved the focal point back to the data's centre.)"""
     from paraview.modules.vtkRemotingServerManager import vtkSMProxyManager
 
     session = vtkSMProxyManager.GetProxyManager().GetActiveSession()
@@ -98,10 +93,9 @@ def _follow_size(view_id: int) -> None:
     view = proxy.GetClientSideObject() if proxy is not None else None
     if view is None or view_id not in _framed:
         return
-    framed, size = _framed[view_id]
-    now = _camera(view)
-    moved = any(abs(a - b) > 1e-9 * max(1.0, abs(b)) for a, b in zip(now, framed, strict=True))
-    if not moved and tuple(view.GetSize()) != size:
+    scale, size = _framed[view_id]
+    zoomed = abs(view.GetActiveCamera().GetParallelScale() - scale) > 1e-9 * scale
+    if not zoomed and tuple(view.GetSize()) != size:
         _frame(view, view.GetSize(), view_id)
 
 

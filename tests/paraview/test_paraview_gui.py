@@ -107,6 +107,11 @@ def plot_margins(width, reset):  # pixels left, right, below and above each plot
 
 out["plot_margins"] = plot_margins(365, reset=True)
 out["plot_margins_narrower"] = plot_margins(250, reset=False)  # split for the next plot
+zoomed = next(v for v in pv.GetViews() if v.GetXMLName() == "LossDiagramView")
+zoomed.CameraParallelScale = 123.0  # the user zooms: a resize keeps their zoom
+zoomed.ViewSize = [300, 420]
+pv.Render(zoomed)
+out["zoom_kept"] = zoomed.CameraParallelScale
 # Apply with the diagram's view active, as pqApplyBehavior::showData does it: the critical
 # points and a simplified landscape open over the landscape, not in the diagram
 landscape_view = pv.CreateView("RenderView")
@@ -513,6 +518,7 @@ def test_a_plots_camera_reset_leaves_room_for_its_axes(session):
     for name, (left, right, _, _) in session["plot_margins_narrower"].items():
         least_left, least_right = least(250)
         assert left >= least_left - 1 and right >= least_right - 1, (name, left, right)
+    assert session["zoom_kept"] == 123.0
 
 
 def test_plots_open_in_2d_interaction_mode(session):
