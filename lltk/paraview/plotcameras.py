@@ -14,6 +14,7 @@ user zooms, the frame follows the view's size.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 
 from vtkmodules.vtkCommonCore import vtkCommand, vtkOutputWindow
 
@@ -25,11 +26,22 @@ from lltk.paraview.plotviews import PLANAR_VIEWS
 MARGINS = (125, 110, 70, 30)
 MARGIN_SHARES = (0.36, 0.3, 0.2, 0.08)
 
+#: Pixels left of a study view's data for its loss axis's labels and title ("log10 loss"),
+#: and right of it for its legends (:func:`study_frame`).
+LABEL_PIXELS = 125
+LEGEND_PIXELS = 140
+
+#: A view's camera for a size: ((focal x, focal y), parallel scale), or None to leave it.
+Frame = Callable[[object, tuple[int, int]], "tuple[tuple[float, float], float] | None"]
+
 #: The global ids of the views whose resets are watched already.
 _watched: set[int] = set()
-#: The parallel scale each view (by global id) was last framed with, and the view's size
-#: then. Ids, not the views: a reference would keep a closed view alive.
-_framed: dict[int, tuple[float, tuple[int, int]]] = {}
+#: For each view (by global id): how it is framed for a size (``frame(view, size)``), the
+#: parallel scale it was last framed with and its size then. Ids, not the views: a
+#: reference would keep a closed view alive.
+_framed: dict[int, tuple[Frame, float, tuple[int, int]]] = {}
+#: The views whose size is followed already.
+_followed: set[int] = set()
 #: Whether this process watches for new views already.
 _watching = [False]
 
@@ -63,22 +75,51 @@ def plot_frame(
     return focal, 0.5 * height * per_pixel
 
 
-def _frame(view: object, size: tuple[int, int], view_id: int) -> None:
-    """Frame a plot's view (a vtkPVRenderView, proxy id ``view_id``) of ``size`` pixels
-    when it looks at the plot's plane (along z)."""
+def study_frame(
+    bounds: tuple[float, float, float, float], size: tuple[int, int], width_share: float
+) -> tuple[tuple[float, float], float]:
+    """The focal point (x, y) and parallel scale of a study's 2-D view of ``size`` pixels
+    (:func:`lltk.render.style.fit_planar`): ``bounds`` (xmin, xmax, ymin, ymax) take
+    ``width_share`` of the width, from 26 % of it at the default share, axis labels and
+    title on their left, legends (names left of their colours) on their right. In a view
+    under about 400 pixels wide (three side by side on a 1600-pixel screen: "og10 loss")
+    those need :data:`LABEL_PIXELS` and :data:`LEGEND_PIXELS`, and the data gets less.
+
+    >>> (x, y), scale = study_frame((0.0, 1.3, 0.0, 1.0), (900, 600), 0.38)
+    >>> round(x, 3), round(y, 3), round(scale, 3)
+    (0.821, 0.523, 1.14)
+    """
+    x0, x1, y0, y1 = bounds
+    pixels = max(size[0], 1)
+    aspect = pixels / max(size[1], 1)
+    left = max(0.355 - 0.25 * width_share, LABEL_PIXELS / pixels)
+    share = max(0.2, min(width_share, 1.0 - LEGEND_PIXELS / pixels - left))
+    half = 0.5 * max((x1 - x0) / (share * aspect), (y1 - y0) / 0.66, 1e-12)
+    cx = 0.5 * (x0 + x1) + (0.5 - left - 0.5 * share) * 2.0 * half * aspect
+    return (cx, 0.5 * (y0 + y1) + 0.02 * half), half
+
+
+def _data_frame(view: object, size: tuple[int, int]) -> tuple[tuple[float, float], float] | None:
+    """:func:`plot_frame` of what the view shows."""
+    return plot_frame(view.GetRenderer().ComputeVisiblePropBounds()[:4], size)
+
+
+def _frame(view: object, view_id: int, frame: Frame, size: tuple[int, int]) -> None:
+    """Frame a 2-D view (a vtkPVRenderView, proxy id ``view_id``) of ``size`` pixels as
+    ``frame`` says, when it looks at the plot's plane (along z)."""
     camera = view.GetActiveCamera()
     if abs(camera.GetDirectionOfProjection()[2]) < 0.999:
         return  # turned out of its plane: ParaView's reset stands
-    frame = plot_frame(view.GetRenderer().ComputeVisiblePropBounds()[:4], size)
-    if frame is None:
+    aim = frame(view, size)
+    if aim is None:
         return
-    (x, y), scale = frame
+    (x, y), scale = aim
     fx, fy, fz = camera.GetFocalPoint()
     px, py, pz = camera.GetPosition()
     camera.SetFocalPoint(x, y, fz)
     camera.SetPosition(x + px - fx, y + py - fy, pz)
     camera.SetParallelScale(scale)
-    _framed[view_id] = (scale, tuple(size))
+    _framed[view_id] = (frame, scale, tuple(size))
 
 
 def _follow_size(view_id: int) -> None:
@@ -93,10 +134,35 @@ def _follow_size(view_id: int) -> None:
     view = proxy.GetClientSideObject() if proxy is not None else None
     if view is None or view_id not in _framed:
         return
-    scale, size = _framed[view_id]
+    frame, scale, size = _framed[view_id]
     zoomed = abs(view.GetActiveCamera().GetParallelScale() - scale) > 1e-9 * scale
     if not zoomed and tuple(view.GetSize()) != size:
-        _frame(view, view.GetSize(), view_id)
+        _frame(view, view_id, frame, view.GetSize())
+
+
+def _follow(view: object, view_id: int) -> None:
+    """Follow the size of ``view`` (once)."""
+    if view_id not in _followed:
+        view.GetRenderer().AddObserver(
+            vtkCommand.StartEvent, lambda _renderer, _event, i=view_id: _follow_size(i)
+        )
+        _followed.add(view_id)
+
+
+def keep_framed(
+    view_proxy: object, bounds: tuple[float, float, float, float], width_share: float
+) -> None:
+    """Keep a study's 2-D view (its server-manager proxy) framed on ``bounds`` as
+    :func:`study_frame` says, whenever its size changes, until the user zooms: the GUI
+    sizes a state's views after lltk fitted them."""
+    view = view_proxy.GetClientSideObject()
+    view_id = view_proxy.GetGlobalID()
+    _follow(view, view_id)
+    _framed[view_id] = (
+        lambda _view, size: study_frame(bounds, size, width_share),
+        view.GetActiveCamera().GetParallelScale(),
+        tuple(view.GetSize()),
+    )
 
 
 def _watch_new_views(_manager: object = None, _event: str = "") -> None:
@@ -123,11 +189,11 @@ def _watch_new_views(_manager: object = None, _event: str = "") -> None:
                     view_id = proxy.GetGlobalID()
                     view.AddObserver(
                         vtkCommand.ResetCameraEvent,
-                        lambda view, _event, i=view_id: _frame(view, view.GetSize(), i),
+                        lambda view, _event, i=view_id: _frame(
+                            view, i, _data_frame, view.GetSize()
+                        ),
                     )
-                    view.GetRenderer().AddObserver(
-                        vtkCommand.StartEvent, lambda _renderer, _event, i=view_id: _follow_size(i)
-                    )
+                    _follow(view, view_id)
                     _watched.add(view_id)
             views.Next()
     except Exception as exc:  # an event handler must not raise into ParaView

@@ -13,6 +13,7 @@ import numpy as np
 from paraview import simple as pv
 
 from lltk.paraview.colours import critical_legend, dimension_legend
+from lltk.paraview.plotcameras import keep_framed, study_frame
 
 BLACK = [0.0, 0.0, 0.0]
 
@@ -144,18 +145,13 @@ def fit_planar(
     grid.UseCustomBounds = 1
     grid.CustomBounds = [bounds[0], bounds[1], bounds[2] * sy, bounds[3] * sy, 0.0, 0.0]
     grid.DataScale = [1.0, sy, 1.0]
-    height *= sy
-    aspect = view.ViewSize[0] / view.ViewSize[1]
-    # the data from 26 % to 64 % of the width: axis labels and title on its left (they
-    # were cut off in a third of a 1600-pixel screen), legends (names left of their
-    # colours) on its right
-    half = 0.5 * max(width / (width_share * aspect), height / 0.66, 1e-12)
-    cx = 0.5 * (bounds[0] + bounds[1]) + (0.29 - 0.5 * width_share) * half * aspect
-    cy = 0.5 * (bounds[2] + bounds[3]) * sy + 0.02 * half
+    scaled = (bounds[0], bounds[1], bounds[2] * sy, bounds[3] * sy)
+    (cx, cy), half = study_frame(scaled, tuple(view.ViewSize), width_share)
     view.CameraFocalPoint = [cx, cy, 0.0]
     view.CameraPosition = [cx, cy, 10.0 * half]
     view.CameraViewUp = [0.0, 1.0, 0.0]
     view.CameraParallelScale = half
+    keep_framed(view.SMProxy, scaled, width_share)
 
 
 def aim_landscape_camera(view: object) -> None:
