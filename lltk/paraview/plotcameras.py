@@ -129,10 +129,12 @@ def _follow_size(view_id: int) -> None:
     resize also moved the focal point back to the data's centre.)"""
     from paraview.modules.vtkRemotingServerManager import vtkSMProxyManager
 
+    if view_id not in _framed:  # every render comes here: nothing to look up yet
+        return
     session = vtkSMProxyManager.GetProxyManager().GetActiveSession()
     proxy = session.GetRemoteObject(view_id) if session is not None else None
     view = proxy.GetClientSideObject() if proxy is not None else None
-    if view is None or view_id not in _framed:
+    if view is None:
         return
     frame, scale, size = _framed[view_id]
     zoomed = abs(view.GetActiveCamera().GetParallelScale() - scale) > 1e-9 * scale
